@@ -1,0 +1,49 @@
+import type { ClientFactory } from '../aws/client-factory';
+import type { ErrorEntry, Finding } from '../evidence/envelope';
+import type { RawSource } from '../evidence/write-evidence';
+import type { CollectorSettings } from '../settings';
+
+export type Frequency = 'daily' | 'weekly' | 'quarterly';
+
+export interface GatherContext {
+  readonly clients: ClientFactory;
+  readonly settings: CollectorSettings;
+  readonly now: Date;
+  /** Runs `load` once per key within one run and shares the result (e.g. the credential report). */
+  memo<T>(key: string, load: () => Promise<T>): Promise<T>;
+}
+
+export interface Gathered<Facts> {
+  readonly facts: Facts;
+  readonly sources: readonly RawSource[];
+  readonly errors: readonly ErrorEntry[];
+}
+
+export interface Assessment {
+  readonly findings: readonly Finding[];
+  readonly figures: Record<string, number>;
+}
+
+/**
+ * One kind of evidence. `gather` is the only part that talks to AWS (read-only, paginated); `assess` is a
+ * pure function of the facts, the thresholds and the time, where the judgement lives and is tested.
+ */
+export interface Collector<Facts> {
+  readonly id: string;
+  readonly title: string;
+  /** Trust Services Criteria this evidence supports. */
+  readonly controls: readonly string[];
+  /** `global` services are read once; `regional` ones in every configured region. */
+  readonly scope: 'global' | 'regional';
+  readonly frequency: Frequency;
+  /** Exactly the IAM actions `gather` calls; the stack grants these and nothing else. */
+  readonly iamActions: readonly string[];
+  /** The thresholds this collector judges by, recorded in every envelope. */
+  policy(settings: CollectorSettings): Record<string, unknown>;
+  gather(ctx: GatherContext): Promise<Gathered<Facts>>;
+  assess(facts: Facts, settings: CollectorSettings, now: Date): Assessment;
+}
+
+// The registry holds collectors of different fact types; their facts never leave their own collector.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyCollector = Collector<any>;

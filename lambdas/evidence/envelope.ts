@@ -1,0 +1,95 @@
+/**
+ * The evidence envelope, schema version 1 (published as schema/evidence-envelope.v1.json). One envelope is
+ * one collector's judgement of one account and region at one moment, with everything an auditor needs to
+ * re-check it: the policy it applied, the raw sources it read, each finding, and every error it met.
+ */
+export const SCHEMA_VERSION = 1 as const;
+
+/** PASS: all checks passed. FAIL: at least one failed. PARTIAL: some regions or APIs failed, the rest was
+ * judged. ERROR: nothing could be judged. */
+export type RunStatus = 'PASS' | 'FAIL' | 'PARTIAL' | 'ERROR';
+
+/** INFO findings are recorded for the auditor but are not a judgement (e.g. a user with no credentials). */
+export type FindingStatus = 'PASS' | 'FAIL' | 'WARN' | 'INFO';
+
+export interface Finding {
+  readonly resource: string;
+  readonly check: string;
+  readonly status: FindingStatus;
+  readonly detail: Record<string, unknown>;
+}
+
+export interface ErrorEntry {
+  readonly region: string;
+  readonly api: string;
+  readonly code: string;
+  readonly message: string;
+}
+
+export interface SourceRef {
+  readonly name: string;
+  readonly api: string;
+  readonly key: string;
+  readonly sha256: string;
+  readonly bytes: number;
+  readonly contentType: string;
+  readonly generatedAt?: string;
+}
+
+export interface Summary {
+  readonly status: RunStatus;
+  readonly evaluated: number;
+  readonly passed: number;
+  readonly failed: number;
+  readonly warnings: number;
+  readonly info: number;
+  /** Collector-specific figures, e.g. `consoleMfaAdoptionPercent`. */
+  readonly figures: Record<string, number>;
+}
+
+export interface Producer {
+  readonly name: string;
+  readonly version: string;
+  readonly runId: string;
+  /** The Lambda request id, or `cli`: async retries share it, so retried runs are linked by it. */
+  readonly invocationId: string;
+}
+
+export interface ScheduleRef {
+  readonly expression: string;
+  readonly timeZone: string;
+}
+
+export interface Envelope {
+  readonly schemaVersion: typeof SCHEMA_VERSION;
+  readonly collector: string;
+  readonly controls: readonly string[];
+  readonly account: string;
+  readonly region: string;
+  readonly collectedAt: string;
+  readonly period?: { readonly from: string; readonly to: string };
+  readonly schedule?: ScheduleRef;
+  readonly policy: Record<string, unknown>;
+  readonly sources: readonly SourceRef[];
+  readonly summary: Summary;
+  readonly findings: readonly Finding[];
+  readonly errors: readonly ErrorEntry[];
+  readonly producer: Producer;
+}
+
+export function summarise(
+  findings: readonly Finding[],
+  errors: readonly ErrorEntry[],
+  figures: Record<string, number> = {},
+): Summary {
+  const count = (s: FindingStatus) => findings.filter((f) => f.status === s).length;
+  const passed = count('PASS');
+  const failed = count('FAIL');
+  const warnings = count('WARN');
+  const info = count('INFO');
+  const evaluated = passed + failed + warnings;
+  let status: RunStatus;
+  if (errors.length > 0) status = findings.length === 0 ? 'ERROR' : 'PARTIAL';
+  else status = failed > 0 ? 'FAIL' : 'PASS';
+  return { status, evaluated, passed, failed, warnings, info, figures };
+}

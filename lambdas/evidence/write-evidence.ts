@@ -1,0 +1,66 @@
+import { canonicalBytes, sha256Hex } from './canonical-json';
+import type { Envelope, SourceRef } from './envelope';
+import { envelopeKey, sourceKey, type EvidenceKeyParts } from './keys';
+import type { EvidenceStore, StoredObject } from './store';
+
+/** A raw source as read from AWS (e.g. the credential report CSV), kept verbatim beside its envelope. */
+export interface RawSource {
+  /** File-like name, lowercase: `credential-report.csv`. */
+  readonly name: string;
+  /** The API it came from, `service:Action`. */
+  readonly api: string;
+  readonly contentType: string;
+  readonly body: Uint8Array;
+  readonly generatedAt?: string;
+}
+
+export interface WrittenEvidence {
+  /** The envelope as written, with its sources. */
+  readonly envelope: Envelope;
+  readonly envelopeObject: StoredObject;
+  readonly sourceObjects: readonly StoredObject[];
+}
+
+/**
+ * Writes the raw sources first, then the envelope that names them with their digests, so an envelope never
+ * points at a source that is not there. Any refused write throws: the caller must fail the run.
+ */
+export async function writeEvidence(
+  store: EvidenceStore,
+  draft: Omit<Envelope, 'sources'>,
+  rawSources: readonly RawSource[],
+  runId: string,
+): Promise<WrittenEvidence> {
+  const parts: EvidenceKeyParts = {
+    collectedAt: new Date(draft.collectedAt),
+    collector: draft.collector,
+    account: draft.account,
+    region: draft.region,
+    runId,
+  };
+  const refs: SourceRef[] = [];
+  const stored: StoredObject[] = [];
+  for (const source of rawSources) {
+    const sha256 = sha256Hex(source.body);
+    const key = sourceKey(parts, source.name);
+    stored.push(await store.put({ key, body: source.body, contentType: source.contentType, sha256 }));
+    refs.push({
+      name: source.name,
+      api: source.api,
+      key,
+      sha256,
+      bytes: source.body.byteLength,
+      contentType: source.contentType,
+      ...(source.generatedAt ? { generatedAt: source.generatedAt } : {}),
+    });
+  }
+  const envelope: Envelope = { ...draft, sources: refs };
+  const body = canonicalBytes(envelope);
+  const written = await store.put({
+    key: envelopeKey(parts),
+    body,
+    contentType: 'application/json',
+    sha256: sha256Hex(body),
+  });
+  return { envelope, envelopeObject: written, sourceObjects: stored };
+}

@@ -1,0 +1,4 @@
+import { iamMfa } from '../collectors/iam-mfa';
+import { collectorHandler } from '../lambda-runtime';
+
+export const handler = collectorHandler(iamMfa);

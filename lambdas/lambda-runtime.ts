@@ -1,0 +1,95 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { S3Client } from '@aws-sdk/client-s3';
+import type { Context } from 'aws-lambda';
+import { ClientFactory } from './aws/client-factory';
+import type { AnyCollector } from './collectors/collector';
+import type { Summary } from './evidence/envelope';
+import { S3Store } from './evidence/s3-store';
+import { PRODUCER } from './producer';
+import { runCollector } from './run-collector';
+import { ENV, METRICS_NAMESPACE } from './runtime-env';
+import type { CollectorSettings } from './settings';
+
+export interface HandlerResult {
+  readonly collector: string;
+  readonly key: string;
+  readonly summary: Summary;
+}
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value)
+    throw new Error(`environment variable ${name} is not set; the stack sets it on every collector`);
+  return value;
+}
+
+/** The account id is the fifth field of the function's own ARN: no STS call needed. */
+export function accountFromArn(arn: string): string {
+  const account = arn.split(':')[4];
+  if (!account || !/^\d{12}$/.test(account)) throw new Error(`cannot read an account id from ${arn}`);
+  return account;
+}
+
+/** One CloudWatch embedded-metric-format line: turned into metrics by Lambda's log pipeline, no API call. */
+export function metricsLine(
+  collector: string,
+  summary: Summary,
+  errors: number,
+  durationMs: number,
+  now: Date,
+): string {
+  return JSON.stringify({
+    _aws: {
+      Timestamp: now.getTime(),
+      CloudWatchMetrics: [
+        {
+          Namespace: METRICS_NAMESPACE,
+          Dimensions: [['Collector']],
+          Metrics: [
+            { Name: 'ResourcesEvaluated', Unit: 'Count' },
+            { Name: 'FindingsFailed', Unit: 'Count' },
+            { Name: 'CollectionErrors', Unit: 'Count' },
+            { Name: 'DurationMs', Unit: 'Milliseconds' },
+          ],
+        },
+      ],
+    },
+    Collector: collector,
+    ResourcesEvaluated: summary.evaluated,
+    FindingsFailed: summary.failed,
+    CollectionErrors: errors,
+    DurationMs: durationMs,
+  });
+}
+
+/**
+ * Builds a collector's Lambda handler. Clients are created per invocation (cheap) so that nothing from one
+ * run leaks into the next. A refused evidence write throws: Lambda retries, the errors alarm fires.
+ */
+export function collectorHandler(collector: AnyCollector) {
+  const logger = new Logger({ serviceName: PRODUCER.name, persistentKeys: { collector: collector.id } });
+  return async (_event: unknown, context: Context): Promise<HandlerResult> => {
+    logger.addContext(context);
+    const bucket = required(ENV.bucket);
+    const settings = JSON.parse(required(ENV.settings)) as CollectorSettings;
+    const clients = new ClientFactory();
+    const result = await runCollector(collector, {
+      clients,
+      store: new S3Store(clients.get(S3Client), bucket),
+      account: accountFromArn(context.invokedFunctionArn),
+      settings,
+      invocationId: context.awsRequestId,
+      schedule: { expression: required(ENV.scheduleExpression), timeZone: required(ENV.scheduleTimeZone) },
+    });
+    const { summary, errors } = result.envelope;
+    console.log(metricsLine(collector.id, summary, errors.length, result.durationMs, new Date()));
+    for (const e of errors) logger.warn('collection error', { region: e.region, api: e.api, code: e.code });
+    logger.info('evidence written', {
+      key: result.envelopeObject.key,
+      status: summary.status,
+      evaluated: summary.evaluated,
+      failed: summary.failed,
+    });
+    return { collector: collector.id, key: result.envelopeObject.key, summary };
+  };
+}

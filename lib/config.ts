@@ -1,0 +1,229 @@
+import { z } from 'zod';
+import { COLLECTORS } from '../lambdas/collectors/registry';
+import type { Frequency } from '../lambdas/collectors/collector';
+import type { CollectorSettings } from '../lambdas/settings';
+import { scheduleExpressionProblem } from './schedule-expression';
+
+/** The cdk.json context key holding this app's configuration. */
+export const CONTEXT_KEY = 'soc2Evidence';
+
+export const DEFAULT_CRON: Record<Frequency, string> = {
+  daily: 'cron(0 6 * * ? *)',
+  weekly: 'cron(0 6 ? * MON *)',
+  quarterly: 'cron(0 9 1 1,4,7,10 ? *)',
+};
+
+export interface ScheduleConfig {
+  readonly cron: string;
+  readonly timeZone: string;
+  readonly enabled: boolean;
+}
+
+export interface Soc2EvidenceConfig extends CollectorSettings {
+  readonly securityEmail?: string;
+  readonly senderEmail?: string;
+  readonly alarmEmail?: string;
+  readonly timeZone: string;
+  readonly retention: { readonly mode: 'COMPLIANCE' | 'GOVERNANCE'; readonly days: number };
+  /** One entry for every collector, defaults filled in. */
+  readonly schedules: Readonly<Record<string, ScheduleConfig>>;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration (cdk.json context "${CONTEXT_KEY}"):\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return /^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/.test(tz);
+  } catch {
+    return false;
+  }
+}
+
+const expected = (form: string) => ({ error: form });
+const email = () => z.email(expected('an email address such as security@example.com')).optional();
+const timeZone = z
+  .string(expected('an IANA time zone name such as "Europe/Paris" or "UTC"'))
+  .refine(isTimeZone, expected('an IANA time zone name such as "Europe/Paris" or "UTC"'));
+const intRange = (min: number, max: number) =>
+  z
+    .number(expected(`an integer from ${min} to ${max}`))
+    .int(expected(`an integer from ${min} to ${max}`))
+    .min(min, expected(`an integer from ${min} to ${max}`))
+    .max(max, expected(`an integer from ${min} to ${max}`));
+const REGION_FORM = 'a list of one or more AWS region codes such as ["us-east-1", "eu-west-1"]';
+const region = z
+  .string(expected('an AWS region code such as "eu-west-1"'))
+  .regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/, expected('an AWS region code such as "eu-west-1"'));
+const SCHEDULE_FORM = 'an EventBridge Scheduler expression such as "cron(0 6 * * ? *)" or "rate(1 day)"';
+
+const scheduleSchema = z.strictObject(
+  {
+    cron: z
+      .string(expected(SCHEDULE_FORM))
+      .superRefine((value, ctx) => {
+        const problem = scheduleExpressionProblem(value);
+        if (problem) ctx.addIssue({ code: 'custom', message: `${SCHEDULE_FORM} (${problem})` });
+      })
+      .optional(),
+    timeZone: timeZone.optional(),
+    enabled: z.boolean(expected('true or false')).optional(),
+  },
+  expected('an object such as { "cron": "cron(0 6 * * ? *)", "timeZone": "UTC" }'),
+);
+
+const schema = z.strictObject(
+  {
+    securityEmail: email(),
+    senderEmail: email(),
+    alarmEmail: email(),
+    timeZone: timeZone.default('UTC'),
+    regions: z
+      .array(region, expected(REGION_FORM))
+      .min(1, expected(REGION_FORM))
+      .refine((r) => new Set(r).size === r.length, expected('a list without duplicates'))
+      .default(['us-east-1']),
+    retention: z
+      .strictObject(
+        {
+          mode: z
+            .enum(['COMPLIANCE', 'GOVERNANCE'], expected('"COMPLIANCE" or "GOVERNANCE"'))
+            .default('COMPLIANCE'),
+          days: intRange(1, 36500).default(400),
+        },
+        expected('an object such as { "mode": "COMPLIANCE", "days": 400 }'),
+      )
+      .default({ mode: 'COMPLIANCE', days: 400 }),
+    inactiveAfterDays: intRange(1, 3650).default(90),
+    schedules: z
+      .strictObject(
+        Object.fromEntries(COLLECTORS.map((c) => [c.id, scheduleSchema.optional()])),
+        expected('an object keyed by collector id'),
+      )
+      .default({}),
+  },
+  expected('an object'),
+);
+
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row[b.length]!;
+}
+
+/** The closest known key, if it is close enough to be a typo. */
+export function didYouMean(key: string, known: readonly string[]): string | undefined {
+  let best: { k: string; d: number } | undefined;
+  for (const k of known) {
+    const d = distance(key.toLowerCase(), k.toLowerCase());
+    if (!best || d < best.d) best = { k, d };
+  }
+  return best && best.d <= Math.max(2, Math.floor(key.length / 3)) ? best.k : undefined;
+}
+
+function show(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  const text = JSON.stringify(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  return path.reduce<unknown>(
+    (v, k) => (v && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k] : undefined),
+    root,
+  );
+}
+
+function knownKeysAt(path: readonly PropertyKey[]): string[] {
+  let s: z.ZodType = schema;
+  for (const k of path) {
+    while (s instanceof z.ZodDefault || s instanceof z.ZodOptional) s = s.unwrap() as z.ZodType;
+    if (!(s instanceof z.ZodObject)) return [];
+    s = (s.shape as Record<string, z.ZodType>)[String(k)] ?? z.never();
+  }
+  while (s instanceof z.ZodDefault || s instanceof z.ZodOptional) s = s.unwrap() as z.ZodType;
+  return s instanceof z.ZodObject ? Object.keys(s.shape) : [];
+}
+
+function formatIssue(issue: z.core.$ZodIssue, input: unknown): string[] {
+  const path = issue.path.reduce<string>(
+    (p, k) => (typeof k === 'number' ? `${p}[${k}]` : `${p}.${String(k)}`),
+    CONTEXT_KEY,
+  );
+  if (issue.code === 'unrecognized_keys') {
+    const known = knownKeysAt(issue.path);
+    return issue.keys.map((key) => {
+      const hint = didYouMean(key, known);
+      return `${path} has an unknown key ${JSON.stringify(key)}${hint ? ` (did you mean "${hint}"?)` : ''}; known keys: ${known.join(', ')}`;
+    });
+  }
+  const value = valueAt(input, issue.path);
+  if (value === undefined) return [`${path} is required: ${issue.message}`];
+  return [`${path} must be ${issue.message}, got ${show(value)}`];
+}
+
+export interface ParseOptions {
+  /** The deployed stack needs every email; local CLI runs do not. */
+  readonly requireEmails?: boolean;
+}
+
+/** Validates the raw `soc2Evidence` context value and fills in every default. Throws ConfigError listing every problem. */
+export function parseConfig(raw: unknown, options: ParseOptions = {}): Soc2EvidenceConfig {
+  const input = raw ?? {};
+  const result = schema.safeParse(input);
+  const problems: string[] = [];
+  if (!result.success) {
+    for (const issue of result.error.issues) problems.push(...formatIssue(issue, input));
+    throw new ConfigError(problems);
+  }
+  const c = result.data;
+  if (options.requireEmails) {
+    for (const key of ['securityEmail', 'senderEmail', 'alarmEmail'] as const) {
+      if (!c[key])
+        problems.push(`${CONTEXT_KEY}.${key} is required: an email address such as security@example.com`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  const schedules = Object.fromEntries(
+    COLLECTORS.map((collector) => {
+      const s =
+        (c.schedules as Record<string, z.infer<typeof scheduleSchema> | undefined>)[collector.id] ?? {};
+      return [
+        collector.id,
+        {
+          cron: s.cron ?? DEFAULT_CRON[collector.frequency],
+          timeZone: s.timeZone ?? c.timeZone,
+          enabled: s.enabled ?? true,
+        },
+      ];
+    }),
+  );
+  return {
+    ...(c.securityEmail ? { securityEmail: c.securityEmail } : {}),
+    ...(c.senderEmail ? { senderEmail: c.senderEmail } : {}),
+    ...(c.alarmEmail ? { alarmEmail: c.alarmEmail } : {}),
+    timeZone: c.timeZone,
+    regions: c.regions,
+    retention: c.retention,
+    inactiveAfterDays: c.inactiveAfterDays,
+    schedules,
+  };
+}
+
+/** The part of the configuration a collector run needs, as passed to each function. */
+export function collectorSettings(config: Soc2EvidenceConfig): CollectorSettings {
+  return { regions: config.regions, inactiveAfterDays: config.inactiveAfterDays };
+}

@@ -1,0 +1,89 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { NagSuppressions } from 'cdk-nag';
+import { Construct } from 'constructs';
+import { EVIDENCE_PREFIX } from '../lambdas/evidence/keys';
+
+export interface EvidenceBucketProps {
+  /**
+   * Object Lock default retention applied to every evidence object.
+   * COMPLIANCE cannot be shortened or removed by anyone, root included, until it expires.
+   * @default { mode: 'COMPLIANCE', days: 400 }
+   */
+  readonly retention?: { readonly mode: 'COMPLIANCE' | 'GOVERNANCE'; readonly days: number };
+}
+
+/**
+ * The evidence bucket: Object Lock (set at creation; CloudFormation replaces a bucket to change it),
+ * versioning, SSE-KMS with a rotating customer-managed key and bucket keys, no public access, TLS 1.2+ only,
+ * access logs to a separate bucket (a locked bucket cannot be a log target), and never removed by a stack
+ * deletion.
+ */
+export class EvidenceBucket extends Construct {
+  readonly bucket: s3.Bucket;
+  readonly key: kms.Key;
+  readonly accessLogs: s3.Bucket;
+
+  constructor(scope: Construct, id: string, props: EvidenceBucketProps = {}) {
+    super(scope, id);
+    const retention = props.retention ?? { mode: 'COMPLIANCE', days: 400 };
+
+    this.key = new kms.Key(this, 'Key', {
+      description: 'soc2-evidence: encrypts the evidence bucket',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.accessLogs = new s3.Bucket(this, 'AccessLogs', {
+      // S3 server access logs can only be delivered to a bucket encrypted with SSE-S3.
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      versioned: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    NagSuppressions.addResourceSuppressions(this.accessLogs, [
+      {
+        id: 'AwsSolutions-S1',
+        reason: 'This is the access-log bucket itself; logging it to itself would loop.',
+      },
+    ]);
+
+    this.bucket = new s3.Bucket(this, 'Bucket', {
+      objectLockEnabled: true,
+      objectLockDefaultRetention:
+        retention.mode === 'COMPLIANCE'
+          ? s3.ObjectLockRetention.compliance(Duration.days(retention.days))
+          : s3.ObjectLockRetention.governance(Duration.days(retention.days)),
+      // Implied by Object Lock, but CloudFormation only emits it when set.
+      versioned: true,
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: this.key,
+      bucketKeyEnabled: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      serverAccessLogsBucket: this.accessLogs,
+      serverAccessLogsPrefix: 'evidence-bucket/',
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+  }
+
+  /** Lets `grantee` create new evidence objects under `evidence/`, and nothing else in the bucket. */
+  grantWriteEvidence(grantee: iam.IGrantable): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:PutObject'],
+        resources: [this.bucket.arnForObjects(`${EVIDENCE_PREFIX}*`)],
+      }),
+    );
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['kms:GenerateDataKey'], resources: [this.key.keyArn] }),
+    );
+  }
+}

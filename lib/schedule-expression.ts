@@ -1,0 +1,47 @@
+/**
+ * Checks an EventBridge Scheduler expression: `cron(min hour day-of-month month day-of-week year)` or
+ * `rate(N unit)`. Returns a reason when it is not one, so synth fails here instead of at deploy time.
+ */
+const CRON_FIELDS: ReadonlyArray<{ name: string; pattern: RegExp }> = [
+  { name: 'minutes', pattern: /^(\*|\d{1,2}([-/]\d{1,2})?)(,\d{1,2}([-/]\d{1,2})?)*$/ },
+  { name: 'hours', pattern: /^(\*|\d{1,2}([-/]\d{1,2})?)(,\d{1,2}([-/]\d{1,2})?)*$/ },
+  {
+    name: 'day-of-month',
+    pattern: /^(\?|\*|L|LW|\d{1,2}W|(\d{1,2}([-/]\d{1,2})?)(,\d{1,2}([-/]\d{1,2})?)*|\*\/\d{1,2})$/,
+  },
+  {
+    name: 'month',
+    pattern:
+      /^(\*|((\d{1,2}|[A-Z]{3})([-/](\d{1,2}|[A-Z]{3}))?)(,(\d{1,2}|[A-Z]{3})([-/](\d{1,2}|[A-Z]{3}))?)*|\*\/\d{1,2})$/,
+  },
+  {
+    name: 'day-of-week',
+    pattern:
+      /^(\?|\*|\d[L#]\d?|[A-Z]{3}[L#]?\d?|((\d|[A-Z]{3})(-(\d|[A-Z]{3}))?)(,(\d|[A-Z]{3})(-(\d|[A-Z]{3}))?)*)$/,
+  },
+  { name: 'year', pattern: /^(\*|\d{4}(-\d{4})?(,\d{4}(-\d{4})?)*|\d{4}\/\d{1,3})$/ },
+];
+
+export function scheduleExpressionProblem(expression: string): string | undefined {
+  const rate = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(expression);
+  if (rate) {
+    const n = Number(rate[1]);
+    const unit = rate[2] ?? '';
+    if (n < 1) return 'a rate must be at least 1';
+    if ((n === 1) !== !unit.endsWith('s'))
+      return `use "${n} ${n === 1 ? unit.replace(/s$/, '') : `${unit.replace(/s$/, '')}s`}"`;
+    return undefined;
+  }
+  const cron = /^cron\((.*)\)$/.exec(expression);
+  if (!cron) return 'it is neither cron(...) nor rate(...)';
+  const fields = (cron[1] ?? '').trim().split(/\s+/);
+  if (fields.length !== 6)
+    return `cron takes 6 fields (minutes hours day-of-month month day-of-week year), found ${fields.length}`;
+  for (const [i, field] of fields.entries()) {
+    const spec = CRON_FIELDS[i]!;
+    if (!spec.pattern.test(field)) return `the ${spec.name} field "${field}" is not valid`;
+  }
+  const [, , dom, , dow] = fields;
+  if ((dom === '?') === (dow === '?')) return 'exactly one of day-of-month and day-of-week must be "?"';
+  return undefined;
+}

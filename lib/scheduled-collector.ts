@@ -1,0 +1,172 @@
+import * as path from 'node:path';
+import { Duration, Stack, TimeZone } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { NagSuppressions } from 'cdk-nag';
+import { Construct } from 'constructs';
+import type { AnyCollector } from '../lambdas/collectors/collector';
+import { ENV, METRICS_NAMESPACE } from '../lambdas/runtime-env';
+import type { CollectorSettings } from '../lambdas/settings';
+import type { ScheduleConfig } from './config';
+import type { EvidenceBucket } from './evidence-bucket';
+
+export interface ScheduledCollectorProps {
+  readonly collector: AnyCollector;
+  readonly schedule: ScheduleConfig;
+  readonly settings: CollectorSettings;
+  readonly evidence: EvidenceBucket;
+  readonly alarmTopic: sns.ITopic;
+  /** Receives scheduler deliveries that failed after their retries. */
+  readonly scheduleDeadLetterQueue: sqs.IQueue;
+  /** Receives invocations whose handler still failed after Lambda's async retries. */
+  readonly failedInvocationQueue: sqs.IQueue;
+  /** @default Duration.minutes(10) */
+  readonly timeout?: Duration;
+  /** @default 512 */
+  readonly memorySize?: number;
+  /** @default logs.RetentionDays.THIRTEEN_MONTHS (at least a year of run history for the audit period) */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/** Where each collector's thin handler lives; one file per collector id. */
+export function handlerEntry(collectorId: string): string {
+  return path.join(__dirname, '..', 'lambdas', 'handlers', `${collectorId}.ts`);
+}
+
+/**
+ * One collector in production: its bundled function with a role holding exactly the collector's read
+ * actions plus writing under `evidence/`, a JSON log group kept over a year, a Scheduler schedule in the
+ * configured time zone with retries and a dead-letter queue, async retries with an on-failure queue, and
+ * alarms for a crash and for a run that could not read everything.
+ */
+export class ScheduledCollector extends Construct {
+  readonly function: nodejs.NodejsFunction;
+  readonly role: iam.Role;
+  readonly schedule: scheduler.Schedule;
+  readonly alarms: cloudwatch.Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: ScheduledCollectorProps) {
+    super(scope, id);
+    const { collector } = props;
+    const name = `${Stack.of(this).stackName}-${collector.id}`;
+
+    const logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: props.logRetention ?? logs.RetentionDays.THIRTEEN_MONTHS,
+    });
+
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `soc2-evidence ${collector.id} collector: read-only ${collector.iamActions.join(', ')}; writes evidence`,
+    });
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [logGroup.logGroupArn],
+      }),
+    );
+    this.role.addToPolicy(new iam.PolicyStatement({ actions: [...collector.iamActions], resources: ['*'] }));
+    props.evidence.grantWriteEvidence(this.role);
+
+    this.function = new nodejs.NodejsFunction(this, 'Function', {
+      entry: handlerEntry(collector.id),
+      handler: 'handler',
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.minutes(10),
+      role: this.role,
+      logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      description: `soc2-evidence: ${collector.title} (${collector.controls.join(', ')})`,
+      environment: {
+        [ENV.bucket]: props.evidence.bucket.bucketName,
+        [ENV.settings]: JSON.stringify(props.settings),
+        [ENV.scheduleExpression]: props.schedule.cron,
+        [ENV.scheduleTimeZone]: props.schedule.timeZone,
+        POWERTOOLS_SERVICE_NAME: 'soc2-evidence',
+      },
+      bundling: {
+        // Bundle the SDK clients too: checksum and retry behaviour are then the versions tested here.
+        externalModules: [],
+        minify: true,
+        target: 'node24',
+        sourceMap: false,
+      },
+    });
+    this.function.configureAsyncInvoke({
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(6),
+      onFailure: new destinations.SqsDestination(props.failedInvocationQueue),
+    });
+
+    this.schedule = new scheduler.Schedule(this, 'Schedule', {
+      description: `soc2-evidence ${collector.id} (${collector.frequency})`,
+      schedule: scheduler.ScheduleExpression.expression(
+        props.schedule.cron,
+        TimeZone.of(props.schedule.timeZone),
+      ),
+      enabled: props.schedule.enabled,
+      target: new targets.LambdaInvoke(this.function, {
+        deadLetterQueue: props.scheduleDeadLetterQueue,
+        retryAttempts: 5,
+        maxEventAge: Duration.hours(6),
+        input: scheduler.ScheduleTargetInput.fromObject({
+          source: 'soc2-evidence.schedule',
+          collector: collector.id,
+        }),
+      }),
+    });
+
+    const action = new cwActions.SnsAction(props.alarmTopic);
+    const failed = this.function
+      .metricErrors({ period: Duration.minutes(5), statistic: 'Sum' })
+      .createAlarm(this, 'FailedAlarm', {
+        alarmName: `${name}-collector-failed`,
+        alarmDescription: `The ${collector.id} collector threw: its evidence for this run may be missing. See docs/OPERATIONS.md.`,
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+    const incomplete = new cloudwatch.Metric({
+      namespace: METRICS_NAMESPACE,
+      metricName: 'CollectionErrors',
+      dimensionsMap: { Collector: collector.id },
+      period: Duration.minutes(5),
+      statistic: 'Sum',
+    }).createAlarm(this, 'IncompleteAlarm', {
+      alarmName: `${name}-evidence-incomplete`,
+      alarmDescription: `The ${collector.id} collector wrote evidence with errors (PARTIAL or ERROR): some APIs or regions could not be read.`,
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    for (const alarm of [failed, incomplete]) {
+      alarm.addAlarmAction(action);
+      this.alarms.push(alarm);
+    }
+
+    NagSuppressions.addResourceSuppressions(
+      this.role,
+      [
+        {
+          id: 'AwsSolutions-IAM5',
+          reason:
+            'The collector read actions (e.g. iam:GetCredentialReport, list/describe calls) do not support resource-level permissions; writes are limited to the evidence/ prefix of one bucket.',
+          appliesTo: ['Resource::*', { regex: '/^Resource::<.*Bucket.*\\.Arn>\\/evidence\\/\\*$/g' }],
+        },
+      ],
+      true,
+    );
+  }
+}

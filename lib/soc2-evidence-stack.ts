@@ -1,0 +1,95 @@
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { NagSuppressions } from 'cdk-nag';
+import type { Construct } from 'constructs';
+import { COLLECTORS } from '../lambdas/collectors/registry';
+import { AlarmTopic } from './alarm-topic';
+import { collectorSettings, type Soc2EvidenceConfig } from './config';
+import { EvidenceBucket } from './evidence-bucket';
+import { ScheduledCollector } from './scheduled-collector';
+
+export interface Soc2EvidenceStackProps extends StackProps {
+  readonly config: Soc2EvidenceConfig;
+}
+
+/** Everything soc2-evidence deploys into one account and region. */
+export class Soc2EvidenceStack extends Stack {
+  readonly evidence: EvidenceBucket;
+  readonly collectors: Record<string, ScheduledCollector> = {};
+
+  constructor(scope: Construct, id: string, props: Soc2EvidenceStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    if (!config.alarmEmail) throw new Error('soc2Evidence.alarmEmail is required to deploy the stack');
+
+    this.evidence = new EvidenceBucket(this, 'Evidence', { retention: config.retention });
+    const alarms = new AlarmTopic(this, 'Alarms', { email: config.alarmEmail });
+
+    const queue = (qid: string) => {
+      const q = new sqs.Queue(this, qid, {
+        encryption: sqs.QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        retentionPeriod: Duration.days(14),
+      });
+      NagSuppressions.addResourceSuppressions(q, [
+        {
+          id: 'AwsSolutions-SQS3',
+          reason: 'This queue is itself a dead-letter queue; its depth is alarmed on.',
+        },
+      ]);
+      return q;
+    };
+    const scheduleDlq = queue('ScheduleDeadLetters');
+    const failedInvocations = queue('FailedInvocations');
+    const action = new cwActions.SnsAction(alarms.topic);
+    for (const [qid, q, what] of [
+      ['ScheduleDeadLettersAlarm', scheduleDlq, 'schedule-delivery-failed'],
+      ['FailedInvocationsAlarm', failedInvocations, 'collector-retries-exhausted'],
+    ] as const) {
+      q.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' })
+        .createAlarm(this, qid, {
+          alarmName: `${this.stackName}-${what}`,
+          alarmDescription:
+            what === 'schedule-delivery-failed'
+              ? 'EventBridge Scheduler could not invoke a collector after its retries: that run did not happen.'
+              : 'A collector failed on every Lambda retry: that run wrote no evidence.',
+          threshold: 1,
+          evaluationPeriods: 1,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        })
+        .addAlarmAction(action);
+    }
+
+    const settings = collectorSettings(config);
+    for (const collector of COLLECTORS) {
+      const schedule = config.schedules[collector.id];
+      if (!schedule) continue;
+      this.collectors[collector.id] = new ScheduledCollector(this, `Collector-${collector.id}`, {
+        collector,
+        schedule,
+        settings,
+        evidence: this.evidence,
+        alarmTopic: alarms.topic,
+        scheduleDeadLetterQueue: scheduleDlq,
+        failedInvocationQueue: failedInvocations,
+      });
+    }
+
+    // Scheduler's shared invoke role: aws-scheduler-targets grants the function and its versions (`:*`).
+    NagSuppressions.addStackSuppressions(this, [
+      {
+        id: 'AwsSolutions-IAM5',
+        reason:
+          'EventBridge Scheduler may invoke only the collector functions, including their versions (ARN:*).',
+        appliesTo: [{ regex: '/^Resource::<Collector.*Function[0-9A-F]*\\.Arn>:\\*$/g' }],
+      },
+    ]);
+
+    new CfnOutput(this, 'EvidenceBucketName', { value: this.evidence.bucket.bucketName });
+    new CfnOutput(this, 'EvidenceKeyArn', { value: this.evidence.key.keyArn });
+    new CfnOutput(this, 'AlarmTopicArn', { value: alarms.topic.topicArn });
+  }
+}

@@ -1,0 +1,8 @@
+// Every test runs as if on a fresh machine with no AWS account: a fixed region, dummy credentials, and no
+// profile or endpoint from the developer's environment.
+process.env.AWS_REGION = 'us-east-1';
+process.env.AWS_ACCESS_KEY_ID = 'AKIAIOSFODNN7EXAMPLE';
+process.env.AWS_SECRET_ACCESS_KEY = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+delete process.env.AWS_PROFILE;
+delete process.env.AWS_ENDPOINT_URL;
+process.env.AWS_EC2_METADATA_DISABLED = 'true';
