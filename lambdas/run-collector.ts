@@ -56,7 +56,9 @@ export async function runCollector(collector: AnyCollector, ctx: RunContext): Pr
     collector: collector.id,
     controls: collector.controls,
     account: ctx.account,
-    region: 'global',
+    ...(collector.scope === 'global'
+      ? { region: 'global' }
+      : { region: 'multi-region', regions: [...ctx.settings.regions] }),
     collectedAt: started.toISOString(),
     ...(ctx.schedule ? { schedule: ctx.schedule } : {}),
     policy: collector.policy(ctx.settings),

@@ -6,3 +6,5 @@ process.env.AWS_SECRET_ACCESS_KEY = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 delete process.env.AWS_PROFILE;
 delete process.env.AWS_ENDPOINT_URL;
 process.env.AWS_EC2_METADATA_DISABLED = 'true';
+// The SDK warns once that Node 20 support ends in 2027; the machines here run Node 20.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';

@@ -10,6 +10,8 @@ export interface ClientSettings {
   readonly retryMode: 'adaptive';
   readonly maxAttempts: number;
   readonly customUserAgent: string;
+  /** Only for offline clients (demo, benchmark); real runs use the SDK's credential chain. */
+  readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
 }
 
 /** IAM's credential report and authorization-details APIs throttle hard; adaptive retries back off on the

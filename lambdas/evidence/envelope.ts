@@ -65,7 +65,9 @@ export interface Envelope {
   readonly collector: string;
   readonly controls: readonly string[];
   readonly account: string;
+  /** A region code, `global`, or `multi-region` with the covered `regions`. */
   readonly region: string;
+  readonly regions?: readonly string[];
   readonly collectedAt: string;
   readonly period?: { readonly from: string; readonly to: string };
   readonly schedule?: ScheduleRef;

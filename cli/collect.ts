@@ -1,0 +1,89 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { ClientFactory } from '../lambdas/aws/client-factory';
+import type { AnyCollector } from '../lambdas/collectors/collector';
+import { COLLECTOR_IDS, collectorById } from '../lambdas/collectors/registry';
+import { DirectoryStore } from '../lambdas/evidence/directory-store';
+import { S3Store } from '../lambdas/evidence/s3-store';
+import type { EvidenceStore } from '../lambdas/evidence/store';
+import { runCollector, type RunResult } from '../lambdas/run-collector';
+import { collectorSettings, type Soc2EvidenceConfig } from '../lib/config';
+import { CliError } from './cli-error';
+
+export interface CollectOptions {
+  readonly all?: boolean;
+  readonly bucket?: string;
+  readonly dir?: string;
+  readonly regions?: string[];
+}
+
+export function selectCollectors(ids: readonly string[], all: boolean | undefined): AnyCollector[] {
+  if (all && ids.length > 0) throw new CliError('give collector ids or --all, not both');
+  if (all) return COLLECTOR_IDS.map((id) => collectorById(id)!);
+  if (ids.length === 0)
+    throw new CliError(`name at least one collector (${COLLECTOR_IDS.join(', ')}) or use --all`);
+  return ids.map((id) => {
+    const c = collectorById(id);
+    if (!c) throw new CliError(`unknown collector "${id}"; known collectors: ${COLLECTOR_IDS.join(', ')}`);
+    return c;
+  });
+}
+
+export function storeFor(options: CollectOptions, clients: ClientFactory): EvidenceStore {
+  if (Boolean(options.bucket) === Boolean(options.dir))
+    throw new CliError('give exactly one of --bucket NAME or --dir PATH');
+  return options.bucket
+    ? new S3Store(clients.get(S3Client), options.bucket)
+    : new DirectoryStore(options.dir!);
+}
+
+export async function callerAccount(clients: ClientFactory): Promise<string> {
+  try {
+    const id = await clients.get(STSClient).send(new GetCallerIdentityCommand({}));
+    if (!id.Account) throw new Error('GetCallerIdentity returned no account');
+    return id.Account;
+  } catch (err) {
+    throw new CliError(`cannot identify the AWS account from your credentials: ${(err as Error).message}`);
+  }
+}
+
+export function resultLine(r: RunResult): string {
+  const s = r.envelope.summary;
+  return [
+    r.envelope.collector.padEnd(16),
+    s.status.padEnd(8),
+    `evaluated ${s.evaluated}, passed ${s.passed}, failed ${s.failed}, warnings ${s.warnings}, errors ${r.envelope.errors.length}`,
+    ` ${r.envelopeObject.location}`,
+  ].join(' ');
+}
+
+/** Runs the collectors once with the caller's credentials; returns the exit code (2 when any is ERROR). */
+export async function collect(
+  ids: readonly string[],
+  options: CollectOptions,
+  config: Soc2EvidenceConfig,
+  out: (line: string) => void,
+  clients = new ClientFactory(),
+): Promise<number> {
+  const collectors = selectCollectors(ids, options.all);
+  const store = storeFor(options, clients);
+  const settings = { ...collectorSettings(config), ...(options.regions ? { regions: options.regions } : {}) };
+  const account = await callerAccount(clients);
+  const memo = new Map<string, Promise<unknown>>();
+  let exit = 0;
+  for (const collector of collectors) {
+    const schedule = config.schedules[collector.id];
+    const result = await runCollector(collector, {
+      clients,
+      store,
+      account,
+      settings,
+      memo,
+      ...(schedule ? { schedule: { expression: schedule.cron, timeZone: schedule.timeZone } } : {}),
+    });
+    out(resultLine(result));
+    for (const e of result.envelope.errors) out(`  error ${e.region} ${e.api} ${e.code}: ${e.message}`);
+    if (result.envelope.summary.status === 'ERROR') exit = 2;
+  }
+  return exit;
+}

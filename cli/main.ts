@@ -1,0 +1,89 @@
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { ConfigError } from '../lib/config';
+import { PRODUCER } from '../lambdas/producer';
+import { CliError } from './cli-error';
+import { collect } from './collect';
+import { demoTable, runDemo } from './demo';
+import { loadCliConfig } from './load-config';
+
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
+
+function regionList(value: string): string[] {
+  const regions = value
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean);
+  const bad = regions.filter((r) => !REGION.test(r));
+  if (regions.length === 0 || bad.length > 0) {
+    throw new InvalidArgumentError(
+      `expected comma-separated region codes such as us-east-1,eu-west-1, got "${value}"`,
+    );
+  }
+  return regions;
+}
+
+export function buildProgram(out: (line: string) => void = (l) => console.log(l)): Command {
+  const program = new Command('soc2-evidence')
+    .description('Collect, pull and verify SOC 2 evidence from an AWS account.')
+    .version(PRODUCER.version)
+    .showHelpAfterError('(run with --help for usage)');
+
+  program
+    .command('collect')
+    .description('Run collectors once with your AWS credentials and write their evidence.')
+    .argument('[collectors...]', 'collector ids, e.g. iam-mfa')
+    .option('--all', 'run every collector')
+    .option('--bucket <name>', 'write to this evidence bucket (S3)')
+    .option('--dir <path>', 'write to this local directory, in the same layout as the bucket')
+    .option(
+      '--regions <list>',
+      'comma-separated regions for regional collectors (default: config)',
+      regionList,
+    )
+    .option(
+      '--config <file>',
+      'read the soc2Evidence block from this cdk.json (default: ./cdk.json if present)',
+    )
+    .action(
+      async (
+        ids: string[],
+        opts: { all?: boolean; bucket?: string; dir?: string; regions?: string[]; config?: string },
+      ) => {
+        const code = await collect(ids, opts, loadCliConfig(opts.config), out);
+        process.exitCode = code;
+      },
+    );
+
+  program
+    .command('demo')
+    .description('Run every collector offline against the bundled sample account (no AWS account needed).')
+    .option('--out <dir>', 'where to write the evidence tree', './demo-evidence')
+    .action(async (opts: { out: string }) => {
+      // The demo never reaches AWS: the SDK's notice about future Node.js versions is noise here.
+      process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+      for (const line of demoTable(await runDemo(opts.out))) out(line);
+    });
+
+  return program;
+}
+
+/** Runs the CLI; user errors print one line and set a non-zero exit code, never a stack trace. */
+export async function main(argv: readonly string[] = process.argv): Promise<void> {
+  const program = buildProgram();
+  program.exitOverride();
+  try {
+    await program.parseAsync(argv as string[]);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      process.exitCode = err.exitCode;
+      return;
+    }
+    if (err instanceof CliError || err instanceof ConfigError) {
+      console.error(`soc2-evidence: ${err.message}`);
+      process.exitCode = err instanceof CliError ? err.exitCode : 1;
+      return;
+    }
+    console.error(`soc2-evidence: ${(err as Error).message ?? String(err)}`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,195 @@
+import { ConfigError, parseConfig } from '../../lib/config';
+
+function problems(raw: unknown, requireEmails = true): readonly string[] {
+  try {
+    parseConfig(raw, { requireEmails });
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  return [];
+}
+
+const valid = {
+  securityEmail: 'security@example.com',
+  senderEmail: 'soc2@example.com',
+  alarmEmail: 'alerts@example.com',
+};
+
+describe('parseConfig', () => {
+  it('fills every default', () => {
+    const config = parseConfig(valid, { requireEmails: true });
+    expect(config).toMatchObject({
+      timeZone: 'UTC',
+      regions: ['us-east-1'],
+      retention: { mode: 'COMPLIANCE', days: 400 },
+      inactiveAfterDays: 90,
+    });
+    expect(config.schedules['iam-mfa']).toEqual({
+      cron: 'cron(0 6 * * ? *)',
+      timeZone: 'UTC',
+      enabled: true,
+    });
+  });
+
+  it('gives each schedule the top-level time zone unless it sets its own', () => {
+    const config = parseConfig({
+      ...valid,
+      timeZone: 'Europe/Paris',
+      schedules: { 'iam-mfa': { cron: 'cron(30 7 * * ? *)' } },
+    });
+    expect(config.schedules['iam-mfa']).toEqual({
+      cron: 'cron(30 7 * * ? *)',
+      timeZone: 'Europe/Paris',
+      enabled: true,
+    });
+  });
+
+  it('accepts rate expressions and GOVERNANCE retention', () => {
+    expect(
+      problems({
+        ...valid,
+        retention: { mode: 'GOVERNANCE', days: 30 },
+        schedules: { 'iam-mfa': { cron: 'rate(1 day)' } },
+      }),
+    ).toEqual([]);
+  });
+
+  it.each<[string, unknown, string]>([
+    [
+      'retention days not a number',
+      { retention: { days: 'abc' } },
+      'soc2Evidence.retention.days must be an integer from 1 to 36500, got "abc"',
+    ],
+    [
+      'retention days too long',
+      { retention: { days: 36501 } },
+      'soc2Evidence.retention.days must be an integer from 1 to 36500, got 36501',
+    ],
+    [
+      'retention days fractional',
+      { retention: { days: 1.5 } },
+      'soc2Evidence.retention.days must be an integer from 1 to 36500, got 1.5',
+    ],
+    [
+      'retention mode',
+      { retention: { mode: 'LEGAL_HOLD' } },
+      'soc2Evidence.retention.mode must be "COMPLIANCE" or "GOVERNANCE", got "LEGAL_HOLD"',
+    ],
+    [
+      'retention not an object',
+      { retention: 400 },
+      'soc2Evidence.retention must be an object such as { "mode": "COMPLIANCE", "days": 400 }, got 400',
+    ],
+    [
+      'bad security email',
+      { securityEmail: 'security' },
+      'soc2Evidence.securityEmail must be an email address such as security@example.com, got "security"',
+    ],
+    [
+      'bad alarm email',
+      { alarmEmail: 42 },
+      'soc2Evidence.alarmEmail must be an email address such as security@example.com, got 42',
+    ],
+    [
+      'time zone',
+      { timeZone: 'Mars/Olympus' },
+      'soc2Evidence.timeZone must be an IANA time zone name such as "Europe/Paris" or "UTC", got "Mars/Olympus"',
+    ],
+    [
+      'empty regions',
+      { regions: [] },
+      'soc2Evidence.regions must be a list of one or more AWS region codes such as ["us-east-1", "eu-west-1"], got []',
+    ],
+    [
+      'region not a list',
+      { regions: 'us-east-1' },
+      'soc2Evidence.regions must be a list of one or more AWS region codes such as ["us-east-1", "eu-west-1"], got "us-east-1"',
+    ],
+    [
+      'bad region',
+      { regions: ['us-east-1', 'Frankfurt'] },
+      'soc2Evidence.regions[1] must be an AWS region code such as "eu-west-1", got "Frankfurt"',
+    ],
+    [
+      'duplicate regions',
+      { regions: ['us-east-1', 'us-east-1'] },
+      'soc2Evidence.regions must be a list without duplicates, got ["us-east-1","us-east-1"]',
+    ],
+    [
+      'inactive days zero',
+      { inactiveAfterDays: 0 },
+      'soc2Evidence.inactiveAfterDays must be an integer from 1 to 3650, got 0',
+    ],
+    [
+      'inactive days string',
+      { inactiveAfterDays: '90' },
+      'soc2Evidence.inactiveAfterDays must be an integer from 1 to 3650, got "90"',
+    ],
+    [
+      'unknown key with a hint',
+      { regoins: ['us-east-1'] },
+      'soc2Evidence has an unknown key "regoins" (did you mean "regions"?)',
+    ],
+    [
+      'unknown nested key',
+      { retention: { day: 10 } },
+      'soc2Evidence.retention has an unknown key "day" (did you mean "days"?); known keys: mode, days',
+    ],
+    [
+      'unknown collector',
+      { schedules: { 'iam-mfaa': {} } },
+      'soc2Evidence.schedules has an unknown key "iam-mfaa" (did you mean "iam-mfa"?)',
+    ],
+    [
+      'cron with 5 fields',
+      { schedules: { 'iam-mfa': { cron: 'cron(0 6 * * ?)' } } },
+      'soc2Evidence.schedules.iam-mfa.cron must be an EventBridge Scheduler expression such as "cron(0 6 * * ? *)" or "rate(1 day)" (cron takes 6 fields (minutes hours day-of-month month day-of-week year), found 5), got "cron(0 6 * * ?)"',
+    ],
+    [
+      'cron without ?',
+      { schedules: { 'iam-mfa': { cron: 'cron(0 6 * * * *)' } } },
+      'exactly one of day-of-month and day-of-week must be "?"',
+    ],
+    [
+      'unix cron',
+      { schedules: { 'iam-mfa': { cron: '0 6 * * *' } } },
+      'it is neither cron(...) nor rate(...)',
+    ],
+    ['rate plural', { schedules: { 'iam-mfa': { cron: 'rate(1 days)' } } }, 'use "1 day"'],
+    [
+      'schedule time zone',
+      { schedules: { 'iam-mfa': { timeZone: 'CEST' } } },
+      'soc2Evidence.schedules.iam-mfa.timeZone must be an IANA time zone name',
+    ],
+    [
+      'schedule enabled',
+      { schedules: { 'iam-mfa': { enabled: 'yes' } } },
+      'soc2Evidence.schedules.iam-mfa.enabled must be true or false, got "yes"',
+    ],
+    ['not an object', 'hello', 'soc2Evidence must be an object, got "hello"'],
+  ])('refuses %s', (_label, bad, message) => {
+    const found = problems({ ...valid, ...(typeof bad === 'object' ? bad : {}) });
+    const all = typeof bad === 'object' ? found : problems(bad);
+    expect(all.some((p) => p.includes(message))).toBe(true);
+  });
+
+  it('requires the three email addresses for a deployment, naming each', () => {
+    expect(problems({})).toEqual([
+      'soc2Evidence.securityEmail is required: an email address such as security@example.com',
+      'soc2Evidence.senderEmail is required: an email address such as security@example.com',
+      'soc2Evidence.alarmEmail is required: an email address such as security@example.com',
+    ]);
+    expect(problems({}, false)).toEqual([]);
+  });
+
+  it('lists every problem at once, not only the first', () => {
+    expect(problems({ ...valid, inactiveAfterDays: -1, timeZone: 'nowhere', regions: [] })).toHaveLength(3);
+  });
+
+  it('formats the error for synth output', () => {
+    expect(() => parseConfig({ retention: { days: 'abc' } })).toThrow(
+      'invalid configuration (cdk.json context "soc2Evidence"):\n  - soc2Evidence.retention.days must be an integer from 1 to 36500, got "abc"',
+    );
+  });
+});

@@ -1,0 +1,240 @@
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { COLLECTORS } from '../../lambdas/collectors/registry';
+import { BASE_CONFIG, synth } from './stack-fixture';
+
+const { stack, template } = synth();
+
+function resourceOf(type: string, predicate: (r: { Properties: Record<string, unknown> }) => boolean) {
+  return Object.entries(template.findResources(type)).find(([, r]) =>
+    predicate(r as { Properties: Record<string, unknown> }),
+  );
+}
+
+describe('evidence bucket', () => {
+  const [bucketId, bucket] = resourceOf('AWS::S3::Bucket', (r) => Boolean(r.Properties.ObjectLockEnabled))!;
+  const props = (bucket as { Properties: Record<string, unknown> }).Properties;
+
+  it('is created with Object Lock, COMPLIANCE for 400 days by default, and explicit versioning', () => {
+    expect(props.ObjectLockEnabled).toBe(true);
+    expect(props.ObjectLockConfiguration).toEqual({
+      ObjectLockEnabled: 'Enabled',
+      Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 400 } },
+    });
+    expect(props.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+  });
+
+  it('is kept when the stack is deleted', () => {
+    const raw = template.toJSON().Resources[bucketId];
+    expect(raw.DeletionPolicy).toBe('Retain');
+    expect(raw.UpdateReplacePolicy).toBe('Retain');
+  });
+
+  it('uses SSE-KMS with a rotating customer-managed key and bucket keys', () => {
+    expect(props.BucketEncryption).toEqual({
+      ServerSideEncryptionConfiguration: [
+        {
+          BucketKeyEnabled: true,
+          ServerSideEncryptionByDefault: {
+            SSEAlgorithm: 'aws:kms',
+            KMSMasterKeyID: { 'Fn::GetAtt': [expect.stringMatching(/^EvidenceKey/), 'Arn'] },
+          },
+        },
+      ],
+    });
+    template.hasResourceProperties('AWS::KMS::Key', {
+      EnableKeyRotation: true,
+      Description: 'soc2-evidence: encrypts the evidence bucket',
+    });
+  });
+
+  it('blocks all public access and logs to a separate, unlocked, encrypted bucket', () => {
+    expect(props.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+    const logTarget = (props.LoggingConfiguration as { DestinationBucketName: { Ref: string } })
+      .DestinationBucketName.Ref;
+    const logBucket = template.toJSON().Resources[logTarget];
+    expect(logBucket.Properties.ObjectLockEnabled).toBeUndefined();
+    expect(
+      logBucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault
+        .SSEAlgorithm,
+    ).toBe('AES256');
+  });
+
+  it('denies requests without TLS and below TLS 1.2', () => {
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: bucketId },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Principal: { AWS: '*' },
+            Action: 's3:*',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+          Match.objectLike({
+            Effect: 'Deny',
+            Principal: { AWS: '*' },
+            Action: 's3:*',
+            Condition: { NumericLessThan: { 's3:TlsVersion': 1.2 } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('takes retention from config', () => {
+    const { template: t } = synth({ ...BASE_CONFIG, retention: { mode: 'GOVERNANCE', days: 30 } });
+    t.hasResourceProperties('AWS::S3::Bucket', {
+      ObjectLockConfiguration: {
+        ObjectLockEnabled: 'Enabled',
+        Rule: { DefaultRetention: { Mode: 'GOVERNANCE', Days: 30 } },
+      },
+    });
+  });
+});
+
+describe('iam-mfa collector', () => {
+  it('runs on Node.js 24 with JSON logs kept 13 months', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs24.x',
+      Description: Match.stringLikeRegexp('IAM MFA status'),
+      LoggingConfig: Match.objectLike({ LogFormat: 'JSON' }),
+    });
+    template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 400 });
+  });
+
+  it('is scheduled daily at 06:00 in the configured time zone, with retries and a dead-letter queue', () => {
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      Description: 'soc2-evidence iam-mfa (daily)',
+      ScheduleExpression: 'cron(0 6 * * ? *)',
+      ScheduleExpressionTimezone: 'Europe/Paris',
+      State: 'ENABLED',
+      Target: Match.objectLike({
+        RetryPolicy: { MaximumRetryAttempts: 5, MaximumEventAgeInSeconds: 21600 },
+        DeadLetterConfig: { Arn: Match.anyValue() },
+      }),
+    });
+  });
+
+  it('retries async failures and sends what still fails to a queue', () => {
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      MaximumRetryAttempts: 2,
+      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+    });
+  });
+
+  it('has a role with exactly the collector read actions, the evidence prefix and the KMS data key', () => {
+    const role = stack.collectors['iam-mfa']!.role;
+    const policies = template.findResources('AWS::IAM::Policy', {
+      Properties: { Roles: [{ Ref: stack.getLogicalId(role.node.defaultChild as never) }] },
+    });
+    const statements = Object.values(policies).flatMap(
+      (p) =>
+        (
+          p as {
+            Properties: { PolicyDocument: { Statement: { Action: string | string[]; Resource: unknown }[] } };
+          }
+        ).Properties.PolicyDocument.Statement,
+    );
+    const actions = statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])).sort();
+    // Lambda sends failed async events to the on-failure queue with the function's own role: the sqs actions.
+    expect(actions).toEqual(
+      [
+        'iam:GenerateCredentialReport',
+        'iam:GetCredentialReport',
+        'iam:ListVirtualMFADevices',
+        'kms:GenerateDataKey',
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        's3:PutObject',
+        'sqs:GetQueueAttributes',
+        'sqs:GetQueueUrl',
+        'sqs:SendMessage',
+      ].sort(),
+    );
+    const put = statements.find((s) => s.Action === 's3:PutObject')!;
+    expect(JSON.stringify(put.Resource)).toContain('/evidence/*');
+    expect(actions.some((a) => a.endsWith('*'))).toBe(false);
+  });
+});
+
+describe('every collector', () => {
+  it.each(COLLECTORS.map((c) => [c.id, c]))(
+    '%s has a schedule, a function and alarms that name it',
+    (id, collector) => {
+      template.hasResourceProperties('AWS::Scheduler::Schedule', {
+        Description: `soc2-evidence ${id} (${collector.frequency})`,
+      });
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: `Soc2Evidence-${id}-collector-failed`,
+        MetricName: 'Errors',
+        Threshold: 1,
+      });
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: `Soc2Evidence-${id}-evidence-incomplete`,
+        Namespace: 'Soc2Evidence',
+        MetricName: 'CollectionErrors',
+        Dimensions: [{ Name: 'Collector', Value: id }],
+      });
+    },
+  );
+
+  it('can be disabled from config', () => {
+    const { template: t } = synth({ ...BASE_CONFIG, schedules: { 'iam-mfa': { enabled: false } } });
+    t.hasResourceProperties('AWS::Scheduler::Schedule', {
+      Description: 'soc2-evidence iam-mfa (daily)',
+      State: 'DISABLED',
+    });
+  });
+});
+
+describe('alarms and outputs', () => {
+  it('sends every alarm to one encrypted topic with the alarm email subscribed', () => {
+    template.resourceCountIs('AWS::SNS::Topic', 1);
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'alerts@example.com',
+    });
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms.length).toBeGreaterThanOrEqual(2 * COLLECTORS.length + 2);
+    for (const alarm of alarms)
+      expect((alarm as { Properties: { AlarmActions: unknown[] } }).Properties.AlarmActions).toHaveLength(1);
+  });
+
+  it('alarms on schedule dead letters and exhausted retries', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'Soc2Evidence-schedule-delivery-failed',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'Soc2Evidence-collector-retries-exhausted',
+    });
+  });
+
+  it('outputs the bucket name, the key ARN and the alarm topic ARN', () => {
+    for (const name of ['EvidenceBucketName', 'EvidenceKeyArn', 'AlarmTopicArn'])
+      template.hasOutput(name, {});
+  });
+});
+
+describe('cdk-nag AwsSolutions', () => {
+  it('has no unacknowledged finding', () => {
+    const findings = [
+      ...Annotations.fromStack(stack).findError('*', Match.stringLikeRegexp('AwsSolutions-.*')),
+      ...Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*')),
+    ].map((f) => `${f.id}: ${String(f.entry.data).split(':')[0]}`);
+    expect(findings).toEqual([]);
+  });
+
+  it('gives every acknowledgement a real reason', () => {
+    const json = JSON.stringify(template.toJSON());
+    const reasons = [...json.matchAll(/"reason":"([^"]*)"/g)].map((m) => m[1]!);
+    expect(reasons.length).toBeGreaterThan(0);
+    for (const reason of reasons) expect(reason.length).toBeGreaterThan(40);
+  });
+});
