@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { ClientFactory } from './aws/client-factory';
-import type { AnyCollector, GatherContext } from './collectors/collector';
-import { SCHEMA_VERSION, summarise, type Envelope, type ScheduleRef } from './evidence/envelope';
+import { DeadlineExceededError, runWithDeadline } from './aws/deadline';
+import { errorEntry } from './aws/error-entry';
+import type { AnyCollector, Assessment, GatherContext, Gathered } from './collectors/collector';
+import {
+  SCHEMA_VERSION,
+  summarise,
+  type Envelope,
+  type ErrorEntry,
+  type ScheduleRef,
+} from './evidence/envelope';
 import type { EvidenceStore } from './evidence/store';
 import { writeEvidence, type WrittenEvidence } from './evidence/write-evidence';
 import { PRODUCER } from './producer';
@@ -18,7 +26,15 @@ export interface RunContext {
   readonly schedule?: ScheduleRef;
   /** Shared between collectors run together, so a source (the credential report) is fetched once. */
   readonly memo?: Map<string, Promise<unknown>>;
+  /**
+   * Epoch ms by which gathering must be over so the evidence can still be written (the Lambda time limit
+   * less a reserve). Regions not started `SOFT_DEADLINE_MARGIN_MS` before it are skipped and recorded; a
+   * gather still running at it is abandoned and the run is recorded as an error.
+   */
+  readonly deadline?: number;
 }
+
+export const SOFT_DEADLINE_MARGIN_MS = 45_000;
 
 export interface RunResult extends WrittenEvidence {
   readonly durationMs: number;
@@ -39,17 +55,54 @@ export function memoFrom(cache: Map<string, Promise<unknown>>): GatherContext['m
   };
 }
 
-/** gather → assess → envelope → store. Throws only when the evidence cannot be written. */
+function beforeDeadline<T>(work: Promise<T>, deadline: number | undefined): Promise<T> {
+  if (deadline === undefined) return work;
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new DeadlineExceededError('gathering was abandoned')),
+      Math.max(0, deadline - Date.now()),
+    );
+  });
+  return Promise.race([work, expired]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * gather → assess → envelope → store. Whatever goes wrong before the write (an API, a malformed answer,
+ * the time limit) is recorded in the envelope as an error, so a failed run still leaves evidence of having
+ * run. Throws only when the evidence itself cannot be written.
+ */
 export async function runCollector(collector: AnyCollector, ctx: RunContext): Promise<RunResult> {
   const clock = ctx.now ?? (() => new Date());
   const started = clock();
-  const gathered = await collector.gather({
-    clients: ctx.clients,
-    settings: ctx.settings,
-    now: started,
-    memo: memoFrom(ctx.memo ?? new Map()),
-  });
-  const assessment = collector.assess(gathered.facts, ctx.settings, started);
+  const where = collector.scope === 'global' ? 'global' : 'all';
+  const errors: ErrorEntry[] = [];
+  let gathered: Gathered<unknown> | undefined;
+  try {
+    const soft = ctx.deadline === undefined ? undefined : ctx.deadline - SOFT_DEADLINE_MARGIN_MS;
+    gathered = await beforeDeadline(
+      runWithDeadline(soft, () =>
+        collector.gather({
+          clients: ctx.clients,
+          settings: ctx.settings,
+          now: started,
+          memo: memoFrom(ctx.memo ?? new Map()),
+        }),
+      ),
+      ctx.deadline,
+    );
+    errors.push(...gathered.errors);
+  } catch (err) {
+    errors.push(errorEntry(err, where, `${PRODUCER.name}:gather`));
+  }
+  let assessment: Assessment = { findings: [], figures: {} };
+  if (gathered) {
+    try {
+      assessment = collector.assess(gathered.facts, ctx.settings, started);
+    } catch (err) {
+      errors.push(errorEntry(err, where, `${PRODUCER.name}:assess`));
+    }
+  }
   const runId = ctx.runId ?? newRunId();
   const draft: Omit<Envelope, 'sources'> = {
     schemaVersion: SCHEMA_VERSION,
@@ -62,11 +115,11 @@ export async function runCollector(collector: AnyCollector, ctx: RunContext): Pr
     collectedAt: started.toISOString(),
     ...(ctx.schedule ? { schedule: ctx.schedule } : {}),
     policy: collector.policy(ctx.settings),
-    summary: summarise(assessment.findings, gathered.errors, assessment.figures),
+    summary: summarise(assessment.findings, errors, assessment.figures),
     findings: assessment.findings,
-    errors: gathered.errors,
+    errors,
     producer: { ...PRODUCER, runId, invocationId: ctx.invocationId ?? 'cli' },
   };
-  const written = await writeEvidence(ctx.store, draft, gathered.sources, runId);
+  const written = await writeEvidence(ctx.store, draft, gathered?.sources ?? [], runId);
   return { ...written, durationMs: clock().getTime() - started.getTime() };
 }

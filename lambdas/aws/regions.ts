@@ -1,5 +1,6 @@
 import type { ErrorEntry } from '../evidence/envelope';
 import { mapWithConcurrency } from './concurrency';
+import { DeadlineExceededError, deadlinePassed } from './deadline';
 import { errorEntry } from './error-entry';
 
 /** Regions read at once. Each region's calls are independent; four keeps a run short without bunching
@@ -15,6 +16,7 @@ export interface RegionResult<T> {
 /**
  * Runs `read` in every region with bounded concurrency. A region that throws (AccessDenied, an opt-in
  * region, throttling that outlasted the retries) becomes an error entry; the other regions' results stand.
+ * A region not started before the run's soft deadline is skipped the same way.
  */
 export async function readRegions<T>(
   regions: readonly string[],
@@ -25,6 +27,7 @@ export async function readRegions<T>(
   const errors: ErrorEntry[] = [];
   const results = await mapWithConcurrency(regions, concurrency, async (region) => {
     try {
+      if (deadlinePassed()) throw new DeadlineExceededError(`${region} was not read`);
       return { region, value: await read(region) };
     } catch (err) {
       errors.push(errorEntry(err, region, (err as { api?: string }).api ?? api));

@@ -1,0 +1,68 @@
+import { Readable } from 'node:stream';
+import { GetCredentialReportCommand, IAMClient } from '@aws-sdk/client-iam';
+import type { HttpRequest, HttpResponse } from '@smithy/types';
+import { clientSettings } from '../../lambdas/aws/client-config';
+import { ClientFactory } from '../../lambdas/aws/client-factory';
+
+/** A request handler that fails the first `failures` requests with `status`, then answers. */
+function flaky(failures: number, status: number, code: string) {
+  let seen = 0;
+  return {
+    handle: async (_request: HttpRequest): Promise<{ response: HttpResponse }> => {
+      seen++;
+      const ok = seen > failures;
+      const body = ok
+        ? '<GetCredentialReportResponse><GetCredentialReportResult><Content>dXNlcg==</Content><GeneratedTime>2026-11-23T05:00:00Z</GeneratedTime></GetCredentialReportResult></GetCredentialReportResponse>'
+        : `<ErrorResponse><Error><Type>Sender</Type><Code>${code}</Code><Message>try later</Message></Error></ErrorResponse>`;
+      return {
+        response: {
+          statusCode: ok ? 200 : status,
+          headers: { 'content-type': 'text/xml' },
+          body: Readable.from([Buffer.from(body)]),
+        },
+      };
+    },
+    updateHttpClientConfig: () => undefined,
+    httpHandlerConfigs: () => ({}),
+    get requests() {
+      return seen;
+    },
+  };
+}
+
+describe('the SDK retry path, as configured for every client', () => {
+  it.each([
+    ['throttling', 400, 'Throttling'],
+    ['a transient 5xx', 503, 'ServiceUnavailable'],
+  ])('recovers from %s and counts the retries', async (_label, status, code) => {
+    const handler = flaky(3, status, code);
+    const factory = new ClientFactory(
+      (region) => ({ ...clientSettings(region), requestHandler: handler }) as never,
+    );
+    const report = await factory.get(IAMClient).send(new GetCredentialReportCommand({}));
+    expect(Buffer.from(report.Content!).toString()).toBe('user');
+    expect(handler.requests).toBe(4);
+    expect(factory.sdkStats).toEqual({ calls: 1, retries: 3, failures: 0 });
+  });
+
+  it('gives up after the configured attempts and reports the error', async () => {
+    const handler = flaky(100, 400, 'Throttling');
+    const factory = new ClientFactory(
+      (region) => ({ ...clientSettings(region), maxAttempts: 3, requestHandler: handler }) as never,
+    );
+    await expect(factory.get(IAMClient).send(new GetCredentialReportCommand({}))).rejects.toMatchObject({
+      name: 'Throttling',
+    });
+    expect(handler.requests).toBe(3);
+    expect(factory.sdkStats).toEqual({ calls: 1, retries: 2, failures: 1 });
+  });
+
+  it('uses adaptive retries with a user agent naming the project', () => {
+    expect(clientSettings('eu-west-1')).toEqual({
+      region: 'eu-west-1',
+      retryMode: 'adaptive',
+      maxAttempts: 8,
+      customUserAgent: 'soc2-evidence/0.1.0',
+    });
+  });
+});
