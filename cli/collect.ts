@@ -1,4 +1,4 @@
-import { S3Client } from '@aws-sdk/client-s3';
+import { GetObjectLockConfigurationCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { ClientFactory } from '../lambdas/aws/client-factory';
 import type { AnyCollector } from '../lambdas/collectors/collector';
@@ -37,6 +37,30 @@ export function storeFor(options: CollectOptions, clients: ClientFactory): Evide
     : new DirectoryStore(options.dir!);
 }
 
+/**
+ * Refuses a bucket that does not exist or has no Object Lock before any collector runs, so evidence is
+ * never written somewhere it could be deleted. A caller who may not read the lock configuration is let
+ * through: the write itself is then the check.
+ */
+export async function checkEvidenceBucket(clients: ClientFactory, bucket: string): Promise<void> {
+  try {
+    const lock = await clients.get(S3Client).send(new GetObjectLockConfigurationCommand({ Bucket: bucket }));
+    if (lock.ObjectLockConfiguration?.ObjectLockEnabled !== 'Enabled') {
+      throw new CliError(`bucket ${bucket} is not an evidence bucket: Object Lock is not enabled`);
+    }
+  } catch (err) {
+    if (err instanceof CliError) throw err;
+    const name = (err as { name?: string }).name;
+    if (name === 'NoSuchBucket')
+      throw new CliError(`bucket ${bucket} does not exist (or is in another partition)`);
+    if (name === 'ObjectLockConfigurationNotFoundError') {
+      throw new CliError(`bucket ${bucket} is not an evidence bucket: Object Lock is not enabled`);
+    }
+    if (name !== 'AccessDenied')
+      throw new CliError(`cannot check bucket ${bucket}: ${(err as Error).message}`);
+  }
+}
+
 export async function callerAccount(clients: ClientFactory): Promise<string> {
   try {
     const id = await clients.get(STSClient).send(new GetCallerIdentityCommand({}));
@@ -67,6 +91,7 @@ export async function collect(
 ): Promise<number> {
   const collectors = selectCollectors(ids, options.all);
   const store = storeFor(options, clients);
+  if (options.bucket) await checkEvidenceBucket(clients, options.bucket);
   const settings = { ...collectorSettings(config), ...(options.regions ? { regions: options.regions } : {}) };
   const account = await callerAccount(clients);
   const memo = new Map<string, Promise<unknown>>();
