@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { COLLECTORS } from '../lambdas/collectors/registry';
 import type { Frequency } from '../lambdas/collectors/collector';
-import type { CollectorSettings } from '../lambdas/settings';
+import { TLS_VERSIONS, type CollectorSettings } from '../lambdas/settings';
 import { scheduleExpressionProblem } from './schedule-expression';
 
 /** The cdk.json context key holding this app's configuration. */
@@ -25,6 +25,8 @@ export interface Soc2EvidenceConfig extends CollectorSettings {
   readonly alarmEmail?: string;
   readonly timeZone: string;
   readonly retention: { readonly mode: 'COMPLIANCE' | 'GOVERNANCE'; readonly days: number };
+  /** The only role that may delete evidence versions or loosen the bucket; absent means nobody. */
+  readonly breakGlassRoleArn?: string;
   /** One entry for every collector, defaults filled in. */
   readonly schedules: Readonly<Record<string, ScheduleConfig>>;
 }
@@ -56,6 +58,11 @@ const intRange = (min: number, max: number) =>
     .int(expected(`an integer from ${min} to ${max}`))
     .min(min, expected(`an integer from ${min} to ${max}`))
     .max(max, expected(`an integer from ${min} to ${max}`));
+const PORT_LIST_FORM = 'a list of port numbers from 0 to 65535 without duplicates, such as [22, 3389]';
+const portList = () =>
+  z
+    .array(intRange(0, 65535), expected(PORT_LIST_FORM))
+    .refine((p) => new Set(p).size === p.length, expected(PORT_LIST_FORM));
 const REGION_FORM = 'a list of one or more AWS region codes such as ["us-east-1", "eu-west-1"]';
 const region = z
   .string(expected('an AWS region code such as "eu-west-1"'))
@@ -100,6 +107,24 @@ const schema = z.strictObject(
       )
       .default({ mode: 'COMPLIANCE', days: 400 }),
     inactiveAfterDays: intRange(1, 3650).default(90),
+    breakGlassRoleArn: z
+      .string(expected('an IAM role ARN such as "arn:aws:iam::123456789012:role/EvidenceBreakGlass"'))
+      .regex(
+        /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/,
+        expected('an IAM role ARN such as "arn:aws:iam::123456789012:role/EvidenceBreakGlass"'),
+      )
+      .optional(),
+    adminPorts: portList().default([22, 3389, 3306, 5432, 1433, 27017, 6379, 9200]),
+    publicWebPorts: portList().default([80, 443]),
+    failedSigninThreshold: intRange(1, 10000).default(5),
+    backupMaxAgeHours: intRange(1, 8760).default(26),
+    // ListBackupJobs returns the last 30 days only: a longer window would silently hold fewer days.
+    backupJobWindowDays: intRange(1, 30).default(7),
+    requireKmsForBuckets: z.boolean(expected('true or false')).default(false),
+    minimumTlsVersion: z
+      .enum(TLS_VERSIONS, expected('one of "TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"'))
+      .default('TLSv1.2'),
+    concurrency: intRange(1, 64).default(8),
     schedules: z
       .strictObject(
         Object.fromEntries(COLLECTORS.map((c) => [c.id, scheduleSchema.optional()])),
@@ -218,12 +243,32 @@ export function parseConfig(raw: unknown, options: ParseOptions = {}): Soc2Evide
     timeZone: c.timeZone,
     regions: c.regions,
     retention: c.retention,
+    ...(c.breakGlassRoleArn ? { breakGlassRoleArn: c.breakGlassRoleArn } : {}),
     inactiveAfterDays: c.inactiveAfterDays,
+    adminPorts: c.adminPorts,
+    publicWebPorts: c.publicWebPorts,
+    failedSigninThreshold: c.failedSigninThreshold,
+    backupMaxAgeHours: c.backupMaxAgeHours,
+    backupJobWindowDays: c.backupJobWindowDays,
+    requireKmsForBuckets: c.requireKmsForBuckets,
+    minimumTlsVersion: c.minimumTlsVersion,
+    concurrency: c.concurrency,
     schedules,
   };
 }
 
 /** The part of the configuration a collector run needs, as passed to each function. */
 export function collectorSettings(config: Soc2EvidenceConfig): CollectorSettings {
-  return { regions: config.regions, inactiveAfterDays: config.inactiveAfterDays };
+  return {
+    regions: config.regions,
+    inactiveAfterDays: config.inactiveAfterDays,
+    adminPorts: config.adminPorts,
+    publicWebPorts: config.publicWebPorts,
+    failedSigninThreshold: config.failedSigninThreshold,
+    backupMaxAgeHours: config.backupMaxAgeHours,
+    backupJobWindowDays: config.backupJobWindowDays,
+    requireKmsForBuckets: config.requireKmsForBuckets,
+    minimumTlsVersion: config.minimumTlsVersion,
+    concurrency: config.concurrency,
+  };
 }

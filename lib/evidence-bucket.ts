@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { DefaultStackSynthesizer, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -13,7 +13,30 @@ export interface EvidenceBucketProps {
    * @default { mode: 'COMPLIANCE', days: 400 }
    */
   readonly retention?: { readonly mode: 'COMPLIANCE' | 'GOVERNANCE'; readonly days: number };
+  /**
+   * The one role that may delete object versions, change the Object Lock configuration or the bucket
+   * policy (after retention has expired, for example). Nobody else may, whatever their IAM permissions.
+   * @default - nobody (bucket policy and versioning changes stay possible for CloudFormation deployments only)
+   */
+  readonly breakGlassRoleArn?: string;
 }
+
+/** Actions that destroy or hide evidence, or open a way to: nobody but the break-glass role may use them. */
+export const EVIDENCE_DESTROYING_ACTIONS = [
+  's3:DeleteObject',
+  's3:DeleteObjectVersion',
+  's3:BypassGovernanceRetention',
+  's3:PutLifecycleConfiguration',
+  's3:DeleteBucket',
+] as const;
+
+/** Actions that change the bucket's protections; CloudFormation must keep them to update this stack. */
+export const PROTECTION_CHANGING_ACTIONS = [
+  's3:PutBucketObjectLockConfiguration',
+  's3:PutBucketPolicy',
+  's3:DeleteBucketPolicy',
+  's3:PutBucketVersioning',
+] as const;
 
 /**
  * The evidence bucket: Object Lock (set at creation; CloudFormation replaces a bucket to change it),
@@ -72,6 +95,41 @@ export class EvidenceBucket extends Construct {
       serverAccessLogsPrefix: 'evidence-bucket/',
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    this.denyTampering(props.breakGlassRoleArn);
+  }
+
+  /**
+   * Object Lock already stops deletion of locked versions; this also stops anyone hiding evidence behind
+   * delete markers, deleting versions once their lock expires, adding a lifecycle rule that would, or
+   * loosening the bucket itself. IAM permissions cannot override an explicit Deny in a bucket policy.
+   */
+  private denyTampering(breakGlassRoleArn: string | undefined): void {
+    const exempt = (arns: string[]) =>
+      arns.length > 0 ? { ArnNotEquals: { 'aws:PrincipalArn': arns } } : undefined;
+    const breakGlass = breakGlassRoleArn ? [breakGlassRoleArn] : [];
+    const synthesizer = Stack.of(this).synthesizer;
+    const deployer =
+      synthesizer instanceof DefaultStackSynthesizer
+        ? [Fn.sub(synthesizer.cloudFormationExecutionRoleArn)]
+        : [];
+    const resources = [this.bucket.bucketArn, this.bucket.arnForObjects('*')];
+    const statement = (sid: string, actions: readonly string[], exemptArns: string[]) => {
+      const condition = exempt(exemptArns);
+      return new iam.PolicyStatement({
+        sid,
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: [...actions],
+        resources,
+        ...(condition ? { conditions: condition } : {}),
+      });
+    };
+    this.bucket.addToResourcePolicy(
+      statement('DenyEvidenceDeletion', EVIDENCE_DESTROYING_ACTIONS, breakGlass),
+    );
+    this.bucket.addToResourcePolicy(
+      statement('DenyProtectionChanges', PROTECTION_CHANGING_ACTIONS, [...breakGlass, ...deployer]),
+    );
   }
 
   /** Lets `grantee` create new evidence objects under `evidence/`, and nothing else in the bucket. */

@@ -24,7 +24,10 @@ export class Soc2EvidenceStack extends Stack {
     const { config } = props;
     if (!config.alarmEmail) throw new Error('soc2Evidence.alarmEmail is required to deploy the stack');
 
-    this.evidence = new EvidenceBucket(this, 'Evidence', { retention: config.retention });
+    this.evidence = new EvidenceBucket(this, 'Evidence', {
+      retention: config.retention,
+      ...(config.breakGlassRoleArn ? { breakGlassRoleArn: config.breakGlassRoleArn } : {}),
+    });
     const alarms = new AlarmTopic(this, 'Alarms', { email: config.alarmEmail });
 
     const queue = (qid: string) => {

@@ -167,6 +167,11 @@ describe('parseConfig', () => {
       { schedules: { 'iam-mfa': { enabled: 'yes' } } },
       'soc2Evidence.schedules.iam-mfa.enabled must be true or false, got "yes"',
     ],
+    [
+      'break-glass not a role ARN',
+      { breakGlassRoleArn: 'arn:aws:iam::123456789012:user/alice' },
+      'soc2Evidence.breakGlassRoleArn must be an IAM role ARN such as "arn:aws:iam::123456789012:role/EvidenceBreakGlass", got "arn:aws:iam::123456789012:user/alice"',
+    ],
     ['not an object', 'hello', 'soc2Evidence must be an object, got "hello"'],
   ])('refuses %s', (_label, bad, message) => {
     const found = problems({ ...valid, ...(typeof bad === 'object' ? bad : {}) });

@@ -86,6 +86,62 @@ describe('evidence bucket', () => {
     });
   });
 
+  it('denies deleting or hiding evidence to every principal when no break-glass role is configured', () => {
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: bucketId },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          {
+            Sid: 'DenyEvidenceDeletion',
+            Effect: 'Deny',
+            Principal: { AWS: '*' },
+            Action: [
+              's3:BypassGovernanceRetention',
+              's3:DeleteBucket',
+              's3:DeleteObject',
+              's3:DeleteObjectVersion',
+              's3:PutLifecycleConfiguration',
+            ],
+            Resource: Match.anyValue(),
+          },
+          Match.objectLike({
+            Sid: 'DenyProtectionChanges',
+            Effect: 'Deny',
+            Action: [
+              's3:DeleteBucketPolicy',
+              's3:PutBucketObjectLockConfiguration',
+              's3:PutBucketPolicy',
+              's3:PutBucketVersioning',
+            ],
+            // Only CloudFormation's deployment role may still update the bucket's own settings.
+            Condition: {
+              ArnNotEquals: { 'aws:PrincipalArn': [{ 'Fn::Sub': Match.stringLikeRegexp('cfn-exec-role') }] },
+            },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('exempts only the configured break-glass role', () => {
+    const role = 'arn:aws:iam::123456789012:role/EvidenceBreakGlass';
+    const { template: t } = synth({ ...BASE_CONFIG, breakGlassRoleArn: role });
+    t.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'DenyEvidenceDeletion',
+            Condition: { ArnNotEquals: { 'aws:PrincipalArn': [role] } },
+          }),
+          Match.objectLike({
+            Sid: 'DenyProtectionChanges',
+            Condition: { ArnNotEquals: { 'aws:PrincipalArn': Match.arrayWith([role]) } },
+          }),
+        ]),
+      },
+    });
+  });
+
   it('takes retention from config', () => {
     const { template: t } = synth({ ...BASE_CONFIG, retention: { mode: 'GOVERNANCE', days: 30 } });
     t.hasResourceProperties('AWS::S3::Bucket', {
