@@ -3,8 +3,11 @@ import { ConfigError } from '../lib/config';
 import { PRODUCER } from '../lambdas/producer';
 import { CliError } from './cli-error';
 import { collect } from './collect';
+import { addReviewCommands } from './review';
 import { demoTable, runDemo } from './demo';
 import { loadCliConfig } from './load-config';
+import { registerPull } from './pull';
+import { registerVerify } from './verify';
 
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
 
@@ -64,6 +67,10 @@ export function buildProgram(out: (line: string) => void = (l) => console.log(l)
       for (const line of demoTable(await runDemo(opts.out))) out(line);
     });
 
+  registerPull(program, out);
+  registerVerify(program, out);
+
+  addReviewCommands(program, out);
   return program;
 }
 

@@ -1,10 +1,12 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
 import { ClientFactory } from './aws/client-factory';
 import type { AnyCollector } from './collectors/collector';
 import type { Summary } from './evidence/envelope';
 import { S3Store } from './evidence/s3-store';
+import { KmsSigner } from './evidence/signer';
 import { PRODUCER } from './producer';
 import { runCollector } from './run-collector';
 import { ENV, METRICS_NAMESPACE } from './runtime-env';
@@ -73,9 +75,14 @@ export function collectorHandler(collector: AnyCollector) {
     const bucket = required(ENV.bucket);
     const settings = JSON.parse(required(ENV.settings)) as CollectorSettings;
     const clients = new ClientFactory();
+    const signingKeyArn = process.env[ENV.signingKeyArn];
     const result = await runCollector(collector, {
       clients,
-      store: new S3Store(clients.get(S3Client), bucket),
+      store: new S3Store(
+        clients.get(S3Client),
+        bucket,
+        signingKeyArn ? new KmsSigner(clients.get(KMSClient), signingKeyArn) : undefined,
+      ),
       account: accountFromArn(context.invokedFunctionArn),
       settings,
       invocationId: context.awsRequestId,

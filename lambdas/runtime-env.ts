@@ -4,6 +4,11 @@ export const ENV = {
   settings: 'COLLECTOR_SETTINGS',
   scheduleExpression: 'SCHEDULE_EXPRESSION',
   scheduleTimeZone: 'SCHEDULE_TIME_ZONE',
+  /** Access review only: who receives the review, and the verified SES identity it is sent from. */
+  securityEmail: 'SECURITY_EMAIL',
+  senderEmail: 'SENDER_EMAIL',
+  /** Optional: the KMS key that signs every evidence object (absent: objects are not signed). */
+  signingKeyArn: 'SIGNING_KEY_ARN',
 } as const;
 
 /** CloudWatch namespace of the per-run metrics the handlers emit. */

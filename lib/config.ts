@@ -29,6 +29,15 @@ export interface Soc2EvidenceConfig extends CollectorSettings {
   readonly breakGlassRoleArn?: string;
   /** One entry for every collector, defaults filled in. */
   readonly schedules: Readonly<Record<string, ScheduleConfig>>;
+  /** A read-only role for auditors to pull and verify evidence; absent means no such role. */
+  readonly auditor?: AuditorConfig;
+}
+
+export interface AuditorConfig {
+  /** Who may assume the auditor role: IAM role, user or account-root ARNs (often in the audit firm's account). */
+  readonly principalArns: readonly string[];
+  /** Required in sts:AssumeRole (confused-deputy protection for a third party). */
+  readonly externalId: string;
 }
 
 export class ConfigError extends Error {
@@ -84,6 +93,11 @@ const scheduleSchema = z.strictObject(
   expected('an object such as { "cron": "cron(0 6 * * ? *)", "timeZone": "UTC" }'),
 );
 
+const AUDITOR_PRINCIPAL_FORM = 'IAM principal ARN such as "arn:aws:iam::123456789012:role/Auditor"';
+const AUDITOR_LIST_FORM =
+  'a list of one or more IAM principal ARNs such as ["arn:aws:iam::123456789012:role/Auditor"]';
+const EXTERNAL_ID_FORM = 'an external id of 2 to 1224 characters from A-Z a-z 0-9 and +=,.@:/-_';
+
 const schema = z.strictObject(
   {
     securityEmail: email(),
@@ -107,6 +121,29 @@ const schema = z.strictObject(
       )
       .default({ mode: 'COMPLIANCE', days: 400 }),
     inactiveAfterDays: intRange(1, 3650).default(90),
+    auditor: z
+      .strictObject(
+        {
+          principalArns: z
+            .array(
+              z
+                .string(expected(`an ${AUDITOR_PRINCIPAL_FORM}`))
+                .regex(
+                  /^arn:aws[a-z-]*:iam::\d{12}:(root|role\/[\w+=,.@/-]+|user\/[\w+=,.@/-]+)$/,
+                  expected(`an ${AUDITOR_PRINCIPAL_FORM}`),
+                ),
+              expected(AUDITOR_LIST_FORM),
+            )
+            .min(1, expected(AUDITOR_LIST_FORM)),
+          externalId: z
+            .string(expected(EXTERNAL_ID_FORM))
+            .regex(/^[\w+=,.@:/-]{2,1224}$/, expected(EXTERNAL_ID_FORM)),
+        },
+        expected(
+          'an object such as { "principalArns": ["arn:aws:iam::123456789012:role/Auditor"], "externalId": "audit-2026" }',
+        ),
+      )
+      .optional(),
     breakGlassRoleArn: z
       .string(expected('an IAM role ARN such as "arn:aws:iam::123456789012:role/EvidenceBreakGlass"'))
       .regex(
@@ -245,6 +282,7 @@ export function parseConfig(raw: unknown, options: ParseOptions = {}): Soc2Evide
     retention: c.retention,
     ...(c.breakGlassRoleArn ? { breakGlassRoleArn: c.breakGlassRoleArn } : {}),
     inactiveAfterDays: c.inactiveAfterDays,
+    ...(c.auditor ? { auditor: c.auditor } : {}),
     adminPorts: c.adminPorts,
     publicWebPorts: c.publicWebPorts,
     failedSigninThreshold: c.failedSigninThreshold,

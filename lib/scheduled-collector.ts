@@ -3,6 +3,7 @@ import { Duration, Stack, TimeZone } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -18,6 +19,7 @@ import { ENV, METRICS_NAMESPACE } from '../lambdas/runtime-env';
 import type { CollectorSettings } from '../lambdas/settings';
 import type { ScheduleConfig } from './config';
 import type { EvidenceBucket } from './evidence-bucket';
+import { grantSign } from './signing-key';
 
 export interface ScheduledCollectorProps {
   readonly collector: AnyCollector;
@@ -29,6 +31,11 @@ export interface ScheduledCollectorProps {
   readonly scheduleDeadLetterQueue: sqs.IQueue;
   /** Receives invocations whose handler still failed after Lambda's async retries. */
   readonly failedInvocationQueue: sqs.IQueue;
+  /**
+   * Signs every evidence object (kms:Sign granted to this collector's role only).
+   * @default - evidence is not signed
+   */
+  readonly signingKey?: kms.IKey;
   /** @default Duration.minutes(10) */
   readonly timeout?: Duration;
   /** @default 512 */
@@ -75,6 +82,7 @@ export class ScheduledCollector extends Construct {
     );
     this.role.addToPolicy(new iam.PolicyStatement({ actions: [...collector.iamActions], resources: ['*'] }));
     props.evidence.grantWriteEvidence(this.role);
+    if (props.signingKey) grantSign(props.signingKey, this.role);
 
     this.function = new nodejs.NodejsFunction(this, 'Function', {
       entry: handlerEntry(collector.id),
@@ -92,6 +100,7 @@ export class ScheduledCollector extends Construct {
         [ENV.settings]: JSON.stringify(props.settings),
         [ENV.scheduleExpression]: props.schedule.cron,
         [ENV.scheduleTimeZone]: props.schedule.timeZone,
+        ...(props.signingKey ? { [ENV.signingKeyArn]: props.signingKey.keyArn } : {}),
         POWERTOOLS_SERVICE_NAME: 'soc2-evidence',
       },
       bundling: {

@@ -5,10 +5,13 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import { COLLECTORS } from '../lambdas/collectors/registry';
+import { AccessReviewEmail } from './access-review-email';
 import { AlarmTopic } from './alarm-topic';
+import { AuditorRole } from './auditor-role';
 import { collectorSettings, type Soc2EvidenceConfig } from './config';
 import { EvidenceBucket } from './evidence-bucket';
 import { ScheduledCollector } from './scheduled-collector';
+import { SigningKey } from './signing-key';
 
 export interface Soc2EvidenceStackProps extends StackProps {
   readonly config: Soc2EvidenceConfig;
@@ -29,6 +32,7 @@ export class Soc2EvidenceStack extends Stack {
       ...(config.breakGlassRoleArn ? { breakGlassRoleArn: config.breakGlassRoleArn } : {}),
     });
     const alarms = new AlarmTopic(this, 'Alarms', { email: config.alarmEmail });
+    const signing = new SigningKey(this, 'Signing');
 
     const queue = (qid: string) => {
       const q = new sqs.Queue(this, qid, {
@@ -78,6 +82,16 @@ export class Soc2EvidenceStack extends Stack {
         alarmTopic: alarms.topic,
         scheduleDeadLetterQueue: scheduleDlq,
         failedInvocationQueue: failedInvocations,
+        signingKey: signing.key,
+      });
+    }
+
+    const review = this.collectors['access-review'];
+    if (review && config.senderEmail && config.securityEmail) {
+      new AccessReviewEmail(this, 'AccessReviewEmail', {
+        collector: review,
+        senderEmail: config.senderEmail,
+        securityEmail: config.securityEmail,
       });
     }
 
@@ -93,6 +107,19 @@ export class Soc2EvidenceStack extends Stack {
 
     new CfnOutput(this, 'EvidenceBucketName', { value: this.evidence.bucket.bucketName });
     new CfnOutput(this, 'EvidenceKeyArn', { value: this.evidence.key.keyArn });
+    new CfnOutput(this, 'SigningKeyArn', {
+      value: signing.key.keyArn,
+      description: 'Verify evidence signatures: aws kms get-public-key --key-id <this> (docs/AUDITOR.md)',
+    });
+    if (config.auditor) {
+      const auditor = new AuditorRole(this, 'Auditor', {
+        auditor: config.auditor,
+        bucket: this.evidence.bucket,
+        bucketKey: this.evidence.key,
+        signingKey: signing.key,
+      });
+      new CfnOutput(this, 'AuditorRoleArn', { value: auditor.role.roleArn });
+    }
     new CfnOutput(this, 'AlarmTopicArn', { value: alarms.topic.topicArn });
   }
 }

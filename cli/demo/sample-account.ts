@@ -89,3 +89,247 @@ export const SAMPLE_USERS: readonly SampleUser[] = [
   // A user with no credentials at all (informational).
   { name: 'frank', createdDaysAgo: 250, mfa: null, accessKeys: [], groups: ['ReadOnly'] },
 ];
+
+/** Security groups by region, with what each is attached to (`network-exposure`). */
+export interface SampleSecurityGroup {
+  readonly id: string;
+  readonly name: string;
+  readonly region: string;
+  /** Inbound rules: a port range, and either a CIDR or another group as the source. */
+  readonly inbound: readonly {
+    readonly protocol: 'tcp' | 'udp' | '-1';
+    readonly from: number;
+    readonly to: number;
+    readonly source: string;
+  }[];
+  readonly attachedTo: readonly ('load-balancer' | 'instance' | 'database')[];
+}
+
+export const SAMPLE_SECURITY_GROUPS: readonly SampleSecurityGroup[] = [
+  // A public load balancer on 80 and 443: fine.
+  {
+    id: 'sg-0a1b2c3d4e5f60001',
+    name: 'web-alb',
+    region: 'us-east-1',
+    inbound: [
+      { protocol: 'tcp', from: 443, to: 443, source: '0.0.0.0/0' },
+      { protocol: 'tcp', from: 80, to: 80, source: '0.0.0.0/0' },
+      { protocol: 'tcp', from: 443, to: 443, source: '::/0' },
+    ],
+    attachedTo: ['load-balancer'],
+  },
+  // PROBLEM: SSH open to the whole internet on a running instance.
+  {
+    id: 'sg-0a1b2c3d4e5f60002',
+    name: 'bastion',
+    region: 'us-east-1',
+    inbound: [{ protocol: 'tcp', from: 22, to: 22, source: '0.0.0.0/0' }],
+    attachedTo: ['instance'],
+  },
+  // The database only accepts the application's group: not open to the world.
+  {
+    id: 'sg-0a1b2c3d4e5f60003',
+    name: 'orders-db',
+    region: 'us-east-1',
+    inbound: [{ protocol: 'tcp', from: 5432, to: 5432, source: 'sg-0a1b2c3d4e5f60004' }],
+    attachedTo: ['database'],
+  },
+  {
+    id: 'sg-0a1b2c3d4e5f60004',
+    name: 'app',
+    region: 'us-east-1',
+    inbound: [{ protocol: 'tcp', from: 8080, to: 8080, source: 'sg-0a1b2c3d4e5f60001' }],
+    attachedTo: ['instance'],
+  },
+  // PROBLEM (latent): RDP open to the world on a group attached to nothing yet.
+  {
+    id: 'sg-0a1b2c3d4e5f60005',
+    name: 'legacy-windows',
+    region: 'eu-west-1',
+    inbound: [{ protocol: 'tcp', from: 3389, to: 3389, source: '::/0' }],
+    attachedTo: [],
+  },
+];
+
+/** Console sign-ins of the last 24 hours (`console-signins`); `hoursAgo` counts back from the demo run. */
+export interface SampleSignin {
+  readonly user: string;
+  readonly hoursAgo: number;
+  readonly sourceIp: string;
+  readonly mfa: boolean;
+  readonly success: boolean;
+}
+
+export const SAMPLE_SIGNINS: readonly SampleSignin[] = [
+  { user: 'alice', hoursAgo: 2, sourceIp: '198.51.100.10', mfa: true, success: true },
+  // PROBLEM: a console sign-in without MFA.
+  { user: 'bob', hoursAgo: 5, sourceIp: '198.51.100.22', mfa: false, success: true },
+  // PROBLEM: six failed sign-ins from one address in an hour.
+  ...[1, 2, 3, 4, 5, 6].map((n) => ({
+    user: 'carol',
+    hoursAgo: 9 + n / 10,
+    sourceIp: '203.0.113.50',
+    mfa: false,
+    success: false,
+  })),
+];
+
+/** Databases (`backups`, `encryption`, `tls`). Aurora keeps backups and encryption on the cluster. */
+export interface SampleDatabase {
+  readonly id: string;
+  readonly region: string;
+  readonly engine: 'postgres' | 'mysql' | 'aurora-postgresql';
+  readonly backupRetentionDays: number;
+  /** Hours since the latest restorable time; `null` when there is none. */
+  readonly restorableHoursAgo: number | null;
+  readonly encrypted: boolean;
+  /** Effective value of rds.force_ssl / require_secure_transport; `null` = engine default. */
+  readonly forceTls: '1' | '0' | null;
+  /** For an Aurora cluster: its member instances. */
+  readonly members?: readonly string[];
+}
+
+export const SAMPLE_DATABASES: readonly SampleDatabase[] = [
+  // An Aurora cluster doing everything right.
+  {
+    id: 'orders',
+    region: 'us-east-1',
+    engine: 'aurora-postgresql',
+    backupRetentionDays: 14,
+    restorableHoursAgo: 0.1,
+    encrypted: true,
+    forceTls: '1',
+    members: ['orders-1', 'orders-2'],
+  },
+  // PROBLEM: unencrypted storage, and TLS left to the engine default.
+  {
+    id: 'legacy-crm',
+    region: 'us-east-1',
+    engine: 'mysql',
+    backupRetentionDays: 7,
+    restorableHoursAgo: 0.2,
+    encrypted: false,
+    forceTls: null,
+  },
+  // PROBLEM: automated backups switched off.
+  {
+    id: 'analytics',
+    region: 'eu-west-1',
+    engine: 'postgres',
+    backupRetentionDays: 0,
+    restorableHoursAgo: null,
+    encrypted: true,
+    forceTls: '0',
+  },
+];
+
+/** S3 buckets (`encryption`, `tls`). */
+export interface SampleBucket {
+  readonly name: string;
+  readonly region: string;
+  readonly encryption: 'AES256' | 'aws:kms';
+  /** A bucket policy that denies requests without TLS. */
+  readonly tlsOnlyPolicy: boolean;
+}
+
+export const SAMPLE_BUCKETS: readonly SampleBucket[] = [
+  { name: 'example-corp-artifacts', region: 'us-east-1', encryption: 'aws:kms', tlsOnlyPolicy: true },
+  // PROBLEM: no TLS-only bucket policy.
+  { name: 'example-corp-exports', region: 'eu-west-1', encryption: 'AES256', tlsOnlyPolicy: false },
+];
+
+/** Load balancer listeners (`tls`). */
+export interface SampleListener {
+  readonly loadBalancer: string;
+  readonly type: 'application' | 'network';
+  readonly region: string;
+  readonly protocol: 'HTTPS' | 'HTTP' | 'TLS';
+  readonly port: number;
+  readonly sslPolicy?: string;
+  /** HTTP listeners: whether the default action redirects to HTTPS. */
+  readonly redirectsToHttps?: boolean;
+}
+
+export const SAMPLE_LISTENERS: readonly SampleListener[] = [
+  {
+    loadBalancer: 'web',
+    type: 'application',
+    region: 'us-east-1',
+    protocol: 'HTTPS',
+    port: 443,
+    sslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06',
+  },
+  {
+    loadBalancer: 'web',
+    type: 'application',
+    region: 'us-east-1',
+    protocol: 'HTTP',
+    port: 80,
+    redirectsToHttps: true,
+  },
+  // PROBLEM: a listener whose policy still allows TLS 1.0 (the default when none is chosen).
+  {
+    loadBalancer: 'partner-api',
+    type: 'network',
+    region: 'us-east-1',
+    protocol: 'TLS',
+    port: 443,
+    sslPolicy: 'ELBSecurityPolicy-2016-08',
+  },
+  // PROBLEM: an HTTP listener that forwards instead of redirecting to HTTPS.
+  {
+    loadBalancer: 'internal-tools',
+    type: 'application',
+    region: 'eu-west-1',
+    protocol: 'HTTP',
+    port: 80,
+    redirectsToHttps: false,
+  },
+];
+
+/** What each SSL policy allows, as DescribeSSLPolicies reports it. */
+export const SAMPLE_SSL_POLICIES: Readonly<Record<string, readonly string[]>> = {
+  'ELBSecurityPolicy-TLS13-1-2-2021-06': ['TLSv1.2', 'TLSv1.3'],
+  'ELBSecurityPolicy-2016-08': ['TLSv1', 'TLSv1.1', 'TLSv1.2'],
+};
+
+/** EBS (`encryption`): encryption by default per region, and unencrypted volumes. */
+export const SAMPLE_EBS: Readonly<
+  Record<string, { readonly encryptionByDefault: boolean; readonly unencryptedVolumes: readonly string[] }>
+> = {
+  'us-east-1': { encryptionByDefault: true, unencryptedVolumes: [] },
+  // PROBLEM: encryption by default off, and an old unencrypted volume.
+  'eu-west-1': { encryptionByDefault: false, unencryptedVolumes: ['vol-0a1b2c3d4e5f60001'] },
+};
+
+/** AWS Backup jobs (`backups`): `hoursAgo` is when the job was created. */
+export interface SampleBackupJob {
+  readonly resource: string;
+  readonly region: string;
+  readonly state: 'COMPLETED' | 'FAILED' | 'ABORTED' | 'EXPIRED' | 'PARTIAL' | 'RUNNING';
+  readonly hoursAgo: number;
+  readonly message?: string;
+}
+
+export const SAMPLE_BACKUP_JOBS: readonly SampleBackupJob[] = [
+  ...[2, 26, 50, 74, 98, 122, 146].map((h) => ({
+    resource: 'arn:aws:dynamodb:us-east-1:123456789012:table/orders',
+    region: 'us-east-1',
+    state: 'COMPLETED' as const,
+    hoursAgo: h,
+  })),
+  ...[3, 27, 51].map((h) => ({
+    resource: 'arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/fs-0a1b2c3d',
+    region: 'us-east-1',
+    state: 'COMPLETED' as const,
+    hoursAgo: h,
+  })),
+  // PROBLEM: last night's backup of the file system failed.
+  {
+    resource: 'arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/fs-0a1b2c3d',
+    region: 'us-east-1',
+    state: 'FAILED',
+    hoursAgo: 6,
+    message: 'Access denied to the backup vault key',
+  },
+];

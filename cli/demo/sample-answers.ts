@@ -1,5 +1,18 @@
 import type { Answers } from '../../lambdas/aws/offline-clients';
-import { SAMPLE_ACCOUNT_ID, SAMPLE_ROOT, SAMPLE_USERS, type SampleAccessKey } from './sample-account';
+import {
+  SAMPLE_ACCOUNT_ID,
+  SAMPLE_BACKUP_JOBS,
+  SAMPLE_BUCKETS,
+  SAMPLE_DATABASES,
+  SAMPLE_EBS,
+  SAMPLE_LISTENERS,
+  SAMPLE_ROOT,
+  SAMPLE_SSL_POLICIES,
+  SAMPLE_SECURITY_GROUPS,
+  SAMPLE_SIGNINS,
+  SAMPLE_USERS,
+  type SampleAccessKey,
+} from './sample-account';
 
 const DAY = 86_400_000;
 
@@ -72,7 +85,14 @@ export function sampleAnswers(now: Date): Answers {
     })),
   ];
 
+  const ec2Answers = networkAnswers();
   return {
+    ...ec2Answers,
+    ...signinAnswers(now),
+    ...databaseAnswers(now),
+    ...storageAnswers(),
+    ...loadBalancerAnswers(),
+    ...backupAnswers(now),
     'STS:GetCallerIdentity': () => ({
       Account: SAMPLE_ACCOUNT_ID,
       Arn: `arn:aws:iam::${SAMPLE_ACCOUNT_ID}:user/alice`,
@@ -83,6 +103,31 @@ export function sampleAnswers(now: Date): Answers {
       Content: Buffer.from(csv),
       ReportFormat: 'text/csv',
       GeneratedTime: reportTime,
+    }),
+    // The access review's population: the sample users with their groups; Admins holds AdministratorAccess.
+    'IAM:GetAccountAuthorizationDetails': () => ({
+      IsTruncated: false,
+      UserDetailList: SAMPLE_USERS.map((u) => ({
+        UserName: u.name,
+        Arn: `arn:aws:iam::${SAMPLE_ACCOUNT_ID}:user/${u.name}`,
+        CreateDate: new Date(now.getTime() - u.createdDaysAgo * DAY),
+        GroupList: [...u.groups],
+      })),
+      GroupDetailList: [...new Set(SAMPLE_USERS.flatMap((u) => u.groups))].map((g) => ({
+        GroupName: g,
+        Arn: `arn:aws:iam::${SAMPLE_ACCOUNT_ID}:group/${g}`,
+        AttachedManagedPolicies:
+          g === 'Admins'
+            ? [
+                {
+                  PolicyName: 'AdministratorAccess',
+                  PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess',
+                },
+              ]
+            : [{ PolicyName: 'ReadOnlyAccess', PolicyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' }],
+      })),
+      RoleDetailList: [],
+      Policies: [],
     }),
     'IAM:ListVirtualMFADevices': () => ({
       IsTruncated: false,
@@ -97,5 +142,324 @@ export function sampleAnswers(now: Date): Answers {
         },
       })),
     }),
+  };
+}
+
+function networkAnswers(): Answers {
+  const isCidr = (source: string) => source.includes('/');
+  return {
+    'EC2:DescribeSecurityGroups': (_input, region) => ({
+      SecurityGroups: SAMPLE_SECURITY_GROUPS.filter((g) => g.region === region).map((g) => ({
+        GroupId: g.id,
+        GroupName: g.name,
+        OwnerId: SAMPLE_ACCOUNT_ID,
+        VpcId: 'vpc-0a1b2c3d4e5f60000',
+        IpPermissions: g.inbound.map((r) => ({
+          IpProtocol: r.protocol,
+          ...(r.protocol === '-1' ? {} : { FromPort: r.from, ToPort: r.to }),
+          IpRanges: isCidr(r.source) && !r.source.includes(':') ? [{ CidrIp: r.source }] : [],
+          Ipv6Ranges: isCidr(r.source) && r.source.includes(':') ? [{ CidrIpv6: r.source }] : [],
+          UserIdGroupPairs: isCidr(r.source) ? [] : [{ GroupId: r.source, UserId: SAMPLE_ACCOUNT_ID }],
+          PrefixListIds: [],
+        })),
+      })),
+    }),
+    'EC2:DescribeNetworkInterfaces': (_input, region) => ({
+      NetworkInterfaces: SAMPLE_SECURITY_GROUPS.filter((g) => g.region === region).flatMap((g, i) =>
+        g.attachedTo.map((kind, j) => ({
+          NetworkInterfaceId: `eni-0a1b2c3d4e5f${String(i * 10 + j).padStart(5, '0')}`,
+          Groups: [{ GroupId: g.id, GroupName: g.name }],
+          ...(kind === 'load-balancer'
+            ? {
+                InterfaceType: 'interface',
+                RequesterId: 'amazon-elb',
+                Description: 'ELB app/web/50dc6c495c0c9188',
+              }
+            : kind === 'database'
+              ? { InterfaceType: 'interface', RequesterId: 'amazon-rds', Description: 'RDSNetworkInterface' }
+              : {
+                  InterfaceType: 'interface',
+                  Attachment: { InstanceId: `i-0a1b2c3d4e5f${String(i).padStart(5, '0')}` },
+                }),
+        })),
+      ),
+    }),
+  };
+}
+
+function signinAnswers(now: Date): Answers {
+  const trailArn = `arn:aws:cloudtrail:us-east-1:${SAMPLE_ACCOUNT_ID}:trail/organization-trail`;
+  return {
+    'CloudTrail:DescribeTrails': () => ({
+      trailList: [
+        { Name: 'organization-trail', TrailARN: trailArn, HomeRegion: 'us-east-1', IsMultiRegionTrail: true },
+      ],
+    }),
+    'CloudTrail:GetTrailStatus': () => ({ IsLogging: true }),
+    // Console sign-ins to the global endpoint are recorded in us-east-1.
+    'CloudTrail:LookupEvents': (_input, region) => ({
+      Events:
+        region !== 'us-east-1'
+          ? []
+          : SAMPLE_SIGNINS.map((s, i) => {
+              const time = new Date(now.getTime() - s.hoursAgo * 3_600_000);
+              const eventId = `0a1b2c3d-0000-4000-8000-${String(i).padStart(12, '0')}`;
+              return {
+                EventId: eventId,
+                EventName: 'ConsoleLogin',
+                EventTime: time,
+                Username: s.user,
+                CloudTrailEvent: JSON.stringify({
+                  eventVersion: '1.09',
+                  userIdentity: {
+                    type: 'IAMUser',
+                    accountId: SAMPLE_ACCOUNT_ID,
+                    userName: s.user,
+                    ...(s.success ? { arn: `arn:aws:iam::${SAMPLE_ACCOUNT_ID}:user/${s.user}` } : {}),
+                  },
+                  eventTime: time.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+                  eventSource: 'signin.amazonaws.com',
+                  eventName: 'ConsoleLogin',
+                  awsRegion: 'us-east-1',
+                  sourceIPAddress: s.sourceIp,
+                  userAgent: 'Mozilla/5.0',
+                  responseElements: { ConsoleLogin: s.success ? 'Success' : 'Failure' },
+                  additionalEventData: { MFAUsed: s.mfa ? 'Yes' : 'No', MobileVersion: 'No' },
+                  eventID: eventId,
+                  eventType: 'AwsConsoleSignIn',
+                  ...(s.success ? {} : { errorMessage: 'Failed authentication' }),
+                }),
+              };
+            }),
+    }),
+  };
+}
+
+/** An SDK-shaped service error, as the answering middleware's caller would see it from AWS. */
+function awsError(name: string, message: string, status = 404): Error {
+  return Object.assign(new Error(message), { name, $fault: 'client', $metadata: { httpStatusCode: status } });
+}
+
+function databaseAnswers(now: Date): Answers {
+  const arn = (region: string, kind: 'db' | 'cluster', id: string) =>
+    `arn:aws:rds:${region}:${SAMPLE_ACCOUNT_ID}:${kind}:${id}`;
+  const restorable = (h: number | null) =>
+    h === null ? {} : { LatestRestorableTime: new Date(now.getTime() - h * 3_600_000) };
+  const group = (id: string) => `${id}-params`;
+  const tlsParameter = (engine: string) =>
+    engine.includes('mysql') ? 'require_secure_transport' : 'rds.force_ssl';
+  return {
+    'RDS:DescribeDBInstances': (_input, region) => ({
+      DBInstances: SAMPLE_DATABASES.filter((d) => d.region === region).flatMap((d) => {
+        const members = d.members ?? [d.id];
+        return members.map((id) => ({
+          DBInstanceIdentifier: id,
+          DBInstanceArn: arn(region, 'db', id),
+          Engine: d.engine,
+          EngineVersion: d.engine === 'mysql' ? '8.0.39' : '16.4',
+          DBInstanceStatus: 'available',
+          StorageEncrypted: d.encrypted,
+          DeletionProtection: d.members !== undefined,
+          ...(d.members
+            ? { DBClusterIdentifier: d.id, BackupRetentionPeriod: 1 }
+            : { BackupRetentionPeriod: d.backupRetentionDays, ...restorable(d.restorableHoursAgo) }),
+          DBParameterGroups: [
+            {
+              DBParameterGroupName: d.members ? 'default.aurora-postgresql16' : group(d.id),
+              ParameterApplyStatus: 'in-sync',
+            },
+          ],
+        }));
+      }),
+    }),
+    'RDS:DescribeDBClusters': (_input, region) => ({
+      DBClusters: SAMPLE_DATABASES.filter((d) => d.region === region && d.members).map((d) => ({
+        DBClusterIdentifier: d.id,
+        DBClusterArn: arn(region, 'cluster', d.id),
+        Engine: d.engine,
+        EngineVersion: '16.4',
+        Status: 'available',
+        StorageEncrypted: d.encrypted,
+        BackupRetentionPeriod: d.backupRetentionDays,
+        DeletionProtection: true,
+        DBClusterParameterGroup: group(d.id),
+        DBClusterMembers: (d.members ?? []).map((m, i) => ({
+          DBInstanceIdentifier: m,
+          IsClusterWriter: i === 0,
+        })),
+        ...restorable(d.restorableHoursAgo),
+      })),
+    }),
+    'RDS:DescribeDBParameters': (input) => {
+      const d = SAMPLE_DATABASES.find((x) => group(x.id) === input.DBParameterGroupName);
+      const name = d ? tlsParameter(d.engine) : 'rds.force_ssl';
+      return {
+        Parameters:
+          d && d.forceTls !== null
+            ? [{ ParameterName: name, ParameterValue: d.forceTls, Source: 'user' }]
+            : [{ ParameterName: name, Source: 'engine-default' }],
+      };
+    },
+    'RDS:DescribeDBClusterParameters': (input) => {
+      const d = SAMPLE_DATABASES.find((x) => group(x.id) === input.DBClusterParameterGroupName);
+      return {
+        Parameters:
+          d && d.forceTls !== null
+            ? [{ ParameterName: 'rds.force_ssl', ParameterValue: d.forceTls, Source: 'user' }]
+            : [],
+      };
+    },
+  };
+}
+
+function storageAnswers(): Answers {
+  const bucket = (name: unknown) => {
+    const b = SAMPLE_BUCKETS.find((x) => x.name === name);
+    if (!b) throw awsError('NoSuchBucket', 'The specified bucket does not exist');
+    return b;
+  };
+  return {
+    'S3:ListBuckets': () => ({
+      Buckets: SAMPLE_BUCKETS.map((b) => ({
+        Name: b.name,
+        BucketRegion: b.region,
+        CreationDate: new Date('2024-01-01T00:00:00Z'),
+      })),
+    }),
+    'S3:GetBucketEncryption': (input) => {
+      const b = bucket(input.Bucket);
+      return {
+        ServerSideEncryptionConfiguration: {
+          Rules: [
+            {
+              ApplyServerSideEncryptionByDefault: {
+                SSEAlgorithm: b.encryption,
+                ...(b.encryption === 'aws:kms'
+                  ? {
+                      KMSMasterKeyID: `arn:aws:kms:${b.region}:${SAMPLE_ACCOUNT_ID}:key/0a1b2c3d-0000-4000-8000-000000000001`,
+                    }
+                  : {}),
+              },
+              BucketKeyEnabled: b.encryption === 'aws:kms',
+            },
+          ],
+        },
+      };
+    },
+    'S3:GetBucketPolicy': (input) => {
+      const b = bucket(input.Bucket);
+      if (!b.tlsOnlyPolicy) throw awsError('NoSuchBucketPolicy', 'The bucket policy does not exist');
+      return {
+        Policy: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Sid: 'DenyInsecureTransport',
+              Effect: 'Deny',
+              Principal: '*',
+              Action: 's3:*',
+              Resource: [`arn:aws:s3:::${b.name}`, `arn:aws:s3:::${b.name}/*`],
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            },
+          ],
+        }),
+      };
+    },
+    'EC2:GetEbsEncryptionByDefault': (_input, region) => ({
+      EbsEncryptionByDefault: SAMPLE_EBS[region]?.encryptionByDefault ?? true,
+    }),
+    'EC2:DescribeVolumes': (_input, region) => ({
+      Volumes: (SAMPLE_EBS[region]?.unencryptedVolumes ?? []).map((id) => ({
+        VolumeId: id,
+        Encrypted: false,
+        Size: 100,
+        State: 'in-use',
+      })),
+    }),
+  };
+}
+
+function loadBalancerAnswers(): Answers {
+  const lbArn = (l: { region: string; type: string; loadBalancer: string }) =>
+    `arn:aws:elasticloadbalancing:${l.region}:${SAMPLE_ACCOUNT_ID}:loadbalancer/${l.type === 'application' ? 'app' : 'net'}/${l.loadBalancer}/50dc6c495c0c9188`;
+  const listenerArn = (l: (typeof SAMPLE_LISTENERS)[number]) =>
+    `${lbArn(l).replace(':loadbalancer/', ':listener/')}/${l.port}`;
+  const actions = (l: (typeof SAMPLE_LISTENERS)[number]) =>
+    l.protocol === 'HTTP' && l.redirectsToHttps
+      ? [
+          {
+            Type: 'redirect',
+            Order: 1,
+            RedirectConfig: { Protocol: 'HTTPS', Port: '443', StatusCode: 'HTTP_301' },
+          },
+        ]
+      : [
+          {
+            Type: 'forward',
+            Order: 1,
+            TargetGroupArn: `${lbArn(l).replace(':loadbalancer/', ':targetgroup/')}`,
+          },
+        ];
+  return {
+    'ElasticLoadBalancingV2:DescribeLoadBalancers': (_input, region) => ({
+      LoadBalancers: [
+        ...new Map(
+          SAMPLE_LISTENERS.filter((l) => l.region === region).map((l) => [l.loadBalancer, l]),
+        ).values(),
+      ].map((l) => ({
+        LoadBalancerArn: lbArn(l),
+        LoadBalancerName: l.loadBalancer,
+        Type: l.type,
+        Scheme: 'internet-facing',
+      })),
+    }),
+    'ElasticLoadBalancingV2:DescribeListeners': (input) => ({
+      Listeners: SAMPLE_LISTENERS.filter((l) => lbArn(l) === input.LoadBalancerArn).map((l) => ({
+        ListenerArn: listenerArn(l),
+        LoadBalancerArn: lbArn(l),
+        Port: l.port,
+        Protocol: l.protocol,
+        ...(l.sslPolicy ? { SslPolicy: l.sslPolicy } : {}),
+        DefaultActions: actions(l),
+      })),
+    }),
+    'ElasticLoadBalancingV2:DescribeRules': (input) => ({
+      Rules: SAMPLE_LISTENERS.filter((l) => listenerArn(l) === input.ListenerArn).map((l) => ({
+        RuleArn: `${listenerArn(l).replace(':listener/', ':listener-rule/')}/default`,
+        Priority: 'default',
+        IsDefault: true,
+        Conditions: [],
+        Actions: actions(l),
+      })),
+    }),
+    'ElasticLoadBalancingV2:DescribeSSLPolicies': () => ({
+      SslPolicies: Object.entries(SAMPLE_SSL_POLICIES).map(([Name, SslProtocols]) => ({
+        Name,
+        SslProtocols: [...SslProtocols],
+      })),
+    }),
+  };
+}
+
+function backupAnswers(now: Date): Answers {
+  return {
+    'Backup:ListBackupJobs': (input, region) => {
+      const after = input.ByCreatedAfter instanceof Date ? input.ByCreatedAfter.getTime() : 0;
+      return {
+        BackupJobs: SAMPLE_BACKUP_JOBS.filter((j) => j.region === region)
+          .map((j, i) => ({ j, i, created: new Date(now.getTime() - j.hoursAgo * 3_600_000) }))
+          .filter(({ created }) => created.getTime() >= after)
+          .map(({ j, i, created }) => ({
+            BackupJobId: `0a1b2c3d-0000-4000-8000-${String(i).padStart(12, '0')}`,
+            BackupVaultName: 'Default',
+            ResourceArn: j.resource,
+            ResourceType: j.resource.includes(':dynamodb:') ? 'DynamoDB' : 'EFS',
+            State: j.state,
+            CreationDate: created,
+            ...(j.state === 'RUNNING' ? {} : { CompletionDate: new Date(created.getTime() + 20 * 60_000) }),
+            ...(j.message ? { StatusMessage: j.message } : {}),
+          })),
+      };
+    },
   };
 }

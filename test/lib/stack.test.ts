@@ -204,6 +204,7 @@ describe('iam-mfa collector', () => {
         'iam:GetCredentialReport',
         'iam:ListVirtualMFADevices',
         'kms:GenerateDataKey',
+        'kms:Sign', // the evidence signing key only (test/lib/signing-key.test.ts)
         'logs:CreateLogStream',
         'logs:PutLogEvents',
         's3:PutObject',

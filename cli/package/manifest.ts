@@ -1,0 +1,107 @@
+import type { RunStatus, ScheduleRef } from '../../lambdas/evidence/envelope';
+import type { CellStatus } from '../../lambdas/evidence/coverage';
+
+/**
+ * The evidence package `pull` writes and `verify` re-checks: the objects in the bucket's own layout, plus
+ * these files at the top. `SHA256SUMS` lists every other file (manifest included), so `sha256sum -c` alone
+ * proves the package is intact.
+ */
+export const MANIFEST_FILE = 'manifest.json';
+export const SUMS_FILE = 'SHA256SUMS';
+export const COVERAGE_FILE = 'coverage.csv';
+export const INDEX_FILE = 'index.html';
+/** Written while downloading so an interrupted pull resumes; removed when the package is complete. */
+export const PROGRESS_FILE = '.pull-progress.jsonl';
+
+export const EXIT_GAPS = 3;
+export const EXIT_INTEGRITY = 4;
+
+export interface ObjectChecks {
+  /** The SHA-256 of the bytes agrees with S3's checksum, the sha256 metadata and the envelope's reference. */
+  readonly digest: 'ok' | 'mismatch';
+  readonly s3Checksum: 'ok' | 'mismatch' | 'absent';
+  readonly metadataSha256: 'ok' | 'mismatch' | 'absent';
+  readonly signature: 'valid' | 'invalid' | 'unsigned' | 'no-public-key';
+  /** Envelopes only: the body is its own canonical JSON and every source's digest matches. */
+  readonly envelope?: 'ok' | 'invalid-json' | 'not-canonical' | 'sources-mismatch';
+  readonly retention: 'ok' | 'absent';
+}
+
+/** What S3 returned for one object, recorded as fetched (never corrected). */
+export interface FetchedObject {
+  readonly key: string;
+  readonly bytes: number;
+  /** Hex SHA-256 computed over the downloaded bytes. */
+  readonly sha256: string;
+  readonly etag?: string;
+  readonly versionId?: string;
+  readonly lastModified?: string;
+  /** Base64, as S3 stores it (`x-amz-checksum-sha256`). */
+  readonly s3ChecksumSha256?: string;
+  readonly metadataSha256?: string;
+  readonly signature?: string;
+  readonly signingKey?: string;
+  readonly objectLock: { readonly mode?: string; readonly retainUntil?: string; readonly legalHold?: string };
+  /** Set when the object could not be downloaded. */
+  readonly downloadError?: string;
+}
+
+export interface ManifestObject extends FetchedObject {
+  readonly kind: 'envelope' | 'source' | 'other';
+  readonly collector?: string;
+  readonly account?: string;
+  readonly region?: string;
+  readonly date?: string;
+  /** Envelopes only. */
+  readonly status?: RunStatus;
+  readonly controls?: readonly string[];
+  readonly schedule?: ScheduleRef;
+  readonly checks: ObjectChecks;
+  readonly problems: readonly string[];
+}
+
+export interface CoverageSection {
+  readonly account: string;
+  readonly schedules: Readonly<Record<string, ScheduleRef & { readonly source: 'envelope' | 'default' }>>;
+  readonly gaps: readonly {
+    readonly collector: string;
+    readonly date: string;
+    readonly status: CellStatus;
+  }[];
+  readonly partial: readonly { readonly collector: string; readonly date: string }[];
+  readonly problems: readonly string[];
+}
+
+export interface Manifest {
+  readonly schemaVersion: 1;
+  readonly producer: { readonly name: string; readonly version: string };
+  readonly generatedAt: string;
+  readonly bucket: string;
+  readonly period: { readonly from: string; readonly to: string };
+  readonly filters: { readonly collectors?: readonly string[]; readonly account?: string };
+  /** Signing key id (KMS ARN) → the package file holding its public key (PEM). */
+  readonly publicKeys: Readonly<Record<string, string>>;
+  readonly objects: readonly ManifestObject[];
+  readonly coverage: readonly CoverageSection[];
+  readonly summary: { readonly objects: number; readonly integrityProblems: number; readonly gaps: number };
+}
+
+/** `sha256sum` text-mode lines: `<hex>  <path>`. */
+export function renderSums(entries: ReadonlyArray<{ path: string; sha256: string }>): string {
+  return [...entries]
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+    .map((e) => `${e.sha256}  ${e.path}\n`)
+    .join('');
+}
+
+export function parseSums(text: string): { entries: Map<string, string>; problems: string[] } {
+  const entries = new Map<string, string>();
+  const problems: string[] = [];
+  text.split('\n').forEach((line, i) => {
+    if (line === '') return;
+    const m = /^([0-9a-f]{64}) [ *](.+)$/.exec(line);
+    if (!m) problems.push(`${SUMS_FILE}: line ${i + 1} is not "<sha256>  <file>"`);
+    else entries.set(m[2]!, m[1]!);
+  });
+  return { entries, problems };
+}

@@ -1,0 +1,128 @@
+import { readFileSync } from 'node:fs';
+import { S3Client } from '@aws-sdk/client-s3';
+import type { Command } from 'commander';
+import { recordDecisions } from '../lambdas/access-review/attestation';
+import { accessReview } from '../lambdas/access-review/collector';
+import { DecisionsError } from '../lambdas/access-review/decisions';
+import { runAccessReview } from '../lambdas/access-review/review';
+import { ClientFactory } from '../lambdas/aws/client-factory';
+import { directoryReader, s3Reader, type EvidenceReader } from '../lambdas/evidence/read-store';
+import { collectorSettings, type Soc2EvidenceConfig } from '../lib/config';
+import { CliError } from './cli-error';
+import { callerAccount, storeFor } from './collect';
+import { loadCliConfig } from './load-config';
+
+interface Where {
+  readonly bucket?: string;
+  readonly dir?: string;
+}
+
+export function readerFor(options: Where, clients: ClientFactory): EvidenceReader {
+  if (Boolean(options.bucket) === Boolean(options.dir))
+    throw new CliError('give exactly one of --bucket NAME or --dir PATH');
+  return options.bucket ? s3Reader(clients.get(S3Client), options.bucket) : directoryReader(options.dir!);
+}
+
+/** `review send`: freezes the population, stores it, emails it (unless --dry-run) and records the email. */
+export async function reviewSend(
+  options: Where & { dryRun?: boolean },
+  config: Soc2EvidenceConfig,
+  out: (line: string) => void,
+  clients = new ClientFactory(),
+): Promise<number> {
+  const missing = (['senderEmail', 'securityEmail'] as const).filter((k) => !config[k]);
+  if (missing.length > 0)
+    throw new CliError(
+      `soc2Evidence.${missing.join(' and soc2Evidence.')} must be set in the config to send the review`,
+    );
+  const store = storeFor(options, clients);
+  const schedule = config.schedules[accessReview.id];
+  const result = await runAccessReview({
+    clients,
+    store,
+    account: await callerAccount(clients),
+    settings: collectorSettings(config),
+    senderEmail: config.senderEmail!,
+    securityEmail: config.securityEmail!,
+    timeZone: schedule?.timeZone ?? config.timeZone,
+    dryRun: Boolean(options.dryRun),
+  });
+  out(`access review ${result.quarter}: population ${result.population.envelopeObject.location}`);
+  out(
+    options.dryRun
+      ? `  dry run: not sent; message stored with ${result.email.envelopeObject.location}`
+      : `  sent to ${config.securityEmail} (SES message id ${result.messageId}); ${result.email.envelopeObject.location}`,
+  );
+  return 0;
+}
+
+/** `review record`: checks a decisions CSV against the frozen population, then writes the attestation. */
+export async function reviewRecord(
+  options: Where & { review: string; reviewer: string; decisions: string },
+  out: (line: string) => void,
+  clients = new ClientFactory(),
+): Promise<number> {
+  let csv: Buffer;
+  try {
+    csv = readFileSync(options.decisions);
+  } catch (err) {
+    throw new CliError(`cannot read the decisions file ${options.decisions}: ${(err as Error).message}`);
+  }
+  const reader = readerFor(options, clients);
+  const store = storeFor(options, clients);
+  try {
+    const written = await recordDecisions({
+      reader,
+      store,
+      review: options.review,
+      reviewer: options.reviewer,
+      decisionsCsv: csv,
+    });
+    const f = written.envelope.summary.figures;
+    out(
+      `recorded ${f.decisions} decisions (keep ${f.keep}, remove ${f.remove}, modify ${f.modify}, self-reviews ${f.selfReviews}): ${written.envelopeObject.location}`,
+    );
+    return 0;
+  } catch (err) {
+    if (err instanceof DecisionsError) throw new CliError(err.message);
+    if (err instanceof CliError) throw err;
+    throw new CliError((err as Error).message);
+  }
+}
+
+export function addReviewCommands(program: Command, out: (line: string) => void): void {
+  const review = program
+    .command('review')
+    .description('Run the quarterly access review and record its decisions.');
+  review
+    .command('send')
+    .description(
+      'Freeze the access review population, store it as evidence, and email it to the security team.',
+    )
+    .option('--bucket <name>', 'write to this evidence bucket (S3)')
+    .option('--dir <path>', 'write to this local directory, in the same layout as the bucket')
+    .option(
+      '--config <file>',
+      'read the soc2Evidence block from this cdk.json (default: ./cdk.json if present)',
+    )
+    .option('--dry-run', 'render and store the message, but do not send it')
+    .action(async (opts: Where & { config?: string; dryRun?: boolean }) => {
+      process.exitCode = await reviewSend(opts, loadCliConfig(opts.config), out);
+    });
+  review
+    .command('record')
+    .description(
+      "Check a reviewer's decisions against the frozen population and store them as an attestation.",
+    )
+    .requiredOption('--review <key-or-quarter>', 'the review: a quarter such as 2026-Q4, or its evidence key')
+    .requiredOption('--reviewer <name>', 'who reviewed (their own row is flagged as a self-review)')
+    .requiredOption(
+      '--decisions <file>',
+      'CSV with columns user, decision (keep|remove|modify), justification',
+    )
+    .option('--bucket <name>', 'read and write this evidence bucket (S3)')
+    .option('--dir <path>', 'read and write this local directory')
+    .action(async (opts: Where & { review: string; reviewer: string; decisions: string }) => {
+      process.exitCode = await reviewRecord(opts, out);
+    });
+}

@@ -1,0 +1,216 @@
+import type { Population, RoleEntry, UserEntry } from './population';
+
+/** Rows of the "everyone" table in the HTML body; the CSV attachment always carries the whole population. */
+export const HTML_ROW_CAP = 500;
+
+export interface ReviewMeta {
+  readonly quarter: string;
+  readonly account: string;
+}
+
+/** The calendar quarter a moment falls in, as seen in `timeZone` (the schedule's), e.g. `2026-Q4`. */
+export function quarterOf(at: Date, timeZone = 'UTC'): string {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    year: 'numeric',
+    month: 'numeric',
+  }).formatToParts(at);
+  const year = parts.find((p) => p.type === 'year')?.value ?? String(at.getUTCFullYear());
+  const month = Number(parts.find((p) => p.type === 'month')?.value ?? at.getUTCMonth() + 1);
+  return `${year}-Q${Math.floor((month - 1) / 3) + 1}`;
+}
+
+export function reviewSubject(meta: ReviewMeta): string {
+  return `SOC 2 access review ${meta.quarter} — AWS account ${meta.account}`;
+}
+
+export interface ReviewCounts {
+  readonly users: number;
+  readonly admins: number;
+  readonly withoutMfa: number;
+  readonly inactive: number;
+  readonly roles: number;
+  readonly adminRoles: number;
+}
+
+/** "Without MFA" counts console users only: MFA guards the console sign-in, keys cannot use it. */
+const withoutMfa = (u: UserEntry) => u.consoleAccess === true && u.mfa === false;
+
+export function reviewCounts(p: Population): ReviewCounts {
+  return {
+    users: p.users.length,
+    admins: p.users.filter((u) => u.admin).length,
+    withoutMfa: p.users.filter(withoutMfa).length,
+    inactive: p.users.filter((u) => u.inactive).length,
+    roles: p.roles.length,
+    adminRoles: p.roles.filter((r) => r.admin).length,
+  };
+}
+
+// ---- CSV ----------------------------------------------------------------------------------------------
+
+const CSV_HEADER = [
+  'type',
+  'name',
+  'arn',
+  'admin',
+  'console_access',
+  'mfa',
+  'last_activity',
+  'inactive',
+  'groups',
+  'policies',
+  'trusted_by',
+  'created',
+];
+
+/** Quotes every cell and defuses spreadsheet formulas: a cell starting with = + - @ tab or CR gets a leading
+ * apostrophe (OWASP CSV injection guidance), since names, tags and policy names are user-controlled. */
+export function csvCell(value: string): string {
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return `"${safe.replace(/"/g, '""')}"`;
+}
+
+const yesNo = (v: boolean | null) => (v === null ? 'unknown' : v ? 'yes' : 'no');
+const policyList = (e: UserEntry | RoleEntry) =>
+  e.policies
+    .map((p) => `${p.name} (${p.type}${p.via === 'user' || p.via === 'role' ? '' : `, ${p.via}`})`)
+    .join('; ');
+
+export function renderCsv(p: Population): string {
+  const rows: string[][] = [CSV_HEADER];
+  for (const u of p.users) {
+    rows.push([
+      'user',
+      u.name,
+      u.arn,
+      yesNo(u.admin),
+      yesNo(u.consoleAccess),
+      yesNo(u.mfa),
+      u.lastActivity ?? 'never',
+      yesNo(u.inactive),
+      u.groups.join('; '),
+      policyList(u),
+      '',
+      u.createdAt ?? '',
+    ]);
+  }
+  for (const r of p.roles) {
+    rows.push([
+      'role',
+      r.name,
+      r.arn,
+      yesNo(r.admin),
+      '',
+      '',
+      '',
+      '',
+      '',
+      policyList(r),
+      r.trustedBy.join('; '),
+      '',
+    ]);
+  }
+  return rows.map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
+}
+
+// ---- HTML ---------------------------------------------------------------------------------------------
+
+export function escapeHtml(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
+
+const USER_COLUMNS = ['User', 'Admin', 'Console', 'MFA', 'Last activity', 'Inactive', 'Groups', 'Policies'];
+
+function userRow(u: UserEntry): string {
+  const cells = [
+    u.name,
+    yesNo(u.admin),
+    yesNo(u.consoleAccess),
+    yesNo(u.mfa),
+    u.lastActivity ?? 'never',
+    yesNo(u.inactive),
+    u.groups.join(', '),
+    u.policies.map((p) => p.name).join(', '),
+  ];
+  return `<tr>${cells.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`;
+}
+
+function table(title: string, columns: readonly string[], rows: readonly string[], note = ''): string {
+  const head = `<tr>${columns.map((c) => `<th align="left">${escapeHtml(c)}</th>`).join('')}</tr>`;
+  const body = rows.length > 0 ? rows.join('\n') : `<tr><td colspan="${columns.length}">None.</td></tr>`;
+  return `<h2>${escapeHtml(title)} (${rows.length})</h2>\n${note}<table border="1" cellpadding="4" cellspacing="0">\n${head}\n${body}\n</table>`;
+}
+
+export function renderHtml(p: Population, meta: ReviewMeta): string {
+  const c = reviewCounts(p);
+  const everyone = p.users.slice(0, HTML_ROW_CAP).map(userRow);
+  const capNote =
+    p.users.length > HTML_ROW_CAP
+      ? `<p><strong>Showing the first ${HTML_ROW_CAP} of ${p.users.length} users; the attached CSV carries all of them.</strong></p>\n`
+      : '';
+  const roleRows = p.roles.map(
+    (r) =>
+      `<tr>${[r.name, yesNo(r.admin), r.trustedBy.join(', '), r.policies.map((x) => x.name).join(', ')]
+        .map((x) => `<td>${escapeHtml(x)}</td>`)
+        .join('')}</tr>`,
+  );
+  return [
+    '<!DOCTYPE html>',
+    `<html><head><meta charset="utf-8"><title>${escapeHtml(reviewSubject(meta))}</title></head><body>`,
+    `<h1>${escapeHtml(reviewSubject(meta))}</h1>`,
+    `<p>Population frozen at ${escapeHtml(p.frozenAt)}. Inactive means no credential used (or, if never used, issued) in the last ${p.inactiveAfterDays} days.</p>`,
+    '<ul>',
+    `<li>IAM users: ${c.users}</li>`,
+    `<li>Administrators: ${c.admins}</li>`,
+    `<li>Console users without MFA: ${c.withoutMfa}</li>`,
+    `<li>Inactive users: ${c.inactive}</li>`,
+    `<li>Roles people can assume: ${c.roles} (${c.adminRoles} with administrator access)</li>`,
+    '</ul>',
+    '<p>Record your decisions (keep, remove or modify, with a justification) in the attached CSV and file them with <code>soc2-evidence review record</code>.</p>',
+    table('Administrators', USER_COLUMNS, p.users.filter((u) => u.admin).map(userRow)),
+    table('Console users without MFA', USER_COLUMNS, p.users.filter(withoutMfa).map(userRow)),
+    table('Inactive users', USER_COLUMNS, p.users.filter((u) => u.inactive).map(userRow)),
+    table('Roles people can assume', ['Role', 'Admin', 'Trusted by', 'Policies'], roleRows),
+    table('Everyone', USER_COLUMNS, everyone, capNote),
+    '</body></html>',
+  ].join('\n');
+}
+
+// ---- text ---------------------------------------------------------------------------------------------
+
+export function renderText(p: Population, meta: ReviewMeta): string {
+  const c = reviewCounts(p);
+  const names = (users: readonly UserEntry[]) =>
+    users.length === 0
+      ? ['  none']
+      : users.map((u) => `  - ${u.name}${u.lastActivity ? ` (last activity ${u.lastActivity})` : ''}`);
+  return [
+    reviewSubject(meta),
+    '',
+    `Population frozen at ${p.frozenAt}.`,
+    `IAM users: ${c.users}`,
+    `Administrators: ${c.admins}`,
+    `Console users without MFA: ${c.withoutMfa}`,
+    `Inactive users (${p.inactiveAfterDays} days): ${c.inactive}`,
+    `Roles people can assume: ${c.roles} (${c.adminRoles} with administrator access)`,
+    '',
+    'Administrators:',
+    ...names(p.users.filter((u) => u.admin)),
+    '',
+    'Console users without MFA:',
+    ...names(p.users.filter(withoutMfa)),
+    '',
+    'Inactive users:',
+    ...names(p.users.filter((u) => u.inactive)),
+    '',
+    'The attached CSV lists everyone with their groups and policies.',
+    'Record decisions with: soc2-evidence review record --review <quarter> --reviewer <name> --decisions decisions.csv',
+    '',
+  ].join('\n');
+}

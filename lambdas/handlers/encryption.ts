@@ -1,0 +1,4 @@
+import { encryption } from '../collectors/encryption';
+import { collectorHandler } from '../lambda-runtime';
+
+export const handler = collectorHandler(encryption);

@@ -1,0 +1,192 @@
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  GenerateCredentialReportCommand,
+  GetAccountAuthorizationDetailsCommand,
+  GetCredentialReportCommand,
+  IAMClient,
+} from '@aws-sdk/client-iam';
+import { mockClient } from 'aws-sdk-client-mock';
+import { readFileSync } from 'node:fs';
+import { recordDecisions } from '../../lambdas/access-review/attestation';
+import { DecisionsError, validateDecisions } from '../../lambdas/access-review/decisions';
+import { runAccessReview } from '../../lambdas/access-review/review';
+import { ClientFactory } from '../../lambdas/aws/client-factory';
+import { DirectoryStore } from '../../lambdas/evidence/directory-store';
+import { directoryReader } from '../../lambdas/evidence/read-store';
+import { DEFAULT_SETTINGS } from '../../lambdas/settings';
+import { expectValidEnvelope } from '../helpers/envelope-schema';
+import { entry, population, user } from './fixtures';
+
+const P = {
+  ...population([entry('alice'), entry('bob'), entry('carol')]),
+  roles: [
+    {
+      name: 'sso-admin',
+      arn: 'arn:aws:iam::123456789012:role/sso-admin',
+      trustedBy: [],
+      policies: [],
+      admin: true,
+    },
+  ],
+};
+const HEAD = 'user,decision,justification\n';
+
+function problems(csv: string, reviewer = 'dora'): readonly string[] {
+  try {
+    validateDecisions(csv, P, reviewer);
+  } catch (err) {
+    if (err instanceof DecisionsError) return err.problems;
+    throw err;
+  }
+  return [];
+}
+
+describe('validateDecisions', () => {
+  it('accepts one decision per user, roles optional, and flags the self-review', () => {
+    const rows = validateDecisions(
+      `${HEAD}alice,keep,\nbob,Remove,left the company\ncarol,modify,"drop admin, keep read"\nrole/sso-admin,keep,break-glass\n`,
+      P,
+      'Carol',
+    );
+    expect(rows.map((r) => [r.principal, r.decision, r.selfReview])).toEqual([
+      ['alice', 'keep', false],
+      ['bob', 'remove', false],
+      ['carol', 'modify', true],
+      ['role/sso-admin', 'keep', false],
+    ]);
+  });
+
+  it.each([
+    [
+      'an unknown user',
+      `${HEAD}alice,keep,\nbob,keep,\ncarol,keep,on call\nmallory,keep,\n`,
+      ['line 5: "mallory" is not in the review population'],
+    ],
+    ['a missing user', `${HEAD}alice,keep,\nbob,keep,\n`, ['user "carol" has no decision']],
+    [
+      'a bad decision',
+      `${HEAD}alice,maybe,\nbob,keep,\ncarol,keep,on call\n`,
+      ['line 2: decision for "alice" must be keep, remove or modify, got "maybe"'],
+    ],
+    [
+      'a duplicate',
+      `${HEAD}alice,keep,\nalice,remove,\nbob,keep,\ncarol,keep,on call\n`,
+      ['line 3: "alice" is decided more than once'],
+    ],
+    [
+      'a self-review without justification',
+      `${HEAD}alice,keep,\nbob,keep,\ncarol,keep,\n`,
+      ['line 4: "carol" is the reviewer\'s own access (a self-review) and needs a justification'],
+    ],
+    ['a missing column', 'user,decision\nalice,keep\n', ['missing column(s): justification']],
+  ])('rejects %s', (_n, csv, expected) => {
+    expect(problems(csv, 'carol')).toEqual(expected);
+  });
+
+  it('lists every problem at once', () => {
+    expect(problems(`${HEAD}mallory,keep,\nalice,nope,\n`)).toHaveLength(4);
+  });
+});
+
+describe('recordDecisions', () => {
+  const iam = mockClient(IAMClient);
+  beforeEach(() => {
+    iam.reset();
+    iam.on(GenerateCredentialReportCommand).resolves({ State: 'COMPLETE' });
+    iam
+      .on(GetCredentialReportCommand)
+      .resolves({ Content: readFileSync(join(__dirname, '..', 'fixtures', 'credential-report.csv')) });
+    iam
+      .on(GetAccountAuthorizationDetailsCommand)
+      .resolves({ UserDetailList: [user('alice'), user('=bob')], IsTruncated: false });
+  });
+
+  async function frozen() {
+    const dir = mkdtempSync(join(tmpdir(), 'soc2-decisions-'));
+    const review = await runAccessReview({
+      clients: new ClientFactory(),
+      store: new DirectoryStore(dir),
+      account: '123456789012',
+      settings: DEFAULT_SETTINGS,
+      now: () => new Date('2026-10-01T07:00:00Z'),
+      runId: 'review-run',
+      senderEmail: 'soc2-evidence@example.com',
+      securityEmail: 'security@example.com',
+      dryRun: true,
+    });
+    return { dir, review };
+  }
+
+  it.each(['2026-Q4', 'population', 'email'])(
+    'writes an attestation linked to the population by its digest (--review %s)',
+    async (how) => {
+      const { dir, review } = await frozen();
+      const ref =
+        how === 'population'
+          ? review.population.envelopeObject.key
+          : how === 'email'
+            ? review.email.envelopeObject.key
+            : how;
+      // The CSV the reviewer edits keeps the formula guard on "=bob".
+      const csv = Buffer.from(`${HEAD}alice,keep,on call\n'=bob,remove,left\n`);
+      const written = await recordDecisions({
+        reader: directoryReader(dir),
+        store: new DirectoryStore(dir),
+        review: ref,
+        reviewer: 'alice',
+        decisionsCsv: csv,
+        now: new Date('2026-10-05T10:00:00Z'),
+        runId: 'attest',
+      });
+      expectValidEnvelope(JSON.parse(JSON.stringify(written.envelope)));
+      const population = review.population.envelope.sources.find((s) => s.name === 'population.json')!;
+      expect(written.envelope).toMatchObject({
+        collector: 'access-review-attestation',
+        controls: ['CC6.2', 'CC6.3'],
+        policy: {
+          reviewer: 'alice',
+          review: {
+            populationEnvelopeKey: review.population.envelopeObject.key,
+            populationEnvelopeSha256: review.population.envelopeObject.sha256,
+            populationSha256: population.sha256,
+          },
+        },
+        summary: { figures: { decisions: 2, keep: 1, remove: 1, selfReviews: 1 } },
+      });
+      expect(written.envelope.findings.map((f) => [f.detail.principal, f.status])).toEqual([
+        ['alice', 'WARN'],
+        ['=bob', 'INFO'],
+      ]);
+    },
+  );
+
+  it('writes nothing when the decisions are wrong', async () => {
+    const { dir } = await frozen();
+    const before = readdirSync(dir, { recursive: true }).length;
+    await expect(
+      recordDecisions({
+        reader: directoryReader(dir),
+        store: new DirectoryStore(dir),
+        review: '2026-Q4',
+        reviewer: 'alice',
+        decisionsCsv: Buffer.from(`${HEAD}alice,keep,\nzed,keep,x\n`),
+      }),
+    ).rejects.toThrow(/3 problem\(s\); nothing was written/);
+    expect(readdirSync(dir, { recursive: true }).length).toBe(before);
+  });
+
+  it('says so when no review exists for the quarter', async () => {
+    const { dir } = await frozen();
+    await expect(
+      recordDecisions({
+        reader: directoryReader(dir),
+        store: new DirectoryStore(dir),
+        review: '2026-Q1',
+        reviewer: 'a',
+        decisionsCsv: Buffer.from(HEAD),
+      }),
+    ).rejects.toThrow('no access review population found for 2026-Q1');
+  });
+});

@@ -1,0 +1,224 @@
+import { GetAccountAuthorizationDetailsCommand, IAMClient } from '@aws-sdk/client-iam';
+import { mockClient } from 'aws-sdk-client-mock';
+import {
+  buildPopulation,
+  gatherAuthorizationDetails,
+  grantsAdmin,
+  parsePolicyDocument,
+} from '../../lambdas/access-review/population';
+import { ClientFactory } from '../../lambdas/aws/client-factory';
+import { parseCredentialReport } from '../../lambdas/collectors/iam/credential-report';
+import { ADMIN_DOC, READ_DOC, customerPolicy, details, enc, group, role, user } from './fixtures';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const NOW = new Date('2026-11-23T06:00:03.120Z');
+const OPTS = { account: '123456789012', now: NOW, inactiveAfterDays: 90 };
+const REPORT = parseCredentialReport(
+  readFileSync(join(__dirname, '..', 'fixtures', 'credential-report.csv'), 'utf8'),
+);
+const ADMIN_ARN = 'arn:aws:iam::aws:policy/AdministratorAccess';
+
+describe('grantsAdmin', () => {
+  it.each([
+    ['Action * on *', ADMIN_DOC, true],
+    [
+      'Action *:* on * in lists',
+      { Statement: [{ Effect: 'Allow', Action: ['s3:*', '*:*'], Resource: ['*'] }] },
+      true,
+    ],
+    ['a single statement object', { Statement: { Effect: 'Allow', Action: '*', Resource: '*' } }, true],
+    ['Deny * on *', { Statement: [{ Effect: 'Deny', Action: '*', Resource: '*' }] }, false],
+    ['* on one bucket', { Statement: [{ Effect: 'Allow', Action: '*', Resource: 'arn:aws:s3:::b' }] }, false],
+    ['s3:* on *', { Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] }, false],
+    ['no statements', {}, false],
+  ])('%s → %s', (_n, doc, admin) => expect(grantsAdmin(doc as Record<string, unknown>)).toBe(admin));
+
+  it('decodes URL-encoded documents before parsing', () => {
+    expect(parsePolicyDocument(enc(ADMIN_DOC))).toEqual(ADMIN_DOC);
+  });
+});
+
+describe('buildPopulation', () => {
+  it('flags AdministratorAccess, but not other AWS managed policies', () => {
+    const { population } = buildPopulation(
+      details({
+        users: [
+          user('ann', {
+            AttachedManagedPolicies: [{ PolicyName: 'AdministratorAccess', PolicyArn: ADMIN_ARN }],
+          }),
+          user('ben', {
+            AttachedManagedPolicies: [
+              { PolicyName: 'PowerUserAccess', PolicyArn: 'arn:aws:iam::aws:policy/PowerUserAccess' },
+            ],
+          }),
+        ],
+      }),
+      REPORT,
+      OPTS,
+    );
+    expect(population.users.map((u) => [u.name, u.admin])).toEqual([
+      ['ann', true],
+      ['ben', false],
+    ]);
+    expect(population.users[0]!.policies[0]).toMatchObject({ type: 'aws-managed', via: 'user', admin: true });
+  });
+
+  it('flags a customer managed policy by its default version, and an inline user policy', () => {
+    const { population } = buildPopulation(
+      details({
+        policies: [customerPolicy('AllTheThings', ADMIN_DOC), customerPolicy('ReadOnly', READ_DOC)],
+        users: [
+          user('cat', {
+            AttachedManagedPolicies: [
+              { PolicyName: 'AllTheThings', PolicyArn: 'arn:aws:iam::123456789012:policy/AllTheThings' },
+            ],
+          }),
+          user('dan', { UserPolicyList: [{ PolicyName: 'inline-admin', PolicyDocument: enc(ADMIN_DOC) }] }),
+          user('eve', {
+            AttachedManagedPolicies: [
+              { PolicyName: 'ReadOnly', PolicyArn: 'arn:aws:iam::123456789012:policy/ReadOnly' },
+            ],
+          }),
+        ],
+      }),
+      REPORT,
+      OPTS,
+    );
+    expect(population.users.map((u) => [u.name, u.admin])).toEqual([
+      ['cat', true],
+      ['dan', true],
+      ['eve', false],
+    ]);
+  });
+
+  it('flags admin reached through a group (managed or inline) and lists the group', () => {
+    const { population } = buildPopulation(
+      details({
+        groups: [
+          group('ops', { GroupPolicyList: [{ PolicyName: 'ops-all', PolicyDocument: enc(ADMIN_DOC) }] }),
+          group('admins', {
+            AttachedManagedPolicies: [{ PolicyName: 'AdministratorAccess', PolicyArn: ADMIN_ARN }],
+          }),
+          group('readers', { GroupPolicyList: [{ PolicyName: 'read', PolicyDocument: enc(READ_DOC) }] }),
+        ],
+        users: [
+          user('fay', { GroupList: ['ops'] }),
+          user('gus', { GroupList: ['admins', 'readers'] }),
+          user('hal', { GroupList: ['readers'] }),
+        ],
+      }),
+      REPORT,
+      OPTS,
+    );
+    expect(population.users.map((u) => [u.name, u.admin])).toEqual([
+      ['fay', true],
+      ['gus', true],
+      ['hal', false],
+    ]);
+    expect(population.users[0]!.policies[0]).toMatchObject({
+      name: 'ops-all',
+      type: 'inline',
+      via: 'group:ops',
+      admin: true,
+    });
+    expect(population.users[1]!.groups).toEqual(['admins', 'readers']);
+  });
+
+  it('names a policy whose document does not parse, and carries on', () => {
+    const { population, problems } = buildPopulation(
+      details({
+        policies: [customerPolicy('Broken', '%7Bnot json')],
+        users: [user('ivy', { UserPolicyList: [{ PolicyName: 'bad-inline', PolicyDocument: '%E0%A4%A' }] })],
+      }),
+      REPORT,
+      OPTS,
+    );
+    expect(population.users).toHaveLength(1);
+    expect(problems).toEqual([
+      expect.stringContaining(
+        'managed policy Broken (arn:aws:iam::123456789012:policy/Broken): the policy document does not parse',
+      ),
+      expect.stringContaining('inline policy bad-inline of user ivy: the policy document does not parse'),
+    ]);
+  });
+
+  it('takes console access, MFA, last activity and the inactive flag from the credential report', () => {
+    const { population } = buildPopulation(
+      details({ users: [user('alice'), user('bob'), user('ci-deploy'), user('zed')] }),
+      REPORT,
+      OPTS,
+    );
+    const by = Object.fromEntries(population.users.map((u) => [u.name, u]));
+    expect(by.alice).toMatchObject({
+      consoleAccess: true,
+      mfa: true,
+      lastActivity: '2026-11-22T08:15:00.000Z',
+      inactive: false,
+    });
+    expect(by.bob).toMatchObject({ consoleAccess: true, mfa: false, lastActivity: null, inactive: true });
+    expect(by['ci-deploy']).toMatchObject({ consoleAccess: false, inactive: true });
+    // Created after the report was generated: unknown, not "no".
+    expect(by.zed).toMatchObject({ consoleAccess: null, mfa: null, inactive: false });
+  });
+
+  it('lists roles people can assume (SAML, OIDC, another account) and skips service roles', () => {
+    const allow = (Principal: unknown, Action: string) => ({
+      Statement: [{ Effect: 'Allow', Principal, Action }],
+    });
+    const { population } = buildPopulation(
+      details({
+        roles: [
+          role(
+            'sso-admin',
+            allow({ Federated: 'arn:aws:iam::123456789012:saml-provider/Okta' }, 'sts:AssumeRoleWithSAML'),
+            {
+              AttachedManagedPolicies: [{ PolicyName: 'AdministratorAccess', PolicyArn: ADMIN_ARN }],
+            },
+          ),
+          role(
+            'gh-deploy',
+            allow(
+              { Federated: 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com' },
+              'sts:AssumeRoleWithWebIdentity',
+            ),
+          ),
+          role('audit', allow({ AWS: 'arn:aws:iam::111122223333:root' }, 'sts:AssumeRole')),
+          role('local', allow({ AWS: 'arn:aws:iam::123456789012:root' }, 'sts:AssumeRole')),
+          role('lambda-exec', allow({ Service: 'lambda.amazonaws.com' }, 'sts:AssumeRole')),
+        ],
+      }),
+      REPORT,
+      OPTS,
+    );
+    expect(population.roles.map((r) => [r.name, r.trustedBy, r.admin])).toEqual([
+      ['audit', ['account:111122223333'], false],
+      [
+        'gh-deploy',
+        ['federated:arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com'],
+        false,
+      ],
+      ['sso-admin', ['federated:arn:aws:iam::123456789012:saml-provider/Okta'], true],
+    ]);
+  });
+});
+
+describe('gatherAuthorizationDetails', () => {
+  const iam = mockClient(IAMClient);
+  beforeEach(() => iam.reset());
+
+  it('reads every page with the filter that leaves out AWS managed policies', async () => {
+    iam
+      .on(GetAccountAuthorizationDetailsCommand)
+      .resolvesOnce({ UserDetailList: [user('a')], IsTruncated: true, Marker: 'm1' })
+      .resolvesOnce({ UserDetailList: [user('b')], RoleDetailList: [role('r', {})], IsTruncated: false });
+    const d = await gatherAuthorizationDetails({ clients: new ClientFactory() });
+    expect(d.users.map((u) => u.UserName)).toEqual(['a', 'b']);
+    expect(d.roles).toHaveLength(1);
+    const calls = iam.commandCalls(GetAccountAuthorizationDetailsCommand).map((c) => c.args[0].input);
+    // The SDK paginator reuses one input object, so the recorded inputs show its final state.
+    expect(calls).toHaveLength(2);
+    for (const c of calls) expect(c.Filter).toEqual(['User', 'Group', 'Role', 'LocalManagedPolicy']);
+    expect(calls[1]!.Marker).toBe('m1');
+  });
+});

@@ -1,0 +1,189 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { GetPublicKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { mockClient } from 'aws-sdk-client-mock';
+import { LocalSigner } from '../../lambdas/evidence/signer';
+import { pull, type PullOptions } from '../../cli/pull';
+import type { Manifest } from '../../cli/package/manifest';
+import { verify } from '../../cli/verify';
+import { ACCOUNT, BUCKET, KEY_ARN, monthOfEvidence, serveBucket, writeDay } from './evidence-bucket-fixture';
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'soc2-pull-'));
+
+async function run(options: Partial<PullOptions> & { out: string }, kms?: KMSClient) {
+  const lines: string[] = [];
+  const code = await pull(
+    { bucket: BUCKET, from: '2026-01-01', to: '2026-01-31', collector: ['iam-mfa'], ...options },
+    {
+      s3: new S3Client({}),
+      ...(kms ? { kms } : {}),
+      out: (l) => lines.push(l),
+      now: () => new Date('2026-02-02T00:00:00Z'),
+    },
+  );
+  return {
+    code,
+    lines,
+    manifest: JSON.parse(readFileSync(join(options.out, 'manifest.json'), 'utf8')) as Manifest,
+  };
+}
+
+const keyOn = (keys: Iterable<string>, date: string, source: boolean) =>
+  [...keys].find(
+    (k) => k.startsWith(`evidence/${date.replace(/-/g, '/')}/`) && k.endsWith('.csv') === source,
+  )!;
+
+describe('soc2-evidence pull', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  it('pulls a clean month: exit 0, SHA256SUMS accepted by sha256sum -c, verify passes, resume downloads nothing', async () => {
+    const { bucket, signer } = await monthOfEvidence();
+    const s3 = serveBucket(bucket);
+    const kms = mockClient(KMSClient);
+    kms
+      .on(GetPublicKeyCommand)
+      .resolves({ KeyId: KEY_ARN, PublicKey: signer.publicKey.export({ type: 'spki', format: 'der' }) });
+    const out = tmp();
+
+    const first = await run({ out }, new KMSClient({}));
+    expect(first.lines.at(-1)).toMatch(
+      /pulled 62 objects \(62 downloaded, 0 already present\).*0 with integrity problems, 0 gaps/,
+    );
+    expect(first.code).toBe(0);
+    // 31 day prefixes, each listed in pages of 3 (2 objects a day: one page each).
+    expect(s3.commandCalls(ListObjectsV2Command)).toHaveLength(31);
+    expect(s3.commandCalls(GetObjectCommand)[0]!.args[0].input).toMatchObject({ ChecksumMode: 'ENABLED' });
+    const o = first.manifest.objects[0]!;
+    expect(o.checks).toEqual({
+      digest: 'ok',
+      s3Checksum: 'ok',
+      metadataSha256: 'ok',
+      signature: 'valid',
+      retention: 'ok',
+    });
+    expect(o.objectLock).toEqual({ mode: 'COMPLIANCE', retainUntil: '2027-03-01T00:00:00.000Z' });
+    expect(o.versionId).toMatch(/^v\d+$/);
+    expect(
+      first.manifest.objects.filter((x) => x.kind === 'envelope').every((x) => x.checks.envelope === 'ok'),
+    ).toBe(true);
+    expect(first.manifest.publicKeys).toEqual({
+      [KEY_ARN]: 'signing-key-1234abcd-12ab-34cd-56ef-1234567890ab.pem',
+    });
+
+    expect(execFileSync('sha256sum', ['-c', '--quiet', 'SHA256SUMS'], { cwd: out, encoding: 'utf8' })).toBe(
+      '',
+    );
+    // openssl alone verifies an object with the exported public key, as docs/AUDITOR.md says.
+    const env = first.manifest.objects.find((x) => x.kind === 'envelope')!;
+    writeFileSync(join(out, '..', 'sig.der'), Buffer.from(env.signature!, 'base64'));
+    expect(
+      execFileSync(
+        'openssl',
+        [
+          'dgst',
+          '-sha256',
+          '-verify',
+          join(out, first.manifest.publicKeys[KEY_ARN]!),
+          '-signature',
+          join(out, '..', 'sig.der'),
+          join(out, env.key),
+        ],
+        { encoding: 'utf8' },
+      ),
+    ).toMatch(/Verified OK/);
+
+    const verified: string[] = [];
+    expect(await verify(out, {}, (l) => verified.push(l))).toBe(0);
+
+    s3.resetHistory();
+    const again = await run({ out }, new KMSClient({}));
+    expect(again.code).toBe(0);
+    expect(s3.commandCalls(GetObjectCommand)).toHaveLength(0);
+    expect(again.lines.at(-1)).toMatch(/\(0 downloaded, 62 already present\)/);
+    const html = readFileSync(join(out, 'index.html'), 'utf8');
+    expect(html).toContain('<table class="cal">');
+    expect(html).not.toMatch(/<script/i);
+    expect(html).toContain(`href="${env.key}"`);
+  });
+
+  it('names a tampered object, a missing day, a wrong signature and an object without retention', async () => {
+    const { bucket, signer } = await monthOfEvidence(LocalSigner.generate(KEY_ARN), ['2026-01-15']);
+    // Tampered after writing: the bytes change, S3's stored checksum and metadata do not.
+    const tampered = keyOn(bucket.objects.keys(), '2026-01-10', true);
+    bucket.objects.get(tampered)!.body = Buffer.from(
+      'user,arn,mfa_active\nalice,arn:aws:iam::123456789012:user/alice,true\n',
+    );
+    // Signed by another key that claims to be the stack's.
+    const forged = keyOn(bucket.objects.keys(), '2026-01-20', false);
+    const other = LocalSigner.generate(KEY_ARN);
+    bucket.objects.get(forged)!.signature = (await other.sign(bucket.objects.get(forged)!.body)).signature;
+    const unlocked = keyOn(bucket.objects.keys(), '2026-01-25', false);
+    delete bucket.objects.get(unlocked)!.retention;
+    serveBucket(bucket);
+    const out = tmp();
+    const pem = join(out, '..', 'trusted.pem');
+    writeFileSync(pem, signer.publicKeyPem());
+
+    const { code, lines, manifest } = await run({ out, publicKey: pem });
+
+    expect(code).toBe(4);
+    const problems = lines.filter((l) => l.startsWith('problem '));
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          new RegExp(
+            `^problem ${tampered}: SHA-256 of the bytes [0-9a-f]{64} differs from S3's stored checksum`,
+          ),
+        ),
+        expect.stringMatching(new RegExp(`^problem ${tampered}: .*differs from x-amz-meta-sha256`)),
+        expect.stringMatching(
+          new RegExp(
+            `^problem ${keyOn(bucket.objects.keys(), '2026-01-10', false)}: source ${tampered} has SHA-256`,
+          ),
+        ),
+        `problem ${forged}: signature does not verify with the public key of ${KEY_ARN}`,
+        expect.stringMatching(new RegExp(`^problem ${unlocked}: the object has no Object Lock retention`)),
+      ]),
+    );
+    expect(lines).toContain(`gap iam-mfa account ${ACCOUNT} 2026-01-15: missing`);
+    expect(manifest.summary).toEqual({ objects: 60, integrityProblems: 4, gaps: 1 });
+    expect(manifest.objects.find((o) => o.key === tampered)!.checks.digest).toBe('mismatch');
+    expect(readFileSync(join(out, 'coverage.csv'), 'utf8')).toContain(
+      `${ACCOUNT},iam-mfa,2026-01-15,true,missing,0\n`,
+    );
+    const html = readFileSync(join(out, 'index.html'), 'utf8');
+    expect(html).toContain('iam-mfa · account 123456789012 · 2026-01-15: missing');
+    expect(html).toContain(forged);
+  });
+
+  it('exits 3 when the only problem is a gap, and reports an ERROR run as a failed day', async () => {
+    const { bucket, signer } = await monthOfEvidence(LocalSigner.generate(KEY_ARN), [
+      '2026-01-02',
+      '2026-01-03',
+    ]);
+    // Jan 2: only an ERROR envelope (failed). Jan 5: an ERROR run and a good one, so the day is covered.
+    await writeDay(bucket, '2026-01-02', 'errored', true);
+    await writeDay(bucket, '2026-01-05', 'retry-errored', true);
+    serveBucket(bucket);
+    const out = tmp();
+    const pem = join(out, '..', 'k.pem');
+    writeFileSync(pem, signer.publicKeyPem());
+    const { code, lines } = await run({ out, publicKey: pem, from: '2026-01-01', to: '2026-01-05' });
+    expect(lines.filter((l) => l.startsWith('gap '))).toEqual([
+      `gap iam-mfa account ${ACCOUNT} 2026-01-02: failed`,
+      `gap iam-mfa account ${ACCOUNT} 2026-01-03: missing`,
+    ]);
+    expect(code).toBe(3);
+  });
+
+  it('reports a listing it cannot do as one clear error', async () => {
+    const s3 = mockClient(S3Client);
+    s3.on(ListObjectsV2Command).rejects(Object.assign(new Error('Access Denied'), { name: 'AccessDenied' }));
+    await expect(run({ out: tmp() })).rejects.toThrow(
+      `cannot list s3://${BUCKET}/evidence/: AccessDenied: Access Denied`,
+    );
+  });
+});

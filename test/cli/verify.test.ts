@@ -1,0 +1,132 @@
+import { chmodSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { S3Client } from '@aws-sdk/client-s3';
+import { pull } from '../../cli/pull';
+import type { Manifest } from '../../cli/package/manifest';
+import { verify } from '../../cli/verify';
+import { LocalSigner } from '../../lambdas/evidence/signer';
+import { BUCKET, KEY_ARN, MemoryBucket, serveBucket, writeDay } from './evidence-bucket-fixture';
+
+let pristine: string;
+let pem: string;
+let manifest: Manifest;
+
+beforeAll(async () => {
+  const signer = LocalSigner.generate(KEY_ARN);
+  const bucket = new MemoryBucket(signer);
+  for (const d of ['2026-01-01', '2026-01-02', '2026-01-03']) await writeDay(bucket, d);
+  serveBucket(bucket);
+  pristine = mkdtempSync(join(tmpdir(), 'soc2-verify-'));
+  pem = join(pristine, '..', `${Date.now()}-trusted.pem`);
+  writeFileSync(pem, signer.publicKeyPem());
+  const code = await pull(
+    {
+      bucket: BUCKET,
+      from: '2026-01-01',
+      to: '2026-01-03',
+      out: pristine,
+      collector: ['iam-mfa'],
+      publicKey: pem,
+    },
+    { s3: new S3Client({}), out: () => undefined },
+  );
+  expect(code).toBe(0);
+  manifest = JSON.parse(readFileSync(join(pristine, 'manifest.json'), 'utf8')) as Manifest;
+});
+
+function copy(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'soc2-verify-copy-'));
+  cpSync(pristine, dir, { recursive: true });
+  return dir;
+}
+
+async function check(dir: string, publicKey?: string) {
+  const lines: string[] = [];
+  const code = await verify(dir, publicKey ? { publicKey } : {}, (l) => lines.push(l));
+  return { code, lines };
+}
+
+const envelopeKey = () => manifest.objects.find((o) => o.kind === 'envelope')!.key;
+const sourceKey = () => manifest.objects.find((o) => o.kind === 'source')!.key;
+
+describe('soc2-evidence verify', () => {
+  it('accepts an untouched package, with its own key copy or a trusted one', async () => {
+    expect(await check(copy())).toEqual({
+      code: 0,
+      lines: [expect.stringMatching(/^verified 6 objects in .*every digest and signature holds/)],
+    });
+    expect((await check(copy(), pem)).code).toBe(0);
+  });
+
+  it('names an edited file', async () => {
+    const dir = copy();
+    const path = join(dir, sourceKey());
+    chmodSync(path, 0o644);
+    writeFileSync(path, readFileSync(path, 'utf8').replace('false', 'true'));
+    const { code, lines } = await check(dir);
+    expect(code).toBe(4);
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(new RegExp(`^${sourceKey()}: SHA-256 [0-9a-f]{64} differs from SHA256SUMS`)),
+        `${sourceKey()}: signature does not verify`,
+        expect.stringMatching(new RegExp(`^${envelopeKey()}: source ${sourceKey()} has SHA-256`)),
+      ]),
+    );
+  });
+
+  it('names an edited envelope that was re-signed with another key, when given the trusted key', async () => {
+    const dir = copy();
+    // An attacker who rewrites the package can also fix SHA256SUMS and swap the packaged public key...
+    const other = LocalSigner.generate(KEY_ARN);
+    const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Manifest;
+    const target = m.objects.find((o) => o.kind === 'envelope')!;
+    (target as { signature?: string }).signature = (
+      await other.sign(readFileSync(join(dir, target.key)))
+    ).signature;
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify(m));
+    writeFileSync(join(dir, 'signing-key.pem'), other.publicKeyPem());
+    const { createHash } = await import('node:crypto');
+    const sums = readFileSync(join(dir, 'SHA256SUMS'), 'utf8')
+      .split('\n')
+      .map((l) => {
+        const file = l.slice(66);
+        return file === 'manifest.json' || file === 'signing-key.pem'
+          ? `${createHash('sha256')
+              .update(readFileSync(join(dir, file)))
+              .digest('hex')}  ${file}`
+          : l;
+      })
+      .join('\n');
+    writeFileSync(join(dir, 'SHA256SUMS'), sums);
+    // ...which is why an auditor passes the key obtained from the account: then the forgery shows.
+    const { code, lines } = await check(dir, pem);
+    expect(code).toBe(4);
+    expect(lines).toContain(`${target.key}: signature does not verify`);
+  });
+
+  it('names a deleted file', async () => {
+    const dir = copy();
+    rmSync(join(dir, envelopeKey()), { force: true });
+    const { code, lines } = await check(dir);
+    expect(code).toBe(4);
+    expect(lines).toEqual(expect.arrayContaining([`${envelopeKey()}: missing (listed in SHA256SUMS)`]));
+  });
+
+  it('names an added file', async () => {
+    const dir = copy();
+    writeFileSync(join(dir, 'evidence', '2026', '01', '02', 'extra.json'), '{}');
+    const { code, lines } = await check(dir);
+    expect(code).toBe(4);
+    expect(lines).toEqual([
+      'evidence/2026/01/02/extra.json: extra file, not in SHA256SUMS',
+      expect.stringMatching(/^1 problem\(s\) in /),
+    ]);
+  });
+
+  it('refuses a directory that is not a package', async () => {
+    await expect(check(mkdtempSync(join(tmpdir(), 'soc2-empty-')))).rejects.toThrow(
+      /is not an evidence package/,
+    );
+  });
+});

@@ -1,0 +1,127 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { ConfigError, parseConfig } from '../../lib/config';
+import { Soc2EvidenceStack } from '../../lib/soc2-evidence-stack';
+
+// The shipped feature flags (cdk.json), so the stack synthesises as `cdk synth` does.
+const FLAGS = (
+  JSON.parse(readFileSync(join(__dirname, '..', '..', 'cdk.json'), 'utf8')) as {
+    context: Record<string, unknown>;
+  }
+).context;
+const EMAILS = {
+  securityEmail: 'security@example.com',
+  senderEmail: 'soc2@example.com',
+  alarmEmail: 'alerts@example.com',
+};
+const AUDITOR = {
+  principalArns: ['arn:aws:iam::111122223333:role/ExampleAuditFirm', 'arn:aws:iam::444455556666:root'],
+  externalId: 'audit-2026-example',
+};
+
+function synth(extra: Record<string, unknown>) {
+  const app = new App({ context: { ...FLAGS, 'aws:cdk:bundling-stacks': [] } });
+  const stack = new Soc2EvidenceStack(app, 'T', {
+    config: parseConfig({ ...EMAILS, ...extra }, { requireEmails: true }),
+  });
+  return Template.fromStack(stack);
+}
+
+type Statement = {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Principal?: unknown;
+  Condition?: unknown;
+};
+const asList = <T>(a: T | T[]) => (Array.isArray(a) ? a : [a]);
+
+describe('auditor role', () => {
+  const template = synth({ auditor: AUDITOR });
+  const [roleId, role] = Object.entries(template.findResources('AWS::IAM::Role')).find(([id]) =>
+    id.startsWith('AuditorRole'),
+  )!;
+  const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((p) =>
+    asList(p.Properties.Roles).some((r: unknown) => JSON.stringify(r).includes(roleId)),
+  );
+  const statements = policies.flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
+  const ids = (kind: string) =>
+    Object.keys(template.findResources('AWS::KMS::Key')).filter((k) => k.includes(kind));
+
+  it('is assumable only by the configured principals with the external id', () => {
+    const trust = role.Properties.AssumeRolePolicyDocument.Statement as Statement[];
+    expect(trust).toHaveLength(1);
+    expect(trust[0]!.Action).toBe('sts:AssumeRole');
+    expect(trust[0]!.Condition).toEqual({ StringEquals: { 'sts:ExternalId': 'audit-2026-example' } });
+    expect(JSON.stringify(trust[0]!.Principal)).toContain('arn:aws:iam::111122223333:role/ExampleAuditFirm');
+    expect(JSON.stringify(trust[0]!.Principal)).toContain(':iam::444455556666:root');
+  });
+
+  it('holds exactly the read actions on the evidence bucket and the key actions, nothing else', () => {
+    expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    const actions = statements.flatMap((s) => asList(s.Action)).sort();
+    expect(actions).toEqual(
+      [
+        'kms:Decrypt',
+        'kms:GetPublicKey',
+        'kms:Verify',
+        's3:GetBucketObjectLockConfiguration',
+        's3:GetObject',
+        's3:GetObjectAttributes',
+        's3:GetObjectLegalHold',
+        's3:GetObjectRetention',
+        's3:GetObjectVersion',
+        's3:GetObjectVersionAttributes',
+        's3:ListBucket',
+        's3:ListBucketVersions',
+      ].sort(),
+    );
+    for (const s of statements) expect(s.Effect).toBe('Allow');
+    const resourceOf = (action: string) =>
+      JSON.stringify(statements.find((s) => asList(s.Action).includes(action))!.Resource);
+    expect(resourceOf('kms:Decrypt')).toContain(ids('EvidenceKey')[0]!);
+    expect(resourceOf('kms:Verify')).toContain(ids('SigningKey')[0]!);
+    expect(resourceOf('s3:GetObject')).toMatch(/EvidenceBucket.*\/\*/);
+    expect(resourceOf('s3:ListBucket')).not.toContain('/*');
+  });
+
+  it('is named in the signing key policy for GetPublicKey and Verify only', () => {
+    const key = template.findResources('AWS::KMS::Key')[ids('SigningKey')[0]!]!;
+    const forAuditor = (key.Properties.KeyPolicy.Statement as Statement[]).filter((s) =>
+      JSON.stringify(s.Principal).includes(roleId),
+    );
+    expect(forAuditor.flatMap((s) => asList(s.Action)).sort()).toEqual(['kms:GetPublicKey', 'kms:Verify']);
+    template.hasOutput('AuditorRoleArn', {});
+  });
+
+  it('is absent by default', () => {
+    const none = synth({});
+    expect(
+      Object.keys(none.findResources('AWS::IAM::Role')).filter((id) => id.startsWith('AuditorRole')),
+    ).toEqual([]);
+  });
+
+  it.each<[unknown, RegExp]>([
+    [
+      { principalArns: ['bob'], externalId: 'abc' },
+      /soc2Evidence\.auditor\.principalArns\[0\] must be an IAM principal ARN/,
+    ],
+    [
+      { principalArns: [], externalId: 'abc' },
+      /soc2Evidence\.auditor\.principalArns must be a list of one or more IAM principal ARNs/,
+    ],
+    [
+      { principalArns: ['arn:aws:iam::123456789012:role/A'] },
+      /soc2Evidence\.auditor\.externalId is required/,
+    ],
+    [
+      { principalArns: ['arn:aws:iam::123456789012:role/A'], externalId: 'x' },
+      /externalId must be an external id of 2 to 1224/,
+    ],
+  ])('refuses auditor %j with a clear message', (auditor, message) => {
+    expect(() => parseConfig({ auditor })).toThrow(ConfigError);
+    expect(() => parseConfig({ auditor })).toThrow(message);
+  });
+});
