@@ -18,6 +18,9 @@ export interface HandlerResult {
   readonly summary: Summary;
 }
 
+/** Time kept back from the Lambda limit to write sources and the envelope. */
+export const WRITE_RESERVE_MS = 30_000;
+
 function required(name: string): string {
   const value = process.env[name];
   if (!value)
@@ -39,6 +42,7 @@ export function metricsLine(
   errors: number,
   durationMs: number,
   now: Date,
+  sdk: { readonly calls: number; readonly retries: number } = { calls: 0, retries: 0 },
 ): string {
   return JSON.stringify({
     _aws: {
@@ -52,6 +56,8 @@ export function metricsLine(
             { Name: 'FindingsFailed', Unit: 'Count' },
             { Name: 'CollectionErrors', Unit: 'Count' },
             { Name: 'DurationMs', Unit: 'Milliseconds' },
+            { Name: 'ApiCalls', Unit: 'Count' },
+            { Name: 'ApiRetries', Unit: 'Count' },
           ],
         },
       ],
@@ -61,6 +67,8 @@ export function metricsLine(
     FindingsFailed: summary.failed,
     CollectionErrors: errors,
     DurationMs: durationMs,
+    ApiCalls: sdk.calls,
+    ApiRetries: sdk.retries,
   });
 }
 
@@ -87,9 +95,13 @@ export function collectorHandler(collector: AnyCollector) {
       settings,
       invocationId: context.awsRequestId,
       schedule: { expression: required(ENV.scheduleExpression), timeZone: required(ENV.scheduleTimeZone) },
+      // Leave time to write the evidence before Lambda stops the function.
+      deadline: Date.now() + context.getRemainingTimeInMillis() - WRITE_RESERVE_MS,
     });
     const { summary, errors } = result.envelope;
-    console.log(metricsLine(collector.id, summary, errors.length, result.durationMs, new Date()));
+    console.log(
+      metricsLine(collector.id, summary, errors.length, result.durationMs, new Date(), clients.sdkStats),
+    );
     for (const e of errors) logger.warn('collection error', { region: e.region, api: e.api, code: e.code });
     logger.info('evidence written', {
       key: result.envelopeObject.key,
