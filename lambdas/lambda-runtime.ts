@@ -35,7 +35,8 @@ export function accountFromArn(arn: string): string {
   return account;
 }
 
-/** One CloudWatch embedded-metric-format line: turned into metrics by Lambda's log pipeline, no API call. */
+/** One CloudWatch embedded-metric-format line (each metric costs per collector per month, so ApiCalls stays
+ * a log property for Logs Insights rather than a metric): turned into metrics by Lambda's log pipeline, no API call. */
 export function metricsLine(
   collector: string,
   summary: Summary,
@@ -56,7 +57,6 @@ export function metricsLine(
             { Name: 'FindingsFailed', Unit: 'Count' },
             { Name: 'CollectionErrors', Unit: 'Count' },
             { Name: 'DurationMs', Unit: 'Milliseconds' },
-            { Name: 'ApiCalls', Unit: 'Count' },
             { Name: 'ApiRetries', Unit: 'Count' },
           ],
         },
