@@ -12,12 +12,6 @@ export interface AccessReviewEmailProps {
   readonly senderEmail: string;
   /** Who receives the review. */
   readonly securityEmail: string;
-  /**
-   * Whether the account's SES is still in the sandbox in this region. There SES also authorises against the
-   * recipient's identity, so the grant includes it (the recipient must be verified separately).
-   * @default false
-   */
-  readonly sandbox?: boolean;
 }
 
 /**
@@ -33,12 +27,13 @@ export class AccessReviewEmail extends Construct {
     this.identity = new ses.EmailIdentity(this, 'Sender', {
       identity: ses.Identity.email(props.senderEmail),
     });
-    const resources = [this.identity.emailIdentityArn];
-    if (props.sandbox) {
-      resources.push(
-        Stack.of(this).formatArn({ service: 'ses', resource: 'identity', resourceName: props.securityEmail }),
-      );
-    }
+    // While the account's SES is in the sandbox (every new account, per region), SES also authorises the send
+    // against the recipient's verified identity. Granting that one identity too means the first quarterly
+    // review works before production access is granted; it allows nothing once SES is out of the sandbox.
+    const resources = [
+      this.identity.emailIdentityArn,
+      Stack.of(this).formatArn({ service: 'ses', resource: 'identity', resourceName: props.securityEmail }),
+    ];
     props.collector.role.addToPolicy(new iam.PolicyStatement({ actions: ['ses:SendEmail'], resources }));
     props.collector.function.addEnvironment(ENV.senderEmail, props.senderEmail);
     props.collector.function.addEnvironment(ENV.securityEmail, props.securityEmail);

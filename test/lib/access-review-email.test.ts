@@ -32,7 +32,7 @@ describe('access review email', () => {
     });
   });
 
-  it('grants ses:SendEmail on the sender identity only, to the review function only', () => {
+  it('grants ses:SendEmail on the sender identity and the recipient identity (SES sandbox) only, to the review function only', () => {
     const policies = Object.values(template.findResources('AWS::IAM::Policy')) as {
       Properties: { PolicyDocument: { Statement: { Action: unknown; Resource: unknown }[] } };
     }[];
@@ -46,5 +46,7 @@ describe('access review email', () => {
     expect(resource).toContain(`identity/`);
     expect(resource).toMatch(/AccessReviewEmailSender/);
     expect(resource).not.toContain('"*"');
+    expect(sesStatements[0]!.Resource).toHaveLength(2);
+    expect(resource).toContain(':identity/security@example.com');
   });
 });
