@@ -24,13 +24,20 @@ export interface Soc2EvidenceConfig extends CollectorSettings {
   readonly senderEmail?: string;
   readonly alarmEmail?: string;
   readonly timeZone: string;
-  readonly retention: { readonly mode: 'COMPLIANCE' | 'GOVERNANCE'; readonly days: number };
+  readonly retention: {
+    readonly mode: 'COMPLIANCE' | 'GOVERNANCE';
+    readonly days: number;
+    /** Required with GOVERNANCE, whose locks yield to s3:BypassGovernanceRetention. */
+    readonly acknowledgeGovernanceBypass: boolean;
+  };
   /** The only role that may delete evidence versions or loosen the bucket; absent means nobody. */
   readonly breakGlassRoleArn?: string;
   /** One entry for every collector, defaults filled in. */
   readonly schedules: Readonly<Record<string, ScheduleConfig>>;
   /** A read-only role for auditors to pull and verify evidence; absent means no such role. */
   readonly auditor?: AuditorConfig;
+  /** Who answers for the controls, as named in the controls matrix. */
+  readonly controlOwner: string;
 }
 
 export interface AuditorConfig {
@@ -104,6 +111,12 @@ const schema = z.strictObject(
     senderEmail: email(),
     alarmEmail: email(),
     timeZone: timeZone.default('UTC'),
+    controlOwner: z
+      .string(expected('a team or person, such as "Engineering"'))
+      .trim()
+      .min(1, expected('a team or person, such as "Engineering"'))
+      .max(200, expected('at most 200 characters'))
+      .default('Engineering'),
     regions: z
       .array(region, expected(REGION_FORM))
       .min(1, expected(REGION_FORM))
@@ -116,10 +129,11 @@ const schema = z.strictObject(
             .enum(['COMPLIANCE', 'GOVERNANCE'], expected('"COMPLIANCE" or "GOVERNANCE"'))
             .default('COMPLIANCE'),
           days: intRange(1, 36500).default(400),
+          acknowledgeGovernanceBypass: z.boolean(expected('true or false')).default(false),
         },
         expected('an object such as { "mode": "COMPLIANCE", "days": 400 }'),
       )
-      .default({ mode: 'COMPLIANCE', days: 400 }),
+      .default({ mode: 'COMPLIANCE', days: 400, acknowledgeGovernanceBypass: false }),
     inactiveAfterDays: intRange(1, 3650).default(90),
     auditor: z
       .strictObject(
@@ -252,6 +266,13 @@ export function parseConfig(raw: unknown, options: ParseOptions = {}): Soc2Evide
     throw new ConfigError(problems);
   }
   const c = result.data;
+  // GOVERNANCE looks like COMPLIANCE in the console, but anyone granted s3:BypassGovernanceRetention (the
+  // bucket policy only denies it to principals other than the break-glass role) can shorten it: opt in.
+  if (c.retention.mode === 'GOVERNANCE' && !c.retention.acknowledgeGovernanceBypass) {
+    problems.push(
+      `${CONTEXT_KEY}.retention.acknowledgeGovernanceBypass must be true when retention.mode is "GOVERNANCE" (principals with s3:BypassGovernanceRetention can delete evidence early)`,
+    );
+  }
   if (options.requireEmails) {
     for (const key of ['securityEmail', 'senderEmail', 'alarmEmail'] as const) {
       if (!c[key])
@@ -278,6 +299,7 @@ export function parseConfig(raw: unknown, options: ParseOptions = {}): Soc2Evide
     ...(c.senderEmail ? { senderEmail: c.senderEmail } : {}),
     ...(c.alarmEmail ? { alarmEmail: c.alarmEmail } : {}),
     timeZone: c.timeZone,
+    controlOwner: c.controlOwner,
     regions: c.regions,
     retention: c.retention,
     ...(c.breakGlassRoleArn ? { breakGlassRoleArn: c.breakGlassRoleArn } : {}),

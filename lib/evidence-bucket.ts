@@ -5,6 +5,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { EVIDENCE_PREFIX } from '../lambdas/evidence/keys';
+import { denyKeyDestruction } from './key-protection';
 
 export interface EvidenceBucketProps {
   /**
@@ -36,6 +37,11 @@ export const PROTECTION_CHANGING_ACTIONS = [
   's3:PutBucketPolicy',
   's3:DeleteBucketPolicy',
   's3:PutBucketVersioning',
+  's3:PutBucketPublicAccessBlock',
+  's3:PutBucketOwnershipControls',
+  's3:PutBucketAcl',
+  's3:PutBucketLogging',
+  's3:PutEncryptionConfiguration',
 ] as const;
 
 /**
@@ -58,6 +64,7 @@ export class EvidenceBucket extends Construct {
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    denyKeyDestruction(this.key, props.breakGlassRoleArn);
 
     this.accessLogs = new s3.Bucket(this, 'AccessLogs', {
       // S3 server access logs can only be delivered to a bucket encrypted with SSE-S3.
@@ -129,6 +136,19 @@ export class EvidenceBucket extends Construct {
     );
     this.bucket.addToResourcePolicy(
       statement('DenyProtectionChanges', PROTECTION_CHANGING_ACTIONS, [...breakGlass, ...deployer]),
+    );
+    // A PutObject without If-None-Match could add a new current version over evidence: the locked version
+    // survives but is hidden from plain reads. Refuse unconditional writes from everyone (this also refuses
+    // CopyObject and multipart uploads into the bucket, which the software never uses).
+    this.bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'DenyOverwrites',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['s3:PutObject'],
+        resources: [this.bucket.arnForObjects('*')],
+        conditions: { Null: { 's3:if-none-match': 'true' } },
+      }),
     );
   }
 

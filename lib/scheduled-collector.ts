@@ -85,6 +85,8 @@ export class ScheduledCollector extends Construct {
     if (props.signingKey) grantSign(props.signingKey, this.role);
 
     this.function = new nodejs.NodejsFunction(this, 'Function', {
+      // A stable name operators can type: `aws lambda invoke --function-name Soc2Evidence-iam-mfa out.json`.
+      functionName: name,
       entry: handlerEntry(collector.id),
       handler: 'handler',
       runtime: lambda.Runtime.NODEJS_24_X,

@@ -2,6 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { denyKeyDestruction } from './key-protection';
 
 /**
  * Administrative actions the account root (and so IAM policies in the account) may be granted on the key.
@@ -36,10 +37,15 @@ export const SIGNING_KEY_ADMIN_ACTIONS = [
  * collector wrote it. The public key is available with `aws kms get-public-key`, so anyone can verify
  * with openssl. Kept when the stack is deleted: old evidence must stay verifiable.
  */
+export interface SigningKeyProps {
+  /** The only role that may disable or schedule deletion of the key. @default - nobody */
+  readonly breakGlassRoleArn?: string;
+}
+
 export class SigningKey extends Construct {
   readonly key: kms.Key;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: SigningKeyProps = {}) {
     super(scope, id);
     this.key = new kms.Key(this, 'Key', {
       description: 'soc2-evidence: signs the SHA-256 of every evidence object (collectors only)',
@@ -57,6 +63,7 @@ export class SigningKey extends Construct {
         ],
       }),
     });
+    denyKeyDestruction(this.key, props.breakGlassRoleArn);
   }
 
   get keyArn(): string {

@@ -9,6 +9,7 @@ import { AccessReviewEmail } from './access-review-email';
 import { AlarmTopic } from './alarm-topic';
 import { AuditorRole } from './auditor-role';
 import { collectorSettings, type Soc2EvidenceConfig } from './config';
+import { CoverageWatchdog } from './coverage-watchdog';
 import { EvidenceBucket } from './evidence-bucket';
 import { ScheduledCollector } from './scheduled-collector';
 import { SigningKey } from './signing-key';
@@ -21,6 +22,7 @@ export interface Soc2EvidenceStackProps extends StackProps {
 export class Soc2EvidenceStack extends Stack {
   readonly evidence: EvidenceBucket;
   readonly collectors: Record<string, ScheduledCollector> = {};
+  readonly watchdog: CoverageWatchdog;
 
   constructor(scope: Construct, id: string, props: Soc2EvidenceStackProps) {
     super(scope, id, props);
@@ -32,7 +34,9 @@ export class Soc2EvidenceStack extends Stack {
       ...(config.breakGlassRoleArn ? { breakGlassRoleArn: config.breakGlassRoleArn } : {}),
     });
     const alarms = new AlarmTopic(this, 'Alarms', { email: config.alarmEmail });
-    const signing = new SigningKey(this, 'Signing');
+    const signing = new SigningKey(this, 'Signing', {
+      ...(config.breakGlassRoleArn ? { breakGlassRoleArn: config.breakGlassRoleArn } : {}),
+    });
 
     const queue = (qid: string) => {
       const q = new sqs.Queue(this, qid, {
@@ -85,6 +89,15 @@ export class Soc2EvidenceStack extends Stack {
         signingKey: signing.key,
       });
     }
+
+    this.watchdog = new CoverageWatchdog(this, 'CoverageWatchdog', {
+      evidence: this.evidence,
+      alarmTopic: alarms.topic,
+      schedules: config.schedules,
+      timeZone: config.timeZone,
+      scheduleDeadLetterQueue: scheduleDlq,
+      signingKey: signing.key,
+    });
 
     const review = this.collectors['access-review'];
     if (review && config.senderEmail && config.securityEmail) {

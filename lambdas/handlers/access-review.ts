@@ -1,9 +1,11 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
 import { runAccessReview } from '../access-review/review';
 import { ClientFactory } from '../aws/client-factory';
 import { S3Store } from '../evidence/s3-store';
+import { KmsSigner } from '../evidence/signer';
 import { accountFromArn, metricsLine } from '../lambda-runtime';
 import { PRODUCER } from '../producer';
 import { ENV } from '../runtime-env';
@@ -23,9 +25,15 @@ export const handler = async (_event: unknown, context: Context) => {
   logger.addContext(context);
   const clients = new ClientFactory();
   const timeZone = required(ENV.scheduleTimeZone);
+  const signingKeyArn = process.env[ENV.signingKeyArn];
   const result = await runAccessReview({
     clients,
-    store: new S3Store(clients.get(S3Client), required(ENV.bucket)),
+    // Signed like every other collector's evidence: the review is the evidence most likely to be challenged.
+    store: new S3Store(
+      clients.get(S3Client),
+      required(ENV.bucket),
+      signingKeyArn ? new KmsSigner(clients.get(KMSClient), signingKeyArn) : undefined,
+    ),
     account: accountFromArn(context.invokedFunctionArn),
     settings: JSON.parse(required(ENV.settings)) as CollectorSettings,
     invocationId: context.awsRequestId,

@@ -49,10 +49,23 @@ describe('parseConfig', () => {
     expect(
       problems({
         ...valid,
-        retention: { mode: 'GOVERNANCE', days: 30 },
+        retention: { mode: 'GOVERNANCE', days: 30, acknowledgeGovernanceBypass: true },
         schedules: { 'iam-mfa': { cron: 'rate(1 day)' } },
       }),
     ).toEqual([]);
+  });
+
+  it('refuses GOVERNANCE retention unless its bypass is acknowledged', () => {
+    const refusal =
+      'soc2Evidence.retention.acknowledgeGovernanceBypass must be true when retention.mode is "GOVERNANCE" (principals with s3:BypassGovernanceRetention can delete evidence early)';
+    expect(problems({ ...valid, retention: { mode: 'GOVERNANCE', days: 30 } })).toEqual([refusal]);
+    expect(
+      problems({ ...valid, retention: { mode: 'GOVERNANCE', days: 30, acknowledgeGovernanceBypass: false } }),
+    ).toEqual([refusal]);
+    expect(parseConfig({ ...valid }).retention.acknowledgeGovernanceBypass).toBe(false);
+    expect(
+      problems({ ...valid, retention: { mode: 'COMPLIANCE', acknowledgeGovernanceBypass: 'yes' } }),
+    ).toEqual(['soc2Evidence.retention.acknowledgeGovernanceBypass must be true or false, got "yes"']);
   });
 
   it.each<[string, unknown, string]>([

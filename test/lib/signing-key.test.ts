@@ -54,15 +54,17 @@ describe('signing key', () => {
     }
   });
 
-  it('grants kms:Sign to exactly the collector roles, in the key policy and in each role policy', () => {
+  it('grants kms:Sign to exactly the collector roles and the coverage watchdog, in the key policy and in each role policy', () => {
     const signers = statements.filter((s) => asList(s.Action).includes('kms:Sign'));
     const principals = signers.flatMap((s) => {
       const aws = (s.Principal as { AWS: unknown }).AWS;
       return Array.isArray(aws) ? aws : [aws];
     });
-    const collectorRoles = Object.keys(stack.collectors).map((id) =>
-      stack.resolve(stack.collectors[id]!.role.roleArn),
-    );
+    // Every function that writes evidence signs it: the collectors and the watchdog's coverage evidence.
+    const collectorRoles = [
+      ...Object.keys(stack.collectors).map((id) => stack.resolve(stack.collectors[id]!.role.roleArn)),
+      stack.resolve(stack.watchdog.role.roleArn),
+    ];
     expect(principals).toHaveLength(collectorRoles.length);
     expect(principals).toEqual(expect.arrayContaining(collectorRoles));
     for (const s of signers) expect(asList(s.Action)).toEqual(['kms:Sign']);

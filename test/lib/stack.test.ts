@@ -109,15 +109,54 @@ describe('evidence bucket', () => {
             Effect: 'Deny',
             Action: [
               's3:DeleteBucketPolicy',
+              's3:PutBucketAcl',
+              's3:PutBucketLogging',
               's3:PutBucketObjectLockConfiguration',
+              's3:PutBucketOwnershipControls',
               's3:PutBucketPolicy',
+              's3:PutBucketPublicAccessBlock',
               's3:PutBucketVersioning',
+              's3:PutEncryptionConfiguration',
             ],
             // Only CloudFormation's deployment role may still update the bucket's own settings.
             Condition: {
               ArnNotEquals: { 'aws:PrincipalArn': [{ 'Fn::Sub': Match.stringLikeRegexp('cfn-exec-role') }] },
             },
           }),
+        ]),
+      },
+    });
+  });
+
+  it('refuses any write without If-None-Match, so nothing can be written over evidence', () => {
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: bucketId },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'DenyOverwrites',
+            Effect: 'Deny',
+            Principal: { AWS: '*' },
+            Action: 's3:PutObject',
+            Condition: { Null: { 's3:if-none-match': 'true' } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('denies disabling or deleting the bucket key to everyone', () => {
+    template.hasResourceProperties('AWS::KMS::Key', {
+      Description: 'soc2-evidence: encrypts the evidence bucket',
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          {
+            Sid: 'DenyKeyDestruction',
+            Effect: 'Deny',
+            Principal: { AWS: '*' },
+            Action: ['kms:DisableKey', 'kms:ScheduleKeyDeletion'],
+            Resource: '*',
+          },
         ]),
       },
     });
@@ -140,10 +179,35 @@ describe('evidence bucket', () => {
         ]),
       },
     });
+    for (const description of [
+      'soc2-evidence: encrypts the evidence bucket',
+      Match.stringLikeRegexp('signs the SHA-256'),
+    ]) {
+      t.hasResourceProperties('AWS::KMS::Key', {
+        Description: description,
+        KeyPolicy: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Sid: 'DenyKeyDestruction',
+              Condition: { ArnNotEquals: { 'aws:PrincipalArn': [role] } },
+            }),
+          ]),
+        },
+      });
+    }
+  });
+
+  it('refuses to synthesise GOVERNANCE retention whose bypass is not acknowledged', () => {
+    expect(() => synth({ ...BASE_CONFIG, retention: { mode: 'GOVERNANCE', days: 30 } })).toThrow(
+      /soc2Evidence\.retention\.acknowledgeGovernanceBypass must be true/,
+    );
   });
 
   it('takes retention from config', () => {
-    const { template: t } = synth({ ...BASE_CONFIG, retention: { mode: 'GOVERNANCE', days: 30 } });
+    const { template: t } = synth({
+      ...BASE_CONFIG,
+      retention: { mode: 'GOVERNANCE', days: 30, acknowledgeGovernanceBypass: true },
+    });
     t.hasResourceProperties('AWS::S3::Bucket', {
       ObjectLockConfiguration: {
         ObjectLockEnabled: 'Enabled',
@@ -154,8 +218,9 @@ describe('evidence bucket', () => {
 });
 
 describe('iam-mfa collector', () => {
-  it('runs on Node.js 24 with JSON logs kept 13 months', () => {
+  it('runs on Node.js 24 with JSON logs kept 13 months, under a name operators can type', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'Soc2Evidence-iam-mfa',
       Runtime: 'nodejs24.x',
       Description: Match.stringLikeRegexp('IAM MFA status'),
       LoggingConfig: Match.objectLike({ LogFormat: 'JSON' }),

@@ -1,0 +1,324 @@
+/**
+ * The coverage watchdog: every day, did each enabled collector leave the evidence its schedule promised?
+ * It judges with the same code as the auditor's `pull` (`computeCoverage`), so the alarm and the audit
+ * package cannot disagree about what a gap is.
+ *
+ * Window: the last `days` complete UTC days (default 2), never today (its runs may not have happened yet).
+ * Evidence keys are dated in UTC, so a complete UTC day is a closed listing. Two days rather than one so
+ * that one missed or failed watchdog run does not let a gap go unreported: each gap is reported on two
+ * consecutive checks (the alarm firing twice for one gap is intended; evidence cannot be backfilled for a
+ * past date). A weekly or quarterly schedule is judged only on the day its run was due, which is in the
+ * window on the next two checks. A `rate(N days)` with N > 1 has no recorded phase and is only judged by
+ * `pull` over a longer period; here it is reported as not judged.
+ */
+import { GetObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
+import { mapWithConcurrency } from '../aws/concurrency';
+import { errorEntry } from '../aws/error-entry';
+import {
+  computeCoverage,
+  expectedRunDays,
+  type CoverageCell,
+  type CoverageReport,
+  type FoundEnvelope,
+} from '../evidence/coverage';
+import {
+  SCHEMA_VERSION,
+  summarise,
+  type Envelope,
+  type ErrorEntry,
+  type Finding,
+  type RunStatus,
+  type ScheduleRef,
+} from '../evidence/envelope';
+import { dayPrefix, parseEvidenceKey } from '../evidence/keys';
+import type { EvidenceStore } from '../evidence/store';
+import { writeEvidence, type RawSource, type WrittenEvidence } from '../evidence/write-evidence';
+import { PRODUCER } from '../producer';
+import { METRICS_NAMESPACE } from '../runtime-env';
+
+export const COVERAGE_COLLECTOR = 'coverage';
+/**
+ * CC4.1 (ongoing evaluations ascertain that controls are present and functioning): this is the evaluation
+ * that the evidence-producing controls ran. CC7.2 (system components are monitored for anomalies, which
+ * are analysed): a missing or failed run is such an anomaly, and it alarms. Not A1.2: that criterion is
+ * about recovery infrastructure (backups), which the `backups` collector evidences.
+ */
+export const COVERAGE_CONTROLS = ['CC4.1', 'CC7.2'] as const;
+export const DEFAULT_JUDGED_DAYS = 2;
+/** Envelope reads in flight at once: a day holds a few envelopes per collector. */
+export const READ_CONCURRENCY = 8;
+
+const DAY_MS = 86_400_000;
+
+/** The last `days` complete UTC days before `now`: [from, to], inclusive. */
+export function judgedWindow(now: Date, days = DEFAULT_JUDGED_DAYS): { from: string; to: string } {
+  if (!Number.isInteger(days) || days < 1 || days > 31) throw new Error(`days must be 1 to 31, got ${days}`);
+  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  const iso = (t: number) => new Date(t).toISOString().slice(0, 10);
+  return { from: iso(today - days * DAY_MS), to: iso(today - DAY_MS) };
+}
+
+export interface WatchdogContext {
+  readonly s3: S3Client;
+  readonly bucket: string;
+  readonly store: EvidenceStore;
+  /** Only this account's evidence is judged: the bucket may also hold evidence written by the CLI. */
+  readonly account: string;
+  /** The enabled collectors' schedules, by collector id. */
+  readonly schedules: Readonly<Record<string, ScheduleRef>>;
+  readonly now: Date;
+  readonly days?: number;
+  readonly runId: string;
+  readonly invocationId?: string;
+  /** The watchdog's own schedule, recorded in its envelope. */
+  readonly schedule?: ScheduleRef;
+}
+
+export interface CollectorCoverage {
+  readonly collector: string;
+  readonly expected: number;
+  readonly present: number;
+  readonly partial: number;
+  readonly missing: number;
+  readonly failed: number;
+}
+
+export interface WatchdogResult extends WrittenEvidence {
+  readonly report: CoverageReport;
+  readonly perCollector: readonly CollectorCoverage[];
+  /** Expected days with no usable evidence: missing, or only ERROR runs. */
+  readonly gaps: number;
+}
+
+interface ListedEnvelope {
+  readonly key: string;
+  readonly collector: string;
+  readonly date: string;
+}
+
+/** Envelope keys (not sources) of this account under one UTC day's prefix, every page. */
+async function listDay(ctx: WatchdogContext, date: string): Promise<ListedEnvelope[]> {
+  const out: ListedEnvelope[] = [];
+  for await (const page of paginateListObjectsV2(
+    { client: ctx.s3 },
+    { Bucket: ctx.bucket, Prefix: dayPrefix(date) },
+  )) {
+    for (const o of page.Contents ?? []) {
+      const parsed = o.Key ? parseEvidenceKey(o.Key) : undefined;
+      if (!parsed || parsed.source !== undefined || parsed.account !== ctx.account) continue;
+      if (parsed.date !== date || !(parsed.collector in ctx.schedules)) continue;
+      out.push({ key: o.Key!, collector: parsed.collector, date: parsed.date });
+    }
+  }
+  return out;
+}
+
+const STATUSES: readonly RunStatus[] = ['PASS', 'FAIL', 'PARTIAL', 'ERROR'];
+
+async function readStatus(ctx: WatchdogContext, key: string): Promise<RunStatus> {
+  const out = await ctx.s3.send(new GetObjectCommand({ Bucket: ctx.bucket, Key: key }));
+  if (!out.Body) throw new Error('GetObject returned no body');
+  const envelope = JSON.parse(await out.Body.transformToString()) as Partial<Envelope>;
+  const status = envelope.summary?.status;
+  if (!status || !STATUSES.includes(status)) throw new Error(`envelope has no summary.status`);
+  return status;
+}
+
+/** Whether a day's evidence can matter: days a Set schedule did not promise are not read. */
+function mayMatter(
+  expected: ReadonlyMap<string, Set<string> | { everyDays: number } | undefined>,
+  e: ListedEnvelope,
+): boolean {
+  const days = expected.get(e.collector);
+  return !(days instanceof Set) || days.has(e.date);
+}
+
+function count(cells: readonly CoverageCell[], status: CoverageCell['status']): number {
+  return cells.filter((c) => c.expected && c.status === status).length;
+}
+
+/**
+ * Lists the window, reads the status of the envelopes that can matter, judges coverage, and writes the
+ * `coverage` envelope. A listing that fails throws (nothing could be judged: Lambda retries and the
+ * errors alarm fires); an envelope that cannot be read is an error entry and does not count as present,
+ * so an unreadable day shows as a gap rather than hiding one.
+ */
+export async function runWatchdog(ctx: WatchdogContext): Promise<WatchdogResult> {
+  const window = judgedWindow(ctx.now, ctx.days);
+  const days: string[] = [];
+  for (let t = Date.parse(window.from); t <= Date.parse(window.to); t += DAY_MS)
+    days.push(new Date(t).toISOString().slice(0, 10));
+
+  const expected = new Map<string, Set<string> | { everyDays: number } | undefined>();
+  for (const [id, schedule] of Object.entries(ctx.schedules)) {
+    try {
+      expected.set(id, expectedRunDays(schedule, window.from, window.to));
+    } catch {
+      expected.set(id, undefined); // computeCoverage reports it as a problem below
+    }
+  }
+
+  const listed = (await Promise.all(days.map((d) => listDay(ctx, d)))).flat();
+  const toRead = listed.filter((e) => mayMatter(expected, e));
+  const errors: ErrorEntry[] = [];
+  const read = await mapWithConcurrency(toRead, READ_CONCURRENCY, async (e) => {
+    try {
+      return { ...e, status: await readStatus(ctx, e.key) };
+    } catch (err) {
+      errors.push({
+        ...errorEntry(err, 'global', 's3:GetObject'),
+        message: `${e.key}: ${(err as Error).message}`,
+      });
+      return undefined;
+    }
+  });
+  const found: FoundEnvelope[] = read.flatMap((r) =>
+    r ? [{ collector: r.collector, date: r.date, status: r.status }] : [],
+  );
+  const report = computeCoverage({ ...window, schedules: ctx.schedules, envelopes: found });
+
+  const perCollector: CollectorCoverage[] = report.collectors.map((collector) => {
+    const cells = report.cells.filter((c) => c.collector === collector);
+    return {
+      collector,
+      expected: cells.filter((c) => c.expected).length,
+      present: count(cells, 'present'),
+      partial: count(cells, 'partial'),
+      missing: count(cells, 'missing'),
+      failed: count(cells, 'failed'),
+    };
+  });
+  const findings: Finding[] = perCollector.map((c) => {
+    const cells = report.cells.filter((x) => x.collector === c.collector);
+    const dates = (s: CoverageCell['status']) =>
+      cells.filter((x) => x.expected && x.status === s).map((x) => x.date);
+    const schedule = ctx.schedules[c.collector]!;
+    const problem = report.problems.find((p) => p.collector === c.collector);
+    const notJudged = problem !== undefined || !(expected.get(c.collector) instanceof Set);
+    const status =
+      c.missing + c.failed > 0
+        ? 'FAIL'
+        : notJudged || c.expected === 0
+          ? 'INFO'
+          : c.partial > 0
+            ? 'WARN'
+            : 'PASS';
+    return {
+      resource: `collector:${c.collector}`,
+      check: 'scheduled-evidence-present',
+      status,
+      detail: {
+        schedule: schedule.expression,
+        timeZone: schedule.timeZone,
+        expected: c.expected,
+        present: c.present,
+        partial: c.partial,
+        missing: c.missing,
+        failed: c.failed,
+        expectedDates: cells.filter((x) => x.expected).map((x) => x.date),
+        missingDates: dates('missing'),
+        failedDates: dates('failed'),
+        partialDates: dates('partial'),
+        ...(problem
+          ? { notJudged: problem.message }
+          : notJudged
+            ? {
+                notJudged:
+                  'rate(N days) with N > 1 has no recorded phase; judged by pull over a longer period',
+              }
+            : {}),
+      },
+    };
+  });
+  const sum = (k: keyof Omit<CollectorCoverage, 'collector'>) => perCollector.reduce((n, c) => n + c[k], 0);
+  const gaps = report.gaps.length;
+  const figures = {
+    collectorsJudged: perCollector.length,
+    expectedRuns: sum('expected'),
+    presentRuns: sum('present'),
+    partialRuns: sum('partial'),
+    missingRuns: sum('missing'),
+    failedRuns: sum('failed'),
+    gaps,
+    envelopesRead: found.length,
+  };
+
+  const listing = JSON.stringify(
+    read
+      .flatMap((r) => (r ? [{ key: r.key, status: r.status }] : []))
+      .sort((a, b) => a.key.localeCompare(b.key)),
+  );
+  const sources: RawSource[] = [
+    {
+      name: 'envelopes.json',
+      api: 's3:ListObjectsV2',
+      contentType: 'application/json',
+      body: new TextEncoder().encode(`${listing}\n`),
+    },
+  ];
+  const draft: Omit<Envelope, 'sources'> = {
+    schemaVersion: SCHEMA_VERSION,
+    collector: COVERAGE_COLLECTOR,
+    controls: [...COVERAGE_CONTROLS],
+    account: ctx.account,
+    region: 'global',
+    collectedAt: ctx.now.toISOString(),
+    // The judged UTC days as instants: from the first day's start to the last day's end (exclusive).
+    period: {
+      from: `${window.from}T00:00:00.000Z`,
+      to: new Date(Date.parse(window.to) + DAY_MS).toISOString(),
+    },
+    ...(ctx.schedule ? { schedule: ctx.schedule } : {}),
+    policy: {
+      judgedDays: days.length,
+      window: 'the last complete UTC days before the run, today excluded',
+      schedules: ctx.schedules,
+      gap: 'an expected day with no envelope, or only ERROR envelopes (shared with pull: lambdas/evidence/coverage.ts)',
+      partialDay: 'WARN: the day has evidence, but only PARTIAL runs',
+      unreadableEnvelope: 'recorded as an error and not counted as present',
+    },
+    summary: summarise(findings, errors, figures),
+    findings,
+    errors,
+    producer: { ...PRODUCER, runId: ctx.runId, invocationId: ctx.invocationId ?? 'cli' },
+  };
+  const written = await writeEvidence(ctx.store, draft, sources, ctx.runId);
+  return { ...written, report, perCollector, gaps };
+}
+
+/** The watchdog's EMF line: `CoverageGaps` is what the evidence-gap alarm watches. */
+export function coverageMetricsLine(result: WatchdogResult, now: Date): string {
+  const f = result.envelope.summary.figures;
+  return JSON.stringify({
+    _aws: {
+      Timestamp: now.getTime(),
+      CloudWatchMetrics: [
+        {
+          Namespace: METRICS_NAMESPACE,
+          Dimensions: [['Collector']],
+          Metrics: [
+            { Name: 'CoverageGaps', Unit: 'Count' },
+            { Name: 'ExpectedRuns', Unit: 'Count' },
+            { Name: 'MissingRuns', Unit: 'Count' },
+            { Name: 'FailedRuns', Unit: 'Count' },
+            { Name: 'PartialRuns', Unit: 'Count' },
+          ],
+        },
+      ],
+    },
+    Collector: COVERAGE_COLLECTOR,
+    CoverageGaps: result.gaps,
+    ExpectedRuns: f.expectedRuns ?? 0,
+    MissingRuns: f.missingRuns ?? 0,
+    FailedRuns: f.failedRuns ?? 0,
+    PartialRuns: f.partialRuns ?? 0,
+  });
+}
+
+/** Environment the stack sets on the watchdog, besides the bucket, its schedule and the signing key. */
+export const WATCHDOG_ENV = {
+  /** JSON: { "<collector>": { "expression": "cron(...)", "timeZone": "..." } } for enabled collectors. */
+  schedules: 'COLLECTOR_SCHEDULES',
+  /** Optional: complete UTC days judged per run. */
+  days: 'WATCHDOG_DAYS',
+} as const;

@@ -1,0 +1,190 @@
+import * as path from 'node:path';
+import { Duration, Stack, TimeZone } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { NagSuppressions } from 'cdk-nag';
+import { Construct } from 'constructs';
+import type { ScheduleRef } from '../lambdas/evidence/envelope';
+import { EVIDENCE_PREFIX } from '../lambdas/evidence/keys';
+import { ENV, METRICS_NAMESPACE } from '../lambdas/runtime-env';
+import { COVERAGE_COLLECTOR, WATCHDOG_ENV } from '../lambdas/watchdog/watchdog';
+import type { ScheduleConfig } from './config';
+import type { EvidenceBucket } from './evidence-bucket';
+import { grantSign } from './signing-key';
+
+/** Midday: after every default collector schedule (06:00, 09:00) and their retries have had time to land. */
+export const WATCHDOG_CRON = 'cron(0 12 * * ? *)';
+
+export interface CoverageWatchdogProps {
+  readonly evidence: EvidenceBucket;
+  readonly alarmTopic: sns.ITopic;
+  /** Every collector's schedule from config; only enabled ones are judged. */
+  readonly schedules: Readonly<Record<string, ScheduleConfig>>;
+  /** The time zone the watchdog's own schedule runs in. */
+  readonly timeZone: string;
+  /** Receives scheduler deliveries that failed after their retries (its alarm already exists). */
+  readonly scheduleDeadLetterQueue?: sqs.IQueue;
+  /** @default - the coverage envelope is not signed */
+  readonly signingKey?: kms.IKey;
+  /** @default WATCHDOG_CRON */
+  readonly cron?: string;
+}
+
+/** The schedules the watchdog judges, as passed in its environment: the enabled ones. */
+export function judgedSchedules(
+  schedules: Readonly<Record<string, ScheduleConfig>>,
+): Record<string, ScheduleRef> {
+  return Object.fromEntries(
+    Object.entries(schedules)
+      .filter(([, s]) => s.enabled)
+      .map(([id, s]) => [id, { expression: s.cron, timeZone: s.timeZone }]),
+  );
+}
+
+/**
+ * The daily coverage check (lambdas/handlers/watchdog.ts): lists the evidence of the last complete UTC
+ * days, writes a `coverage` envelope, and alarms on any expected run without usable evidence. Its role
+ * reads under `evidence/` and writes new objects there, nothing else.
+ */
+export class CoverageWatchdog extends Construct {
+  readonly function: nodejs.NodejsFunction;
+  readonly role: iam.Role;
+  readonly schedule: scheduler.Schedule;
+  readonly alarms: cloudwatch.Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: CoverageWatchdogProps) {
+    super(scope, id);
+    const stackName = Stack.of(this).stackName;
+    const cron = props.cron ?? WATCHDOG_CRON;
+    const { bucket, key } = props.evidence;
+
+    const logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.THIRTEEN_MONTHS });
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'soc2-evidence coverage watchdog: lists and reads evidence/, writes its coverage evidence',
+    });
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [logGroup.logGroupArn],
+      }),
+    );
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': [`${EVIDENCE_PREFIX}*`] } },
+      }),
+    );
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:GetObject', 's3:PutObject'],
+        resources: [bucket.arnForObjects(`${EVIDENCE_PREFIX}*`)],
+      }),
+    );
+    // Decrypt to read SSE-KMS envelopes; GenerateDataKey for S3 to encrypt the one it writes.
+    this.role.addToPolicy(
+      new iam.PolicyStatement({ actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [key.keyArn] }),
+    );
+    if (props.signingKey) grantSign(props.signingKey, this.role);
+
+    this.function = new nodejs.NodejsFunction(this, 'Function', {
+      entry: path.join(__dirname, '..', 'lambdas', 'handlers', 'watchdog.ts'),
+      handler: 'handler',
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 256,
+      timeout: Duration.minutes(5),
+      role: this.role,
+      logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      description:
+        'soc2-evidence: coverage watchdog, every enabled collector left its scheduled evidence (CC4.1, CC7.2)',
+      environment: {
+        [ENV.bucket]: bucket.bucketName,
+        [WATCHDOG_ENV.schedules]: JSON.stringify(judgedSchedules(props.schedules)),
+        [ENV.scheduleExpression]: cron,
+        [ENV.scheduleTimeZone]: props.timeZone,
+        ...(props.signingKey ? { [ENV.signingKeyArn]: props.signingKey.keyArn } : {}),
+        POWERTOOLS_SERVICE_NAME: 'soc2-evidence',
+      },
+      bundling: { externalModules: [], minify: true, target: 'node24', sourceMap: false },
+    });
+
+    this.schedule = new scheduler.Schedule(this, 'Schedule', {
+      description: 'soc2-evidence coverage watchdog (daily)',
+      schedule: scheduler.ScheduleExpression.expression(cron, TimeZone.of(props.timeZone)),
+      target: new targets.LambdaInvoke(this.function, {
+        ...(props.scheduleDeadLetterQueue ? { deadLetterQueue: props.scheduleDeadLetterQueue } : {}),
+        retryAttempts: 5,
+        maxEventAge: Duration.hours(6),
+        input: scheduler.ScheduleTargetInput.fromObject({
+          source: 'soc2-evidence.schedule',
+          collector: COVERAGE_COLLECTOR,
+        }),
+      }),
+    });
+
+    const action = new cwActions.SnsAction(props.alarmTopic);
+    const gap = new cloudwatch.Metric({
+      namespace: METRICS_NAMESPACE,
+      metricName: 'CoverageGaps',
+      dimensionsMap: { Collector: COVERAGE_COLLECTOR },
+      period: Duration.minutes(5),
+      statistic: 'Maximum',
+    }).createAlarm(this, 'GapAlarm', {
+      alarmName: `${stackName}-evidence-gap`,
+      alarmDescription:
+        'A scheduled collector run left no evidence, or only ERROR evidence, on a day it was due. See the coverage envelope and docs/OPERATIONS.md.',
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    const failed = this.function
+      .metricErrors({ period: Duration.minutes(5), statistic: 'Sum' })
+      .createAlarm(this, 'FailedAlarm', {
+        alarmName: `${stackName}-coverage-watchdog-failed`,
+        alarmDescription:
+          'The coverage watchdog threw (e.g. it could not list the bucket): gaps are not being checked. See docs/OPERATIONS.md.',
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+    for (const alarm of [gap, failed]) {
+      alarm.addAlarmAction(action);
+      this.alarms.push(alarm);
+    }
+
+    NagSuppressions.addResourceSuppressions(
+      this.role,
+      [
+        {
+          id: 'AwsSolutions-IAM5',
+          reason:
+            'Evidence keys are created daily under evidence/ and are not known in advance: the watchdog reads and writes objects under that prefix of one bucket only.',
+          appliesTo: [{ regex: '/^Resource::<.*Bucket.*\\.Arn>\\/evidence\\/\\*$/g' }],
+        },
+      ],
+      true,
+    );
+    NagSuppressions.addStackSuppressions(Stack.of(this), [
+      {
+        id: 'AwsSolutions-IAM5',
+        reason:
+          'EventBridge Scheduler may invoke only the watchdog function, including its versions (ARN:*).',
+        appliesTo: [{ regex: '/^Resource::<CoverageWatchdogFunction[0-9A-F]*\\.Arn>:\\*$/g' }],
+      },
+    ]);
+  }
+}

@@ -1,0 +1,121 @@
+import type { CfnElement } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+import { judgedSchedules } from '../../lib/coverage-watchdog';
+import { BASE_CONFIG, synth } from './stack-fixture';
+
+const { stack, template } = synth({
+  ...BASE_CONFIG,
+  schedules: { tls: { enabled: false }, 'iam-mfa': { cron: 'cron(30 0 * * ? *)', timeZone: 'UTC' } },
+});
+const watchdog = stack.watchdog;
+const id = (e: unknown) => stack.getLogicalId(e as CfnElement);
+type Statement = { Action: string | string[]; Resource: unknown; Condition?: unknown };
+
+function roleStatements(): Statement[] {
+  const roleId = id(watchdog.role.node.defaultChild);
+  return Object.values(template.findResources('AWS::IAM::Policy'))
+    .filter((p) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: roleId }]))
+    .flatMap((p) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+}
+
+describe('CoverageWatchdog', () => {
+  it('runs daily at noon in the configured time zone with the retried, dead-lettered scheduler target', () => {
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(0 12 * * ? *)',
+      ScheduleExpressionTimezone: 'Europe/Paris',
+      State: 'ENABLED',
+      Target: Match.objectLike({
+        Arn: { 'Fn::GetAtt': [id(watchdog.function.node.defaultChild), 'Arn'] },
+        DeadLetterConfig: Match.objectLike({ Arn: Match.anyValue() }),
+        RetryPolicy: { MaximumEventAgeInSeconds: 21600, MaximumRetryAttempts: 5 },
+      }),
+    });
+  });
+
+  it('passes the enabled schedules only, and signs', () => {
+    const fn = template.findResources('AWS::Lambda::Function')[id(watchdog.function.node.defaultChild)]!;
+    const env = (fn.Properties as { Environment: { Variables: Record<string, unknown> } }).Environment
+      .Variables;
+    const schedules = JSON.parse(env.COLLECTOR_SCHEDULES as string) as Record<string, unknown>;
+    expect(Object.keys(schedules).sort()).toEqual([
+      'access-review',
+      'backups',
+      'console-signins',
+      'encryption',
+      'iam-mfa',
+      'inactive-users',
+      'network-exposure',
+    ]);
+    expect(schedules['iam-mfa']).toEqual({ expression: 'cron(30 0 * * ? *)', timeZone: 'UTC' });
+    expect(schedules.backups).toEqual({ expression: 'cron(0 6 * * ? *)', timeZone: 'Europe/Paris' });
+    expect(env.SIGNING_KEY_ARN).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^SigningKey/), 'Arn'] });
+    expect(judgedSchedules({ a: { cron: 'rate(1 day)', timeZone: 'UTC', enabled: false } })).toEqual({});
+  });
+
+  it('keeps its JSON logs 13 months', () => {
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 400 });
+    const fn = template.findResources('AWS::Lambda::Function')[id(watchdog.function.node.defaultChild)]!;
+    expect(fn.Properties).toMatchObject({ LoggingConfig: { LogFormat: 'JSON' }, Runtime: 'nodejs24.x' });
+  });
+
+  it('has a role with exactly: list evidence/, read and write evidence/*, the bucket key, signing, its logs', () => {
+    const bucket = id(stack.evidence.bucket.node.defaultChild);
+    const bucketKey = id(stack.evidence.key.node.defaultChild);
+    const statements = roleStatements().map((s) => ({ ...s, Action: [s.Action].flat().sort() }));
+    expect(statements).toEqual(
+      [
+        {
+          Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          Effect: 'Allow',
+          Resource: expect.anything(),
+        },
+        {
+          Action: ['s3:ListBucket'],
+          Effect: 'Allow',
+          Resource: { 'Fn::GetAtt': [bucket, 'Arn'] },
+          Condition: { StringLike: { 's3:prefix': ['evidence/*'] } },
+        },
+        {
+          Action: ['s3:GetObject', 's3:PutObject'],
+          Effect: 'Allow',
+          Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucket, 'Arn'] }, '/evidence/*']] },
+        },
+        {
+          Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          Effect: 'Allow',
+          Resource: { 'Fn::GetAtt': [bucketKey, 'Arn'] },
+        },
+        {
+          Action: ['kms:Sign'],
+          Effect: 'Allow',
+          Resource: { 'Fn::GetAtt': [expect.stringMatching(/^SigningKey/), 'Arn'] },
+        },
+      ].map((s) => expect.objectContaining(s)),
+    );
+    expect(statements).toHaveLength(5);
+    const role = template.findResources('AWS::IAM::Role')[id(watchdog.role.node.defaultChild)]!;
+    expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    expect(role.Properties.Policies).toBeUndefined();
+  });
+
+  it('alarms to the alarm topic on any gap and on its own errors', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'Soc2Evidence-evidence-gap',
+      Namespace: 'Soc2Evidence',
+      MetricName: 'CoverageGaps',
+      Dimensions: [{ Name: 'Collector', Value: 'coverage' }],
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^AlarmsTopic') }],
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'Soc2Evidence-coverage-watchdog-failed',
+      MetricName: 'Errors',
+      Namespace: 'AWS/Lambda',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: id(watchdog.function.node.defaultChild) } }],
+      Threshold: 1,
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^AlarmsTopic') }],
+    });
+  });
+});
