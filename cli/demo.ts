@@ -1,48 +1,227 @@
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { S3Client } from '@aws-sdk/client-s3';
+import { accessReview } from '../lambdas/access-review/collector';
+import { runAccessReview, type ReviewResult } from '../lambdas/access-review/review';
 import { OfflineClientFactory } from '../lambdas/aws/offline-clients';
 import { COLLECTORS } from '../lambdas/collectors/registry';
+import { expectedRunDays } from '../lambdas/evidence/coverage';
 import { DirectoryStore } from '../lambdas/evidence/directory-store';
-import { runCollector, type RunResult } from '../lambdas/run-collector';
-import { collectorSettings, parseConfig } from '../lib/config';
+import { dayPrefix, parseEvidenceKey } from '../lambdas/evidence/keys';
+import { LocalSigner } from '../lambdas/evidence/signer';
+import { runCollector, type RunContext, type RunResult } from '../lambdas/run-collector';
+import { collectorSettings, parseConfig, type ScheduleConfig } from '../lib/config';
+import { CliError } from './cli-error';
 import { SAMPLE_ACCOUNT_ID } from './demo/sample-account';
 import { sampleAnswers } from './demo/sample-answers';
+import { OfflineBucket } from './demo/offline-bucket';
+import { INDEX_FILE, MANIFEST_FILE, PROGRESS_FILE } from './package/manifest';
+import { pull } from './pull';
+import { verify } from './verify';
+
+const DAY_MS = 86_400_000;
+/** Not a bucket anyone owns: the demo's pull is answered in-process. */
+export const DEMO_BUCKET = 'soc2-evidence-demo';
+export const DEMO_KEY_ID = 'demo-local-signing-key';
+export const PACKAGE_DIR = 'auditor-package';
+export const EMAIL_DIR = 'access-review';
+export const PUBLIC_KEY_FILE = 'demo-signing-key.pem';
+
+export interface DemoOptions {
+  /** Days of history, today included, so the package's calendar has something to show. @default 14 */
+  readonly days?: number;
+  /** Which earlier day (days before today) is left without any run, to show a gap; null for none. @default 4 */
+  readonly gapDaysAgo?: number | null;
+}
 
 export interface DemoResult {
   readonly out: string;
+  /** Today's run of every collector, in registry order. */
   readonly results: readonly RunResult[];
+  readonly history: {
+    readonly from: string;
+    readonly to: string;
+    readonly runs: number;
+    readonly objects: number;
+    readonly gapDate?: string;
+  };
+  readonly email: {
+    readonly quarter: string;
+    readonly html: string;
+    readonly eml: string;
+    readonly csv: string;
+  };
+  readonly auditorPackage: {
+    readonly dir: string;
+    readonly index: string;
+    readonly pullExitCode: number;
+    readonly pullLines: readonly string[];
+    readonly verifyExitCode: number;
+    readonly verifyLines: readonly string[];
+  };
   readonly elapsedMs: number;
+}
+
+const isoDate = (t: Date) => t.toISOString().slice(0, 10);
+
+/** Whether the schedule runs on `date`; for `rate(N days)`, whose phase is unknown, every Nth day back. */
+function scheduledOn(schedule: ScheduleConfig, date: string, daysAgo: number): boolean {
+  if (!schedule.enabled) return false;
+  const days = expectedRunDays({ expression: schedule.cron, timeZone: schedule.timeZone }, date, date);
+  return days instanceof Set ? days.has(date) : daysAgo % days.everyDays === 0;
+}
+
+/** A package directory is rebuilt on every run: a stale object in it would fail `verify` as an extra file. */
+async function freshPackageDir(dir: string): Promise<void> {
+  if (existsSync(dir)) {
+    const entries = await readdir(dir);
+    const ours = entries.length === 0 || entries.includes(MANIFEST_FILE) || entries.includes(PROGRESS_FILE);
+    if (!ours)
+      throw new CliError(
+        `${dir} exists and is not an evidence package; move it away or choose another --out`,
+      );
+    await rm(dir, { recursive: true, force: true });
+  }
+  await mkdir(dir, { recursive: true });
 }
 
 /**
  * Runs every collector against the bundled sample account (cli/demo/sample-account.ts) through the same
- * gather, assess and store code the Lambdas use; only the source of the AWS answers differs.
+ * gather, assess and store code the Lambdas use; only the source of the AWS answers differs. It replays
+ * `days` days of schedule (each collector on the days its schedule runs it, every collector today), signs
+ * every object with a throw-away key, renders the access review email without sending it, then pulls and
+ * verifies an auditor package from the result with the real `pull` and `verify`.
  */
-export async function runDemo(outDir: string, now = new Date()): Promise<DemoResult> {
+export async function runDemo(
+  outDir: string,
+  now = new Date(),
+  options: DemoOptions = {},
+): Promise<DemoResult> {
   const started = Date.now();
   const out = resolve(outDir);
-  const config = parseConfig({ regions: ['us-east-1', 'eu-west-1'] });
-  const clients = new OfflineClientFactory(sampleAnswers(now));
-  const store = new DirectoryStore(out);
-  const memo = new Map<string, Promise<unknown>>();
-  const results: RunResult[] = [];
-  for (const collector of COLLECTORS) {
-    const schedule = config.schedules[collector.id]!;
-    results.push(
-      await runCollector(collector, {
-        clients,
-        store,
-        account: SAMPLE_ACCOUNT_ID,
-        settings: collectorSettings(config),
-        now: () => now,
-        memo,
+  const days = Math.max(1, options.days ?? 14);
+  const gapDaysAgo = options.gapDaysAgo === undefined ? 4 : options.gapDaysAgo;
+  const config = parseConfig({
+    regions: ['us-east-1', 'eu-west-1'],
+    securityEmail: 'security@example.com',
+    senderEmail: 'soc2-evidence@example.com',
+  });
+  const signer = LocalSigner.generate(DEMO_KEY_ID);
+  let clock = now;
+  const bucket = new OfflineBucket(new DirectoryStore(out), {
+    signer,
+    retention: config.retention,
+    now: () => clock,
+  });
+
+  let results: RunResult[] = [];
+  let review: ReviewResult | undefined;
+  let runs = 0;
+  for (let daysAgo = days - 1; daysAgo >= 0; daysAgo--) {
+    if (daysAgo === gapDaysAgo && daysAgo > 0) continue;
+    const at = new Date(now.getTime() - daysAgo * DAY_MS);
+    clock = at;
+    const date = isoDate(at);
+    const base: Omit<RunContext, 'schedule'> = {
+      clients: new OfflineClientFactory(sampleAnswers(at)),
+      store: bucket,
+      account: SAMPLE_ACCOUNT_ID,
+      settings: collectorSettings(config),
+      now: () => at,
+      memo: new Map(),
+    };
+    const today: RunResult[] = [];
+    for (const collector of COLLECTORS) {
+      const schedule = config.schedules[collector.id]!;
+      if (daysAgo > 0 && !scheduledOn(schedule, date, daysAgo)) continue;
+      const ctx: RunContext = {
+        ...base,
         schedule: { expression: schedule.cron, timeZone: schedule.timeZone },
-      }),
-    );
+      };
+      runs++;
+      if (daysAgo === 0 && collector.id === accessReview.id) {
+        // The same path as `review send --dry-run`: the population and the message are stored, SES is not called.
+        review = await runAccessReview({
+          ...ctx,
+          senderEmail: config.senderEmail!,
+          securityEmail: config.securityEmail!,
+          timeZone: schedule.timeZone,
+          dryRun: true,
+        });
+        today.push(review.population);
+      } else today.push(await runCollector(collector, ctx));
+    }
+    if (daysAgo === 0) results = today;
   }
-  return { out, results, elapsedMs: Date.now() - started };
+  if (!review) throw new Error('the demo did not run the access review');
+
+  const emailDir = join(out, EMAIL_DIR);
+  await mkdir(emailDir, { recursive: true });
+  const email = {
+    quarter: review.quarter,
+    html: join(emailDir, 'email.html'),
+    eml: join(emailDir, 'message.eml'),
+    csv: join(emailDir, 'access-review.csv'),
+  };
+  await writeFile(email.html, review.html);
+  await writeFile(email.eml, review.raw);
+  await writeFile(email.csv, review.csv);
+
+  const packageDir = join(out, PACKAGE_DIR);
+  await freshPackageDir(packageDir);
+  const publicKey = join(out, PUBLIC_KEY_FILE);
+  await writeFile(publicKey, signer.publicKeyPem());
+  const from = isoDate(new Date(now.getTime() - (days - 1) * DAY_MS));
+  const to = isoDate(now);
+  const pullLines: string[] = [];
+  const pullExitCode = await pull(
+    { bucket: DEMO_BUCKET, from, to, out: packageDir, publicKey },
+    {
+      s3: new OfflineClientFactory(bucket.answers()).get(S3Client),
+      out: (line) => pullLines.push(line),
+      now: () => now,
+    },
+  );
+  const verifyLines: string[] = [];
+  const verifyExitCode = await verify(packageDir, {}, (line) => verifyLines.push(line));
+
+  return {
+    out,
+    results,
+    history: {
+      from,
+      to,
+      runs,
+      objects: bucket.size,
+      ...(gapDaysAgo !== null && gapDaysAgo > 0 && gapDaysAgo < days
+        ? { gapDate: isoDate(new Date(now.getTime() - gapDaysAgo * DAY_MS)) }
+        : {}),
+    },
+    email,
+    auditorPackage: {
+      dir: packageDir,
+      index: join(packageDir, INDEX_FILE),
+      pullExitCode,
+      pullLines,
+      verifyExitCode,
+      verifyLines,
+    },
+    elapsedMs: Date.now() - started,
+  };
+}
+
+/** `<collector>/<account>/<region>/<HHmmss>Z-<runId prefix>*`: the envelope and its sources, under the day. */
+function shortStem(key: string): string {
+  const p = parseEvidenceKey(key);
+  if (!p) return key;
+  return `${p.collector}/${p.account}/${p.region}/${p.time}Z-${p.runId.slice(0, 8)}*`;
 }
 
 export function demoTable(result: DemoResult): string[] {
+  const first = result.results[0] ? parseEvidenceKey(result.results[0].envelopeObject.key) : undefined;
+  const dayDir = first ? join(result.out, dayPrefix(first.date)) : result.out;
+  const keyFile = join(result.out, PUBLIC_KEY_FILE);
   const rows = result.results.map((r) => {
     const s = r.envelope.summary;
     return [
@@ -51,19 +230,45 @@ export function demoTable(result: DemoResult): string[] {
       String(s.passed),
       String(s.failed),
       String(s.warnings),
-      r.envelopeObject.key,
+      shortStem(r.envelopeObject.key),
     ];
   });
-  const head = ['collector', 'status', 'passed', 'failed', 'warnings', 'evidence'];
+  const head = ['collector', 'status', 'passed', 'failed', 'warnings', 'files (envelope .json and sources)'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) =>
     cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
+  const h = result.history;
+  const p = result.auditorPackage;
+  const pulled = p.pullLines.find((l) => l.startsWith('pulled ')) ?? '';
+  const counts = /: (\d+) with integrity problems, (\d+) gaps$/.exec(pulled);
+  const objects = /^pulled (\d+) objects/.exec(pulled)?.[1] ?? '?';
+  const verified = p.verifyLines[p.verifyLines.length - 1] ?? '';
   return [
+    `Today's run, files under ${dayDir}:`,
+    '',
     line(head),
     line(widths.map((w) => '-'.repeat(w))),
     ...rows.map(line),
     '',
-    `Evidence written to ${result.out} in ${(result.elapsedMs / 1000).toFixed(1)} s.`,
-    'Edit cli/demo/sample-account.ts and run the demo again to see the findings change.',
+    `History: ${h.runs} runs from ${h.from} to ${h.to}, each collector on the days its schedule runs it.`,
+    `  ${h.objects} objects, signed with a throw-away key whose public half is ${keyFile}`,
+    ...(h.gapDate ? [`No run at all on ${h.gapDate}, on purpose: the package reports it as a gap.`] : []),
+    '',
+    `Access review email for ${result.email.quarter} (rendered, not sent): ${result.email.html}`,
+    `  the exact message SES would send: ${result.email.eml}`,
+    `  its attachment: ${result.email.csv}`,
+    '',
+    `Auditor package (soc2-evidence pull): ${p.index}`,
+    `  ${objects} objects, ${counts?.[1] ?? '?'} with integrity problems, ${counts?.[2] ?? '?'} gaps` +
+      ` (pull exit code ${p.pullExitCode}${p.pullExitCode === 3 ? ': gaps' : ''})`,
+    ...(p.verifyExitCode === 0
+      ? [`  soc2-evidence verify: ${verified}`]
+      : [
+          `  soc2-evidence verify FAILED (exit ${p.verifyExitCode}):`,
+          ...p.verifyLines.map((l) => `    ${l}`),
+        ]),
+    '',
+    `Done in ${(result.elapsedMs / 1000).toFixed(1)} s. ` +
+      'Edit cli/demo/sample-account.ts and run the demo again to see the findings change.',
   ];
 }

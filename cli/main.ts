@@ -3,6 +3,7 @@ import { ConfigError } from '../lib/config';
 import { PRODUCER } from '../lambdas/producer';
 import { CliError } from './cli-error';
 import { collect } from './collect';
+import { registerControls } from './controls';
 import { addReviewCommands } from './review';
 import { demoTable, runDemo } from './demo';
 import { loadCliConfig } from './load-config';
@@ -64,11 +65,15 @@ export function buildProgram(out: (line: string) => void = (l) => console.log(l)
     .action(async (opts: { out: string }) => {
       // The demo never reaches AWS: the SDK's notice about future Node.js versions is noise here.
       process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-      for (const line of demoTable(await runDemo(opts.out))) out(line);
+      const result = await runDemo(opts.out);
+      for (const line of demoTable(result)) out(line);
+      // Gaps are staged on purpose; a package that does not verify is a bug worth a non-zero exit.
+      process.exitCode = result.auditorPackage.verifyExitCode;
     });
 
   registerPull(program, out);
   registerVerify(program, out);
+  registerControls(program, out);
 
   addReviewCommands(program, out);
   return program;

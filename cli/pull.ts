@@ -3,7 +3,7 @@ import { appendFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/prom
 import type { KeyObject } from 'node:crypto';
 import { dirname, join, resolve, sep } from 'node:path';
 import { KMSClient } from '@aws-sdk/client-kms';
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
 import { InvalidArgumentError, type Command } from 'commander';
 import { ClientFactory } from '../lambdas/aws/client-factory';
 import { mapWithConcurrency } from '../lambdas/aws/concurrency';
@@ -35,6 +35,7 @@ import {
   SUMS_FILE,
   type CoverageSection,
   type FetchedObject,
+  type ListedVersion,
   type Manifest,
   type ManifestObject,
 } from './package/manifest';
@@ -65,20 +66,81 @@ interface Listed {
   readonly key: string;
   readonly size: number;
   readonly etag?: string;
+  /** The version downloaded: the current one, or the newest real version behind a delete marker. */
+  readonly versionId?: string;
+  readonly otherVersions: readonly ListedVersion[];
 }
 
+interface VersionEntry extends ListedVersion {
+  readonly size: number;
+  readonly etag?: string;
+}
+
+/**
+ * Every version and delete marker under one day's prefix. ListObjectsV2 would show only current versions,
+ * hiding an overwrite (the old version behind the new one) or a deletion (a delete marker).
+ */
 async function listDay(s3: S3Client, bucket: string, date: string): Promise<Listed[]> {
-  const listed: Listed[] = [];
-  let token: string | undefined;
+  const byKey = new Map<string, VersionEntry[]>();
+  const add = (key: string, entry: VersionEntry) => {
+    const list = byKey.get(key);
+    if (list) list.push(entry);
+    else byKey.set(key, [entry]);
+  };
+  let keyMarker: string | undefined;
+  let versionIdMarker: string | undefined;
   do {
     const page = await s3.send(
-      new ListObjectsV2Command({ Bucket: bucket, Prefix: dayPrefix(date), ContinuationToken: token }),
+      new ListObjectVersionsCommand({
+        Bucket: bucket,
+        Prefix: dayPrefix(date),
+        ...(keyMarker ? { KeyMarker: keyMarker } : {}),
+        ...(versionIdMarker ? { VersionIdMarker: versionIdMarker } : {}),
+      }),
     );
-    for (const o of page.Contents ?? []) {
-      if (o.Key) listed.push({ key: o.Key, size: o.Size ?? 0, ...(o.ETag ? { etag: o.ETag } : {}) });
+    for (const v of page.Versions ?? []) {
+      if (!v.Key) continue;
+      add(v.Key, {
+        versionId: v.VersionId ?? 'null',
+        deleteMarker: false,
+        isLatest: v.IsLatest === true,
+        ...(v.LastModified ? { lastModified: v.LastModified.toISOString() } : {}),
+        size: v.Size ?? 0,
+        ...(v.ETag ? { etag: v.ETag } : {}),
+      });
     }
-    token = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (token);
+    for (const d of page.DeleteMarkers ?? []) {
+      if (!d.Key) continue;
+      add(d.Key, {
+        versionId: d.VersionId ?? 'null',
+        deleteMarker: true,
+        isLatest: d.IsLatest === true,
+        ...(d.LastModified ? { lastModified: d.LastModified.toISOString() } : {}),
+        size: 0,
+      });
+    }
+    if (page.IsTruncated && !page.NextKeyMarker)
+      throw new Error(`the listing of ${dayPrefix(date)} is truncated but gives no NextKeyMarker`);
+    keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
+    versionIdMarker = page.IsTruncated ? page.NextVersionIdMarker : undefined;
+  } while (keyMarker);
+
+  const listed: Listed[] = [];
+  for (const [key, entries] of byKey) {
+    const real = entries.filter((e) => !e.deleteMarker);
+    const newest = (list: readonly VersionEntry[]) =>
+      list.find((e) => e.isLatest) ??
+      [...list].sort((a, b) => (b.lastModified ?? '').localeCompare(a.lastModified ?? ''))[0];
+    const chosen = newest(real);
+    const strip = ({ size: _size, etag: _etag, ...v }: VersionEntry): ListedVersion => v;
+    listed.push({
+      key,
+      size: chosen?.size ?? 0,
+      ...(chosen?.etag ? { etag: chosen.etag } : {}),
+      ...(chosen ? { versionId: chosen.versionId } : {}),
+      otherVersions: entries.filter((e) => e !== chosen).map(strip),
+    });
+  }
   return listed;
 }
 
@@ -133,12 +195,19 @@ async function previousRecords(root: string): Promise<Map<string, FetchedObject>
 async function reusable(root: string, listed: Listed, prev: FetchedObject | undefined): Promise<boolean> {
   if (!prev || prev.downloadError || prev.bytes !== listed.size) return false;
   if (listed.etag && prev.etag && listed.etag !== prev.etag) return false;
+  if (listed.versionId && prev.versionId !== listed.versionId) return false;
   const path = localPath(root, listed.key);
   if (!path || !existsSync(path)) return false;
   return sha256Hex(await readFile(path)) === prev.sha256;
 }
 
-async function download(s3: S3Client, bucket: string, root: string, key: string): Promise<FetchedObject> {
+async function download(
+  s3: S3Client,
+  bucket: string,
+  root: string,
+  key: string,
+  versionId: string | undefined,
+): Promise<FetchedObject> {
   const path = localPath(root, key);
   if (!path)
     return {
@@ -149,7 +218,15 @@ async function download(s3: S3Client, bucket: string, root: string, key: string)
       downloadError: 'the key leaves the output directory',
     };
   try {
-    const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: 'ENABLED' }));
+    // By version id: what was listed is what is checked, even if the key changes meanwhile.
+    const res = await s3.send(
+      new GetObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        ...(versionId ? { VersionId: versionId } : {}),
+        ChecksumMode: 'ENABLED',
+      }),
+    );
     if (!res.Body) throw new Error('GetObject returned no body');
     const body = await res.Body.transformToByteArray();
     await writeAtomic(path, body);
@@ -184,7 +261,10 @@ function pemFileName(keyId: string): string {
   return `signing-key-${tail.replace(/[^A-Za-z0-9._-]/g, '_')}.pem`;
 }
 
-/** Each collector's schedule as its latest envelope recorded it, else the configuration's default. */
+/**
+ * Each registry collector's schedule as its latest envelope recorded it, else the configuration's default.
+ * Only registry collectors run on a schedule; callers must pass no other id.
+ */
 function schedulesFor(
   collectors: readonly string[],
   envelopes: readonly ManifestObject[],
@@ -205,7 +285,10 @@ function coverageFor(
   options: PullOptions,
   objects: readonly ManifestObject[],
 ): { sections: CoverageSection[]; reports: AccountCoverage[] } {
-  const envelopes = objects.filter((o) => o.kind === 'envelope' && o.collector && o.date);
+  // An envelope that is not the one its key names (e.g. an old one copied under another day) proves no run.
+  const envelopes = objects.filter(
+    (o) => o.kind === 'envelope' && o.collector && o.date && o.checks.envelope !== 'key-mismatch',
+  );
   const accounts = options.account
     ? [options.account]
     : [...new Set(envelopes.map((e) => e.account!))].sort();
@@ -217,14 +300,25 @@ function coverageFor(
     const collectors = options.collector?.length
       ? [...options.collector]
       : [...new Set([...mine.map((e) => e.collector!), ...COLLECTOR_IDS])].sort();
-    const schedules = schedulesFor(collectors, mine);
+    // Event-driven evidence (attestations, review emails, the coverage watchdog's own) has no promised day.
+    const unscheduled = collectors.filter((id) => !collectorById(id));
+    const schedules = schedulesFor(
+      collectors.filter((id) => collectorById(id)),
+      mine,
+    );
     const found: FoundEnvelope[] = mine.map((e) => ({
       collector: e.collector!,
       date: e.date!,
       // An envelope whose status cannot be read (unparseable) proves nothing about the run.
       status: e.status ?? 'ERROR',
     }));
-    const report = computeCoverage({ from: options.from, to: options.to, schedules, envelopes: found });
+    const report = computeCoverage({
+      from: options.from,
+      to: options.to,
+      schedules,
+      unscheduled,
+      envelopes: found,
+    });
     reports.push({ account, report });
     sections.push({
       account,
@@ -233,6 +327,7 @@ function coverageFor(
       partial: report.cells
         .filter((c) => c.status === 'partial')
         .map((c) => ({ collector: c.collector, date: c.date })),
+      ...(unscheduled.length ? { unscheduled } : {}),
       problems: report.problems.map((p) => `${p.collector}: ${p.message}`),
     });
   }
@@ -285,11 +380,13 @@ export async function pull(options: PullOptions, deps: PullDeps): Promise<number
       reused++;
       record = prev!;
     } else {
-      record = await download(deps.s3, options.bucket, root, l.key);
+      record = await download(deps.s3, options.bucket, root, l.key, l.versionId);
       await appendFile(progressPath, `${JSON.stringify(record)}\n`);
     }
     progress.tick(record.bytes);
-    return record;
+    // Versions come from this listing, never from a previous pull's record.
+    const { otherVersions: _previous, ...current } = record;
+    return l.otherVersions.length > 0 ? { ...current, otherVersions: l.otherVersions } : current;
   });
   progress.done();
 
@@ -391,6 +488,9 @@ export async function pull(options: PullOptions, deps: PullDeps): Promise<number
 
   for (const note of notes) deps.out(`note: ${note}`);
   for (const o of problemObjects) for (const p of o.problems) deps.out(`problem ${o.key}: ${p}`);
+  const warned = new Map<string, number>();
+  for (const o of objects) for (const w of o.warnings ?? []) warned.set(w, (warned.get(w) ?? 0) + 1);
+  for (const [w, n] of warned) deps.out(`warning: ${n} object(s): ${w}`);
   for (const s of sections) {
     for (const p of s.problems) deps.out(`schedule ${p}`);
     for (const g of s.gaps) deps.out(`gap ${g.collector} account ${s.account} ${g.date}: ${g.status}`);

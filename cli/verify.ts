@@ -90,7 +90,22 @@ export async function verify(
     return packaged.get(id);
   };
 
-  const objects = (manifest.objects ?? []).filter((o) => !o.downloadError);
+  const listedObjects = manifest.objects ?? [];
+  // What pull could not download or already found wrong stays a problem: a package is never cleaner than
+  // the pull that made it.
+  for (const o of listedObjects) {
+    if (o.downloadError) problems.push(`${o.key}: not downloaded by pull: ${o.downloadError}`);
+    for (const p of o.problems ?? []) {
+      if (o.downloadError && p.startsWith('download failed')) continue;
+      problems.push(`${o.key}: pull found: ${p}`);
+    }
+  }
+  const recorded = listedObjects.filter((o) => (o.problems ?? []).length > 0 || o.downloadError).length;
+  if (manifest.summary && manifest.summary.integrityProblems !== recorded)
+    problems.push(
+      `${MANIFEST_FILE}: summary counts ${manifest.summary.integrityProblems} objects with problems, its objects record ${recorded}`,
+    );
+  const objects = listedObjects.filter((o) => !o.downloadError);
   const bodies = new Map<string, { sha256: string; bytes: number }>();
   for (const o of objects) {
     const sum = sums.entries.get(o.key);
@@ -108,7 +123,10 @@ export async function verify(
     if (!actual.has(o.key)) continue;
     const body = await readFile(join(root, ...o.key.split('/')));
     const signature = checkSignature(body, o, keyFor);
-    if (signature === 'invalid') problems.push(`${o.key}: signature does not verify`);
+    if (signature === 'invalid')
+      problems.push(
+        `${o.key}: signature does not verify${trusted ? ' with the key given by --public-key' : ''}`,
+      );
     else if (signature === 'unsigned') problems.push(`${o.key}: not signed`);
     else if (signature === 'no-public-key')
       problems.push(`${o.key}: no public key for ${o.signingKey}: give --public-key FILE`);
@@ -119,6 +137,12 @@ export async function verify(
   }
 
   for (const line of problems) out(line);
+  if (!trusted) {
+    const files = [...new Set(Object.values(manifest.publicKeys ?? {}))].sort();
+    out(
+      `signatures were checked against the package's own key (${files.join(', ') || 'none'}); pass --public-key with the key from 'aws kms get-public-key' to authenticate them`,
+    );
+  }
   out(
     problems.length === 0
       ? `verified ${objects.length} objects in ${root}: every digest and signature holds, no file missing or added`
@@ -135,7 +159,10 @@ export function registerVerify(program: Command, out: (line: string) => void): v
       'Re-check a pulled package offline: digests, signatures, no file missing or added. Exit 4 on any problem.',
     )
     .argument('<dir>', 'the package directory written by pull')
-    .option('--public-key <file>', 'PEM public key from a trusted source (default: the copy in the package)')
+    .option(
+      '--public-key <file>',
+      "PEM public key from 'aws kms get-public-key' (default: the package's own copy, which does not authenticate)",
+    )
     .action(async (dir: string, opts: { publicKey?: string }) => {
       process.exitCode = await verify(dir, opts, out);
     });

@@ -2,7 +2,10 @@ import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
+import { NagSuppressions } from 'cdk-nag';
 import { ENV } from '../lambdas/runtime-env';
+import { EVIDENCE_PREFIX } from '../lambdas/evidence/keys';
+import type { EvidenceBucket } from './evidence-bucket';
 import type { ScheduledCollector } from './scheduled-collector';
 
 export interface AccessReviewEmailProps {
@@ -12,6 +15,8 @@ export interface AccessReviewEmailProps {
   readonly senderEmail: string;
   /** Who receives the review. */
   readonly securityEmail: string;
+  /** Read back: a retried invocation looks for its own email evidence before sending again. */
+  readonly evidence?: EvidenceBucket;
 }
 
 /**
@@ -35,6 +40,40 @@ export class AccessReviewEmail extends Construct {
       Stack.of(this).formatArn({ service: 'ses', resource: 'identity', resourceName: props.securityEmail }),
     ];
     props.collector.role.addToPolicy(new iam.PolicyStatement({ actions: ['ses:SendEmail'], resources }));
+    if (props.evidence) {
+      // Only the email evidence (`evidence/<date>/access-review-email/...`), which the retry check reads.
+      const emailEvidence = `${EVIDENCE_PREFIX}*/access-review-email/*`;
+      props.collector.role.addToPolicy(
+        new iam.PolicyStatement({
+          actions: ['s3:ListBucket'],
+          resources: [props.evidence.bucket.bucketArn],
+          conditions: { StringLike: { 's3:prefix': [emailEvidence] } },
+        }),
+      );
+      props.collector.role.addToPolicy(
+        new iam.PolicyStatement({
+          actions: ['s3:GetObject'],
+          resources: [props.evidence.bucket.arnForObjects(emailEvidence)],
+        }),
+      );
+      props.collector.role.addToPolicy(
+        new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: [props.evidence.key.keyArn] }),
+      );
+      NagSuppressions.addResourceSuppressions(
+        props.collector.role,
+        [
+          {
+            id: 'AwsSolutions-IAM5',
+            reason:
+              'Email evidence keys carry the date and run id, unknown in advance: the review reads only access-review-email objects under evidence/ of one bucket.',
+            appliesTo: [
+              { regex: '/^Resource::<.*Bucket.*\\.Arn>\\/evidence\\/\\*\\/access-review-email\\/\\*$/g' },
+            ],
+          },
+        ],
+        true,
+      );
+    }
     props.collector.function.addEnvironment(ENV.senderEmail, props.senderEmail);
     props.collector.function.addEnvironment(ENV.securityEmail, props.securityEmail);
   }

@@ -103,6 +103,7 @@ export class Soc2EvidenceStack extends Stack {
     if (review && config.senderEmail && config.securityEmail) {
       new AccessReviewEmail(this, 'AccessReviewEmail', {
         collector: review,
+        evidence: this.evidence,
         senderEmail: config.senderEmail,
         securityEmail: config.securityEmail,
       });

@@ -223,6 +223,27 @@ async function measuredActions(
 
 const sorted = (s: Iterable<string>) => [...s].sort();
 
+/** The review reads back today's email evidence before sending: one envelope, of another invocation. */
+function reviewRetryCheck(): Answers {
+  const key = envelopeKey({
+    collectedAt: new Date(),
+    collector: 'access-review-email',
+    account: ACCOUNT,
+    region: 'global',
+    runId: 'earlier',
+  });
+  const body = JSON.stringify({ policy: {}, producer: { runId: 'earlier', invocationId: 'another' } });
+  return {
+    'S3:ListObjectsV2': (input) => ({
+      Contents: key.startsWith(String(input.Prefix)) ? [{ Key: key }] : [],
+      IsTruncated: false,
+    }),
+    'S3:GetObject': () => ({
+      Body: { transformToByteArray: () => Promise.resolve(new Uint8Array(Buffer.from(body))) },
+    }),
+  };
+}
+
 describe('least privilege: each role grants exactly what its code sends', () => {
   it('synthesises one function per collector', () => {
     expect(Object.keys(stack.collectors).sort()).toEqual([
@@ -256,11 +277,17 @@ describe('least privilege: each role grants exactly what its code sends', () => 
         id,
         collector.function.node.defaultChild as CfnElement,
         (ctx) => handler({ source: 'soc2-evidence.schedule', collector: id }, ctx),
+        id === 'access-review' ? reviewRetryCheck() : {},
       );
       // The scenarios must reach the rare paths, or the equality below would not prove they are granted.
       expect(sorted(apis)).toEqual(expect.arrayContaining(RARE_PATHS[id] ?? []));
       const granted = grantedActions(collector.role);
-      const expected = new Set([...actions, ...PLATFORM_ACTIONS]);
+      // Reading SSE-KMS evidence back (the review's retry check) needs kms:Decrypt on S3's behalf.
+      const expected = new Set([
+        ...actions,
+        ...PLATFORM_ACTIONS,
+        ...(actions.has('s3:GetObject') ? ['kms:Decrypt'] : []),
+      ]);
       expect({
         missing: sorted([...expected].filter((a) => !granted.has(a))),
         extra: sorted([...granted].filter((a) => !expected.has(a))),

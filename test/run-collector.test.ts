@@ -23,6 +23,7 @@ function collector(
     scope: 'regional',
     frequency: 'daily',
     iamActions: [],
+    checks: ['region-read'],
     policy: () => ({}),
     gather,
     assess:

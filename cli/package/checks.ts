@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { canonicalJson } from '../../lambdas/evidence/canonical-json';
 import type { Envelope } from '../../lambdas/evidence/envelope';
-import { parseEvidenceKey } from '../../lambdas/evidence/keys';
+import { parseEvidenceKey, type ParsedEvidenceKey } from '../../lambdas/evidence/keys';
 import { verifySignature } from '../../lambdas/evidence/signer';
 import type { FetchedObject, ManifestObject, ObjectChecks } from './manifest';
 
@@ -51,6 +51,9 @@ export function checkEnvelope(
       sourceRefs: new Map(),
     };
   }
+  if (typeof envelope !== 'object' || envelope === null || Array.isArray(envelope)) {
+    return { result: 'invalid-json', problems: ['not a JSON object'], sourceRefs: new Map() };
+  }
   const problems: string[] = [];
   let result: EnvelopeCheck['result'] = 'ok';
   if (canonicalJson(envelope) !== text) {
@@ -58,14 +61,15 @@ export function checkEnvelope(
     problems.push('the envelope is not its own canonical JSON: it was re-serialised or edited');
   }
   const parsed = parseEvidenceKey(key);
-  if (parsed && (envelope.collector !== parsed.collector || envelope.account !== parsed.account)) {
-    result = result === 'ok' ? 'sources-mismatch' : result;
-    problems.push(
-      `the envelope names ${envelope.collector}/${envelope.account} but its key says ${parsed.collector}/${parsed.account}`,
-    );
+  const unbound = parsed ? keyBindingProblems(key, parsed, envelope) : [];
+  // A signed envelope copied under another key still verifies: only its content ties it to its key.
+  if (unbound.length > 0) {
+    result = 'key-mismatch';
+    problems.push(...unbound);
   }
   const sourceRefs = new Map<string, string>();
   for (const ref of Array.isArray(envelope.sources) ? envelope.sources : []) {
+    if (typeof ref?.key !== 'string') continue;
     sourceRefs.set(ref.key, ref.sha256);
     const found = objects.get(ref.key);
     if (!found || found.downloadError) {
@@ -78,6 +82,46 @@ export function checkEnvelope(
     if (result === 'ok') result = 'sources-mismatch';
   }
   return { result, envelope, problems, sourceRefs };
+}
+
+const pad2 = (n: number) => String(n).padStart(2, '0');
+
+/**
+ * What the key says (day, HHmmss, collector, account, region, run id, source stem) against what the signed
+ * envelope says; each disagreement is one problem.
+ */
+function keyBindingProblems(key: string, parsed: ParsedEvidenceKey, envelope: Envelope): string[] {
+  const problems: string[] = [];
+  const at = typeof envelope.collectedAt === 'string' ? new Date(envelope.collectedAt) : new Date(NaN);
+  if (Number.isNaN(at.getTime())) {
+    problems.push(`collectedAt ${JSON.stringify(envelope.collectedAt)} is not a date`);
+  } else {
+    const date = at.toISOString().slice(0, 10);
+    const time = `${pad2(at.getUTCHours())}${pad2(at.getUTCMinutes())}${pad2(at.getUTCSeconds())}`;
+    if (date !== parsed.date || time !== parsed.time)
+      problems.push(
+        `the envelope was collected at ${envelope.collectedAt} but its key says ${parsed.date} ${parsed.time}Z: it is stored under another run's key`,
+      );
+  }
+  const fields = [
+    ['collector', envelope.collector, parsed.collector],
+    ['account', envelope.account, parsed.account],
+    ['region', envelope.region, parsed.region],
+    ['producer.runId', envelope.producer?.runId, parsed.runId],
+  ] as const;
+  for (const [name, inEnvelope, inKey] of fields) {
+    if (inEnvelope !== inKey)
+      problems.push(`the envelope's ${name} is ${JSON.stringify(inEnvelope)} but its key says ${inKey}`);
+  }
+  const stem = key.replace(/\.json$/, '');
+  for (const ref of Array.isArray(envelope.sources) ? envelope.sources : []) {
+    const expected = `${stem}--${String(ref?.name)}`;
+    if (ref?.key !== expected)
+      problems.push(
+        `source ${String(ref?.key)} does not share the envelope's key stem (expected ${expected})`,
+      );
+  }
+  return problems;
 }
 
 /**
@@ -126,9 +170,30 @@ export function assessObject(
   if (signature === 'no-public-key')
     problems.push(`no public key for signing key ${fetched.signingKey}: give --public-key FILE`);
 
-  const retention = fetched.objectLock.mode && fetched.objectLock.retainUntil ? 'ok' : 'absent';
+  const warnings: string[] = [];
+  const retention = retentionCheck(fetched, parsed?.date);
   if (retention === 'absent')
-    problems.push('the object has no Object Lock retention (needs s3:GetObjectRetention to be seen)');
+    problems.push(
+      fetched.objectLock.mode && fetched.objectLock.retainUntil
+        ? `Object Lock mode ${fetched.objectLock.mode} is neither COMPLIANCE nor GOVERNANCE`
+        : 'the object has no Object Lock retention (needs s3:GetObjectRetention to be seen)',
+    );
+  else if (retention === 'too-short')
+    problems.push(
+      `Object Lock retention ends ${fetched.objectLock.retainUntil}, before the day after the evidence was collected (${parsed?.date ?? fetched.lastModified}): it protects nothing`,
+    );
+  else if (retention === 'governance')
+    warnings.push(
+      'Object Lock mode is GOVERNANCE: a principal with s3:BypassGovernanceRetention can shorten the lock or delete the object',
+    );
+  if (fetched.otherVersions?.length) {
+    const others = fetched.otherVersions
+      .map((v) => `${v.versionId}${v.deleteMarker ? ' (delete marker)' : ''}${v.isLatest ? ' (latest)' : ''}`)
+      .join(', ');
+    problems.push(
+      `the key holds more than one version: ${fetched.versionId ?? '?'} (downloaded) and ${others}; evidence is written once, so it was overwritten or deleted`,
+    );
+  }
 
   if (envelopeCheck) problems.push(...envelopeCheck.problems);
   const envelope = envelopeCheck?.envelope;
@@ -150,5 +215,19 @@ export function assessObject(
       retention,
     },
     problems,
+    ...(warnings.length ? { warnings } : {}),
   };
+}
+
+const DAY_MS = 86_400_000;
+
+function retentionCheck(fetched: FetchedObject, keyDate: string | undefined): ObjectChecks['retention'] {
+  const { mode, retainUntil } = fetched.objectLock;
+  if (!mode || !retainUntil) return 'absent';
+  // The key's day (tied to collectedAt for envelopes); S3's own timestamp for anything outside the layout.
+  const from = keyDate ? Date.parse(`${keyDate}T00:00:00Z`) : Date.parse(fetched.lastModified ?? '');
+  const until = Date.parse(retainUntil);
+  if (Number.isNaN(until)) return 'too-short';
+  if (!Number.isNaN(from) && until < from + DAY_MS) return 'too-short';
+  return mode === 'COMPLIANCE' ? 'ok' : mode === 'GOVERNANCE' ? 'governance' : 'absent';
 }

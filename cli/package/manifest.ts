@@ -23,8 +23,13 @@ export interface ObjectChecks {
   readonly metadataSha256: 'ok' | 'mismatch' | 'absent';
   readonly signature: 'valid' | 'invalid' | 'unsigned' | 'no-public-key';
   /** Envelopes only: the body is its own canonical JSON and every source's digest matches. */
-  readonly envelope?: 'ok' | 'invalid-json' | 'not-canonical' | 'sources-mismatch';
-  readonly retention: 'ok' | 'absent';
+  readonly envelope?: 'ok' | 'invalid-json' | 'not-canonical' | 'sources-mismatch' | 'key-mismatch';
+  /**
+   * `governance`: locked, but a principal with s3:BypassGovernanceRetention can shorten or remove it (a
+   * warning, not a failure: it is a supported, acknowledged configuration). `too-short`: the lock ends
+   * before the day after the evidence was collected, which protects nothing.
+   */
+  readonly retention: 'ok' | 'governance' | 'absent' | 'too-short';
 }
 
 /** What S3 returned for one object, recorded as fetched (never corrected). */
@@ -44,6 +49,18 @@ export interface FetchedObject {
   readonly objectLock: { readonly mode?: string; readonly retainUntil?: string; readonly legalHold?: string };
   /** Set when the object could not be downloaded. */
   readonly downloadError?: string;
+  /**
+   * Every other version and delete marker ListObjectVersions showed for this key. Evidence is written once,
+   * so any entry here means the key was overwritten or deleted.
+   */
+  readonly otherVersions?: readonly ListedVersion[];
+}
+
+export interface ListedVersion {
+  readonly versionId: string;
+  readonly deleteMarker: boolean;
+  readonly isLatest: boolean;
+  readonly lastModified?: string;
 }
 
 export interface ManifestObject extends FetchedObject {
@@ -58,6 +75,8 @@ export interface ManifestObject extends FetchedObject {
   readonly schedule?: ScheduleRef;
   readonly checks: ObjectChecks;
   readonly problems: readonly string[];
+  /** Weaknesses that are not integrity failures (e.g. GOVERNANCE retention). */
+  readonly warnings?: readonly string[];
 }
 
 export interface CoverageSection {
@@ -69,6 +88,8 @@ export interface CoverageSection {
     readonly status: CellStatus;
   }[];
   readonly partial: readonly { readonly collector: string; readonly date: string }[];
+  /** Event-driven collectors found in the period: shown as present, never expected, never a gap. */
+  readonly unscheduled?: readonly string[];
   readonly problems: readonly string[];
 }
 

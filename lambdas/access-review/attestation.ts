@@ -1,6 +1,6 @@
 import { sha256Hex } from '../evidence/canonical-json';
 import { SCHEMA_VERSION, summarise, type Envelope, type Finding } from '../evidence/envelope';
-import { EVIDENCE_PREFIX, parseEvidenceKey } from '../evidence/keys';
+import { dayPrefix, EVIDENCE_PREFIX, parseEvidenceKey } from '../evidence/keys';
 import type { EvidenceReader } from '../evidence/read-store';
 import type { EvidenceStore } from '../evidence/store';
 import { writeEvidence, type WrittenEvidence } from '../evidence/write-evidence';
@@ -23,30 +23,70 @@ export interface FrozenReview {
 
 const QUARTER = /^(\d{4})-Q([1-4])$/;
 
-async function latestPopulationKey(reader: EvidenceReader, quarter: string): Promise<string> {
+/**
+ * The review of a quarter is the one actually sent: the latest `access-review-email` envelope with an SES
+ * message id, not a dry run, and labelled with the quarter (labels follow the schedule's time zone). Keys
+ * are UTC, so the search covers the quarter's three UTC months plus the last day of the month before (a
+ * quarter starting at 09:00 in Auckland starts the previous day in UTC) and the first day of the month after
+ * (a quarter's last evening in the Americas is the next day in UTC). Returns the email envelope's key.
+ */
+async function sentReviewKey(reader: EvidenceReader, quarter: string): Promise<string> {
   const [, year, q] = QUARTER.exec(quarter)!;
-  const first = (Number(q) - 1) * 3 + 1;
-  const keys: string[] = [];
-  for (const m of [first, first + 1, first + 2]) {
-    keys.push(...(await reader.list(`${EVIDENCE_PREFIX}${year}/${String(m).padStart(2, '0')}/`)));
+  const first = (Number(q) - 1) * 3; // zero-based month
+  const month = (m: number) => {
+    const d = new Date(Date.UTC(Number(year), m, 1));
+    return `${EVIDENCE_PREFIX}${d.getUTCFullYear()}/${String(d.getUTCMonth() + 1).padStart(2, '0')}/`;
+  };
+  const day = (d: Date) => dayPrefix(d.toISOString().slice(0, 10));
+  const prefixes = [
+    day(new Date(Date.UTC(Number(year), first, 0))),
+    month(first),
+    month(first + 1),
+    month(first + 2),
+    day(new Date(Date.UTC(Number(year), first + 3, 1))),
+  ];
+  const keys = (await Promise.all(prefixes.map((p) => reader.list(p)))).flat();
+  const emails = keys
+    .filter((k) => {
+      const p = parseEvidenceKey(k);
+      return p?.collector === EMAIL_COLLECTOR && p.source === undefined;
+    })
+    .sort();
+  const seen: string[] = [];
+  // Keys sort by date then time: walk back from the latest.
+  for (const key of emails.reverse()) {
+    const email = JSON.parse((await reader.get(key)).toString('utf8')) as Envelope;
+    const p = email.policy;
+    const sent = typeof p.sesMessageId === 'string' && p.dryRun !== true && email.errors.length === 0;
+    if (p.quarter === quarter && sent) return key;
+    seen.push(
+      `${key} (quarter ${String(p.quarter)}, ${sent ? 'sent' : p.dryRun === true ? 'dry run' : `not sent, ${email.summary.status}`})`,
+    );
   }
-  const reviews = keys.filter((k) => {
+  const populations = keys.filter((k) => {
     const p = parseEvidenceKey(k);
     return p?.collector === accessReview.id && p.source === undefined;
   });
-  // Keys sort by date then time: the last is the latest review of the quarter.
-  const latest = reviews.sort().at(-1);
-  if (!latest)
-    throw new Error(
-      `no access review population found for ${quarter} (looked under evidence/${year}/ months ${first}-${first + 2})`,
-    );
-  return latest;
+  throw new Error(
+    [
+      `no access review email sent for ${quarter} (looked under ${prefixes.join(', ')})`,
+      ...(seen.length > 0
+        ? ['email evidence found, none sent for the quarter:', ...seen.map((s) => `  ${s}`)]
+        : []),
+      ...(populations.length > 0
+        ? [
+            'populations found (pass one with --review if it is the one reviewed):',
+            ...populations.map((k) => `  ${k}`),
+          ]
+        : []),
+    ].join('\n'),
+  );
 }
 
 /** Finds the frozen population a decision file is about, from a quarter (`2026-Q4`), the population
  * envelope's key, or the email envelope's key, and checks the population against its recorded digest. */
 export async function readFrozenReview(reader: EvidenceReader, review: string): Promise<FrozenReview> {
-  let key = QUARTER.test(review) ? await latestPopulationKey(reader, review) : review;
+  let key = QUARTER.test(review) ? await sentReviewKey(reader, review) : review;
   const parsed = parseEvidenceKey(key);
   if (!parsed || parsed.source !== undefined)
     throw new Error(`${review} is neither a quarter such as 2026-Q4 nor an envelope key`);

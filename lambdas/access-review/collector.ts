@@ -35,12 +35,16 @@ export const accessReview: Collector<AccessReviewFacts> = {
   controls: ['CC6.2', 'CC6.3'],
   scope: 'global',
   frequency: 'quarterly',
+  checks: ['user-access', 'role-access'],
   iamActions: ['iam:GenerateCredentialReport', 'iam:GetCredentialReport', AUTH_API],
   policy: (settings) => ({
     inactiveAfterDays: settings.inactiveAfterDays,
     adminEquivalent:
-      'arn:aws:iam::aws:policy/AdministratorAccess, or a policy statement allowing Action "*" (or "*:*") on Resource "*"',
-    rolesListed: 'roles trusting a SAML or OIDC provider, or another AWS account',
+      'arn:aws:iam::aws:policy/AdministratorAccess; an Allow of Action "*" (or "*:*") on Resource "*"; NotAction on Resource "*" that still allows IAM policy writes; Action "*" with NotResource that does not exclude IAM',
+    nearAdmin:
+      'IAMFullAccess, PowerUserAccess; NotAction on Resource "*" excluding IAM policy writes; Action "*" with NotResource excluding IAM; iam:Put*Policy, iam:Attach*Policy, iam:CreatePolicyVersion or iam:PassRole on Resource "*"',
+    rolesListed:
+      'roles trusting a SAML or OIDC provider, another AWS account, this account (account:self) or a named user or role of it',
   }),
 
   async gather(ctx) {
@@ -91,6 +95,7 @@ export const accessReview: Collector<AccessReviewFacts> = {
         detail: {
           user: u.name,
           admin: u.admin,
+          nearAdmin: u.nearAdmin,
           consoleAccess: u.consoleAccess,
           mfa: u.mfa,
           inactive: u.inactive,
@@ -100,7 +105,7 @@ export const accessReview: Collector<AccessReviewFacts> = {
         resource: r.arn,
         check: 'role-access',
         status: 'INFO' as const,
-        detail: { role: r.name, admin: r.admin, trustedBy: r.trustedBy },
+        detail: { role: r.name, admin: r.admin, nearAdmin: r.nearAdmin, trustedBy: r.trustedBy },
       })),
     ];
     return { findings, figures: { ...reviewCounts(p) } };

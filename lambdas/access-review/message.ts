@@ -14,8 +14,9 @@ export interface ReviewMessage {
 
 /**
  * Builds the raw RFC 822 message (multipart/mixed: a text/html alternative and the CSV attachment) without
- * sending it. We send these exact bytes through SES and keep them as evidence, so the digest in the evidence
- * is the digest of what was sent.
+ * sending it. We submit these exact bytes to SES and keep them as evidence, so the digest in the evidence is
+ * the digest of the raw message submitted to SES (SES adds DKIM and other headers, so the delivered message
+ * differs from it).
  */
 export async function buildRawMessage(m: ReviewMessage): Promise<Buffer> {
   const composer = new MailComposer({

@@ -7,6 +7,7 @@ import {
   type RoleDetail,
   type UserDetail,
 } from '@aws-sdk/client-iam';
+import { actionMatches, matchesIamPattern } from '../aws/iam-patterns';
 import type { GatherContext } from '../collectors/collector';
 import type { CredentialReport } from '../collectors/iam/credential-report';
 import { userActivity } from '../collectors/inactive-users';
@@ -27,6 +28,20 @@ export interface PolicyRef {
   readonly via: string;
   readonly arn?: string;
   readonly admin: boolean;
+  /** Not admin, but a way to become admin or nearly everything else (see `analysePolicy`). */
+  readonly nearAdmin: boolean;
+  /** Why it is admin or near-admin, for the reviewer; absent when it is neither. */
+  readonly reason?: string;
+}
+
+/** The admin verdict of a principal, from all its policies. */
+interface AdminVerdict {
+  /** Full admin-equivalent through at least one policy. */
+  readonly admin: boolean;
+  /** Not admin, but at least one policy can escalate to admin or grants nearly everything. */
+  readonly nearAdmin: boolean;
+  /** `<policy>: <reason>` for each policy behind either flag. */
+  readonly adminReasons: readonly string[];
 }
 
 export interface UserEntry {
@@ -36,6 +51,8 @@ export interface UserEntry {
   readonly groups: readonly string[];
   readonly policies: readonly PolicyRef[];
   readonly admin: boolean;
+  readonly nearAdmin: boolean;
+  readonly adminReasons: readonly string[];
   /** null when the user is missing from the credential report (created after it was generated). */
   readonly consoleAccess: boolean | null;
   readonly mfa: boolean | null;
@@ -47,10 +64,16 @@ export interface UserEntry {
 export interface RoleEntry {
   readonly name: string;
   readonly arn: string;
-  /** Who people reach it from: `federated:<provider>` or `account:<id>` (`account:*` for any account). */
+  /**
+   * Who people reach it from: `federated:<provider>`, `account:<id>` for another account (`account:*` for
+   * any), `account:self` for this account's root (any user or role here whose own policy allows
+   * sts:AssumeRole), or `principal:<arn>` for a named user or role of this account.
+   */
   readonly trustedBy: readonly string[];
   readonly policies: readonly PolicyRef[];
   readonly admin: boolean;
+  readonly nearAdmin: boolean;
+  readonly adminReasons: readonly string[];
 }
 
 export interface Population {
@@ -64,13 +87,34 @@ export interface Population {
 
 const AWS_MANAGED = /^arn:aws[a-z-]*:iam::aws:policy\//;
 const ADMINISTRATOR_ACCESS = /^arn:aws[a-z-]*:iam::aws:policy\/AdministratorAccess$/;
-const PEOPLE_ACTIONS = new Set(['sts:assumerolewithsaml', 'sts:assumerolewithwebidentity']);
+/** AWS managed policies that are not admin but reach it or nearly all of it (AWS managed policies are not
+ * fetched, so they are known by name). */
+const NEAR_ADMIN_AWS_MANAGED: Readonly<Record<string, string>> = {
+  IAMFullAccess: 'IAMFullAccess: iam:* on *, can grant itself any permission',
+  PowerUserAccess: 'PowerUserAccess: every action except IAM, Organizations and Account management',
+};
+const PEOPLE_ACTIONS = ['sts:AssumeRoleWithSAML', 'sts:AssumeRoleWithWebIdentity'];
+
+/** Allowed on `*`, each lets a principal attach or write an admin policy onto itself (or its group). */
+const SELF_GRANT_ACTIONS = [
+  'iam:AttachUserPolicy',
+  'iam:PutUserPolicy',
+  'iam:AttachGroupPolicy',
+  'iam:PutGroupPolicy',
+  'iam:AttachRolePolicy',
+  'iam:PutRolePolicy',
+];
+/** Privilege escalation paths: the self-grants, rewriting a managed policy, and passing any role to a
+ * service (a Lambda function or EC2 instance running as an admin role). */
+const ESCALATION_ACTIONS = [...SELF_GRANT_ACTIONS, 'iam:CreatePolicyVersion', 'iam:PassRole'];
 
 type Json = Record<string, unknown>;
 
 function list(value: unknown): unknown[] {
   return value === undefined ? [] : Array.isArray(value) ? value : [value];
 }
+
+const strings = (value: unknown): string[] => list(value).map(String);
 
 /** IAM returns policy documents URL-encoded (RFC 3986); the SDK does not decode them. */
 export function parsePolicyDocument(raw: string): Json {
@@ -80,36 +124,118 @@ export function parsePolicyDocument(raw: string): Json {
   return doc as Json;
 }
 
-/** Allow of every action on every resource: `*` or `*:*` for Action, `*` for Resource. Conditions are not
- * weighed: admin under a condition (say, MFA) is still admin for a review. */
+function allowStatements(doc: Json): Json[] {
+  return list(doc.Statement).filter(
+    (s): s is Json => !!s && typeof s === 'object' && !Array.isArray(s) && (s as Json).Effect === 'Allow',
+  );
+}
+
+/** Whether the statement allows `action`, through Action or NotAction (case-insensitive, wildcards). */
+function allowsAction(st: Json, action: string): boolean {
+  if (st.NotAction !== undefined) return !actionMatches(strings(st.NotAction), action);
+  return actionMatches(strings(st.Action), action);
+}
+
+export interface PolicyVerdict {
+  readonly admin: boolean;
+  readonly nearAdmin: boolean;
+  readonly reason?: string;
+}
+
+/**
+ * The model, per Allow statement (conditions are not weighed: admin under a condition, say MFA, is still
+ * admin for a review):
+ * - admin, full admin-equivalent:
+ *   - Action `*` (or `*:*`) on Resource `*`;
+ *   - NotAction on Resource `*` whose exclusions leave any of SELF_GRANT_ACTIONS allowed: whatever it
+ *     excludes, the holder can attach AdministratorAccess to itself (`NotAction: ["s3:*"]`, or even
+ *     `NotAction: ["iam:DeleteUser"]`, is admin);
+ *   - Action `*` with NotResource that leaves IAM resources in reach (same reasoning).
+ * - nearAdmin, a way to admin or nearly everything else:
+ *   - NotAction on Resource `*` that excludes every self-grant (PowerUserAccess-style
+ *     `NotAction: ["iam:*", "organizations:*", "account:*"]`): every other service, on everything;
+ *   - Action `*` with NotResource that excludes IAM resources;
+ *   - any of ESCALATION_ACTIONS (iam:*, iam:Put*Policy, iam:Attach*Policy, iam:CreatePolicyVersion,
+ *     iam:PassRole) on Resource `*`.
+ * Admin wins when a document has both.
+ */
+export function analysePolicy(doc: Json): PolicyVerdict {
+  let near: string | undefined;
+  for (const st of allowStatements(doc)) {
+    const anyResource = strings(st.Resource).includes('*');
+    const everyAction = strings(st.Action).some((a) => a === '*' || a === '*:*');
+    if (everyAction && anyResource)
+      return { admin: true, nearAdmin: false, reason: 'Action * on Resource *' };
+    if (st.NotAction !== undefined && anyResource) {
+      const excluded = strings(st.NotAction).join(', ');
+      if (SELF_GRANT_ACTIONS.some((a) => allowsAction(st, a)))
+        return {
+          admin: true,
+          nearAdmin: false,
+          reason: `NotAction [${excluded}] on Resource * still allows IAM policy writes`,
+        };
+      near ??= `NotAction [${excluded}] on Resource *: every other action`;
+      continue;
+    }
+    if (everyAction && st.NotResource !== undefined) {
+      const excluded = strings(st.NotResource);
+      // Any pattern whose service field can be `iam` (or a bare `*`) may cover the principal's own ARN.
+      const iamExcluded = excluded.some(
+        (r) => r === '*' || matchesIamPattern(r.split(':')[2] ?? '', 'iam', true),
+      );
+      if (!iamExcluded)
+        return {
+          admin: true,
+          nearAdmin: false,
+          reason: `Action * with NotResource [${excluded.join(', ')}]`,
+        };
+      near ??= `Action * with NotResource [${excluded.join(', ')}]: everything outside IAM`;
+      continue;
+    }
+    if (anyResource) {
+      const escalations = ESCALATION_ACTIONS.filter((a) => allowsAction(st, a));
+      if (escalations.length > 0) near ??= `privilege escalation: ${escalations.join(', ')} on Resource *`;
+    }
+  }
+  return near ? { admin: false, nearAdmin: true, reason: near } : { admin: false, nearAdmin: false };
+}
+
+const NEITHER: PolicyVerdict = { admin: false, nearAdmin: false };
+
+/** Full admin-equivalent (see `analysePolicy`). */
 export function grantsAdmin(doc: Json): boolean {
-  return list(doc.Statement).some((s) => {
-    if (!s || typeof s !== 'object') return false;
-    const st = s as Json;
-    return (
-      st.Effect === 'Allow' &&
-      list(st.Action).some((a) => a === '*' || a === '*:*') &&
-      list(st.Resource).some((r) => r === '*')
-    );
-  });
+  return analysePolicy(doc).admin;
+}
+
+/** Combines a principal's policies: admin through any, near-admin only when not admin. */
+function verdictOf(policies: readonly PolicyRef[]): AdminVerdict {
+  const admin = policies.some((p) => p.admin);
+  const nearAdmin = !admin && policies.some((p) => p.nearAdmin);
+  const behind = policies.filter((p) => (admin ? p.admin : p.nearAdmin) && p.reason);
+  // Near-admin policies stay listed beside the admin ones: the reviewer removes all of them, or none.
+  const extra = admin ? policies.filter((p) => p.nearAdmin && p.reason) : [];
+  const adminReasons = [...new Set([...behind, ...extra].map((p) => `${p.name}: ${p.reason}`))];
+  return { admin, nearAdmin, adminReasons };
 }
 
 function trustedBy(doc: Json, ownAccount: string): string[] {
   const out = new Set<string>();
-  for (const s of list(doc.Statement)) {
-    if (!s || typeof s !== 'object') continue;
-    const st = s as Json;
-    if (st.Effect !== 'Allow') continue;
-    const actions = list(st.Action).map((a) => String(a).toLowerCase());
+  for (const st of allowStatements(doc)) {
     const anyone = st.Principal === '*';
     const principal = (anyone ? {} : (st.Principal ?? {})) as Json;
-    const federatedAction = actions.some((a) => PEOPLE_ACTIONS.has(a) || a === 'sts:*' || a === '*');
-    if (federatedAction) for (const f of list(principal.Federated)) out.add(`federated:${String(f)}`);
+    // Wildcards count: `sts:AssumeRole*` and `sts:*` allow the federated actions too.
+    if (PEOPLE_ACTIONS.some((a) => allowsAction(st, a)))
+      for (const f of list(principal.Federated)) out.add(`federated:${String(f)}`);
+    if (!allowsAction(st, 'sts:AssumeRole')) continue;
     if (anyone || principal.AWS !== undefined) {
-      for (const p of anyone ? ['*'] : list(principal.AWS)) {
-        const text = String(p);
-        const account = text === '*' ? '*' : /^\d{12}$/.test(text) ? text : text.split(':')[4];
-        if (account && account !== ownAccount) out.add(`account:${account}`);
+      for (const p of anyone ? ['*'] : strings(principal.AWS)) {
+        const account = p === '*' ? '*' : /^\d{12}$/.test(p) ? p : p.split(':')[4];
+        if (!account) continue;
+        if (account !== ownAccount) out.add(`account:${account}`);
+        // The account itself: any of its users or roles allowed sts:AssumeRole by their own policies.
+        else if (p === account || /:root$/.test(p)) out.add('account:self');
+        // A named user or role here: exactly who can step into this role (and whatever it grants).
+        else out.add(`principal:${p}`);
       }
     }
   }
@@ -138,20 +264,26 @@ export function buildPopulation(
       return undefined;
     }
   };
-  const customer = new Map<string, boolean>();
+  const customer = new Map<string, PolicyVerdict>();
   for (const p of details.policies) {
     const doc = p.PolicyVersionList?.find((v) => v.IsDefaultVersion)?.Document;
     const parsed = parse(doc, `managed policy ${p.PolicyName ?? '?'} (${p.Arn ?? '?'})`);
-    if (p.Arn) customer.set(p.Arn, parsed ? grantsAdmin(parsed) : false);
+    if (p.Arn) customer.set(p.Arn, parsed ? analysePolicy(parsed) : NEITHER);
   }
   const managed = (arn: string | undefined, name: string | undefined, via: string): PolicyRef => {
     const a = arn ?? '';
     if (AWS_MANAGED.test(a)) {
       // AWS managed policies are not fetched (the filter leaves out ~1,500 of them): only AdministratorAccess
-      // grants */* among them; others (IAMFullAccess, PowerUserAccess) are broad but not admin-equivalent.
-      return { name: name ?? a, type: 'aws-managed', via, arn: a, admin: ADMINISTRATOR_ACCESS.test(a) };
+      // grants */* among them; IAMFullAccess and PowerUserAccess are near-admin, known by name.
+      const near = NEAR_ADMIN_AWS_MANAGED[a.slice(a.lastIndexOf('/') + 1)];
+      const verdict: PolicyVerdict = ADMINISTRATOR_ACCESS.test(a)
+        ? { admin: true, nearAdmin: false, reason: 'AdministratorAccess' }
+        : near
+          ? { admin: false, nearAdmin: true, reason: near }
+          : NEITHER;
+      return { name: name ?? a, type: 'aws-managed', via, arn: a, ...verdict };
     }
-    return { name: name ?? a, type: 'customer-managed', via, arn: a, admin: customer.get(a) ?? false };
+    return { name: name ?? a, type: 'customer-managed', via, arn: a, ...(customer.get(a) ?? NEITHER) };
   };
   const inline = (
     policies: readonly { PolicyName?: string; PolicyDocument?: string }[] | undefined,
@@ -160,7 +292,7 @@ export function buildPopulation(
   ): PolicyRef[] =>
     (policies ?? []).map((p) => {
       const doc = parse(p.PolicyDocument, `inline policy ${p.PolicyName ?? '?'} of ${owner}`);
-      return { name: p.PolicyName ?? '?', type: 'inline', via, admin: doc ? grantsAdmin(doc) : false };
+      return { name: p.PolicyName ?? '?', type: 'inline', via, ...(doc ? analysePolicy(doc) : NEITHER) };
     });
 
   const groups = new Map<string, PolicyRef[]>();
@@ -190,7 +322,7 @@ export function buildPopulation(
       createdAt: u.CreateDate ? u.CreateDate.toISOString() : null,
       groups: groupNames,
       policies,
-      admin: policies.some((p) => p.admin),
+      ...verdictOf(policies),
       consoleAccess: cred ? cred.passwordEnabled === true : null,
       mfa: cred ? cred.mfaActive : null,
       lastActivity: activity?.lastActivity ? activity.lastActivity.toISOString() : null,
@@ -209,7 +341,7 @@ export function buildPopulation(
       ...(r.AttachedManagedPolicies ?? []).map((p) => managed(p.PolicyArn, p.PolicyName, 'role')),
       ...inline(r.RolePolicyList, 'role', `role ${name}`),
     ];
-    roles.push({ name, arn: r.Arn ?? '', trustedBy: by, policies, admin: policies.some((p) => p.admin) });
+    roles.push({ name, arn: r.Arn ?? '', trustedBy: by, policies, ...verdictOf(policies) });
   }
 
   return {

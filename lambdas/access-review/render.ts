@@ -27,10 +27,13 @@ export function reviewSubject(meta: ReviewMeta): string {
 export interface ReviewCounts {
   readonly users: number;
   readonly admins: number;
+  /** Not admin, but able to escalate to it or to nearly everything else. */
+  readonly nearAdmins: number;
   readonly withoutMfa: number;
   readonly inactive: number;
   readonly roles: number;
   readonly adminRoles: number;
+  readonly nearAdminRoles: number;
 }
 
 /** "Without MFA" counts console users only: MFA guards the console sign-in, keys cannot use it. */
@@ -40,10 +43,12 @@ export function reviewCounts(p: Population): ReviewCounts {
   return {
     users: p.users.length,
     admins: p.users.filter((u) => u.admin).length,
+    nearAdmins: p.users.filter((u) => u.nearAdmin).length,
     withoutMfa: p.users.filter(withoutMfa).length,
     inactive: p.users.filter((u) => u.inactive).length,
     roles: p.roles.length,
     adminRoles: p.roles.filter((r) => r.admin).length,
+    nearAdminRoles: p.roles.filter((r) => r.nearAdmin).length,
   };
 }
 
@@ -62,6 +67,9 @@ const CSV_HEADER = [
   'policies',
   'trusted_by',
   'created',
+  // Appended, so the columns before keep their positions for anyone reading the CSV by index.
+  'near_admin',
+  'admin_reason',
 ];
 
 /** Quotes every cell and defuses spreadsheet formulas: a cell starting with = + - @ tab or CR gets a leading
@@ -93,6 +101,8 @@ export function renderCsv(p: Population): string {
       policyList(u),
       '',
       u.createdAt ?? '',
+      yesNo(u.nearAdmin),
+      u.adminReasons.join('; '),
     ]);
   }
   for (const r of p.roles) {
@@ -109,6 +119,8 @@ export function renderCsv(p: Population): string {
       policyList(r),
       r.trustedBy.join('; '),
       '',
+      yesNo(r.nearAdmin),
+      r.adminReasons.join('; '),
     ]);
   }
   return rows.map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
@@ -126,11 +138,16 @@ export function escapeHtml(text: string): string {
 }
 
 const USER_COLUMNS = ['User', 'Admin', 'Console', 'MFA', 'Last activity', 'Inactive', 'Groups', 'Policies'];
+const ADMIN_COLUMNS = [...USER_COLUMNS.slice(0, 2), 'Why', ...USER_COLUMNS.slice(2)];
 
-function userRow(u: UserEntry): string {
+/** `yes`, `near` (privilege escalation or nearly everything) or `no`. */
+const adminLevel = (e: UserEntry | RoleEntry) => (e.admin ? 'yes' : e.nearAdmin ? 'near' : 'no');
+
+function userRow(u: UserEntry, why = false): string {
   const cells = [
     u.name,
-    yesNo(u.admin),
+    adminLevel(u),
+    ...(why ? [u.adminReasons.join('; ')] : []),
     yesNo(u.consoleAccess),
     yesNo(u.mfa),
     u.lastActivity ?? 'never',
@@ -149,14 +166,20 @@ function table(title: string, columns: readonly string[], rows: readonly string[
 
 export function renderHtml(p: Population, meta: ReviewMeta): string {
   const c = reviewCounts(p);
-  const everyone = p.users.slice(0, HTML_ROW_CAP).map(userRow);
+  const everyone = p.users.slice(0, HTML_ROW_CAP).map((u) => userRow(u));
   const capNote =
     p.users.length > HTML_ROW_CAP
       ? `<p><strong>Showing the first ${HTML_ROW_CAP} of ${p.users.length} users; the attached CSV carries all of them.</strong></p>\n`
       : '';
   const roleRows = p.roles.map(
     (r) =>
-      `<tr>${[r.name, yesNo(r.admin), r.trustedBy.join(', '), r.policies.map((x) => x.name).join(', ')]
+      `<tr>${[
+        r.name,
+        adminLevel(r),
+        r.adminReasons.join('; '),
+        r.trustedBy.join(', '),
+        r.policies.map((x) => x.name).join(', '),
+      ]
         .map((x) => `<td>${escapeHtml(x)}</td>`)
         .join('')}</tr>`,
   );
@@ -167,16 +190,28 @@ export function renderHtml(p: Population, meta: ReviewMeta): string {
     `<p>Population frozen at ${escapeHtml(p.frozenAt)}. Inactive means no credential used (or, if never used, issued) in the last ${p.inactiveAfterDays} days.</p>`,
     '<ul>',
     `<li>IAM users: ${c.users}</li>`,
-    `<li>Administrators: ${c.admins}</li>`,
+    `<li>Administrators: ${c.admins}, and ${c.nearAdmins} near-administrators (can escalate to admin, or reach nearly everything)</li>`,
     `<li>Console users without MFA: ${c.withoutMfa}</li>`,
     `<li>Inactive users: ${c.inactive}</li>`,
-    `<li>Roles people can assume: ${c.roles} (${c.adminRoles} with administrator access)</li>`,
+    `<li>Roles people can assume: ${c.roles} (${c.adminRoles} with administrator access, ${c.nearAdminRoles} near-administrator)</li>`,
     '</ul>',
     '<p>Record your decisions (keep, remove or modify, with a justification) in the attached CSV and file them with <code>soc2-evidence review record</code>.</p>',
-    table('Administrators', USER_COLUMNS, p.users.filter((u) => u.admin).map(userRow)),
-    table('Console users without MFA', USER_COLUMNS, p.users.filter(withoutMfa).map(userRow)),
-    table('Inactive users', USER_COLUMNS, p.users.filter((u) => u.inactive).map(userRow)),
-    table('Roles people can assume', ['Role', 'Admin', 'Trusted by', 'Policies'], roleRows),
+    table(
+      'Administrators and near-administrators',
+      ADMIN_COLUMNS,
+      p.users.filter((u) => u.admin || u.nearAdmin).map((u) => userRow(u, true)),
+    ),
+    table(
+      'Console users without MFA',
+      USER_COLUMNS,
+      p.users.filter(withoutMfa).map((u) => userRow(u)),
+    ),
+    table(
+      'Inactive users',
+      USER_COLUMNS,
+      p.users.filter((u) => u.inactive).map((u) => userRow(u)),
+    ),
+    table('Roles people can assume', ['Role', 'Admin', 'Why', 'Trusted by', 'Policies'], roleRows),
     table('Everyone', USER_COLUMNS, everyone, capNote),
     '</body></html>',
   ].join('\n');
@@ -196,12 +231,18 @@ export function renderText(p: Population, meta: ReviewMeta): string {
     `Population frozen at ${p.frozenAt}.`,
     `IAM users: ${c.users}`,
     `Administrators: ${c.admins}`,
+    `Near-administrators: ${c.nearAdmins}`,
     `Console users without MFA: ${c.withoutMfa}`,
     `Inactive users (${p.inactiveAfterDays} days): ${c.inactive}`,
-    `Roles people can assume: ${c.roles} (${c.adminRoles} with administrator access)`,
+    `Roles people can assume: ${c.roles} (${c.adminRoles} with administrator access, ${c.nearAdminRoles} near-administrator)`,
     '',
     'Administrators:',
     ...names(p.users.filter((u) => u.admin)),
+    '',
+    'Near-administrators (can escalate to admin, or reach nearly everything):',
+    ...(p.users.some((u) => u.nearAdmin)
+      ? p.users.filter((u) => u.nearAdmin).map((u) => `  - ${u.name}: ${u.adminReasons.join('; ')}`)
+      : ['  none']),
     '',
     'Console users without MFA:',
     ...names(p.users.filter(withoutMfa)),

@@ -26,8 +26,15 @@ export const BACKUP_JOB_STATES = [
   'PARTIAL',
 ] as const;
 
-/** States that mean a backup did not (fully) happen. EXPIRED: the job never started within its window. */
-const PROBLEM_STATES = new Set(['FAILED', 'ABORTED', 'EXPIRED', 'PARTIAL']);
+/** States that mean a backup did not happen. EXPIRED: the job never started within its window. */
+const FAIL_JOB_STATES = ['FAILED', 'ABORTED', 'EXPIRED'] as const;
+/** Part of the data was saved. */
+const WARN_JOB_STATES = ['PARTIAL'] as const;
+/** The only MessageCategory of a clean job; any other on a COMPLETED job is the console's "Completed with
+ * issues" (e.g. some files skipped). An absent category says nothing either way and is not flagged. */
+const CLEAN_MESSAGE_CATEGORY = 'SUCCESS';
+/** Failed child jobs listed in their parent's finding; the count is always complete. */
+const MAX_LISTED_CHILDREN = 20;
 
 /** Jobs created this recently are judged as today's backups; older ones in the window only if unrecovered. */
 export const RECENT_JOB_HOURS = 24;
@@ -47,6 +54,10 @@ export interface BackupJobFacts {
   readonly completedAt?: string;
   readonly startBy?: string;
   readonly isParent?: boolean;
+  /** Set on a child job of a composite (parent) backup. */
+  readonly parentJobId?: string;
+  /** SUCCESS, or the category of the job's status message (e.g. for "Completed with issues"). */
+  readonly messageCategory?: string;
 }
 
 export interface BackupsFacts {
@@ -72,7 +83,48 @@ function jobFacts(region: string, j: BackupJob): BackupJobFacts {
     completedAt: iso(j.CompletionDate),
     startBy: iso(j.StartBy),
     isParent: j.IsParent,
+    parentJobId: j.ParentJobId,
+    messageCategory: j.MessageCategory,
   };
+}
+
+function completedWithIssues(job: BackupJobFacts): boolean {
+  return (
+    job.state === 'COMPLETED' &&
+    job.messageCategory !== undefined &&
+    job.messageCategory !== CLEAN_MESSAGE_CATEGORY
+  );
+}
+
+/** A job's own verdict, or undefined for one that is clean (or still running). */
+function jobProblem(job: BackupJobFacts): 'FAIL' | 'WARN' | undefined {
+  if ((FAIL_JOB_STATES as readonly string[]).includes(job.state)) return 'FAIL';
+  if ((WARN_JOB_STATES as readonly string[]).includes(job.state) || completedWithIssues(job)) return 'WARN';
+  return undefined;
+}
+
+/**
+ * Splits a region's jobs into the backups as scheduled (top-level jobs) and the child jobs of composite
+ * backups, by parent. Only top-level jobs are counted: a parent's state already sums up its children
+ * (PARTIAL when some failed), so counting both would count one backup once per child, and counting
+ * children alone would hide the composite's own outcome. A child whose parent is not in the listing (created
+ * before the window) stands as top-level so it is never lost.
+ */
+export function jobTree(jobs: readonly BackupJobFacts[]): {
+  topLevel: BackupJobFacts[];
+  childrenOf: Map<string, BackupJobFacts[]>;
+} {
+  const ids = new Set(jobs.map((j) => j.jobId));
+  const topLevel: BackupJobFacts[] = [];
+  const childrenOf = new Map<string, BackupJobFacts[]>();
+  for (const j of jobs) {
+    if (j.parentJobId && ids.has(j.parentJobId)) {
+      const list = childrenOf.get(j.parentJobId) ?? [];
+      list.push(j);
+      childrenOf.set(j.parentJobId, list);
+    } else topLevel.push(j);
+  }
+  return { topLevel, childrenOf };
 }
 
 function ageHours(time: string | undefined, now: Date): number | undefined {
@@ -92,6 +144,10 @@ export function assessDatabaseBackup(db: DatabaseFacts, maxAgeHours: number, now
   } else if (!automated) {
     status = 'FAIL';
     reason = 'automated backups are off (BackupRetentionPeriod 0)';
+  } else if (age !== undefined && age > maxAgeHours && db.status === 'stopped') {
+    // A stopped database takes no backups, so its restorable time stands still: not broken backups.
+    status = 'WARN';
+    reason = `stopped: LatestRestorableTime is ${age} hours old because the database is stopped (AWS starts it again after 7 days)`;
   } else if (age === undefined) {
     // A database being created has no restorable time yet; anything else without one is not verifiable.
     status = 'WARN';
@@ -131,13 +187,14 @@ function isRecent(job: BackupJobFacts, now: Date): boolean {
   return !job.createdAt || now.getTime() - Date.parse(job.createdAt) <= RECENT_JOB_HOURS * HOUR_MS;
 }
 
-/** A later COMPLETED job for the same resource shows an older failure has been made good. */
+/** A later cleanly COMPLETED job for the same resource shows an older failure has been made good. */
 function recoveredBy(job: BackupJobFacts, all: readonly BackupJobFacts[]): BackupJobFacts | undefined {
   if (!job.resourceArn || !job.createdAt) return undefined;
   const failedAt = Date.parse(job.createdAt);
   return all.find(
     (j) =>
       j.state === 'COMPLETED' &&
+      !completedWithIssues(j) &&
       j.resourceArn === job.resourceArn &&
       j.createdAt !== undefined &&
       Date.parse(j.createdAt) > failedAt,
@@ -145,17 +202,20 @@ function recoveredBy(job: BackupJobFacts, all: readonly BackupJobFacts[]): Backu
 }
 
 /**
- * A job that did not succeed. Within the last 24 hours it is judged (PARTIAL as WARN: part of the data was
- * saved); older ones in the window stay judged until a later job of the same resource completes, then INFO.
+ * A job that did not succeed. Within the last 24 hours it is judged (PARTIAL and "Completed with issues" as
+ * WARN: part of the data was saved); older ones in the window stay judged until a later job of the same
+ * resource completes cleanly, then INFO. A parent whose own state is clean but with failed children is WARN.
  */
 export function assessBackupJob(
   job: BackupJobFacts,
   regionJobs: readonly BackupJobFacts[],
   now: Date,
+  children: readonly BackupJobFacts[] = [],
 ): Finding {
   const recent = isRecent(job, now);
   const recovery = recent ? undefined : recoveredBy(job, regionJobs);
-  const judged: FindingStatus = job.state === 'PARTIAL' ? 'WARN' : 'FAIL';
+  const failedChildren = children.filter((c) => jobProblem(c) !== undefined);
+  const judged: FindingStatus = jobProblem(job) ?? (failedChildren.length > 0 ? 'WARN' : 'PASS');
   return {
     resource: job.resourceArn ?? `backup-job/${job.jobId}`,
     check: 'backup-job',
@@ -168,10 +228,27 @@ export function assessBackupJob(
       resourceName: job.resourceName,
       vault: job.vault,
       statusMessage: job.statusMessage,
+      messageCategory: job.messageCategory,
+      ...(completedWithIssues(job) ? { completedWithIssues: true } : {}),
       createdAt: job.createdAt,
       completedAt: job.completedAt,
       startBy: job.startBy,
       isParent: job.isParent,
+      ...(job.parentJobId ? { parentJobId: job.parentJobId } : {}),
+      ...(job.isParent || children.length > 0
+        ? {
+            childJobs: children.length,
+            failedChildJobs: failedChildren.length,
+            failedChildren: failedChildren.slice(0, MAX_LISTED_CHILDREN).map((c) => ({
+              jobId: c.jobId,
+              state: c.state,
+              resourceArn: c.resourceArn,
+              resourceType: c.resourceType,
+              messageCategory: c.messageCategory,
+              statusMessage: c.statusMessage,
+            })),
+          }
+        : {}),
       withinLast24Hours: recent,
       ...(recovery ? { recoveredByJobId: recovery.jobId, recoveredAt: recovery.createdAt } : {}),
     },
@@ -199,10 +276,14 @@ export function assessBackups(
       findings.push(assessDatabaseBackup(db, settings.backupMaxAgeHours, now));
   }
   const dbFindings = [...findings];
-  const allJobs = facts.jobs.flatMap((r) => r.jobs);
-  const recentJobs = allJobs.filter((j) => isRecent(j, now));
+  const allJobs: BackupJobFacts[] = [];
+  let childJobs = 0;
   for (const region of facts.jobs) {
-    const recent = region.jobs.filter((j) => isRecent(j, now));
+    const { topLevel, childrenOf } = jobTree(region.jobs);
+    allJobs.push(...topLevel);
+    const children = [...childrenOf.values()].flat();
+    childJobs += children.length;
+    const recent = topLevel.filter((j) => isRecent(j, now));
     findings.push({
       resource: `aws-backup:${region.region}`,
       check: 'backup-jobs-summary',
@@ -211,13 +292,22 @@ export function assessBackups(
         region: region.region,
         windowFrom: facts.jobWindowFrom,
         windowDays: settings.backupJobWindowDays,
+        counted: 'top-level jobs: a composite backup once, through its parent job',
         last24Hours: countByState(recent),
-        window: countByState(region.jobs),
+        window: countByState(topLevel),
+        completedWithIssues24h: recent.filter(completedWithIssues).length,
+        completedWithIssuesWindow: topLevel.filter(completedWithIssues).length,
+        childJobs: children.length,
+        childJobsNotSucceeded: children.filter((c) => jobProblem(c) !== undefined).length,
       },
     });
-    for (const job of region.jobs)
-      if (PROBLEM_STATES.has(job.state)) findings.push(assessBackupJob(job, region.jobs, now));
+    for (const job of topLevel) {
+      const kids = childrenOf.get(job.jobId) ?? [];
+      if (jobProblem(job) !== undefined || kids.some((c) => jobProblem(c) !== undefined))
+        findings.push(assessBackupJob(job, topLevel, now, kids));
+    }
   }
+  const recentJobs = allJobs.filter((j) => isRecent(j, now));
   const figures: Record<string, number> = {
     databases: dbFindings.length,
     databasesWithoutBackups: dbFindings.filter((f) => f.detail.automatedBackups === false).length,
@@ -232,6 +322,9 @@ export function assessBackups(
     figures[`backupJobs24h${figureName(state)}`] = last24[state] ?? 0;
     figures[`backupJobsWindow${figureName(state)}`] = window[state] ?? 0;
   }
+  figures.backupJobs24hCompletedWithIssues = recentJobs.filter(completedWithIssues).length;
+  figures.backupJobsWindowCompletedWithIssues = allJobs.filter(completedWithIssues).length;
+  figures.backupChildJobsWindow = childJobs;
   return { findings, figures };
 }
 
@@ -241,6 +334,7 @@ export const backups: Collector<BackupsFacts> = {
   controls: ['A1.2'],
   scope: 'regional',
   frequency: 'daily',
+  checks: ['automated-backups', 'backup-job', 'backup-jobs-summary'],
   iamActions: ['rds:DescribeDBInstances', 'rds:DescribeDBClusters', 'backup:ListBackupJobs'],
   policy: (s) => ({
     backupMaxAgeHours: s.backupMaxAgeHours,
@@ -248,9 +342,13 @@ export const backups: Collector<BackupsFacts> = {
     recentJobHours: RECENT_JOB_HOURS,
     readReplicaWithoutBackups: 'INFO',
     clusterMembers: 'judged through their cluster',
-    failedJobStates: ['FAILED', 'ABORTED', 'EXPIRED'],
-    warnJobStates: ['PARTIAL'],
-    olderFailedJobs: 'judged until a later job of the same resource completes',
+    failedJobStates: [...FAIL_JOB_STATES],
+    warnJobStates: [...WARN_JOB_STATES],
+    completedWithIssues: `WARN (COMPLETED with a MessageCategory other than ${CLEAN_MESSAGE_CATEGORY})`,
+    jobsCounted:
+      'top-level jobs; a parent with failed child jobs lists them, and is WARN if its own state is clean',
+    stoppedDatabaseWithStaleRestorableTime: 'WARN (reason: stopped)',
+    olderFailedJobs: 'judged until a later job of the same resource completes cleanly',
   }),
 
   async gather(ctx) {

@@ -38,6 +38,8 @@ export interface Collector<Facts> {
   readonly frequency: Frequency;
   /** Exactly the IAM actions `gather` calls; the stack grants these and nothing else. */
   readonly iamActions: readonly string[];
+  /** Every `check` id `assess` can emit: the controls matrix (`soc2-evidence controls`) is generated from it. */
+  readonly checks: readonly string[];
   /** The thresholds this collector judges by, recorded in every envelope. */
   policy(settings: CollectorSettings): Record<string, unknown>;
   gather(ctx: GatherContext): Promise<Gathered<Facts>>;

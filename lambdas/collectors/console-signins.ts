@@ -5,7 +5,9 @@ import type { ErrorEntry, Finding, FindingStatus } from '../evidence/envelope';
 import type { RawSource } from '../evidence/write-evidence';
 import type { CollectorSettings } from '../settings';
 import type { Collector } from './collector';
+import { partitionOf } from './regional/aws-call';
 import {
+  describeTrails,
   MAX_PAGES,
   PAGE_INTERVAL_MS,
   readRegionSignins,
@@ -23,6 +25,27 @@ export const LOOKBACK_HOURS = 24;
 /** LookupEvents' budget is per region, so regions can overlap; two at once keeps DescribeTrails and
  * GetTrailStatus bursts small too. */
 const REGION_CONCURRENCY = 2;
+/**
+ * Where LookupEvents records the global services' events (console sign-in, including root's, IAM, STS) in
+ * each partition. Since November 2021 event history shows them only there, so a run configured for other
+ * regions alone would read an empty day and pass it.
+ */
+const GLOBAL_EVENTS_REGION: Record<string, string> = {
+  aws: 'us-east-1',
+  'aws-cn': 'cn-north-1',
+  'aws-us-gov': 'us-gov-west-1',
+};
+
+/** The configured regions plus, once, the global-events region of each partition they belong to. */
+export function signinRegions(configured: readonly string[]): string[] {
+  const regions = [...configured];
+  for (const region of configured) {
+    const global = GLOBAL_EVENTS_REGION[partitionOf(region)];
+    if (global) regions.push(global);
+  }
+  return [...new Set(regions)];
+}
+
 /** Users (or source IPs) listed in one finding; counts are always complete. */
 const MAX_LISTED = 20;
 
@@ -97,15 +120,29 @@ export function assessConsoleSignins(
   for (const r of facts.regions) {
     if (r.trails !== 'unknown') {
       const logging = r.trails.filter((t) => t.isLogging === true);
+      // Every trail known to be stopped (or none at all): logging is off, which is a finding, not a failure to
+      // read. A trail whose status could not be read leaves it open; its error entry already says so.
       const notLogging = !r.trails.some((t) => t.isLogging !== false);
       if (notLogging) regionsWithoutLoggingTrail++;
       findings.push({
         resource: logging[0]?.arn ?? `cloudtrail:${r.region}`,
         check: 'trail-logging',
-        // A region without a logging trail is an error entry (see gather); recorded here without a judgement so
-        // the trail states stay in the evidence.
-        status: logging.length > 0 ? 'PASS' : 'INFO',
-        detail: { region: r.region, window: facts.window, trails: r.trails },
+        status: logging.length > 0 ? 'PASS' : notLogging ? 'FAIL' : 'INFO',
+        detail: {
+          region: r.region,
+          window: facts.window,
+          trails: r.trails,
+          ...(logging.length > 0
+            ? {}
+            : {
+                reason: notLogging
+                  ? `no CloudTrail trail is logging in ${r.region} (${describeTrails(r.trails)}): sign-in evidence would be empty for the wrong reason`
+                  : `no trail is known to be logging in ${r.region}: the status of ${r.trails
+                      .filter((t) => t.isLogging === 'unknown')
+                      .map((t) => t.name)
+                      .join(', ')} could not be read`,
+              }),
+        },
       });
     }
     if (!r.events) continue;
@@ -204,6 +241,7 @@ export function createConsoleSignins(options: Partial<LookupOptions> = {}): Coll
     controls: ['CC7.2'],
     scope: 'regional',
     frequency: 'daily',
+    checks: ['signin-mfa', 'trail-logging', 'root-signin', 'repeated-signin-failures'],
     iamActions: ['cloudtrail:LookupEvents', 'cloudtrail:DescribeTrails', 'cloudtrail:GetTrailStatus'],
     policy: (settings) => ({
       lookbackHours: LOOKBACK_HOURS,
@@ -212,22 +250,30 @@ export function createConsoleSignins(options: Partial<LookupOptions> = {}): Coll
       signInWithoutMfa: 'FAIL (IAM users and root; federated sign-ins are recorded, not judged)',
       repeatedFailuresFromOneSourceIp: 'WARN',
       lookupPageIntervalMs: PAGE_INTERVAL_MS,
+      regionsRead: signinRegions(settings.regions),
+      regionsReadNote:
+        'the configured regions plus us-east-1 (cn-north-1, us-gov-west-1 in those partitions): event history records console sign-ins through the global endpoint, root included, only there',
+      trailNotLogging: 'FAIL',
     }),
 
     async gather(ctx) {
       const window = { from: new Date(ctx.now.getTime() - LOOKBACK_HOURS * 3_600_000), to: ctx.now };
       const errors: ErrorEntry[] = [];
-      const regions = await mapWithConcurrency(ctx.settings.regions, REGION_CONCURRENCY, async (region) => {
-        try {
-          const read = await readRegionSignins(ctx, region, window, lookup);
-          errors.push(...read.errors);
-          return read.value;
-        } catch (err) {
-          // readRegionSignins records each call's failure itself; this catches only the unexpected.
-          errors.push(errorEntry(err, region, 'cloudtrail:LookupEvents'));
-          return { region, trails: 'unknown' as const };
-        }
-      });
+      const regions = await mapWithConcurrency(
+        signinRegions(ctx.settings.regions),
+        REGION_CONCURRENCY,
+        async (region) => {
+          try {
+            const read = await readRegionSignins(ctx, region, window, lookup);
+            errors.push(...read.errors);
+            return read.value;
+          } catch (err) {
+            // readRegionSignins records each call's failure itself; this catches only the unexpected.
+            errors.push(errorEntry(err, region, 'cloudtrail:LookupEvents'));
+            return { region, trails: 'unknown' as const };
+          }
+        },
+      );
       // An event id is unique; one returned by two regions' histories is judged once.
       const seen = new Set<string>();
       const deduped = regions.map((r) =>

@@ -5,7 +5,7 @@ import { errorEntry } from '../aws/error-entry';
 import { readRegions } from '../aws/regions';
 import type { ErrorEntry, Finding } from '../evidence/envelope';
 import type { CollectorSettings } from '../settings';
-import type { Collector } from './collector';
+import type { Collector, GatherContext } from './collector';
 import { resourceError, withApi } from './regional/aws-call';
 import { listBuckets, type BucketRef } from './regional/buckets';
 import { judgedDatabases, readDatabases, serviceOf, type RegionDatabases } from './regional/databases';
@@ -114,10 +114,7 @@ export function assessEncryption(
   };
 }
 
-async function readBucketEncryption(
-  ctx: Parameters<Collector<EncryptionFacts>['gather']>[0],
-  b: BucketRef,
-): Promise<BucketEncryption> {
+async function readBucketEncryption(ctx: GatherContext, b: BucketRef): Promise<BucketEncryption> {
   try {
     const out = await ctx.clients
       .get(S3Client, b.region)
@@ -143,6 +140,12 @@ export const encryption: Collector<EncryptionFacts> = {
   controls: ['CC6.1', 'C1.1'],
   scope: 'regional',
   frequency: 'weekly',
+  checks: [
+    's3-default-encryption',
+    'rds-storage-encrypted',
+    'ebs-encryption-by-default',
+    'ebs-unencrypted-volumes',
+  ],
   iamActions: [
     'rds:DescribeDBInstances',
     'rds:DescribeDBClusters',

@@ -3,7 +3,12 @@ import { errorEntry } from '../aws/error-entry';
 import type { Finding } from '../evidence/envelope';
 import type { Collector } from './collector';
 import { isDate, type CredentialUser, type ReportTime } from './iam/credential-report';
-import { gatherCredentialReport, type CredentialReportFacts } from './iam/credential-report-source';
+import {
+  gatherCredentialReport,
+  reportAgeMinutes,
+  type CredentialReportFacts,
+} from './iam/credential-report-source';
+import { rootAccessKeysFinding } from './iam/root';
 
 export interface IamMfaFacts extends CredentialReportFacts {
   /** Whether root's MFA device is a virtual one; `unknown` when the device list could not be read. */
@@ -46,15 +51,7 @@ export function assessIamMfa(
       status: root.mfaActive ? 'PASS' : 'FAIL',
       detail: { mfaActive: root.mfaActive, device: rootDevice(root, facts.rootVirtualMfa) },
     });
-    const active = root.accessKeys.filter((k) => k.active).map((k) => k.slot);
-    const present = root.accessKeys.filter((k) => k.active || isDate(k.lastRotated)).map((k) => k.slot);
-    findings.push({
-      resource: root.arn,
-      check: 'root-access-keys',
-      // An inactive root key can be re-activated by anyone holding root: it should be deleted, not parked.
-      status: active.length > 0 ? 'FAIL' : present.length > 0 ? 'WARN' : 'PASS',
-      detail: { activeKeys: active, presentKeys: present },
-    });
+    findings.push(rootAccessKeysFinding(root));
   }
   const withMfa = consoleUsers.filter((u) => u.mfaActive).length;
   const figures: Record<string, number> = {
@@ -67,12 +64,8 @@ export function assessIamMfa(
   if (consoleUsers.length > 0) {
     figures.consoleMfaAdoptionPercent = Math.round((withMfa / consoleUsers.length) * 1000) / 10;
   }
-  if (facts.generatedAt) {
-    figures.reportAgeMinutes = Math.max(
-      0,
-      Math.round((now.getTime() - Date.parse(facts.generatedAt)) / 60000),
-    );
-  }
+  const age = reportAgeMinutes(facts.generatedAt, now);
+  if (age !== undefined) figures.reportAgeMinutes = age;
   return { findings, figures };
 }
 
@@ -82,6 +75,7 @@ export const iamMfa: Collector<IamMfaFacts> = {
   controls: ['CC6.1', 'CC6.6'],
   scope: 'global',
   frequency: 'daily',
+  checks: ['console-mfa', 'root-mfa', 'root-access-keys'],
   iamActions: ['iam:GenerateCredentialReport', 'iam:GetCredentialReport', 'iam:ListVirtualMFADevices'],
   policy: () => ({ consoleUsersRequireMfa: true, rootRequiresMfa: true, rootAccessKeysAllowed: false }),
 

@@ -2,7 +2,13 @@ import type { Finding } from '../evidence/envelope';
 import type { CollectorSettings } from '../settings';
 import type { Collector } from './collector';
 import { isDate, type CredentialUser, type ReportTime } from './iam/credential-report';
-import { gatherCredentialReport, type CredentialReportFacts } from './iam/credential-report-source';
+import {
+  gatherCredentialReport,
+  reportAgeMinutes,
+  type CredentialReportFacts,
+} from './iam/credential-report-source';
+import { rootAccessKeysFinding } from './iam/root';
+import { iso } from './regional/aws-call';
 
 const DAY_MS = 86_400_000;
 
@@ -89,10 +95,6 @@ export function userActivity(user: CredentialUser, now: Date, inactiveAfterDays:
   };
 }
 
-function iso(d: Date | null): string | null {
-  return d ? d.toISOString() : null;
-}
-
 function credentialFinding(u: UserActivity, c: CredentialActivity, inactiveAfterDays: number): Finding {
   return {
     resource: u.arn,
@@ -114,7 +116,6 @@ function rootFindings(root: CredentialUser, now: Date, inactiveAfterDays: number
   const activeKeys = root.accessKeys.filter((k) => k.active);
   const lastUsed = latest([date(root.passwordLastUsed), ...activeKeys.map((k) => date(k.lastUsed))]);
   const recent = lastUsed !== null && now.getTime() - lastUsed.getTime() <= inactiveAfterDays * DAY_MS;
-  const inactivePresent = root.accessKeys.filter((k) => !k.active && isDate(k.lastRotated));
   return [
     {
       resource: root.arn,
@@ -127,15 +128,7 @@ function rootFindings(root: CredentialUser, now: Date, inactiveAfterDays: number
         withinDays: inactiveAfterDays,
       },
     },
-    {
-      resource: root.arn,
-      check: 'root-access-keys',
-      status: activeKeys.length > 0 ? 'FAIL' : 'PASS',
-      detail: {
-        activeKeys: activeKeys.map((k) => `access_key_${k.slot}`),
-        inactiveKeys: inactivePresent.map((k) => `access_key_${k.slot}`),
-      },
-    },
+    rootAccessKeysFinding(root),
   ];
 }
 
@@ -171,12 +164,8 @@ export function assessInactiveUsers(
     inactiveConsolePasswords: all.filter((c) => c.kind === 'password' && c.inactive).length,
     inactiveAccessKeys: all.filter((c) => c.kind !== 'password' && c.inactive).length,
   };
-  if (facts.generatedAt) {
-    figures.reportAgeMinutes = Math.max(
-      0,
-      Math.round((now.getTime() - Date.parse(facts.generatedAt)) / 60000),
-    );
-  }
+  const age = reportAgeMinutes(facts.generatedAt, now);
+  if (age !== undefined) figures.reportAgeMinutes = age;
   return { findings, figures };
 }
 
@@ -186,6 +175,13 @@ export const inactiveUsers: Collector<CredentialReportFacts> = {
   controls: ['CC6.2', 'CC6.3'],
   scope: 'global',
   frequency: 'daily',
+  checks: [
+    'console-password-inactive',
+    'access-key-inactive',
+    'root-recently-used',
+    'root-access-keys',
+    'no-credentials',
+  ],
   iamActions: ['iam:GenerateCredentialReport', 'iam:GetCredentialReport'],
   policy: (settings) => ({
     inactiveAfterDays: settings.inactiveAfterDays,

@@ -21,6 +21,7 @@ import {
   type GroupFacts,
   type WorldRule,
 } from './network/security-groups';
+import { partitionOf } from './regional/aws-call';
 
 export interface NetworkExposureFacts {
   /** Every security group of every region that could be read. */
@@ -75,7 +76,7 @@ function portsLabel(rule: WorldRule): string {
 }
 
 function groupArn(g: GroupFacts): string {
-  return `arn:aws:ec2:${g.region}:${g.ownerId ?? ''}:security-group/${g.groupId}`;
+  return `arn:${partitionOf(g.region)}:ec2:${g.region}:${g.ownerId ?? ''}:security-group/${g.groupId}`;
 }
 
 function attachmentDetail(attachments: GroupFacts['attachments']): Record<string, unknown> {
@@ -231,6 +232,13 @@ export const networkExposure: Collector<NetworkExposureFacts> = {
   controls: ['CC6.1', 'CC6.6'],
   scope: 'regional',
   frequency: 'weekly',
+  checks: [
+    'no-world-ingress',
+    'unattached-group-open-to-world',
+    'admin-port-open-to-world',
+    'web-port-open-to-world',
+    'port-open-to-world',
+  ],
   iamActions: ['ec2:DescribeSecurityGroups', 'ec2:DescribeNetworkInterfaces'],
   policy: (settings) => ({
     adminPorts: [...settings.adminPorts],

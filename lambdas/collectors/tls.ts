@@ -290,6 +290,7 @@ export const tls: Collector<TlsFacts> = {
   controls: ['CC6.7'],
   scope: 'regional',
   frequency: 'weekly',
+  checks: ['listener-tls-policy', 'listener-http-redirect', 's3-tls-only-policy', 'rds-tls-enforced'],
   iamActions: [
     'elasticloadbalancing:DescribeLoadBalancers',
     'elasticloadbalancing:DescribeListeners',

@@ -24,6 +24,8 @@ export interface CoverageInput {
   readonly to: string;
   /** One entry per row of the calendar (collector id). Envelopes of collectors not listed are ignored. */
   readonly schedules: Readonly<Record<string, ScheduleRef>>;
+  /** Rows with no schedule (event-driven collectors): what was found is shown, nothing is expected. */
+  readonly unscheduled?: readonly string[];
   readonly envelopes: readonly FoundEnvelope[];
 }
 
@@ -270,7 +272,7 @@ function dayStatus(statuses: readonly RunStatus[]): CellStatus {
 
 export function computeCoverage(input: CoverageInput): CoverageReport {
   const days = daysBetween(input.from, input.to);
-  const collectors = Object.keys(input.schedules).sort();
+  const collectors = [...new Set([...Object.keys(input.schedules), ...(input.unscheduled ?? [])])].sort();
   const found = new Map<string, RunStatus[]>();
   for (const e of input.envelopes) {
     const k = `${e.collector}\n${e.date}`;
@@ -281,15 +283,17 @@ export function computeCoverage(input: CoverageInput): CoverageReport {
   const cells: CoverageCell[] = [];
   const problems: { collector: string; message: string }[] = [];
   for (const collector of collectors) {
-    const schedule = input.schedules[collector]!;
+    const schedule = input.schedules[collector];
     let expected: Set<string> | { readonly everyDays: number } | undefined;
-    try {
-      expected = expectedRunDays(schedule, input.from, input.to);
-    } catch (err) {
-      problems.push({
-        collector,
-        message: `cannot compute expected runs of "${schedule.expression}" in ${schedule.timeZone}: ${(err as Error).message}`,
-      });
+    if (schedule) {
+      try {
+        expected = expectedRunDays(schedule, input.from, input.to);
+      } catch (err) {
+        problems.push({
+          collector,
+          message: `cannot compute expected runs of "${schedule.expression}" in ${schedule.timeZone}: ${(err as Error).message}`,
+        });
+      }
     }
     let sinceLast = 0;
     for (const date of days) {

@@ -4,6 +4,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
 import { runAccessReview } from '../access-review/review';
 import { ClientFactory } from '../aws/client-factory';
+import { s3Reader } from '../evidence/read-store';
 import { S3Store } from '../evidence/s3-store';
 import { KmsSigner } from '../evidence/signer';
 import { accountFromArn, metricsLine } from '../lambda-runtime';
@@ -37,6 +38,8 @@ export const handler = async (_event: unknown, context: Context) => {
     account: accountFromArn(context.invokedFunctionArn),
     settings: JSON.parse(required(ENV.settings)) as CollectorSettings,
     invocationId: context.awsRequestId,
+    // Lambda's async retries keep the request id: the review reads back this invocation's email evidence.
+    reader: s3Reader(clients.get(S3Client), required(ENV.bucket)),
     schedule: { expression: required(ENV.scheduleExpression), timeZone },
     timeZone,
     senderEmail: required(ENV.senderEmail),
@@ -44,8 +47,9 @@ export const handler = async (_event: unknown, context: Context) => {
   });
   const { summary, errors } = result.population.envelope;
   console.log(metricsLine('access-review', summary, errors.length, result.population.durationMs, new Date()));
-  logger.info('access review sent', {
+  logger.info(result.skipped ? 'access review not sent again' : 'access review sent', {
     quarter: result.quarter,
+    ...(result.skipped ? { skipped: result.skipped } : {}),
     messageId: result.messageId,
     population: result.population.envelopeObject.key,
     email: result.email.envelopeObject.key,

@@ -7,6 +7,7 @@ import {
   GetCredentialReportCommand,
   IAMClient,
 } from '@aws-sdk/client-iam';
+import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { readFileSync } from 'node:fs';
 import { recordDecisions } from '../../lambdas/access-review/attestation';
@@ -28,6 +29,8 @@ const P = {
       trustedBy: [],
       policies: [],
       admin: true,
+      nearAdmin: false,
+      adminReasons: [],
     },
   ],
 };
@@ -92,8 +95,11 @@ describe('validateDecisions', () => {
 
 describe('recordDecisions', () => {
   const iam = mockClient(IAMClient);
+  const ses = mockClient(SESv2Client);
   beforeEach(() => {
     iam.reset();
+    ses.reset();
+    ses.on(SendEmailCommand).resolves({ MessageId: 'ses-message-1' });
     iam.on(GenerateCredentialReportCommand).resolves({ State: 'COMPLETE' });
     iam
       .on(GetCredentialReportCommand)
@@ -103,21 +109,75 @@ describe('recordDecisions', () => {
       .resolves({ UserDetailList: [user('alice'), user('=bob')], IsTruncated: false });
   });
 
-  async function frozen() {
-    const dir = mkdtempSync(join(tmpdir(), 'soc2-decisions-'));
+  async function frozen(
+    at = '2026-10-01T07:00:00Z',
+    extra: { dryRun?: boolean; timeZone?: string; runId?: string } = {},
+    dir = mkdtempSync(join(tmpdir(), 'soc2-decisions-')),
+  ) {
     const review = await runAccessReview({
       clients: new ClientFactory(),
       store: new DirectoryStore(dir),
       account: '123456789012',
       settings: DEFAULT_SETTINGS,
-      now: () => new Date('2026-10-01T07:00:00Z'),
+      now: () => new Date(at),
       runId: 'review-run',
       senderEmail: 'soc2-evidence@example.com',
       securityEmail: 'security@example.com',
-      dryRun: true,
+      ...extra,
     });
     return { dir, review };
   }
+
+  it('resolves a quarter to the review actually sent, not a later dry run or failed send', async () => {
+    const { dir, review } = await frozen();
+    await frozen('2026-11-15T07:00:00Z', { dryRun: true, runId: 'adhoc' }, dir);
+    ses.reset();
+    ses.on(SendEmailCommand).rejects(Object.assign(new Error('slow down'), { name: 'Throttling' }));
+    await expect(frozen('2026-12-01T07:00:00Z', { runId: 'failed' }, dir)).rejects.toThrow(/not sent/);
+    const written = await recordDecisions({
+      reader: directoryReader(dir),
+      store: new DirectoryStore(dir),
+      review: '2026-Q4',
+      reviewer: 'dora',
+      decisionsCsv: Buffer.from(`${HEAD}alice,keep,on call\n'=bob,remove,left\n`),
+      runId: 'attest',
+    });
+    expect(written.envelope.policy.review).toMatchObject({
+      populationEnvelopeKey: review.population.envelopeObject.key,
+    });
+  });
+
+  it('finds a quarter that began the previous UTC day in the schedule time zone', async () => {
+    // 09:00 on 1 January in Auckland: 31 December in UTC, so under evidence/2025/12/31/.
+    const { dir, review } = await frozen('2025-12-31T20:00:00Z', { timeZone: 'Pacific/Auckland' });
+    expect(review.quarter).toBe('2026-Q1');
+    expect(review.email.envelopeObject.key).toMatch(/^evidence\/2025\/12\/31\//);
+    const written = await recordDecisions({
+      reader: directoryReader(dir),
+      store: new DirectoryStore(dir),
+      review: '2026-Q1',
+      reviewer: 'dora',
+      decisionsCsv: Buffer.from(`${HEAD}alice,keep,on call\n'=bob,remove,left\n`),
+      runId: 'attest',
+    });
+    expect(written.envelope.policy.review).toMatchObject({
+      populationEnvelopeKey: review.population.envelopeObject.key,
+    });
+  });
+
+  it('lists what it found when no review of the quarter was sent', async () => {
+    const { dir, review } = await frozen('2026-10-01T07:00:00Z', { dryRun: true });
+    const attempt = recordDecisions({
+      reader: directoryReader(dir),
+      store: new DirectoryStore(dir),
+      review: '2026-Q4',
+      reviewer: 'dora',
+      decisionsCsv: Buffer.from(`${HEAD}alice,keep,on call\n'=bob,remove,left\n`),
+    });
+    await expect(attempt).rejects.toThrow(/no access review email sent for 2026-Q4/);
+    await expect(attempt).rejects.toThrow(`${review.email.envelopeObject.key} (quarter 2026-Q4, dry run)`);
+    await expect(attempt).rejects.toThrow(review.population.envelopeObject.key);
+  });
 
   it.each(['2026-Q4', 'population', 'email'])(
     'writes an attestation linked to the population by its digest (--review %s)',
@@ -187,6 +247,6 @@ describe('recordDecisions', () => {
         reviewer: 'a',
         decisionsCsv: Buffer.from(HEAD),
       }),
-    ).rejects.toThrow('no access review population found for 2026-Q1');
+    ).rejects.toThrow('no access review email sent for 2026-Q1');
   });
 });

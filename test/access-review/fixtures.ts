@@ -50,6 +50,8 @@ export function entry(name: string, extra: Partial<UserEntry> = {}): UserEntry {
     groups: [],
     policies: [],
     admin: false,
+    nearAdmin: false,
+    adminReasons: [],
     consoleAccess: true,
     mfa: true,
     lastActivity: '2026-11-01T00:00:00.000Z',

@@ -1,6 +1,7 @@
 import { GetAccountAuthorizationDetailsCommand, IAMClient } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
 import {
+  analysePolicy,
   buildPopulation,
   gatherAuthorizationDetails,
   grantsAdmin,
@@ -34,6 +35,66 @@ describe('grantsAdmin', () => {
     ['no statements', {}, false],
   ])('%s → %s', (_n, doc, admin) => expect(grantsAdmin(doc as Record<string, unknown>)).toBe(admin));
 
+  const allow = (st: Record<string, unknown>) => ({ Statement: [{ Effect: 'Allow', ...st }] });
+  it.each<[string, Record<string, unknown>, 'admin' | 'near' | 'neither']>([
+    [
+      'PowerUserAccess-style NotAction on *',
+      allow({ NotAction: ['iam:*', 'organizations:*', 'account:*'], Resource: '*' }),
+      'near',
+    ],
+    [
+      'NotAction of one service on * (iam:* still allowed)',
+      allow({ NotAction: 's3:*', Resource: '*' }),
+      'admin',
+    ],
+    [
+      'NotAction of one IAM action leaves the self-grants',
+      allow({ NotAction: ['iam:DeleteUser'], Resource: '*' }),
+      'admin',
+    ],
+    [
+      'NotAction of IAM policy writes, mixed case and wildcards',
+      allow({ NotAction: ['IAM:Put*Policy', 'iam:attach*'], Resource: '*' }),
+      'near',
+    ],
+    ['NotAction on one bucket', allow({ NotAction: 'iam:*', Resource: 'arn:aws:s3:::b' }), 'neither'],
+    [
+      'Action * with NotResource of a bucket',
+      allow({ Action: '*', NotResource: 'arn:aws:s3:::b/*' }),
+      'admin',
+    ],
+    [
+      'Action * with NotResource of every IAM resource',
+      allow({ Action: '*', NotResource: ['arn:aws:iam::*:*'] }),
+      'near',
+    ],
+    ['iam:* on *', allow({ Action: 'iam:*', Resource: '*' }), 'near'],
+    [
+      'IAM:PUTUSERPOLICY on * (case-insensitive)',
+      allow({ Action: 'IAM:PUTUSERPOLICY', Resource: '*' }),
+      'near',
+    ],
+    [
+      'iam:Attach*Policy on *',
+      allow({ Action: ['s3:GetObject', 'iam:Attach*Policy'], Resource: '*' }),
+      'near',
+    ],
+    ['iam:CreatePolicyVersion on *', allow({ Action: 'iam:CreatePolicyVersion', Resource: '*' }), 'near'],
+    ['iam:PassRole on *', allow({ Action: 'iam:PassRole', Resource: ['*'] }), 'near'],
+    [
+      'iam:PassRole on one role',
+      allow({ Action: 'iam:PassRole', Resource: 'arn:aws:iam::123456789012:role/app' }),
+      'neither',
+    ],
+    ['iam:Get* on *', allow({ Action: 'iam:Get*', Resource: '*' }), 'neither'],
+    ['Deny NotAction on *', { Statement: [{ Effect: 'Deny', NotAction: 's3:*', Resource: '*' }] }, 'neither'],
+  ])('%s → %s', (_n, doc, expected) => {
+    const v = analysePolicy(doc);
+    expect(v.admin ? 'admin' : v.nearAdmin ? 'near' : 'neither').toBe(expected);
+    expect(grantsAdmin(doc)).toBe(expected === 'admin');
+    if (expected !== 'neither') expect(v.reason).toEqual(expect.any(String));
+  });
+
   it('decodes URL-encoded documents before parsing', () => {
     expect(parsePolicyDocument(enc(ADMIN_DOC))).toEqual(ADMIN_DOC);
   });
@@ -57,9 +118,14 @@ describe('buildPopulation', () => {
       REPORT,
       OPTS,
     );
-    expect(population.users.map((u) => [u.name, u.admin])).toEqual([
-      ['ann', true],
-      ['ben', false],
+    expect(population.users.map((u) => [u.name, u.admin, u.nearAdmin, u.adminReasons])).toEqual([
+      ['ann', true, false, ['AdministratorAccess: AdministratorAccess']],
+      [
+        'ben',
+        false,
+        true,
+        ['PowerUserAccess: PowerUserAccess: every action except IAM, Organizations and Account management'],
+      ],
     ]);
     expect(population.users[0]!.policies[0]).toMatchObject({ type: 'aws-managed', via: 'user', admin: true });
   });
@@ -125,6 +191,64 @@ describe('buildPopulation', () => {
     expect(population.users[1]!.groups).toEqual(['admins', 'readers']);
   });
 
+  it('marks near-admins (IAMFullAccess, NotAction, iam:PassRole) with the policy and reason', () => {
+    const { population } = buildPopulation(
+      details({
+        policies: [
+          customerPolicy('Broad', { Statement: [{ Effect: 'Allow', NotAction: 'iam:*', Resource: '*' }] }),
+        ],
+        groups: [
+          group('iam-admins', {
+            AttachedManagedPolicies: [
+              { PolicyName: 'IAMFullAccess', PolicyArn: 'arn:aws:iam::aws:policy/IAMFullAccess' },
+            ],
+          }),
+        ],
+        users: [
+          user('kim', { GroupList: ['iam-admins'] }),
+          user('lou', {
+            AttachedManagedPolicies: [
+              { PolicyName: 'Broad', PolicyArn: 'arn:aws:iam::123456789012:policy/Broad' },
+            ],
+          }),
+          user('max', {
+            UserPolicyList: [
+              {
+                PolicyName: 'pass',
+                PolicyDocument: enc({
+                  Statement: [{ Effect: 'Allow', Action: 'iam:PassRole', Resource: '*' }],
+                }),
+              },
+            ],
+          }),
+          user('ned', {
+            UserPolicyList: [
+              {
+                PolicyName: 'not-s3',
+                PolicyDocument: enc({ Statement: [{ Effect: 'Allow', NotAction: 's3:*', Resource: '*' }] }),
+              },
+            ],
+          }),
+        ],
+      }),
+      REPORT,
+      OPTS,
+    );
+    const by = Object.fromEntries(population.users.map((u) => [u.name, u]));
+    expect(by.kim).toMatchObject({ admin: false, nearAdmin: true });
+    expect(by.kim!.adminReasons).toEqual([
+      expect.stringMatching(/^IAMFullAccess: IAMFullAccess: iam:\* on \*/),
+    ]);
+    expect(by.lou).toMatchObject({ admin: false, nearAdmin: true });
+    expect(by.lou!.adminReasons).toEqual(['Broad: NotAction [iam:*] on Resource *: every other action']);
+    expect(by.max).toMatchObject({ admin: false, nearAdmin: true });
+    expect(by.max!.adminReasons).toEqual(['pass: privilege escalation: iam:PassRole on Resource *']);
+    expect(by.ned).toMatchObject({ admin: true, nearAdmin: false });
+    expect(by.ned!.adminReasons).toEqual([
+      'not-s3: NotAction [s3:*] on Resource * still allows IAM policy writes',
+    ]);
+  });
+
   it('names a policy whose document does not parse, and carries on', () => {
     const { population, problems } = buildPopulation(
       details({
@@ -162,7 +286,7 @@ describe('buildPopulation', () => {
     expect(by.zed).toMatchObject({ consoleAccess: null, mfa: null, inactive: false });
   });
 
-  it('lists roles people can assume (SAML, OIDC, another account) and skips service roles', () => {
+  it('lists roles people can assume (SAML, OIDC, another account, this account) and skips service roles', () => {
     const allow = (Principal: unknown, Action: string) => ({
       Statement: [{ Effect: 'Allow', Principal, Action }],
     });
@@ -185,7 +309,28 @@ describe('buildPopulation', () => {
           ),
           role('audit', allow({ AWS: 'arn:aws:iam::111122223333:root' }, 'sts:AssumeRole')),
           role('local', allow({ AWS: 'arn:aws:iam::123456789012:root' }, 'sts:AssumeRole')),
+          role('local-id', allow({ AWS: '123456789012' }, 'sts:AssumeRole')),
+          role(
+            'break-glass',
+            allow(
+              {
+                AWS: ['arn:aws:iam::123456789012:user/bob', 'arn:aws:iam::123456789012:role/ops'],
+              },
+              'sts:AssumeRole',
+            ),
+            { AttachedManagedPolicies: [{ PolicyName: 'AdministratorAccess', PolicyArn: ADMIN_ARN }] },
+          ),
+          role(
+            'sso-wild',
+            allow({ Federated: 'arn:aws:iam::123456789012:saml-provider/Okta' }, 'sts:AssumeRole*'),
+          ),
+          role(
+            'oidc-star',
+            allow({ Federated: 'arn:aws:iam::123456789012:oidc-provider/example.com' }, 'STS:*'),
+          ),
+          role('tag-only', allow({ AWS: 'arn:aws:iam::111122223333:root' }, 'sts:TagSession')),
           role('lambda-exec', allow({ Service: 'lambda.amazonaws.com' }, 'sts:AssumeRole')),
+          role('lambda-star', allow({ Service: 'lambda.amazonaws.com' }, 'sts:*')),
         ],
       }),
       REPORT,
@@ -194,11 +339,20 @@ describe('buildPopulation', () => {
     expect(population.roles.map((r) => [r.name, r.trustedBy, r.admin])).toEqual([
       ['audit', ['account:111122223333'], false],
       [
+        'break-glass',
+        ['principal:arn:aws:iam::123456789012:role/ops', 'principal:arn:aws:iam::123456789012:user/bob'],
+        true,
+      ],
+      [
         'gh-deploy',
         ['federated:arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com'],
         false,
       ],
+      ['local', ['account:self'], false],
+      ['local-id', ['account:self'], false],
+      ['oidc-star', ['federated:arn:aws:iam::123456789012:oidc-provider/example.com'], false],
       ['sso-admin', ['federated:arn:aws:iam::123456789012:saml-provider/Okta'], true],
+      ['sso-wild', ['federated:arn:aws:iam::123456789012:saml-provider/Okta'], false],
     ]);
   });
 });

@@ -30,7 +30,7 @@ describe('hostile names', () => {
   const hostile = entry('<script>alert(1)</script>', {
     admin: true,
     groups: ['=HYPERLINK("http://evil.example.com","x")'],
-    policies: [{ name: '+cmd|calc', type: 'inline', via: 'user', admin: true }],
+    policies: [{ name: '+cmd|calc', type: 'inline', via: 'user', admin: true, nearAdmin: false }],
   });
   const p = population([hostile, entry('@sum', { inactive: true }), entry('-1+1'), entry('\tTab')]);
 
@@ -74,13 +74,34 @@ describe('rendering sizes', () => {
     const p = population([entry('solo', { admin: true, mfa: false, inactive: true })]);
     const html = renderHtml(p, META);
     for (const t of [
-      'Administrators (1)',
+      'Administrators and near-administrators (1)',
       'Console users without MFA (1)',
       'Inactive users (1)',
       'Everyone (1)',
     ])
       expect(html).toContain(t);
     expect(parseCsv(renderCsv(p))).toHaveLength(2);
+  });
+
+  it('lists near-admins beside admins, with the reason, in the HTML, text and CSV', () => {
+    const reason = 'PowerUserAccess: every action except IAM, Organizations and Account management';
+    const p = population([
+      entry('ann', { admin: true, adminReasons: ['AdministratorAccess: AdministratorAccess'] }),
+      entry('ben', { nearAdmin: true, adminReasons: [`PowerUserAccess: ${reason}`] }),
+      entry('cat'),
+    ]);
+    const html = renderHtml(p, META);
+    const admins = html.slice(html.indexOf('<h2>Administrators'), html.indexOf('<h2>Console users'));
+    expect(admins).toContain('Administrators and near-administrators (2)');
+    expect(admins).toContain(`<tr><td>ben</td><td>near</td><td>PowerUserAccess: ${reason}</td>`);
+    expect(admins).not.toContain('<td>cat</td>');
+    expect(html).toContain('Administrators: 1, and 1 near-administrators');
+    expect(renderText(p, META)).toContain(`  - ben: PowerUserAccess: ${reason}`);
+    const rows = parseCsv(renderCsv(p));
+    const col = (name: string) => rows[0]!.indexOf(name);
+    expect(rows[2]![col('admin')]).toBe('no');
+    expect(rows[2]![col('near_admin')]).toBe('yes');
+    expect(rows[2]![col('admin_reason')]).toBe(`PowerUserAccess: ${reason}`);
   });
 
   it('caps the HTML at 500 rows with a note, while the CSV carries all 5,000 users', () => {
@@ -122,7 +143,9 @@ describe('buildRawMessage', () => {
     const parts = leaves(msg);
     const byType = (t: string) => parts.find((x) => (x.headers['content-type'] ?? '').startsWith(t))!;
     expect(byType('text/plain').body.toString('utf8')).toContain('Administrators: 1');
-    expect(byType('text/html').body.toString('utf8')).toContain('<h2>Administrators (1)</h2>');
+    expect(byType('text/html').body.toString('utf8')).toContain(
+      '<h2>Administrators and near-administrators (1)</h2>',
+    );
     const attachment = byType('text/csv');
     expect(attachment.headers['content-disposition']).toMatch(
       /attachment; filename=access-review-2026-Q4\.csv/,

@@ -13,6 +13,7 @@ import { runAccessReview } from '../../lambdas/access-review/review';
 import { ClientFactory } from '../../lambdas/aws/client-factory';
 import { sha256Hex } from '../../lambdas/evidence/canonical-json';
 import { DirectoryStore } from '../../lambdas/evidence/directory-store';
+import { directoryReader } from '../../lambdas/evidence/read-store';
 import type { Envelope } from '../../lambdas/evidence/envelope';
 import type { EvidenceObject, EvidenceStore } from '../../lambdas/evidence/store';
 import { DEFAULT_SETTINGS } from '../../lambdas/settings';
@@ -190,5 +191,90 @@ describe('runAccessReview', () => {
     expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
     const key = log.at(-1)!.slice(4);
     expect(readJson(dir, key).summary.status).toBe('ERROR');
+  });
+});
+
+describe('runAccessReview retried by Lambda (same invocation id)', () => {
+  /** A directory store whose first write of the final email envelope fails, as S3 or KMS might. */
+  function flakyStore(dir: string, failEmailEnvelope: boolean) {
+    const inner = new DirectoryStore(dir);
+    let failed = !failEmailEnvelope;
+    const store: EvidenceStore = {
+      description: inner.description,
+      put: async (o: EvidenceObject) => {
+        const finalEmail = /\/access-review-email\/.*Z-[a-z-]+(?<!-sending)\.json$/.test(o.key);
+        if (finalEmail && !failed) {
+          failed = true;
+          throw new Error('S3 said no');
+        }
+        return inner.put(o);
+      },
+    };
+    return store;
+  }
+
+  function attempt(dir: string, store: EvidenceStore, runId: string) {
+    return runAccessReview({
+      ...context([]).ctx,
+      store,
+      reader: directoryReader(dir),
+      invocationId: '11111111-2222-3333-4444-555555555555',
+      runId,
+    });
+  }
+
+  it('does not send again when the first attempt sent but failed to record it', async () => {
+    ses.on(SendEmailCommand).resolves({ MessageId: 'ses-message-1' });
+    const dir = mkdtempSync(join(tmpdir(), 'soc2-review-'));
+    await expect(attempt(dir, flakyStore(dir, true), 'first')).rejects.toThrow('S3 said no');
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
+
+    const retry = await attempt(dir, flakyStore(dir, false), 'second');
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
+    expect(retry.skipped?.reason).toMatch(
+      /attempt first of this invocation called SES and recorded no outcome/,
+    );
+    const email = readJson(dir, retry.email.envelopeObject.key);
+    expect(email.findings[0]).toMatchObject({ check: 'review-email-sent', status: 'WARN' });
+    expect(email.policy).toMatchObject({ resend: 'skipped', sesMessageId: null });
+    expect(email.policy.previousEmailEnvelopeKey).toMatch(/Z-first-sending\.json$/);
+  });
+
+  it('does not send again when the first attempt sent and recorded it', async () => {
+    ses.on(SendEmailCommand).resolves({ MessageId: 'ses-message-1' });
+    const dir = mkdtempSync(join(tmpdir(), 'soc2-review-'));
+    const first = await attempt(dir, flakyStore(dir, false), 'first');
+    const retry = await attempt(dir, flakyStore(dir, false), 'second');
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
+    expect(retry.messageId).toBe('ses-message-1');
+    expect(retry.skipped?.previousEmailEnvelopeKey).toBe(first.email.envelopeObject.key);
+    expect(readJson(dir, retry.email.envelopeObject.key).findings[0]).toMatchObject({ status: 'INFO' });
+  });
+
+  it('sends again when the first attempt failed to send and recorded that', async () => {
+    ses
+      .on(SendEmailCommand)
+      .rejectsOnce(Object.assign(new Error('slow down'), { name: 'Throttling' }))
+      .resolves({ MessageId: 'ses-message-2' });
+    const dir = mkdtempSync(join(tmpdir(), 'soc2-review-'));
+    await expect(attempt(dir, flakyStore(dir, false), 'first')).rejects.toThrow(/not sent/);
+    const retry = await attempt(dir, flakyStore(dir, false), 'second');
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(2);
+    expect(retry).toMatchObject({ messageId: 'ses-message-2' });
+    expect(retry.skipped).toBeUndefined();
+  });
+
+  it('a different invocation on the same day sends', async () => {
+    ses.on(SendEmailCommand).resolves({ MessageId: 'ses-message-1' });
+    const dir = mkdtempSync(join(tmpdir(), 'soc2-review-'));
+    await attempt(dir, flakyStore(dir, false), 'first');
+    await runAccessReview({
+      ...context([]).ctx,
+      store: new DirectoryStore(dir),
+      reader: directoryReader(dir),
+      invocationId: '99999999-2222-3333-4444-555555555555',
+      runId: 'other',
+    });
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(2);
   });
 });

@@ -1,32 +1,181 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { demoTable, runDemo } from '../../cli/demo';
+import { demoTable, runDemo, type DemoResult } from '../../cli/demo';
+import { buildProgram } from '../../cli/main';
+import type { Manifest } from '../../cli/package/manifest';
+import { verify } from '../../cli/verify';
+import { SAMPLE_USERS } from '../../cli/demo/sample-account';
+import { escapeHtml } from '../../lambdas/access-review/render';
 import { COLLECTORS } from '../../lambdas/collectors/registry';
 import type { Envelope } from '../../lambdas/evidence/envelope';
 import { expectValidEnvelope } from '../helpers/envelope-schema';
 
+const NOW = new Date('2026-11-23T06:00:00Z');
+
+let out: string;
+let result: DemoResult;
+
+beforeAll(async () => {
+  out = mkdtempSync(join(tmpdir(), 'soc2-demo-'));
+  result = await runDemo(out, NOW);
+});
+
+/** Decodes a quoted-printable body (RFC 2045 6.7): soft line breaks, then =XX bytes. */
+function quotedPrintable(text: string): string {
+  const joined = text.replace(/=\r?\n/g, '');
+  const bytes: number[] = [];
+  for (let i = 0; i < joined.length; i++) {
+    const hex = joined[i] === '=' ? /^[0-9A-F]{2}/.exec(joined.slice(i + 1, i + 3)) : null;
+    if (hex) {
+      bytes.push(parseInt(hex[0], 16));
+      i += 2;
+    } else bytes.push(...Buffer.from(joined[i]!, 'utf8'));
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
+
+/** The body of the MIME part whose headers contain `marker`, up to the next boundary line. */
+function part(eml: string, marker: string): string {
+  const start = eml.indexOf(marker);
+  expect(start).toBeGreaterThan(-1);
+  const body = eml.indexOf('\r\n\r\n', start) + 4;
+  return eml.slice(body, eml.indexOf('\r\n----_', body));
+}
+
 describe('demo', () => {
-  it('runs every collector offline against the sample account and prints a table', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'soc2-demo-'));
-    const result = await runDemo(out, new Date('2026-11-23T06:00:00Z'));
+  it('runs every collector offline against the sample account today and prints a table that fits 120 columns', () => {
     expect(result.results.map((r) => r.envelope.collector)).toEqual(COLLECTORS.map((c) => c.id));
     for (const r of result.results) {
       const envelope = JSON.parse(readFileSync(r.envelopeObject.location, 'utf8')) as Envelope;
       expectValidEnvelope(envelope);
       expect(envelope.errors).toEqual([]);
+      expect(envelope.collectedAt).toBe(NOW.toISOString());
     }
     const table = demoTable(result);
-    expect(table[0]).toMatch(/^collector\s+status\s+passed\s+failed\s+warnings\s+evidence$/);
-    expect(table.join('\n')).toContain(`Evidence written to ${out}`);
+    const head = table.findIndex((l) => l.startsWith('collector'));
+    expect(table[head]).toMatch(/^collector\s+status\s+passed\s+failed\s+warnings\s+files/);
+    const rows = table.slice(head, head + 2 + COLLECTORS.length);
+    for (const row of rows) expect(row.length).toBeLessThanOrEqual(120);
+    // Each row names the day folder's envelope and sources by a glob that matches the written files.
+    const iam = rows.find((r) => r.startsWith('iam-mfa'))!;
+    const glob = /(iam-mfa\/123456789012\/global\/\d{6}Z-[0-9a-f]{8})\*$/.exec(iam)![1]!;
+    const key = result.results[0]!.envelopeObject.key;
+    expect(key).toContain(glob);
+    const text = table.join('\n');
+    expect(text).toContain(`files under ${join(out, 'evidence', '2026', '11', '23')}`);
+    expect(text).toContain(result.email.html);
+    expect(text).toContain(result.auditorPackage.index);
+    expect(text).toContain('No run at all on 2026-11-19');
   });
 
-  it('shows the sample account problems as failures', async () => {
-    const result = await runDemo(mkdtempSync(join(tmpdir(), 'soc2-demo-')), new Date('2026-11-23T06:00:00Z'));
+  it('shows the sample account problems as failures', () => {
     const mfa = result.results.find((r) => r.envelope.collector === 'iam-mfa')!.envelope;
     expect(mfa.findings.filter((f) => f.status === 'FAIL').map((f) => f.detail.user)).toEqual([
       'bob',
       'erin',
     ]);
+  });
+
+  it('replays 14 days of schedule with one day left out', () => {
+    expect(result.history).toMatchObject({ from: '2026-11-10', to: '2026-11-23', gapDate: '2026-11-19' });
+    const manifest = JSON.parse(
+      readFileSync(join(result.auditorPackage.dir, 'manifest.json'), 'utf8'),
+    ) as Manifest;
+    const envelopes = manifest.objects.filter((o) => o.kind === 'envelope');
+    const days = (collector: string) => envelopes.filter((e) => e.collector === collector).map((e) => e.date);
+    // Daily: every day but the gap. Weekly (Mondays, 2026-11-16 and 2026-11-23): once a week plus today.
+    expect(days('iam-mfa')).toHaveLength(13);
+    expect(days('iam-mfa')).not.toContain('2026-11-19');
+    expect(days('encryption').sort()).toEqual(['2026-11-16', '2026-11-23']);
+    expect(days('access-review')).toEqual(['2026-11-23']);
+    expect(days('access-review-email')).toEqual(['2026-11-23']);
+    const gaps = manifest.coverage.flatMap((c) => c.gaps);
+    expect(gaps.length).toBeGreaterThan(0);
+    expect(new Set(gaps.map((g) => g.date))).toEqual(new Set(['2026-11-19']));
+    expect(gaps.map((g) => g.collector).sort()).toEqual(
+      COLLECTORS.filter((c) => c.frequency === 'daily')
+        .map((c) => c.id)
+        .sort(),
+    );
+    expect(result.auditorPackage.pullExitCode).toBe(3);
+    expect(manifest.summary.integrityProblems).toBe(0);
+    for (const o of manifest.objects) {
+      expect(o.checks).toMatchObject({ digest: 'ok', signature: 'valid', retention: 'ok' });
+      expect(o.objectLock.mode).toBe('COMPLIANCE');
+    }
+  });
+
+  it('writes the access review email, rendered and as the raw message, without sending it', () => {
+    for (const path of [result.email.html, result.email.eml, result.email.csv])
+      expect(existsSync(path)).toBe(true);
+    const html = readFileSync(result.email.html, 'utf8');
+    expect(html).toMatch(/^<!DOCTYPE html>/);
+    expect(html).toContain('SOC 2 access review 2026-Q4');
+    for (const u of SAMPLE_USERS) expect(html).toContain(`<td>${escapeHtml(u.name)}</td>`);
+    const eml = readFileSync(result.email.eml, 'latin1');
+    expect(eml).toMatch(/^From: soc2-evidence@example\.com\r\nTo: security@example\.com\r\n/);
+    // The HTML part of the message is the very file written beside it.
+    expect(quotedPrintable(part(eml, 'Content-Type: text/html')).replace(/\r\n/g, '\n')).toBe(html);
+    const attached = Buffer.from(part(eml, 'filename=access-review-2026-Q4.csv'), 'base64').toString('utf8');
+    const csv = readFileSync(result.email.csv, 'utf8');
+    expect(attached).toBe(csv);
+    for (const u of SAMPLE_USERS) expect(csv).toContain(`"user","${u.name}",`);
+    // The dry run is recorded as evidence, the same as `review send --dry-run`.
+    const email = JSON.parse(
+      readFileSync(
+        join(
+          result.auditorPackage.dir,
+          (
+            JSON.parse(readFileSync(join(result.auditorPackage.dir, 'manifest.json'), 'utf8')) as Manifest
+          ).objects.find((o) => o.collector === 'access-review-email' && o.kind === 'envelope')!.key,
+        ),
+        'utf8',
+      ),
+    ) as Envelope;
+    expect(email.findings[0]).toMatchObject({ check: 'review-email-sent', status: 'INFO' });
+    expect(email.findings[0]!.detail).toMatchObject({ dryRun: true, sesMessageId: null });
+  });
+
+  it('produces an auditor package that `soc2-evidence verify` accepts, and rejects once tampered', async () => {
+    expect(existsSync(result.auditorPackage.index)).toBe(true);
+    const index = readFileSync(result.auditorPackage.index, 'utf8');
+    expect(index).toContain('SOC 2 evidence, 2026-11-10 to 2026-11-23');
+    expect(index).not.toMatch(/<script/i);
+
+    const lines: string[] = [];
+    await buildProgram((l) => lines.push(l)).parseAsync([
+      'node',
+      'soc2-evidence',
+      'verify',
+      result.auditorPackage.dir,
+    ]);
+    expect(process.exitCode).toBe(0);
+    expect(lines.join('\n')).toMatch(/^verified \d+ objects in .*every digest and signature holds/m);
+
+    const manifest = JSON.parse(
+      readFileSync(join(result.auditorPackage.dir, 'manifest.json'), 'utf8'),
+    ) as Manifest;
+    const victim = join(result.auditorPackage.dir, manifest.objects[0]!.key);
+    chmodSync(victim, 0o644);
+    writeFileSync(victim, `${readFileSync(victim, 'utf8')} `);
+    expect(await verify(result.auditorPackage.dir, {}, () => undefined)).toBe(4);
+    process.exitCode = 0;
+  });
+
+  it('rebuilds the package on a second run into the same directory', async () => {
+    const again = await runDemo(out, new Date('2026-11-24T06:00:00Z'), { days: 3, gapDaysAgo: null });
+    expect(again.auditorPackage.verifyExitCode).toBe(0);
+    expect(again.auditorPackage.pullExitCode).toBe(0);
+    expect(again.history).not.toHaveProperty('gapDate');
+  });
+
+  it('refuses to replace a directory that is not a package', async () => {
+    const other = mkdtempSync(join(tmpdir(), 'soc2-demo-'));
+    const mine = join(other, 'auditor-package');
+    mkdirSync(mine);
+    writeFileSync(join(mine, 'notes.txt'), 'keep me');
+    await expect(runDemo(other, NOW, { days: 1 })).rejects.toThrow(/is not an evidence package/);
+    expect(readFileSync(join(mine, 'notes.txt'), 'utf8')).toBe('keep me');
   });
 });

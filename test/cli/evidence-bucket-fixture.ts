@@ -1,5 +1,10 @@
 import { Readable } from 'node:stream';
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  ListObjectsV2Command,
+  ListObjectVersionsCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 // The same mixin @smithy/util-stream exports; @smithy/core is what this SDK version installs.
 import { sdkStreamMixin } from '@smithy/core/serde';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -29,6 +34,8 @@ export interface StoredInBucket {
   signingKey?: string;
   retention?: { mode: 'COMPLIANCE' | 'GOVERNANCE'; until: Date };
   versionId: string;
+  /** Other versions of the key, as an overwrite or a delete leaves them (newest first). */
+  otherVersions?: { versionId: string; deleteMarker: boolean; isLatest: boolean }[];
 }
 
 /** What the S3Store would have put in the bucket, kept in memory with the same metadata. */
@@ -122,9 +129,55 @@ export async function monthOfEvidence(signer = LocalSigner.generate(KEY_ARN), sk
   return { bucket, signer };
 }
 
-/** Serves `bucket` through a mocked S3Client: ListObjectsV2 in pages of `pageSize`, GetObject with checksums. */
+/**
+ * Serves `bucket` through a mocked S3Client: ListObjectsV2 and ListObjectVersions in pages of `pageSize`,
+ * GetObject (of the stored version only) with checksums.
+ */
 export function serveBucket(bucket: MemoryBucket, pageSize = 3) {
   const s3 = mockClient(S3Client);
+  s3.on(ListObjectVersionsCommand).callsFake(
+    (input: { Prefix?: string; KeyMarker?: string; VersionIdMarker?: string }) => {
+      const entries = [...bucket.objects.keys()]
+        .filter((k) => k.startsWith(input.Prefix ?? ''))
+        .sort()
+        .flatMap((Key) => {
+          const o = bucket.objects.get(Key)!;
+          const others = o.otherVersions ?? [];
+          const stored = {
+            Key,
+            VersionId: o.versionId,
+            deleteMarker: false,
+            IsLatest: !others.some((v) => v.isLatest),
+            Size: o.body.length,
+            ETag: `"${o.sha256.slice(0, 32)}"`,
+          };
+          const rest = others.map((v) => ({
+            Key,
+            VersionId: v.versionId,
+            deleteMarker: v.deleteMarker,
+            IsLatest: v.isLatest,
+            Size: v.deleteMarker ? undefined : o.body.length,
+          }));
+          // S3 lists a key's versions newest first.
+          return [...rest.filter((v) => v.IsLatest), stored, ...rest.filter((v) => !v.IsLatest)];
+        });
+      const start = input.KeyMarker
+        ? entries.findIndex((e) => e.Key === input.KeyMarker && e.VersionId === input.VersionIdMarker) + 1
+        : 0;
+      const page = entries.slice(start, start + pageSize);
+      const more = start + pageSize < entries.length;
+      const last = page[page.length - 1];
+      const strip = ({ deleteMarker: _d, ...e }: (typeof entries)[number]) => e;
+      return {
+        Versions: page.filter((e) => !e.deleteMarker).map(strip),
+        DeleteMarkers: page
+          .filter((e) => e.deleteMarker)
+          .map(({ Key, VersionId, IsLatest }) => ({ Key, VersionId, IsLatest })),
+        IsTruncated: more,
+        ...(more && last ? { NextKeyMarker: last.Key, NextVersionIdMarker: last.VersionId } : {}),
+      };
+    },
+  );
   s3.on(ListObjectsV2Command).callsFake((input: { Prefix?: string; ContinuationToken?: string }) => {
     const keys = [...bucket.objects.keys()].filter((k) => k.startsWith(input.Prefix ?? '')).sort();
     const start = input.ContinuationToken ? Number(input.ContinuationToken) : 0;
@@ -140,8 +193,9 @@ export function serveBucket(bucket: MemoryBucket, pageSize = 3) {
       ...(more ? { NextContinuationToken: String(start + pageSize) } : {}),
     };
   });
-  s3.on(GetObjectCommand).callsFake((input: { Key: string; ChecksumMode?: string }) => {
-    const o = bucket.objects.get(input.Key);
+  s3.on(GetObjectCommand).callsFake((input: { Key: string; VersionId?: string; ChecksumMode?: string }) => {
+    const stored = bucket.objects.get(input.Key);
+    const o = input.VersionId && stored?.versionId !== input.VersionId ? undefined : stored;
     if (!o) throw Object.assign(new Error('The specified key does not exist.'), { name: 'NoSuchKey' });
     return {
       Body: sdkStreamMixin(Readable.from([o.body])),

@@ -2,14 +2,31 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetPublicKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { mockClient } from 'aws-sdk-client-mock';
+import { SCHEMA_VERSION, summarise, type ScheduleRef } from '../../lambdas/evidence/envelope';
 import { LocalSigner } from '../../lambdas/evidence/signer';
+import { writeEvidence } from '../../lambdas/evidence/write-evidence';
+import { PRODUCER } from '../../lambdas/producer';
+import { DEFAULT_CRON } from '../../lib/config';
+import {
+  AUDITOR_BUCKET_ACTIONS,
+  AUDITOR_OBJECT_ACTIONS,
+  AUDITOR_SIGNING_KEY_ACTIONS,
+} from '../../lib/auditor-role';
 import { pull, type PullOptions } from '../../cli/pull';
 import type { Manifest } from '../../cli/package/manifest';
 import { verify } from '../../cli/verify';
-import { ACCOUNT, BUCKET, KEY_ARN, monthOfEvidence, serveBucket, writeDay } from './evidence-bucket-fixture';
+import {
+  ACCOUNT,
+  BUCKET,
+  KEY_ARN,
+  MemoryBucket,
+  monthOfEvidence,
+  serveBucket,
+  writeDay,
+} from './evidence-bucket-fixture';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'soc2-pull-'));
 
@@ -54,8 +71,23 @@ describe('soc2-evidence pull', () => {
     );
     expect(first.code).toBe(0);
     // 31 day prefixes, each listed in pages of 3 (2 objects a day: one page each).
-    expect(s3.commandCalls(ListObjectsV2Command)).toHaveLength(31);
-    expect(s3.commandCalls(GetObjectCommand)[0]!.args[0].input).toMatchObject({ ChecksumMode: 'ENABLED' });
+    expect(s3.commandCalls(ListObjectVersionsCommand)).toHaveLength(31);
+    const get = s3.commandCalls(GetObjectCommand)[0]!.args[0].input;
+    expect(get).toMatchObject({ ChecksumMode: 'ENABLED', VersionId: expect.stringMatching(/^v\d+$/) });
+    // Every call pull made is one the auditor role may make.
+    const ACTION: Record<string, string> = {
+      ListObjectVersionsCommand: 's3:ListBucketVersions',
+      GetObjectCommand: 's3:GetObjectVersion',
+      GetPublicKeyCommand: 'kms:GetPublicKey',
+    };
+    const allowed: readonly string[] = [
+      ...AUDITOR_BUCKET_ACTIONS,
+      ...AUDITOR_OBJECT_ACTIONS,
+      ...AUDITOR_SIGNING_KEY_ACTIONS,
+    ];
+    const made = [...s3.calls(), ...kms.calls()].map((c) => c.args[0].constructor.name);
+    expect(new Set(made)).toEqual(new Set(Object.keys(ACTION)));
+    for (const name of new Set(made)) expect(allowed).toContain(ACTION[name]);
     const o = first.manifest.objects[0]!;
     expect(o.checks).toEqual({
       digest: 'ok',
@@ -181,9 +213,166 @@ describe('soc2-evidence pull', () => {
 
   it('reports a listing it cannot do as one clear error', async () => {
     const s3 = mockClient(S3Client);
-    s3.on(ListObjectsV2Command).rejects(Object.assign(new Error('Access Denied'), { name: 'AccessDenied' }));
+    s3.on(ListObjectVersionsCommand).rejects(
+      Object.assign(new Error('Access Denied'), { name: 'AccessDenied' }),
+    );
     await expect(run({ out: tmp() })).rejects.toThrow(
       `cannot list s3://${BUCKET}/evidence/: AccessDenied: Access Denied`,
     );
+  });
+  it('reports an old signed envelope copied under another day, and does not count it as that day present', async () => {
+    const { bucket, signer } = await monthOfEvidence(LocalSigner.generate(KEY_ARN), ['2026-01-15']);
+    // S3 CopyObject keeps the metadata, so the copy carries a valid signature by the stack's key.
+    const original = keyOn(bucket.objects.keys(), '2026-01-14', false);
+    const copied = original.replace('/2026/01/14/', '/2026/01/15/');
+    bucket.objects.set(copied, { ...bucket.objects.get(original)!, versionId: 'v-copied' });
+    serveBucket(bucket);
+    const out = tmp();
+    const pem = join(out, '..', 'copy.pem');
+    writeFileSync(pem, signer.publicKeyPem());
+
+    const { code, lines, manifest } = await run({ out, publicKey: pem });
+
+    expect(code).toBe(4);
+    const copy = manifest.objects.find((o) => o.key === copied)!;
+    expect(copy.checks).toMatchObject({ signature: 'valid', envelope: 'key-mismatch' });
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        `problem ${copied}: the envelope was collected at 2026-01-14T06:00:03.120Z but its key says 2026-01-15 060003Z: it is stored under another run's key`,
+        expect.stringMatching(
+          new RegExp(
+            `^problem ${copied}: source ${original.replace('.json', '--')}.* does not share the envelope's key stem`,
+          ),
+        ),
+        `gap iam-mfa account ${ACCOUNT} 2026-01-15: missing`,
+      ]),
+    );
+    expect(manifest.summary).toEqual({ objects: 61, integrityProblems: 1, gaps: 1 });
+  });
+
+  it('reports an overwritten key and a delete marker, naming the versions, and downloads the listed version', async () => {
+    const { bucket, signer } = await monthOfEvidence();
+    const overwritten = keyOn(bucket.objects.keys(), '2026-01-10', false);
+    bucket.objects.get(overwritten)!.otherVersions = [
+      { versionId: 'v-original', deleteMarker: false, isLatest: false },
+    ];
+    const deleted = keyOn(bucket.objects.keys(), '2026-01-12', true);
+    bucket.objects.get(deleted)!.otherVersions = [{ versionId: 'dm-1', deleteMarker: true, isLatest: true }];
+    // One entry per page: a key's versions straddle pages, following KeyMarker and VersionIdMarker.
+    const s3 = serveBucket(bucket, 1);
+    const out = tmp();
+    const pem = join(out, '..', 'versions.pem');
+    writeFileSync(pem, signer.publicKeyPem());
+
+    const { code, lines, manifest } = await run({ out, publicKey: pem });
+
+    expect(code).toBe(4);
+    const current = (k: string) => bucket.objects.get(k)!.versionId;
+    expect(lines.filter((l) => l.startsWith('problem '))).toEqual([
+      `problem ${overwritten}: the key holds more than one version: ${current(overwritten)} (downloaded) and v-original; evidence is written once, so it was overwritten or deleted`,
+      `problem ${deleted}: the key holds more than one version: ${current(deleted)} (downloaded) and dm-1 (delete marker) (latest); evidence is written once, so it was overwritten or deleted`,
+    ]);
+    const gets = s3.commandCalls(GetObjectCommand).map((c) => c.args[0].input);
+    expect(gets.find((g) => g.Key === deleted)).toMatchObject({ VersionId: current(deleted) });
+    expect(manifest.objects.find((o) => o.key === deleted)!.otherVersions).toEqual([
+      { versionId: 'dm-1', deleteMarker: true, isLatest: true },
+    ]);
+    expect(manifest.summary).toEqual({ objects: 62, integrityProblems: 2, gaps: 0 });
+  });
+
+  it('expects only scheduled registry collectors: attestations, review emails and the watchdog are never gaps', async () => {
+    const signer = LocalSigner.generate(KEY_ARN);
+    const bucket = new MemoryBucket(signer);
+    const write = async (collector: string, collectedAt: string, schedule?: ScheduleRef) => {
+      const runId = `run-${collector}-${collectedAt.slice(0, 10)}`;
+      await writeEvidence(
+        bucket,
+        {
+          schemaVersion: SCHEMA_VERSION,
+          collector,
+          controls: ['CC6.2'],
+          account: ACCOUNT,
+          region: 'global',
+          collectedAt,
+          ...(schedule ? { schedule } : {}),
+          policy: {},
+          summary: summarise([], []),
+          findings: [],
+          errors: [],
+          producer: { ...PRODUCER, runId, invocationId: 'test' },
+        },
+        [],
+        runId,
+      );
+    };
+    const quarterly = { expression: DEFAULT_CRON.quarterly, timeZone: 'UTC' };
+    await write('access-review', '2026-01-01T09:00:04.000Z', quarterly);
+    // The review email records the review's schedule, but is sent whenever the review runs.
+    await write('access-review-email', '2026-02-03T09:00:06.000Z', quarterly);
+    await write('access-review-attestation', '2026-02-10T14:22:01.000Z');
+    await write('coverage', '2026-03-01T07:00:00.000Z', { expression: 'cron(0 7 * * ? *)', timeZone: 'UTC' });
+    serveBucket(bucket);
+    const out = tmp();
+    const pem = join(out, '..', 'quarter.pem');
+    writeFileSync(pem, signer.publicKeyPem());
+
+    const { code, lines, manifest } = await run({
+      out,
+      publicKey: pem,
+      from: '2026-01-01',
+      to: '2026-03-31',
+      collector: ['access-review', 'access-review-attestation', 'access-review-email', 'coverage'],
+    });
+
+    expect(lines.filter((l) => l.startsWith('gap '))).toEqual([]);
+    expect(code).toBe(0);
+    expect(Object.keys(manifest.coverage[0]!.schedules)).toEqual(['access-review']);
+    expect(manifest.coverage[0]!.unscheduled).toEqual([
+      'access-review-attestation',
+      'access-review-email',
+      'coverage',
+    ]);
+    const csv = readFileSync(join(out, 'coverage.csv'), 'utf8');
+    expect(csv).toContain(`${ACCOUNT},access-review,2026-01-01,true,present,1\n`);
+    expect(csv).toContain(`${ACCOUNT},access-review-attestation,2026-02-10,false,present,1\n`);
+    expect(csv).toContain(`${ACCOUNT},access-review-email,2026-02-03,false,present,1\n`);
+    expect(csv).toContain(`${ACCOUNT},coverage,2026-03-02,false,not-expected,0\n`);
+  });
+
+  it('warns about GOVERNANCE retention and reports a retain-until date before the day after collection', async () => {
+    const signer = LocalSigner.generate(KEY_ARN);
+    const bucket = new MemoryBucket(signer);
+    for (const d of ['2026-01-01', '2026-01-02', '2026-01-03']) await writeDay(bucket, d);
+    for (const o of bucket.objects.values())
+      o.retention = { mode: 'GOVERNANCE', until: new Date('2027-03-01T00:00:00Z') };
+    const short = keyOn(bucket.objects.keys(), '2026-01-02', true);
+    bucket.objects.get(short)!.retention = { mode: 'COMPLIANCE', until: new Date('2026-01-02T23:59:59Z') };
+    serveBucket(bucket);
+    const out = tmp();
+    const pem = join(out, '..', 'retention.pem');
+    writeFileSync(pem, signer.publicKeyPem());
+
+    const { code, lines, manifest } = await run({
+      out,
+      publicKey: pem,
+      from: '2026-01-01',
+      to: '2026-01-03',
+    });
+
+    expect(code).toBe(4);
+    expect(lines.filter((l) => l.startsWith('problem '))).toEqual([
+      `problem ${short}: Object Lock retention ends 2026-01-02T23:59:59.000Z, before the day after the evidence was collected (2026-01-02): it protects nothing`,
+    ]);
+    expect(lines).toContain(
+      'warning: 5 object(s): Object Lock mode is GOVERNANCE: a principal with s3:BypassGovernanceRetention can shorten the lock or delete the object',
+    );
+    const governed = manifest.objects.filter((o) => o.key !== short);
+    expect(governed.every((o) => o.checks.retention === 'governance' && o.problems.length === 0)).toBe(true);
+    expect(governed[0]!.warnings).toEqual([expect.stringMatching(/^Object Lock mode is GOVERNANCE/)]);
+    expect(manifest.objects.find((o) => o.key === short)!.checks.retention).toBe('too-short');
+    expect(manifest.summary).toEqual({ objects: 6, integrityProblems: 1, gaps: 0 });
+    const html = readFileSync(join(out, 'index.html'), 'utf8');
+    expect(html).toContain('<h2>Warnings</h2>');
+    expect(html).toMatch(/<li class="warn">Object Lock mode is GOVERNANCE[^<]*\(5 object\(s\)/);
   });
 });

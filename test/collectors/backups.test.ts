@@ -90,8 +90,33 @@ describe('assessDatabaseBackup', () => {
     ],
     ['Aurora cluster', 'PASS', cluster('aurora1')],
     ['stale Aurora cluster', 'FAIL', cluster('aurora2', { latestRestorableTime: hoursAgo(48) })],
+    [
+      'stopped instance whose restorable time stopped moving',
+      'WARN',
+      instance('db6', { status: 'stopped', latestRestorableTime: hoursAgo(30) }),
+    ],
+    [
+      'stopped Aurora cluster whose restorable time stopped moving',
+      'WARN',
+      cluster('aurora3', { status: 'stopped', latestRestorableTime: hoursAgo(100) }),
+    ],
+    [
+      'stopped instance with automated backups off',
+      'FAIL',
+      instance('db7', { status: 'stopped', backupRetentionPeriod: 0, latestRestorableTime: undefined }),
+    ],
   ])('%s → %s', (_name, expected, db) => {
     expect(assessDatabaseBackup(db, 26, NOW).status).toBe(expected);
+  });
+
+  it('says a stale restorable time is because the database is stopped', () => {
+    const f = assessDatabaseBackup(
+      instance('db6', { status: 'stopped', latestRestorableTime: hoursAgo(30) }),
+      26,
+      NOW,
+    );
+    expect(f.detail).toMatchObject({ dbStatus: 'stopped', latestRestorableAgeHours: 30 });
+    expect(f.detail.reason).toMatch(/^stopped: /);
   });
 
   it('labels Neptune and DocumentDB by engine and records deletion protection', () => {
@@ -144,6 +169,122 @@ describe('assessBackupJob and assessBackups', () => {
       vault: 'Default',
       statusMessage: 'something went wrong',
       createdAt: hoursAgo(2),
+    });
+  });
+
+  it('warns on a COMPLETED job whose MessageCategory is not SUCCESS ("Completed with issues")', () => {
+    const issues = job('COMPLETED', {
+      messageCategory: 'ACCESS_DENIED',
+      statusMessage: 'some files skipped',
+    });
+    const f = assessBackupJob(issues, [], NOW);
+    expect(f.status).toBe('WARN');
+    expect(f.detail).toMatchObject({
+      state: 'COMPLETED',
+      messageCategory: 'ACCESS_DENIED',
+      completedWithIssues: true,
+    });
+    const facts: BackupsFacts = {
+      jobWindowFrom: hoursAgo(168),
+      databases: [],
+      jobs: [
+        {
+          region: 'us-east-1',
+          jobs: [
+            issues,
+            job('COMPLETED', { jobId: 'clean', messageCategory: 'SUCCESS' }),
+            job('COMPLETED', { jobId: 'uncategorised' }),
+          ],
+        },
+      ],
+    };
+    const { findings, figures } = assessBackups(facts, SETTINGS, NOW);
+    expect(findings.filter((f) => f.check === 'backup-job').map((f) => [f.detail.jobId, f.status])).toEqual([
+      ['job-COMPLETED', 'WARN'],
+    ]);
+    expect(figures).toMatchObject({ backupJobs24hCompleted: 3, backupJobs24hCompletedWithIssues: 1 });
+    // An older job completed with issues is not made good by another one with issues.
+    const old = job('FAILED', { createdAt: hoursAgo(72) });
+    const withIssues = job('COMPLETED', {
+      jobId: 'later',
+      createdAt: hoursAgo(48),
+      messageCategory: 'ABORTED',
+    });
+    expect(assessBackupJob(old, [old, withIssues], NOW).status).toBe('FAIL');
+  });
+
+  it('counts a composite backup once, through its parent, and lists its failed children', () => {
+    const parent = job('PARTIAL', { jobId: 'parent', isParent: true, resourceType: 'CloudFormation' });
+    const child = (id: string, state: string, over: Partial<BackupJobFacts> = {}) =>
+      job(state, {
+        jobId: id,
+        parentJobId: 'parent',
+        resourceArn: `arn:aws:dynamodb:us-east-1:123456789012:table/${id}`,
+        resourceType: 'DynamoDB',
+        ...over,
+      });
+    const facts: BackupsFacts = {
+      jobWindowFrom: hoursAgo(168),
+      databases: [],
+      jobs: [
+        {
+          region: 'us-east-1',
+          jobs: [parent, child('c1', 'COMPLETED'), child('c2', 'FAILED'), child('c3', 'COMPLETED')],
+        },
+      ],
+    };
+    const { findings, figures } = assessBackups(facts, SETTINGS, NOW);
+    expect(figures).toMatchObject({
+      backupJobs24hPartial: 1,
+      backupJobs24hCompleted: 0,
+      backupJobs24hFailed: 0,
+      backupChildJobsWindow: 3,
+    });
+    const jobs = findings.filter((f) => f.check === 'backup-job');
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0]).toMatchObject({
+      status: 'WARN',
+      detail: {
+        jobId: 'parent',
+        childJobs: 3,
+        failedChildJobs: 1,
+        failedChildren: [
+          expect.objectContaining({
+            jobId: 'c2',
+            state: 'FAILED',
+            resourceArn: 'arn:aws:dynamodb:us-east-1:123456789012:table/c2',
+          }),
+        ],
+      },
+    });
+    expect(findings.find((f) => f.check === 'backup-jobs-summary')!.detail).toMatchObject({
+      last24Hours: { PARTIAL: 1, COMPLETED: 0, FAILED: 0 },
+      childJobs: 3,
+      childJobsNotSucceeded: 1,
+    });
+  });
+
+  it('warns on a clean parent with a failed child, and keeps a child whose parent is outside the window', () => {
+    const parent = job('COMPLETED', { jobId: 'parent', isParent: true });
+    const failedChild = job('FAILED', { jobId: 'c1', parentJobId: 'parent' });
+    const orphan = job('FAILED', { jobId: 'orphan', parentJobId: 'parent-before-window' });
+    const { findings, figures } = assessBackups(
+      {
+        jobWindowFrom: hoursAgo(168),
+        databases: [],
+        jobs: [{ region: 'us-east-1', jobs: [parent, failedChild, orphan] }],
+      },
+      SETTINGS,
+      NOW,
+    );
+    expect(findings.filter((f) => f.check === 'backup-job').map((f) => [f.detail.jobId, f.status])).toEqual([
+      ['parent', 'WARN'],
+      ['orphan', 'FAIL'],
+    ]);
+    expect(figures).toMatchObject({
+      backupJobs24hCompleted: 1,
+      backupJobs24hFailed: 1,
+      backupChildJobsWindow: 1,
     });
   });
 
@@ -303,7 +444,77 @@ describe('backups collector', () => {
       ['eu-west-1', 2],
     ]);
     expect(dir).toBeTruthy();
-    expect(written.policy).toMatchObject({ backupMaxAgeHours: 26, backupJobWindowDays: 7 });
+    expect(written.policy).toMatchObject({
+      backupMaxAgeHours: 26,
+      backupJobWindowDays: 7,
+      failedJobStates: ['FAILED', 'ABORTED', 'EXPIRED'],
+      warnJobStates: ['PARTIAL'],
+    });
+  });
+
+  it('reads MessageCategory, IsParent and ParentJobId from ListBackupJobs, and a stopped database', async () => {
+    rds.on(DescribeDBInstancesCommand).resolves({
+      DBInstances: [
+        {
+          DBInstanceArn: 'arn:aws:rds:us-east-1:123456789012:db:paused',
+          DBInstanceIdentifier: 'paused',
+          Engine: 'postgres',
+          DBInstanceStatus: 'stopped',
+          BackupRetentionPeriod: 7,
+          LatestRestorableTime: new Date(hoursAgo(50)),
+        },
+      ],
+    });
+    rds.on(DescribeDBClustersCommand).resolves({ DBClusters: [] });
+    const base = { BackupVaultName: 'Default', CreationDate: new Date(hoursAgo(3)) };
+    backup.on(ListBackupJobsCommand).resolves({
+      BackupJobs: [
+        { ...base, BackupJobId: 'p', State: 'COMPLETED', IsParent: true, MessageCategory: 'SUCCESS' },
+        {
+          ...base,
+          BackupJobId: 'c',
+          State: 'FAILED',
+          ParentJobId: 'p',
+          ResourceArn: 'arn:aws:s3:::example-bucket',
+        },
+        {
+          ...base,
+          BackupJobId: 'w',
+          State: 'COMPLETED',
+          MessageCategory: 'INVALIDPARAMETERS',
+          ResourceArn: 'arn:aws:ec2:us-east-1:123456789012:volume/vol-2',
+        },
+      ],
+    });
+    const { written } = await runInTempDir(backups, { regions: ['us-east-1'] });
+    expect(written.findings.map((f) => [f.check, f.detail.jobId ?? f.detail.dbStatus, f.status])).toEqual([
+      ['automated-backups', 'stopped', 'WARN'],
+      ['backup-jobs-summary', undefined, 'INFO'],
+      ['backup-job', 'p', 'WARN'],
+      ['backup-job', 'w', 'WARN'],
+    ]);
+    expect(written.summary).toMatchObject({ status: 'PASS', failed: 0, warnings: 3 });
+    expect(written.summary.figures).toMatchObject({
+      backupJobs24hCompleted: 2,
+      backupJobs24hFailed: 0,
+      backupJobs24hCompletedWithIssues: 1,
+      backupChildJobsWindow: 1,
+    });
+  });
+
+  it("builds a missing database ARN in the region's partition", async () => {
+    rds.on(DescribeDBInstancesCommand).resolves({
+      DBInstances: [{ DBInstanceIdentifier: 'db1', Engine: 'mysql', BackupRetentionPeriod: 0 }],
+    });
+    rds.on(DescribeDBClustersCommand).resolves({
+      DBClusters: [{ DBClusterIdentifier: 'c1', Engine: 'aurora-mysql', BackupRetentionPeriod: 0 }],
+    });
+    backup.on(ListBackupJobsCommand).resolves({ BackupJobs: [] });
+    const { written } = await runInTempDir(backups, { regions: ['cn-north-1'] });
+    expect(written.findings.filter((f) => f.check === 'automated-backups').map((f) => f.resource)).toEqual([
+      'arn:aws-cn:rds:cn-north-1::cluster:c1',
+      'arn:aws-cn:rds:cn-north-1::db:db1',
+    ]);
   });
 
   it('records a throttle that outlasts the retries as an error of that region only', async () => {

@@ -11,6 +11,7 @@ import {
   assessConsoleSignins,
   consoleSignins,
   createConsoleSignins,
+  signinRegions,
   type ConsoleSigninsFacts,
 } from '../../lambdas/collectors/console-signins';
 import type { RegionSignins, TrailState } from '../../lambdas/collectors/signins/region-signins';
@@ -141,6 +142,14 @@ describe('parseSigninEvent', () => {
     delete body.userIdentity.arn;
     const p = parseSigninEvent({ ...e, CloudTrailEvent: JSON.stringify(body) }, 'us-east-1');
     expect(p).toMatchObject({ principal: `arn:aws:iam::${ACCOUNT}:user/alice`, result: 'Failure' });
+  });
+
+  it("builds a missing ARN in the region's partition", () => {
+    const e = ctEvent('ev-4', { type: 'Root', result: 'Failure' });
+    const body = JSON.parse(e.CloudTrailEvent!) as { userIdentity: Record<string, unknown> };
+    delete body.userIdentity.arn;
+    const p = parseSigninEvent({ ...e, CloudTrailEvent: JSON.stringify(body) }, 'us-gov-west-1');
+    expect(p).toMatchObject({ principal: `arn:aws-us-gov:iam::${ACCOUNT}:root` });
   });
 
   it.each<[string, Event, string]>([
@@ -322,16 +331,49 @@ describe('assessConsoleSignins', () => {
     });
   });
 
-  it('records a stopped trail without passing it, and still judges the events history returned', () => {
+  it('fails a stopped trail, saying why, and still judges the events history returned', () => {
     const { findings, figures } = assessConsoleSignins(
       facts([parsed('s1', { mfa: 'No' })], STOPPED),
       SETTINGS,
     );
     expect(findings.map((f) => [f.check, f.status])).toEqual([
-      ['trail-logging', 'INFO'],
+      ['trail-logging', 'FAIL'],
       ['signin-mfa', 'FAIL'],
     ]);
+    expect(findings[0]!.detail).toEqual({
+      region: 'us-east-1',
+      window: WINDOW,
+      trails: STOPPED,
+      reason:
+        'no CloudTrail trail is logging in us-east-1 (trails: main (stopped)): sign-in evidence would be empty for the wrong reason',
+    });
     expect(figures.regionsWithoutLoggingTrail).toBe(1);
+  });
+
+  it('fails a region with no trail at all', () => {
+    const { findings } = assessConsoleSignins(facts([], []), SETTINGS);
+    expect(findings).toEqual([
+      expect.objectContaining({
+        resource: 'cloudtrail:us-east-1',
+        check: 'trail-logging',
+        status: 'FAIL',
+        detail: expect.objectContaining({
+          reason:
+            'no CloudTrail trail is logging in us-east-1 (no trail exists): sign-in evidence would be empty for the wrong reason',
+        }),
+      }),
+    ]);
+  });
+
+  it('leaves logging unjudged when a trail might be logging but its status could not be read', () => {
+    const unknown: TrailState[] = [...STOPPED, { ...LOGGING[0]!, name: 'org', isLogging: 'unknown' }];
+    const { findings, figures } = assessConsoleSignins(facts([], unknown), SETTINGS);
+    expect(findings[0]).toMatchObject({
+      check: 'trail-logging',
+      status: 'INFO',
+      detail: { reason: 'no trail is known to be logging in us-east-1: the status of org could not be read' },
+    });
+    expect(figures.regionsWithoutLoggingTrail).toBe(0);
   });
 });
 
@@ -444,30 +486,53 @@ describe('console-signins collector end to end', () => {
     ]);
   });
 
-  it('states plainly when no trail is logging, and keeps judging the event history', async () => {
+  it('fails (logging is off) rather than erring (could not read) when no trail is logging', async () => {
     cloudtrail.on(GetTrailStatusCommand).resolves({ IsLogging: false });
     cloudtrail.on(LookupEventsCommand).resolves({ Events: [] });
-    const { written } = await runInTempDir(collector, { regions: ['eu-west-1'] });
-    expect(written.errors).toEqual([
-      {
-        region: 'eu-west-1',
-        api: 'cloudtrail:GetTrailStatus',
-        code: 'TrailNotLogging',
-        message:
-          'no CloudTrail trail is logging in eu-west-1: sign-in evidence would be empty for the wrong reason (trails: main (stopped))',
-      },
+    const { written } = await runInTempDir(collector, { regions: ['us-east-1'] });
+    expect(written.errors).toEqual([]);
+    expect(written.summary).toMatchObject({ status: 'FAIL', failed: 1 });
+    expect(written.summary.figures.regionsWithoutLoggingTrail).toBe(1);
+    expect(written.findings).toEqual([
+      expect.objectContaining({
+        check: 'trail-logging',
+        status: 'FAIL',
+        detail: expect.objectContaining({
+          reason:
+            'no CloudTrail trail is logging in us-east-1 (trails: main (stopped)): sign-in evidence would be empty for the wrong reason',
+        }),
+      }),
     ]);
-    expect(written.summary.status).toBe('PARTIAL');
-    expect(written.findings).toEqual([expect.objectContaining({ check: 'trail-logging', status: 'INFO' })]);
   });
 
-  it('says so when a region has no trail at all', async () => {
+  it('fails when a region has no trail at all, without an error entry', async () => {
     cloudtrail.on(DescribeTrailsCommand).resolves({ trailList: [] });
     cloudtrail.on(LookupEventsCommand).resolves({ Events: [] });
     const { written } = await runInTempDir(collector);
-    expect(written.errors[0]!.message).toBe(
-      'no CloudTrail trail is logging in us-east-1: sign-in evidence would be empty for the wrong reason (no trail exists)',
+    expect(written.errors).toEqual([]);
+    expect(written.findings).toEqual([
+      expect.objectContaining({ resource: 'cloudtrail:us-east-1', check: 'trail-logging', status: 'FAIL' }),
+    ]);
+  });
+
+  it('reads us-east-1 too, where console sign-ins through the global endpoint (root included) are recorded', async () => {
+    cloudtrail.on(LookupEventsCommand).callsFake(async (_input, getClient) => {
+      const region = await (getClient as () => CloudTrailClient)().config.region();
+      return { Events: region === 'us-east-1' ? [ctEvent('global-root', { type: 'Root' })] : [] };
+    });
+    const { written } = await runInTempDir(collector, { regions: ['eu-west-1'] });
+    const regionsRead = await Promise.all(
+      cloudtrail.commandCalls(LookupEventsCommand).map(async (c) => {
+        const client = c.thisValue as CloudTrailClient;
+        return client.config.region();
+      }),
     );
+    expect(regionsRead.sort()).toEqual(['eu-west-1', 'us-east-1']);
+    expect(written.findings.filter((f) => f.check === 'root-signin')).toEqual([
+      expect.objectContaining({ status: 'FAIL', detail: expect.objectContaining({ region: 'us-east-1' }) }),
+    ]);
+    expect(written.policy).toMatchObject({ regionsRead: ['eu-west-1', 'us-east-1'] });
+    expect(written.policy.regionsReadNote).toEqual(expect.stringContaining('us-east-1'));
   });
 
   it('passes an empty day', async () => {
@@ -501,6 +566,24 @@ describe('console-signins collector end to end', () => {
     expect(written.errors).toEqual([
       expect.objectContaining({ code: 'Truncated', api: 'cloudtrail:LookupEvents' }),
     ]);
+  });
+});
+
+describe('signinRegions', () => {
+  it.each([
+    [['eu-west-1'], ['eu-west-1', 'us-east-1']],
+    [
+      ['us-east-1', 'eu-west-1'],
+      ['us-east-1', 'eu-west-1'],
+    ],
+    [
+      ['eu-west-1', 'us-east-1', 'eu-west-1'],
+      ['eu-west-1', 'us-east-1'],
+    ],
+    [['cn-northwest-1'], ['cn-northwest-1', 'cn-north-1']],
+    [['us-gov-east-1'], ['us-gov-east-1', 'us-gov-west-1']],
+  ])('%j → %j (once, in the same partition)', (configured, read) => {
+    expect(signinRegions(configured)).toEqual(read);
   });
 });
 

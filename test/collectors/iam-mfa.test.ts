@@ -139,6 +139,12 @@ describe('assessIamMfa', () => {
     expect(keys.status).toBe(status);
   });
 
+  it('reports the age only when the generation time is known', () => {
+    expect(assessIamMfa(facts(FIXTURE), NOW).figures.reportAgeMinutes).toBe(60);
+    const { generatedAt: _dropped, ...undated } = facts(FIXTURE);
+    expect(assessIamMfa(undated, NOW).figures).not.toHaveProperty('reportAgeMinutes');
+  });
+
   it('judges nothing without a report', () => {
     expect(assessIamMfa({ rootVirtualMfa: 'unknown' }, NOW)).toEqual({ findings: [], figures: {} });
   });
@@ -172,6 +178,13 @@ describe('fetchCredentialReport', () => {
       .resolves({ Content: Buffer.from(FIXTURE), GeneratedTime: new Date('2026-11-23T06:00:00Z') });
     await fetchCredentialReport(new IAMClient({}), { sleep });
     expect(iam.commandCalls(GenerateCredentialReportCommand)).toHaveLength(2);
+  });
+
+  it('leaves generatedAt out, rather than inventing 1970, when IAM gives no GeneratedTime', async () => {
+    iam.on(GenerateCredentialReportCommand).resolves({ State: 'COMPLETE' });
+    iam.on(GetCredentialReportCommand).resolves({ Content: Buffer.from(FIXTURE) });
+    const report = await fetchCredentialReport(new IAMClient({}), { sleep });
+    expect(report).not.toHaveProperty('generatedAt');
   });
 
   it('gives up after the bounded wait instead of looping forever', async () => {
@@ -265,6 +278,22 @@ describe('iam-mfa collector end to end', () => {
     expect(written.summary.status).toBe('ERROR');
     expect(written.sources).toHaveLength(1);
     expect(written.errors[0]!.code).toBe('UnexpectedFormat');
+  });
+
+  it('still judges a report without GeneratedTime, with an error entry saying so (PARTIAL)', async () => {
+    iam.on(GetCredentialReportCommand).resolves({ Content: Buffer.from(FIXTURE) });
+    iam.on(ListVirtualMFADevicesCommand).resolves({ VirtualMFADevices: [] });
+    const { written } = await runInTempDir(iamMfa);
+    expect(written.errors).toEqual([
+      {
+        region: 'global',
+        api: 'iam:GetCredentialReport',
+        code: 'UnexpectedFormat',
+        message: 'GetCredentialReport returned no GeneratedTime',
+      },
+    ]);
+    expect(written.summary).toMatchObject({ status: 'PARTIAL', evaluated: 5, failed: 2 });
+    expect(written.summary.figures).not.toHaveProperty('reportAgeMinutes');
   });
 
   it('writes an ERROR envelope when IAM refuses the report', async () => {

@@ -4,7 +4,7 @@ import { GenerateCredentialReportCommand, GetCredentialReportCommand, IAMClient 
 import { mockClient } from 'aws-sdk-client-mock';
 import { ClientFactory } from '../../lambdas/aws/client-factory';
 import { parseCredentialReport } from '../../lambdas/collectors/iam/credential-report';
-import { iamMfa } from '../../lambdas/collectors/iam-mfa';
+import { assessIamMfa, iamMfa } from '../../lambdas/collectors/iam-mfa';
 import { assessInactiveUsers, inactiveUsers, userActivity } from '../../lambdas/collectors/inactive-users';
 import { COLLECTOR_IDS } from '../../lambdas/collectors/registry';
 import { DirectoryStore } from '../../lambdas/evidence/directory-store';
@@ -218,13 +218,35 @@ describe('assessInactiveUsers: users and root', () => {
   it.each([
     ['no keys', {}, 'PASS'],
     ['an active key', { k1Active: 'true', k1Rotated: ago(500), k1Used: 'N/A' }, 'FAIL'],
-    ['an inactive key only', { k2Active: 'false', k2Rotated: ago(500) }, 'PASS'],
+    ['an inactive key only', { k2Active: 'false', k2Rotated: ago(500) }, 'WARN'],
   ] as const)('root with %s → root-access-keys %s', (_name, r, status) => {
     const f = only(
       { user: '<root_account>', pwEnabled: 'not_supported', pwChanged: 'not_supported', ...r },
       'root-access-keys',
     );
     expect(f.status).toBe(status);
+  });
+
+  it.each([
+    ['no keys', {}],
+    ['an active key', { k1Active: 'true', k1Rotated: ago(500), k1Used: 'N/A' }],
+    ['an inactive key only', { k2Active: 'false', k2Rotated: ago(500) }],
+    ['one of each', { k1Active: 'true', k1Rotated: ago(9), k2Active: 'false', k2Rotated: ago(500) }],
+  ] as const)('root with %s: iam-mfa and inactive-users give the same root-access-keys finding', (_n, r) => {
+    const facts = report({
+      user: '<root_account>',
+      pwEnabled: 'not_supported',
+      pwChanged: 'not_supported',
+      ...r,
+    });
+    const fromInactive = assessInactiveUsers(facts, { inactiveAfterDays: 90 }, NOW).findings.filter(
+      (f) => f.check === 'root-access-keys',
+    );
+    const fromMfa = assessIamMfa({ ...facts, rootVirtualMfa: 'unknown' }, NOW).findings.filter(
+      (f) => f.check === 'root-access-keys',
+    );
+    expect(fromInactive).toHaveLength(1);
+    expect(fromMfa).toEqual(fromInactive);
   });
 
   it('keeps root out of the IAM user findings and figures', () => {
@@ -347,6 +369,23 @@ describe('inactive-users collector', () => {
       failed: 2,
       figures: { inactiveUsers: 2, reportAgeMinutes: 60 },
     });
+  });
+
+  it('judges a report without GeneratedTime, records that as an error, and invents no age', async () => {
+    iam.on(GetCredentialReportCommand).resolves({ Content: FIXTURE });
+    const { written } = await runInTempDir(inactiveUsers);
+    expect(written.errors).toEqual([
+      {
+        region: 'global',
+        api: 'iam:GetCredentialReport',
+        code: 'UnexpectedFormat',
+        message: 'GetCredentialReport returned no GeneratedTime',
+      },
+    ]);
+    expect(written.summary).toMatchObject({ status: 'PARTIAL', failed: 2 });
+    expect(written.summary.figures).not.toHaveProperty('reportAgeMinutes');
+    expect(written.sources[0]).not.toHaveProperty('generatedAt');
+    expect(JSON.stringify(written)).not.toContain('1970');
   });
 
   it('writes an ERROR envelope when the report cannot be had', async () => {

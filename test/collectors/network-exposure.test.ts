@@ -189,6 +189,11 @@ describe('assessNetworkExposure', () => {
     });
   });
 
+  it("builds the group ARN in the region's partition", () => {
+    const { findings } = assess([sg('sg-1', tcp(22))], [instanceEni('eni-1', ['sg-1'])], 'cn-north-1');
+    expect(findings[0]!.resource).toBe(`arn:aws-cn:ec2:cn-north-1:${ACCOUNT}:security-group/sg-1`);
+  });
+
   it('fails RDP open to the world over IPv6 on a database', () => {
     const g = sg('sg-2', {
       IpProtocol: 'tcp',

@@ -55,12 +55,10 @@ describe('signed evidence writes', () => {
     const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const kms = mockClient(KMSClient);
     // Stand in for KMS: an ECDSA signature over the same message, as `openssl dgst -sha256 -sign` makes.
-    kms
-      .on(SignCommand)
-      .callsFake(() => ({
-        Signature: nodeSign('sha256', body, privateKey),
-        KeyId: 'arn:aws:kms:us-east-1:123456789012:key/k',
-      }));
+    kms.on(SignCommand).callsFake(() => ({
+      Signature: nodeSign('sha256', body, privateKey),
+      KeyId: 'arn:aws:kms:us-east-1:123456789012:key/k',
+    }));
     const signature = await new KmsSigner(new KMSClient({}), 'alias/soc2-evidence').sign(body, object.sha256);
     const input = kms.commandCalls(SignCommand)[0]!.args[0].input;
     expect(input).toMatchObject({

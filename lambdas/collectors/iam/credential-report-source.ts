@@ -24,6 +24,12 @@ export interface CredentialReportGathered {
 
 const API = 'iam:GetCredentialReport';
 
+/** Whole minutes since IAM generated the report (never negative, clocks differ); undefined when unknown. */
+export function reportAgeMinutes(generatedAt: string | undefined, now: Date): number | undefined {
+  if (!generatedAt) return undefined;
+  return Math.max(0, Math.round((now.getTime() - Date.parse(generatedAt)) / 60_000));
+}
+
 /**
  * The credential report as every IAM collector reads it: fetched once per run (shared through the run's
  * memo, so `collect --all` generates it once), kept verbatim as a source, parsed by header name. A report
@@ -38,30 +44,29 @@ export async function gatherCredentialReport(ctx: GatherContext): Promise<Creden
   } catch (err) {
     return { facts: {}, sources: [], errors: [errorEntry(err, 'global', API)] };
   }
+  const generated = fetched.generatedAt ? { generatedAt: fetched.generatedAt } : {};
   const sources: RawSource[] = [
-    {
-      name: 'credential-report.csv',
-      api: API,
-      contentType: 'text/csv',
-      body: fetched.content,
-      generatedAt: fetched.generatedAt,
-    },
+    { name: 'credential-report.csv', api: API, contentType: 'text/csv', body: fetched.content, ...generated },
   ];
+  // The report is still judged without its time; only its age is unknown, and the envelope says so.
+  const errors: ErrorEntry[] = fetched.generatedAt
+    ? []
+    : [
+        {
+          region: 'global',
+          api: API,
+          code: 'UnexpectedFormat',
+          message: 'GetCredentialReport returned no GeneratedTime',
+        },
+      ];
   try {
     const report = parseCredentialReport(Buffer.from(fetched.content).toString('utf8'));
-    const errors = report.problems.map((message) => ({
-      region: 'global',
-      api: API,
-      code: 'UnexpectedFormat',
-      message,
-    }));
-    return { facts: { report, generatedAt: fetched.generatedAt }, sources, errors };
+    for (const message of report.problems)
+      errors.push({ region: 'global', api: API, code: 'UnexpectedFormat', message });
+    return { facts: { report, ...generated }, sources, errors };
   } catch (err) {
     if (!(err instanceof CredentialReportFormatError)) throw err;
-    return {
-      facts: { generatedAt: fetched.generatedAt },
-      sources,
-      errors: [{ region: 'global', api: API, code: 'UnexpectedFormat', message: err.message }],
-    };
+    errors.push({ region: 'global', api: API, code: 'UnexpectedFormat', message: err.message });
+    return { facts: generated, sources, errors };
   }
 }

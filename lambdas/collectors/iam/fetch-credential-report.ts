@@ -7,8 +7,9 @@ import {
 export interface FetchedCredentialReport {
   /** The CSV exactly as IAM returned it. */
   readonly content: Uint8Array;
-  /** When IAM generated it; AWS serves a cached report for up to 4 hours. */
-  readonly generatedAt: string;
+  /** When IAM generated it; AWS serves a cached report for up to 4 hours. Absent when IAM did not say:
+   * an invented date would pass for a real one in the evidence. */
+  readonly generatedAt?: string;
 }
 
 export interface FetchOptions {
@@ -42,7 +43,7 @@ export async function fetchCredentialReport(
       if (!report.Content) throw new Error('GetCredentialReport returned no content');
       return {
         content: report.Content,
-        generatedAt: (report.GeneratedTime ?? new Date(0)).toISOString(),
+        ...(report.GeneratedTime ? { generatedAt: report.GeneratedTime.toISOString() } : {}),
       };
     } catch (err) {
       const name = (err as { name?: string }).name ?? '';

@@ -6,7 +6,7 @@ import {
   type DBInstance,
 } from '@aws-sdk/client-rds';
 import type { GatherContext } from '../collector';
-import { iso, withApi } from './aws-call';
+import { iso, partitionOf, withApi } from './aws-call';
 
 /** What a database is, for people: DescribeDBInstances/Clusters also return Neptune and DocumentDB. */
 export type DatabaseService = 'rds' | 'aurora' | 'neptune' | 'documentdb';
@@ -60,7 +60,9 @@ function instanceFacts(region: string, d: DBInstance): DbInstanceFacts {
   return {
     kind: 'instance',
     region,
-    arn: d.DBInstanceArn ?? `arn:aws:rds:${region}::db:${d.DBInstanceIdentifier ?? 'unknown'}`,
+    arn:
+      d.DBInstanceArn ??
+      `arn:${partitionOf(region)}:rds:${region}::db:${d.DBInstanceIdentifier ?? 'unknown'}`,
     id: d.DBInstanceIdentifier ?? 'unknown',
     engine: d.Engine ?? 'unknown',
     engineVersion: d.EngineVersion,
@@ -82,7 +84,9 @@ function clusterFacts(region: string, c: DBCluster): DbClusterFacts {
   return {
     kind: 'cluster',
     region,
-    arn: c.DBClusterArn ?? `arn:aws:rds:${region}::cluster:${c.DBClusterIdentifier ?? 'unknown'}`,
+    arn:
+      c.DBClusterArn ??
+      `arn:${partitionOf(region)}:rds:${region}::cluster:${c.DBClusterIdentifier ?? 'unknown'}`,
     id: c.DBClusterIdentifier ?? 'unknown',
     engine: c.Engine ?? 'unknown',
     engineVersion: c.EngineVersion,

@@ -128,7 +128,7 @@ async function lookupSignins(
   return events;
 }
 
-function describeTrails(trails: readonly TrailState[]): string {
+export function describeTrails(trails: readonly TrailState[]): string {
   if (trails.length === 0) return 'no trail exists';
   return `trails: ${trails.map((t) => `${t.name} (${t.isLogging === 'unknown' ? 'status unknown' : t.isLogging ? 'logging' : 'stopped'})`).join(', ')}`;
 }
@@ -136,6 +136,7 @@ function describeTrails(trails: readonly TrailState[]): string {
 /**
  * One region's sign-ins and trail status. Never throws: each failed call is an error entry, and what could
  * be read stands (the trail status is still evidence when the event lookup is denied, and the reverse).
+ * A trail that is not logging is read successfully: it is judged (`trail-logging` FAIL), not an error.
  */
 export async function readRegionSignins(
   ctx: GatherContext,
@@ -146,14 +147,6 @@ export async function readRegionSignins(
   const client = ctx.clients.get(CloudTrailClient, region);
   const errors: ErrorEntry[] = [];
   const trails = await readTrails(client, region, errors);
-  if (trails !== 'unknown' && !trails.some((t) => t.isLogging !== false)) {
-    errors.push({
-      region,
-      api: 'cloudtrail:GetTrailStatus',
-      code: 'TrailNotLogging',
-      message: `no CloudTrail trail is logging in ${region}: sign-in evidence would be empty for the wrong reason (${describeTrails(trails)})`,
-    });
-  }
   const events = await lookupSignins(client, region, window, options, errors);
   return { value: { region, trails, ...(events ? { events } : {}) }, errors };
 }

@@ -1,4 +1,5 @@
 import type { Event } from '@aws-sdk/client-cloudtrail';
+import { partitionOf } from '../regional/aws-call';
 
 /**
  * A console sign-in reduced to what CC7.2 needs: who, when, from where, with or without MFA, and whether it
@@ -44,12 +45,13 @@ function userOf(identity: Record<string, unknown>, type: string, fallback: strin
   return text(identity.userName) ?? arn ?? text(identity.principalId) ?? fallback ?? 'unknown';
 }
 
-function principalOf(identity: Record<string, unknown>, type: string, user: string): string {
+function principalOf(identity: Record<string, unknown>, type: string, user: string, region: string): string {
   const arn = text(identity.arn);
   if (arn) return arn;
   const account = text(identity.accountId);
-  if (account && type === 'Root') return `arn:aws:iam::${account}:root`;
-  if (account && type === 'IAMUser') return `arn:aws:iam::${account}:user/${user}`;
+  const partition = partitionOf(region);
+  if (account && type === 'Root') return `arn:${partition}:iam::${account}:root`;
+  if (account && type === 'IAMUser') return `arn:${partition}:iam::${account}:user/${user}`;
   return `console-user:${user}`;
 }
 
@@ -87,7 +89,7 @@ export function parseSigninEvent(event: Event, region: string): SigninEvent | Ma
     region,
     time: new Date(time).toISOString(),
     user,
-    principal: principalOf(identity, type, user),
+    principal: principalOf(identity, type, user, region),
     userType: type,
     sourceIp: text(body.sourceIPAddress) ?? 'unknown',
     mfaUsed: mfa === 'Yes' ? true : mfa === 'No' ? false : 'unknown',

@@ -1,3 +1,5 @@
+import { matchesIamPattern as matches } from '../../aws/iam-patterns';
+
 /** What a bucket policy says about plain-HTTP access. */
 export interface TlsOnlyAnalysis {
   readonly tlsOnly: boolean;
@@ -21,15 +23,6 @@ function list(value: Json | undefined): Json[] {
 
 function strings(value: Json | undefined): string[] {
   return list(value).filter((v): v is string => typeof v === 'string');
-}
-
-/** IAM wildcards: `*` any run of characters, `?` one character. */
-function matches(pattern: string, value: string, caseInsensitive: boolean): boolean {
-  const source = pattern
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.');
-  return new RegExp(`^${source}$`, caseInsensitive ? 'i' : '').test(value);
 }
 
 function everyone(principal: Json | undefined): boolean {

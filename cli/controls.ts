@@ -1,0 +1,248 @@
+import { writeFileSync } from 'node:fs';
+import { InvalidArgumentError, type Command } from 'commander';
+import { ATTESTATION_COLLECTOR } from '../lambdas/access-review/attestation';
+import { accessReview } from '../lambdas/access-review/collector';
+import { csvCell } from '../lambdas/access-review/render';
+import { EMAIL_COLLECTOR } from '../lambdas/access-review/review';
+import type { AnyCollector } from '../lambdas/collectors/collector';
+import { COLLECTORS } from '../lambdas/collectors/registry';
+import { expectedRunDays } from '../lambdas/evidence/coverage';
+import type { ScheduleConfig, Soc2EvidenceConfig } from '../lib/config';
+import { CliError } from './cli-error';
+import { loadCliConfig } from './load-config';
+
+/**
+ * The AICPA Trust Services Criteria (2017, points of focus revised 2022) the collectors support, each in
+ * one line of our own words: enough for a reader to see why a collector is listed, not a substitute for
+ * the criteria text.
+ */
+export const CRITERIA: Readonly<Record<string, string>> = {
+  'CC6.1':
+    'Logical access to information assets is restricted by access control software, infrastructure and architecture (authentication, MFA, protection of data at rest).',
+  'CC6.2':
+    'Users are registered and authorised before they get credentials, and their access is removed when no longer needed.',
+  'CC6.3': 'Access is granted, changed and removed by role and least privilege, and reviewed periodically.',
+  'CC6.6':
+    'Access from outside the system boundary is restricted and protected (network exposure, strong authentication of external users).',
+  'CC6.7':
+    'Information in transit is limited to authorised parties and protected, e.g. by encryption in transit.',
+  'CC7.2':
+    'System components are monitored for anomalies that suggest attacks, errors or failures, and the anomalies are analysed.',
+  'A1.2':
+    'Backups and recovery infrastructure are in place, operated and monitored to meet availability commitments.',
+  'C1.1':
+    'Confidential information is identified and protected according to the confidentiality commitments.',
+};
+
+export interface ControlRow {
+  readonly control: string;
+  readonly criterion: string;
+  readonly collector: string;
+  readonly title: string;
+  readonly checks: readonly string[];
+  /** daily, weekly, monthly, quarterly, "N days a year", "every N days" or "disabled". */
+  readonly cadence: string;
+  readonly schedule: string;
+  readonly timeZone: string;
+  /** Key prefixes, `YYYY/MM/DD` standing for the UTC date. */
+  readonly evidence: readonly string[];
+  readonly owner: string;
+}
+
+/** Evidence written beside a collector's own by other commands: the review email and its attestation. */
+const RELATED_EVIDENCE: Readonly<Record<string, readonly string[]>> = {
+  [accessReview.id]: [EMAIL_COLLECTOR, ATTESTATION_COLLECTOR],
+};
+
+/** A fixed, non-leap year, so the generated document does not change with the date it is generated on. */
+const YEAR = { from: '2027-01-01', to: '2027-12-31' };
+
+/** The schedule's cadence in words, read from the expression itself (a configured cron can differ from the
+ * collector's default frequency). */
+export function cadence(schedule: ScheduleConfig): string {
+  if (!schedule.enabled) return 'disabled';
+  let days: Set<string> | { readonly everyDays: number };
+  try {
+    days = expectedRunDays({ expression: schedule.cron, timeZone: schedule.timeZone }, YEAR.from, YEAR.to);
+  } catch {
+    return 'unknown';
+  }
+  if (!(days instanceof Set)) return `every ${days.everyDays} days`;
+  const n = days.size;
+  if (n >= 364) return 'daily';
+  if (n >= 52 && n <= 53) return 'weekly';
+  if (n === 12) return 'monthly';
+  if (n === 4) return 'quarterly';
+  if (n === 1) return 'yearly';
+  return `${n} days a year`;
+}
+
+function rowsFor(collector: AnyCollector, config: Soc2EvidenceConfig): ControlRow[] {
+  const schedule = config.schedules[collector.id];
+  if (!schedule) throw new Error(`no schedule configured for ${collector.id}`);
+  const evidence = [collector.id, ...(RELATED_EVIDENCE[collector.id] ?? [])].map(
+    (id) => `evidence/YYYY/MM/DD/${id}/`,
+  );
+  return collector.controls.map((control) => ({
+    control,
+    criterion: CRITERIA[control] ?? '(not described: add it to CRITERIA in cli/controls.ts)',
+    collector: collector.id,
+    title: collector.title,
+    checks: collector.checks,
+    cadence: cadence(schedule),
+    schedule: schedule.cron,
+    timeZone: schedule.timeZone,
+    evidence,
+    owner: config.controlOwner,
+  }));
+}
+
+const ORDER = (id: string) => {
+  const m = /^([A-Z]+)(\d+)\.(\d+)$/.exec(id);
+  // Common criteria first, then the additional categories (A, C, PI, P) as the TSC lists them.
+  return m ? [m[1] === 'CC' ? '' : m[1]!, Number(m[2]), Number(m[3])] : [id, 0, 0];
+};
+
+/** One row per control and collector, ordered by control then by the registry's order. */
+export function controlRows(config: Soc2EvidenceConfig, collectors = COLLECTORS): ControlRow[] {
+  const rows = collectors.flatMap((c) => rowsFor(c, config));
+  const position = new Map(collectors.map((c, i) => [c.id, i]));
+  return rows.sort((a, b) => {
+    const [pa, ma, na] = ORDER(a.control);
+    const [pb, mb, nb] = ORDER(b.control);
+    if (pa !== pb) return String(pa) < String(pb) ? -1 : 1;
+    if (ma !== mb) return Number(ma) - Number(mb);
+    if (na !== nb) return Number(na) - Number(nb);
+    return position.get(a.collector)! - position.get(b.collector)!;
+  });
+}
+
+// ---- Markdown -------------------------------------------------------------------------------------------
+
+const GENERATED =
+  '<!-- Generated by `npm run docs:controls` (soc2-evidence controls --format md) from the collectors in ' +
+  'lambdas/ and the soc2Evidence block of cdk.json. Do not edit by hand: test/cli/controls.test.ts fails ' +
+  'when it is out of date. -->';
+
+/** Markdown cell text: pipes escaped, no line breaks. */
+const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
+
+/** A table padded the way Prettier pads one, so `prettier --check` accepts the generated file as is. */
+function table(head: readonly string[], rows: readonly (readonly string[])[]): string[] {
+  const width = (s: string) => [...s].length;
+  const widths = head.map((h, i) => Math.max(3, width(h), ...rows.map((r) => width(r[i]!))));
+  const line = (cells: readonly string[]) =>
+    `| ${cells.map((c, i) => c + ' '.repeat(widths[i]! - width(c))).join(' | ')} |`;
+  return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
+}
+
+const code = (s: string) => `\`${s}\``;
+
+export function renderControlsMarkdown(config: Soc2EvidenceConfig, collectors = COLLECTORS): string {
+  const rows = controlRows(config, collectors);
+  const used = [...new Set(rows.map((r) => r.control))];
+  return [
+    GENERATED,
+    '',
+    '# Controls matrix',
+    '',
+    'Which evidence this tool collects for which SOC 2 Trust Services Criteria, how often, and where it is kept.',
+    'Frequencies are those configured in `cdk.json` (`soc2Evidence.schedules`, EventBridge Scheduler',
+    'expressions in the given time zone). Evidence keys are dated in UTC; each run writes an envelope',
+    '(`<HHmmss>Z-<runId>.json`) and its raw sources beside it under the location shown, followed by',
+    '`<account>/<region>/`. A collector may emit several findings per check, one per resource.',
+    '',
+    '## Criteria',
+    '',
+    ...table(
+      ['Criterion', 'In short (our words, not the AICPA text)'],
+      used.map((c) => [c, cell(CRITERIA[c] ?? '')]),
+    ),
+    '',
+    '## Matrix',
+    '',
+    ...table(
+      ['Control', 'Collector', 'Checks', 'Frequency', 'Evidence location', 'Owner'],
+      rows.map((r) => [
+        r.control,
+        code(r.collector),
+        r.checks.map(code).join(', '),
+        `${r.cadence}: ${code(r.schedule)} ${cell(r.timeZone)}`,
+        // Siblings of the first folder are named by their last segment, so the table stays readable.
+        [r.evidence[0]!, ...r.evidence.slice(1).map((e) => e.replace(/^evidence\/YYYY\/MM\/DD\//, ''))]
+          .map(code)
+          .join(', '),
+        cell(r.owner),
+      ]),
+    ),
+    '',
+    `\`${EMAIL_COLLECTOR}/\` holds the access review email (\`soc2-evidence review send\`) and`,
+    `\`${ATTESTATION_COLLECTOR}/\` the reviewer's recorded decisions (\`soc2-evidence review record\`).`,
+    '',
+  ].join('\n');
+}
+
+// ---- CSV ------------------------------------------------------------------------------------------------
+
+const CSV_HEADER = [
+  'control',
+  'criterion',
+  'collector',
+  'title',
+  'checks',
+  'frequency',
+  'schedule',
+  'time_zone',
+  'evidence_location',
+  'owner',
+];
+
+/** RFC 4180, every cell quoted (and formula-like cells defused, as the access review CSV does). */
+export function renderControlsCsv(config: Soc2EvidenceConfig, collectors = COLLECTORS): string {
+  const rows = controlRows(config, collectors).map((r) => [
+    r.control,
+    r.criterion,
+    r.collector,
+    r.title,
+    r.checks.join(' '),
+    r.cadence,
+    r.schedule,
+    r.timeZone,
+    r.evidence.join(' '),
+    r.owner,
+  ]);
+  return [CSV_HEADER, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
+}
+
+function format(value: string): 'md' | 'csv' {
+  if (value !== 'md' && value !== 'csv') throw new InvalidArgumentError(`expected md or csv, got "${value}"`);
+  return value;
+}
+
+/** The `controls` command. */
+export function registerControls(program: Command, out: (line: string) => void): void {
+  program
+    .command('controls')
+    .description(
+      'Print the controls matrix (criterion, collector, checks, frequency, evidence location, owner), ' +
+        'generated from the collectors and the configuration.',
+    )
+    .option('--format <format>', 'md or csv', format, 'md' as const)
+    .option(
+      '--config <file>',
+      'read the soc2Evidence block from this cdk.json (default: ./cdk.json if present)',
+    )
+    .option('--out <file>', 'write to this file instead of standard output')
+    .action((opts: { format: 'md' | 'csv'; config?: string; out?: string }) => {
+      const config = loadCliConfig(opts.config);
+      const text = opts.format === 'csv' ? renderControlsCsv(config) : renderControlsMarkdown(config);
+      if (opts.out) {
+        try {
+          writeFileSync(opts.out, text);
+        } catch (err) {
+          throw new CliError(`cannot write ${opts.out}: ${(err as Error).message}`);
+        }
+        out(`wrote ${opts.out}`);
+      } else out(text.replace(/\r?\n$/, ''));
+    });
+}
