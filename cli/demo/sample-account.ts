@@ -90,6 +90,22 @@ export const SAMPLE_USERS: readonly SampleUser[] = [
   { name: 'frank', createdDaysAgo: 250, mfa: null, accessKeys: [], groups: ['ReadOnly'] },
 ];
 
+/** IAM roles people can assume (`access-review`): from the company's identity provider, or another account. */
+export interface SampleRole {
+  readonly name: string;
+  /** `saml` for the identity provider, or the 12-digit account trusted to assume it. */
+  readonly trust: 'saml' | string;
+  readonly policies: readonly string[];
+}
+
+export const SAMPLE_ROLES: readonly SampleRole[] = [
+  { name: 'EngineeringReadOnly', trust: 'saml', policies: ['ReadOnlyAccess'] },
+  // Worth a look in the review: full administrator through single sign-on.
+  { name: 'OrganizationAdmin', trust: 'saml', policies: ['AdministratorAccess'] },
+  // A partner's account (AWS's documentation example account) may deploy: near-administrator.
+  { name: 'PartnerDeploy', trust: '111122223333', policies: ['PowerUserAccess'] },
+];
+
 /** Security groups by region, with what each is attached to (`network-exposure`). */
 export interface SampleSecurityGroup {
   readonly id: string;

@@ -6,6 +6,7 @@ import {
   SAMPLE_DATABASES,
   SAMPLE_EBS,
   SAMPLE_LISTENERS,
+  SAMPLE_ROLES,
   SAMPLE_ROOT,
   SAMPLE_SSL_POLICIES,
   SAMPLE_SECURITY_GROUPS,
@@ -126,7 +127,35 @@ export function sampleAnswers(now: Date): Answers {
               ]
             : [{ PolicyName: 'ReadOnlyAccess', PolicyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' }],
       })),
-      RoleDetailList: [],
+      RoleDetailList: SAMPLE_ROLES.map((r) => ({
+        RoleName: r.name,
+        Arn: `arn:aws:iam::${SAMPLE_ACCOUNT_ID}:role/${r.name}`,
+        CreateDate: new Date(now.getTime() - 300 * DAY),
+        // IAM returns policy documents URL-encoded.
+        AssumeRolePolicyDocument: encodeURIComponent(
+          JSON.stringify({
+            Version: '2012-10-17',
+            Statement: [
+              r.trust === 'saml'
+                ? {
+                    Effect: 'Allow',
+                    Principal: { Federated: `arn:aws:iam::${SAMPLE_ACCOUNT_ID}:saml-provider/ExampleIdP` },
+                    Action: 'sts:AssumeRoleWithSAML',
+                  }
+                : {
+                    Effect: 'Allow',
+                    Principal: { AWS: `arn:aws:iam::${r.trust}:root` },
+                    Action: 'sts:AssumeRole',
+                  },
+            ],
+          }),
+        ),
+        AttachedManagedPolicies: r.policies.map((name) => ({
+          PolicyName: name,
+          PolicyArn: `arn:aws:iam::aws:policy/${name}`,
+        })),
+        RolePolicyList: [],
+      })),
       Policies: [],
     }),
     'IAM:ListVirtualMFADevices': () => ({

@@ -90,8 +90,8 @@ const ADMINISTRATOR_ACCESS = /^arn:aws[a-z-]*:iam::aws:policy\/AdministratorAcce
 /** AWS managed policies that are not admin but reach it or nearly all of it (AWS managed policies are not
  * fetched, so they are known by name). */
 const NEAR_ADMIN_AWS_MANAGED: Readonly<Record<string, string>> = {
-  IAMFullAccess: 'IAMFullAccess: iam:* on *, can grant itself any permission',
-  PowerUserAccess: 'PowerUserAccess: every action except IAM, Organizations and Account management',
+  IAMFullAccess: 'iam:* on *, can grant itself any permission',
+  PowerUserAccess: 'every action except IAM, Organizations and Account management',
 };
 const PEOPLE_ACTIONS = ['sts:AssumeRoleWithSAML', 'sts:AssumeRoleWithWebIdentity'];
 
@@ -214,7 +214,10 @@ function verdictOf(policies: readonly PolicyRef[]): AdminVerdict {
   const behind = policies.filter((p) => (admin ? p.admin : p.nearAdmin) && p.reason);
   // Near-admin policies stay listed beside the admin ones: the reviewer removes all of them, or none.
   const extra = admin ? policies.filter((p) => p.nearAdmin && p.reason) : [];
-  const adminReasons = [...new Set([...behind, ...extra].map((p) => `${p.name}: ${p.reason}`))];
+  // "AdministratorAccess: AdministratorAccess" says nothing twice: a policy that is its own reason stands alone.
+  const adminReasons = [
+    ...new Set([...behind, ...extra].map((p) => (p.reason === p.name ? p.name : `${p.name}: ${p.reason}`))),
+  ];
   return { admin, nearAdmin, adminReasons };
 }
 

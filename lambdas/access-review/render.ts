@@ -9,6 +9,13 @@ export interface ReviewMeta {
 }
 
 /** The calendar quarter a moment falls in, as seen in `timeZone` (the schedule's), e.g. `2026-Q4`. */
+/** Plain, readable styling that mail clients honour; nothing remote, no scripts. */
+const EMAIL_STYLE =
+  '<style>body{font-family:-apple-system,"Segoe UI",Helvetica,Arial,sans-serif;font-size:14px;color:#1f2328;' +
+  'max-width:1100px}h1{font-size:22px}h2{font-size:17px;margin-top:28px;border-bottom:1px solid #d0d7de;' +
+  'padding-bottom:4px}table{border-collapse:collapse;margin:8px 0}th,td{border:1px solid #d0d7de;' +
+  'padding:4px 8px;text-align:left;vertical-align:top}th{background:#f6f8fa}code{font-size:13px}</style>';
+
 export function quarterOf(at: Date, timeZone = 'UTC'): string {
   const parts = new Intl.DateTimeFormat('en-US', {
     timeZone,
@@ -185,7 +192,7 @@ export function renderHtml(p: Population, meta: ReviewMeta): string {
   );
   return [
     '<!DOCTYPE html>',
-    `<html><head><meta charset="utf-8"><title>${escapeHtml(reviewSubject(meta))}</title></head><body>`,
+    `<html><head><meta charset="utf-8"><title>${escapeHtml(reviewSubject(meta))}</title>${EMAIL_STYLE}</head><body>`,
     `<h1>${escapeHtml(reviewSubject(meta))}</h1>`,
     `<p>Population frozen at ${escapeHtml(p.frozenAt)}. Inactive means no credential used (or, if never used, issued) in the last ${p.inactiveAfterDays} days.</p>`,
     '<ul>',
