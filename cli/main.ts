@@ -1,7 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { ConfigError } from '../lib/config';
 import { PRODUCER } from '../lambdas/producer';
-import { CliError } from './cli-error';
+import { CliError, explainSetupError } from './cli-error';
 import { collect } from './collect';
 import { registerControls } from './controls';
 import { addReviewCommands } from './review';
@@ -91,11 +91,11 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
       return;
     }
     if (err instanceof CliError || err instanceof ConfigError) {
-      console.error(`soc2-evidence: ${err.message}`);
+      console.error(`soc2-evidence: ${explainSetupError(err.message)}`);
       process.exitCode = err instanceof CliError ? err.exitCode : 1;
       return;
     }
-    console.error(`soc2-evidence: ${(err as Error).message ?? String(err)}`);
+    console.error(`soc2-evidence: ${explainSetupError((err as Error).message ?? String(err))}`);
     process.exitCode = 1;
   }
 }

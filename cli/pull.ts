@@ -40,6 +40,9 @@ import {
   type ManifestObject,
 } from './package/manifest';
 import { progressFor, silentProgress, type Progress } from './package/progress';
+import { ATTESTATION_COLLECTOR } from '../lambdas/access-review/attestation';
+import { EMAIL_COLLECTOR } from '../lambdas/access-review/review';
+import { COVERAGE_COLLECTOR } from '../lambdas/watchdog/watchdog';
 
 export interface PullOptions {
   readonly bucket: string;
@@ -522,8 +525,23 @@ function account(value: string): string {
   return value;
 }
 
-function repeatable(value: string, previous: string[] = []): string[] {
-  return [...previous, ...value.split(',').filter(Boolean)];
+/** Every kind of evidence a bucket can hold: the scheduled collectors and the event-driven objects. */
+const EVIDENCE_KINDS: readonly string[] = [
+  ...COLLECTOR_IDS,
+  EMAIL_COLLECTOR,
+  ATTESTATION_COLLECTOR,
+  COVERAGE_COLLECTOR,
+];
+
+function collectorIds(value: string, previous: string[] = []): string[] {
+  const ids = value.split(',').filter(Boolean);
+  const unknown = ids.filter((id) => !EVIDENCE_KINDS.includes(id));
+  if (unknown.length > 0) {
+    throw new InvalidArgumentError(
+      `unknown collector ${unknown.map((id) => JSON.stringify(id)).join(', ')}; known: ${EVIDENCE_KINDS.join(', ')}`,
+    );
+  }
+  return [...previous, ...ids];
 }
 
 /** The `pull` command; `out` receives the report lines, progress goes to stderr. */
@@ -538,7 +556,7 @@ export function registerPull(program: Command, out: (line: string) => void): voi
     .requiredOption('--from <date>', 'first UTC day, YYYY-MM-DD', date)
     .requiredOption('--to <date>', 'last UTC day, YYYY-MM-DD', date)
     .requiredOption('--out <dir>', 'package directory (an existing one is resumed)')
-    .option('--collector <id>', 'only this collector (repeat for more)', repeatable)
+    .option('--collector <id>', 'only this collector (repeat for more)', collectorIds)
     .option('--account <id>', 'only this account', account)
     .option(
       '--public-key <file>',

@@ -89,3 +89,47 @@ describe('soc2-evidence collect against an AWS-compatible endpoint (AWS_ENDPOINT
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 });
+
+describe('a machine with no AWS setup', () => {
+  it.each([
+    [
+      ['collect', 'iam-mfa', '--dir', 'x'],
+      'no AWS region is configured; set AWS_REGION or a region in your AWS profile',
+    ],
+    [
+      ['pull', '--bucket', 'b', '--from', '2026-01-01', '--to', '2026-01-02', '--out', 'x'],
+      'no AWS region is configured',
+    ],
+    [
+      [
+        'pull',
+        '--bucket',
+        'b',
+        '--from',
+        '2026-01-01',
+        '--to',
+        '2026-01-02',
+        '--out',
+        'x',
+        '--collector',
+        'nope',
+      ],
+      'unknown collector "nope"; known: iam-mfa',
+    ],
+  ])('says what to do for %j, in one line', async (args, message) => {
+    const env: Record<string, string | undefined> = { ...process.env, AWS_CONFIG_FILE: '/nonexistent' };
+    delete env.AWS_REGION;
+    delete env.AWS_DEFAULT_REGION;
+    delete env.AWS_PROFILE;
+    const result = await run(process.execPath, [join(ROOT, 'bin', 'soc2-evidence.cjs'), ...args], {
+      cwd: ROOT,
+      env,
+    }).then(
+      () => ({ code: 0, stderr: '' }),
+      (e: { code: number; stderr: string }) => ({ code: e.code, stderr: e.stderr }),
+    );
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain(message);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+});
