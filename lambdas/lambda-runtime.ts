@@ -9,7 +9,8 @@ import { S3Store } from './evidence/s3-store';
 import { KmsSigner } from './evidence/signer';
 import { PRODUCER } from './producer';
 import { runCollector } from './run-collector';
-import { ENV, METRICS_NAMESPACE } from './runtime-env';
+import { emfLine } from './emf';
+import { ENV } from './runtime-env';
 import type { CollectorSettings } from './settings';
 
 export interface HandlerResult {
@@ -35,8 +36,8 @@ export function accountFromArn(arn: string): string {
   return account;
 }
 
-/** One CloudWatch embedded-metric-format line (each metric costs per collector per month, so ApiCalls stays
- * a log property for Logs Insights rather than a metric): turned into metrics by Lambda's log pipeline, no API call. */
+/** A run's metrics. Each metric is billed per collector per month, so ApiCalls stays a log property for Logs
+ * Insights rather than a metric. */
 export function metricsLine(
   collector: string,
   summary: Summary,
@@ -45,31 +46,18 @@ export function metricsLine(
   now: Date,
   sdk: { readonly calls: number; readonly retries: number } = { calls: 0, retries: 0 },
 ): string {
-  return JSON.stringify({
-    _aws: {
-      Timestamp: now.getTime(),
-      CloudWatchMetrics: [
-        {
-          Namespace: METRICS_NAMESPACE,
-          Dimensions: [['Collector']],
-          Metrics: [
-            { Name: 'ResourcesEvaluated', Unit: 'Count' },
-            { Name: 'FindingsFailed', Unit: 'Count' },
-            { Name: 'CollectionErrors', Unit: 'Count' },
-            { Name: 'DurationMs', Unit: 'Milliseconds' },
-            { Name: 'ApiRetries', Unit: 'Count' },
-          ],
-        },
-      ],
+  return emfLine(
+    { name: 'Collector', value: collector },
+    {
+      ResourcesEvaluated: { value: summary.evaluated, unit: 'Count' },
+      FindingsFailed: { value: summary.failed, unit: 'Count' },
+      CollectionErrors: { value: errors, unit: 'Count' },
+      DurationMs: { value: durationMs, unit: 'Milliseconds' },
+      ApiRetries: { value: sdk.retries, unit: 'Count' },
     },
-    Collector: collector,
-    ResourcesEvaluated: summary.evaluated,
-    FindingsFailed: summary.failed,
-    CollectionErrors: errors,
-    DurationMs: durationMs,
-    ApiCalls: sdk.calls,
-    ApiRetries: sdk.retries,
-  });
+    now,
+    { ApiCalls: sdk.calls },
+  );
 }
 
 /**

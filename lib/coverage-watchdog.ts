@@ -1,7 +1,6 @@
 import * as path from 'node:path';
 import { Duration, Stack, TimeZone } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -20,6 +19,7 @@ import { COVERAGE_COLLECTOR, WATCHDOG_ENV } from '../lambdas/watchdog/watchdog';
 import type { ScheduleConfig } from './config';
 import type { EvidenceBucket } from './evidence-bucket';
 import { grantSign } from './signing-key';
+import { ALARM_PERIOD, alarmOnAny } from './alarm';
 
 /** Midday: after every default collector schedule (06:00, 09:00) and their retries have had time to land. */
 export const WATCHDOG_CRON = 'cron(0 12 * * ? *)';
@@ -134,37 +134,36 @@ export class CoverageWatchdog extends Construct {
       }),
     });
 
-    const action = new cwActions.SnsAction(props.alarmTopic);
-    const gap = new cloudwatch.Metric({
-      namespace: METRICS_NAMESPACE,
-      metricName: 'CoverageGaps',
-      dimensionsMap: { Collector: COVERAGE_COLLECTOR },
-      period: Duration.minutes(5),
-      statistic: 'Maximum',
-    }).createAlarm(this, 'GapAlarm', {
-      alarmName: `${stackName}-evidence-gap`,
-      alarmDescription:
-        'A scheduled collector run left no evidence, or only ERROR evidence, on a day it was due. See the coverage envelope and docs/OPERATIONS.md.',
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    const failed = this.function
-      .metricErrors({ period: Duration.minutes(5), statistic: 'Sum' })
-      .createAlarm(this, 'FailedAlarm', {
-        alarmName: `${stackName}-coverage-watchdog-failed`,
-        alarmDescription:
-          'The coverage watchdog threw (e.g. it could not list the bucket): gaps are not being checked. See docs/OPERATIONS.md.',
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
-    for (const alarm of [gap, failed]) {
-      alarm.addAlarmAction(action);
-      this.alarms.push(alarm);
-    }
+    this.alarms.push(
+      alarmOnAny(
+        this,
+        'GapAlarm',
+        new cloudwatch.Metric({
+          namespace: METRICS_NAMESPACE,
+          metricName: 'CoverageGaps',
+          dimensionsMap: { Collector: COVERAGE_COLLECTOR },
+          period: ALARM_PERIOD,
+          statistic: 'Maximum',
+        }),
+        {
+          alarmName: `${stackName}-evidence-gap`,
+          alarmDescription:
+            'A scheduled collector run left no evidence, or only ERROR evidence, on a day it was due. See the coverage envelope and docs/OPERATIONS.md.',
+          topic: props.alarmTopic,
+        },
+      ),
+      alarmOnAny(
+        this,
+        'FailedAlarm',
+        this.function.metricErrors({ period: ALARM_PERIOD, statistic: 'Sum' }),
+        {
+          alarmName: `${stackName}-coverage-watchdog-failed`,
+          alarmDescription:
+            'The coverage watchdog threw (e.g. it could not list the bucket): gaps are not being checked. See docs/OPERATIONS.md.',
+          topic: props.alarmTopic,
+        },
+      ),
+    );
 
     NagSuppressions.addResourceSuppressions(
       this.role,

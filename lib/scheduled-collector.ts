@@ -1,7 +1,6 @@
 import * as path from 'node:path';
 import { Duration, Stack, TimeZone } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -17,6 +16,7 @@ import { Construct } from 'constructs';
 import type { AnyCollector } from '../lambdas/collectors/collector';
 import { ENV, METRICS_NAMESPACE } from '../lambdas/runtime-env';
 import type { CollectorSettings } from '../lambdas/settings';
+import { ALARM_PERIOD, alarmOnAny } from './alarm';
 import type { ScheduleConfig } from './config';
 import type { EvidenceBucket } from './evidence-bucket';
 import { grantSign } from './signing-key';
@@ -137,35 +137,34 @@ export class ScheduledCollector extends Construct {
       }),
     });
 
-    const action = new cwActions.SnsAction(props.alarmTopic);
-    const failed = this.function
-      .metricErrors({ period: Duration.minutes(5), statistic: 'Sum' })
-      .createAlarm(this, 'FailedAlarm', {
-        alarmName: `${name}-collector-failed`,
-        alarmDescription: `The ${collector.id} collector threw: its evidence for this run may be missing. See docs/OPERATIONS.md.`,
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
-    const incomplete = new cloudwatch.Metric({
-      namespace: METRICS_NAMESPACE,
-      metricName: 'CollectionErrors',
-      dimensionsMap: { Collector: collector.id },
-      period: Duration.minutes(5),
-      statistic: 'Sum',
-    }).createAlarm(this, 'IncompleteAlarm', {
-      alarmName: `${name}-evidence-incomplete`,
-      alarmDescription: `The ${collector.id} collector wrote evidence with errors (PARTIAL or ERROR): some APIs or regions could not be read.`,
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    for (const alarm of [failed, incomplete]) {
-      alarm.addAlarmAction(action);
-      this.alarms.push(alarm);
-    }
+    this.alarms.push(
+      alarmOnAny(
+        this,
+        'FailedAlarm',
+        this.function.metricErrors({ period: ALARM_PERIOD, statistic: 'Sum' }),
+        {
+          alarmName: `${name}-collector-failed`,
+          alarmDescription: `The ${collector.id} collector threw: its evidence for this run may be missing. See docs/OPERATIONS.md.`,
+          topic: props.alarmTopic,
+        },
+      ),
+      alarmOnAny(
+        this,
+        'IncompleteAlarm',
+        new cloudwatch.Metric({
+          namespace: METRICS_NAMESPACE,
+          metricName: 'CollectionErrors',
+          dimensionsMap: { Collector: collector.id },
+          period: ALARM_PERIOD,
+          statistic: 'Sum',
+        }),
+        {
+          alarmName: `${name}-evidence-incomplete`,
+          alarmDescription: `The ${collector.id} collector wrote evidence with errors (PARTIAL or ERROR): some APIs or regions could not be read.`,
+          topic: props.alarmTopic,
+        },
+      ),
+    );
 
     NagSuppressions.addResourceSuppressions(
       this.role,

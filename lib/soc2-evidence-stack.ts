@@ -1,11 +1,10 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import { COLLECTORS } from '../lambdas/collectors/registry';
 import { AccessReviewEmail } from './access-review-email';
+import { ALARM_PERIOD, alarmOnAny } from './alarm';
 import { AlarmTopic } from './alarm-topic';
 import { AuditorRole } from './auditor-role';
 import { collectorSettings, type Soc2EvidenceConfig } from './config';
@@ -54,24 +53,30 @@ export class Soc2EvidenceStack extends Stack {
     };
     const scheduleDlq = queue('ScheduleDeadLetters');
     const failedInvocations = queue('FailedInvocations');
-    const action = new cwActions.SnsAction(alarms.topic);
-    for (const [qid, q, what] of [
-      ['ScheduleDeadLettersAlarm', scheduleDlq, 'schedule-delivery-failed'],
-      ['FailedInvocationsAlarm', failedInvocations, 'collector-retries-exhausted'],
+    for (const [qid, q, what, description] of [
+      [
+        'ScheduleDeadLettersAlarm',
+        scheduleDlq,
+        'schedule-delivery-failed',
+        'EventBridge Scheduler could not invoke a collector after its retries: that run did not happen.',
+      ],
+      [
+        'FailedInvocationsAlarm',
+        failedInvocations,
+        'collector-retries-exhausted',
+        'A collector failed on every Lambda retry: that run wrote no evidence.',
+      ],
     ] as const) {
-      q.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' })
-        .createAlarm(this, qid, {
+      alarmOnAny(
+        this,
+        qid,
+        q.metricApproximateNumberOfMessagesVisible({ period: ALARM_PERIOD, statistic: 'Maximum' }),
+        {
           alarmName: `${this.stackName}-${what}`,
-          alarmDescription:
-            what === 'schedule-delivery-failed'
-              ? 'EventBridge Scheduler could not invoke a collector after its retries: that run did not happen.'
-              : 'A collector failed on every Lambda retry: that run wrote no evidence.',
-          threshold: 1,
-          evaluationPeriods: 1,
-          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        })
-        .addAlarmAction(action);
+          alarmDescription: description,
+          topic: alarms.topic,
+        },
+      );
     }
 
     const settings = collectorSettings(config);

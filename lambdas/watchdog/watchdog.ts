@@ -34,7 +34,7 @@ import { dayPrefix, parseEvidenceKey } from '../evidence/keys';
 import type { EvidenceStore } from '../evidence/store';
 import { writeEvidence, type RawSource, type WrittenEvidence } from '../evidence/write-evidence';
 import { PRODUCER } from '../producer';
-import { METRICS_NAMESPACE } from '../runtime-env';
+import { emfLine } from '../emf';
 
 export const COVERAGE_COLLECTOR = 'coverage';
 /**
@@ -289,30 +289,17 @@ export async function runWatchdog(ctx: WatchdogContext): Promise<WatchdogResult>
 /** The watchdog's EMF line: `CoverageGaps` is what the evidence-gap alarm watches. */
 export function coverageMetricsLine(result: WatchdogResult, now: Date): string {
   const f = result.envelope.summary.figures;
-  return JSON.stringify({
-    _aws: {
-      Timestamp: now.getTime(),
-      CloudWatchMetrics: [
-        {
-          Namespace: METRICS_NAMESPACE,
-          Dimensions: [['Collector']],
-          Metrics: [
-            { Name: 'CoverageGaps', Unit: 'Count' },
-            { Name: 'ExpectedRuns', Unit: 'Count' },
-            { Name: 'MissingRuns', Unit: 'Count' },
-            { Name: 'FailedRuns', Unit: 'Count' },
-            { Name: 'PartialRuns', Unit: 'Count' },
-          ],
-        },
-      ],
+  return emfLine(
+    { name: 'Collector', value: COVERAGE_COLLECTOR },
+    {
+      CoverageGaps: { value: result.gaps, unit: 'Count' },
+      ExpectedRuns: { value: f.expectedRuns ?? 0, unit: 'Count' },
+      MissingRuns: { value: f.missingRuns ?? 0, unit: 'Count' },
+      FailedRuns: { value: f.failedRuns ?? 0, unit: 'Count' },
+      PartialRuns: { value: f.partialRuns ?? 0, unit: 'Count' },
     },
-    Collector: COVERAGE_COLLECTOR,
-    CoverageGaps: result.gaps,
-    ExpectedRuns: f.expectedRuns ?? 0,
-    MissingRuns: f.missingRuns ?? 0,
-    FailedRuns: f.failedRuns ?? 0,
-    PartialRuns: f.partialRuns ?? 0,
-  });
+    now,
+  );
 }
 
 /** Environment the stack sets on the watchdog, besides the bucket, its schedule and the signing key. */
