@@ -12,6 +12,7 @@ import type { GatherContext } from '../collectors/collector';
 import type { CredentialReport } from '../collectors/iam/credential-report';
 import { userActivity } from '../collectors/inactive-users';
 import type { ErrorEntry } from '../evidence/envelope';
+import { IAM_MAX_PAGE } from '../collectors/iam/iam-pages';
 
 /** The raw answer of GetAccountAuthorizationDetails, all pages merged. */
 export interface AuthorizationDetails {
@@ -371,7 +372,7 @@ export async function gatherAuthorizationDetails(
   const roles: RoleDetail[] = [];
   const policies: ManagedPolicyDetail[] = [];
   const pages = paginateGetAccountAuthorizationDetails(
-    { client: ctx.clients.get(IAMClient) },
+    { client: ctx.clients.get(IAMClient), pageSize: IAM_MAX_PAGE },
     { Filter: AUTHORIZATION_FILTER },
   );
   for await (const page of pages) {

@@ -9,6 +9,7 @@ import {
   type CredentialReportFacts,
 } from './iam/credential-report-source';
 import { rootAccessKeysFinding } from './iam/root';
+import { IAM_MAX_PAGE } from './iam/iam-pages';
 
 export interface IamMfaFacts extends CredentialReportFacts {
   /** Whether root's MFA device is a virtual one; `unknown` when the device list could not be read. */
@@ -87,7 +88,7 @@ export const iamMfa: Collector<IamMfaFacts> = {
       try {
         rootVirtualMfa = false;
         const pages = paginateListVirtualMFADevices(
-          { client: ctx.clients.get(IAMClient) },
+          { client: ctx.clients.get(IAMClient), pageSize: IAM_MAX_PAGE },
           { AssignmentStatus: 'Assigned' },
         );
         for await (const page of pages) {

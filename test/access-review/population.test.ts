@@ -371,6 +371,7 @@ describe('gatherAuthorizationDetails', () => {
     // The SDK paginator reuses one input object, so the recorded inputs show its final state.
     expect(calls).toHaveLength(2);
     for (const c of calls) expect(c.Filter).toEqual(['User', 'Group', 'Role', 'LocalManagedPolicy']);
+    for (const c of calls) expect(c.MaxItems).toBe(1000);
     expect(calls[1]!.Marker).toBe('m1');
   });
 });

@@ -252,9 +252,11 @@ describe('iam-mfa collector end to end', () => {
     });
     expect(written.summary).toMatchObject({ status: 'FAIL', evaluated: 5, passed: 3, failed: 2 });
     expect(written.findings.find((f) => f.check === 'root-mfa')!.detail.device).toBe('virtual');
+    // Pages of 1,000 (IAM's maximum, not its default 100) keep the call count flat in large accounts.
     expect(iam.commandCalls(ListVirtualMFADevicesCommand)[1]!.args[0].input).toEqual({
       AssignmentStatus: 'Assigned',
       Marker: 'page-2',
+      MaxItems: 1000,
     });
   });
 
