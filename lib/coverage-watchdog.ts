@@ -20,6 +20,7 @@ import type { ScheduleConfig } from './config';
 import type { EvidenceBucket } from './evidence-bucket';
 import { grantSign } from './signing-key';
 import { ALARM_PERIOD, alarmOnAny } from './alarm';
+import { LAMBDA_BUNDLING } from './scheduled-collector';
 
 /** Midday: after every default collector schedule (06:00, 09:00) and their retries have had time to land. */
 export const WATCHDOG_CRON = 'cron(0 12 * * ? *)';
@@ -117,7 +118,7 @@ export class CoverageWatchdog extends Construct {
         ...(props.signingKey ? { [ENV.signingKeyArn]: props.signingKey.keyArn } : {}),
         POWERTOOLS_SERVICE_NAME: 'soc2-evidence',
       },
-      bundling: { externalModules: [], minify: true, target: 'node24', sourceMap: false },
+      bundling: LAMBDA_BUNDLING,
     });
 
     this.schedule = new scheduler.Schedule(this, 'Schedule', {
