@@ -7,21 +7,33 @@ import { PRODUCER } from '../producer';
  */
 export interface ClientSettings {
   readonly region?: string;
-  readonly retryMode: 'adaptive';
+  readonly retryMode: RetryMode;
   readonly maxAttempts: number;
   readonly customUserAgent: string;
   /** Only for offline clients (demo, benchmark); real runs use the SDK's credential chain. */
   readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
 }
 
-/** IAM's credential report and authorization-details APIs throttle hard; adaptive retries back off on the
- * client side too, and eight attempts outlast a typical burst. */
+export type RetryMode = 'adaptive' | 'standard';
+
+/** Eight attempts (seven retries with exponential backoff and jitter) outlast a typical throttling burst. */
 export const MAX_ATTEMPTS = 8;
 
-export function clientSettings(region?: string): ClientSettings {
+/**
+ * IAM's credential report and authorization-details APIs throttle hard on a few calls: adaptive retries also
+ * slow the client itself down. Everywhere else calls are many and small (one per bucket, listener, database),
+ * and adaptive mode's client-side limiter, which cuts the send rate on every throttle and regains it slowly,
+ * turned a 10% throttle rate into runs of minutes in the benchmark (docs/PERFORMANCE.md); the standard mode's
+ * per-call backoff recovers each call without slowing the rest.
+ */
+export function retryModeFor(clientName: string): RetryMode {
+  return clientName === 'IAMClient' ? 'adaptive' : 'standard';
+}
+
+export function clientSettings(region?: string, retryMode: RetryMode = 'standard'): ClientSettings {
   return {
     ...(region ? { region } : {}),
-    retryMode: 'adaptive',
+    retryMode,
     maxAttempts: MAX_ATTEMPTS,
     customUserAgent: `${PRODUCER.name}/${PRODUCER.version}`,
   };

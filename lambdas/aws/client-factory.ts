@@ -1,5 +1,5 @@
 import type { Client } from '@smithy/types';
-import { clientSettings, type ClientSettings } from './client-config';
+import { clientSettings, retryModeFor, type ClientSettings, type RetryMode } from './client-config';
 
 type ClientClass<C> = new (settings: ClientSettings) => C;
 
@@ -20,13 +20,15 @@ export class ClientFactory {
   readonly sdkStats: SdkCallStats = { calls: 0, retries: 0, failures: 0 };
   private readonly clients = new Map<string, unknown>();
 
-  constructor(private readonly settings: (region?: string) => ClientSettings = clientSettings) {}
+  constructor(
+    private readonly settings: (region?: string, retryMode?: RetryMode) => ClientSettings = clientSettings,
+  ) {}
 
   get<C>(ClientClass: ClientClass<C>, region?: string): C {
     const id = `${ClientClass.name}@${region ?? ''}`;
     let client = this.clients.get(id) as C | undefined;
     if (!client) {
-      client = new ClientClass(this.settings(region));
+      client = new ClientClass(this.settings(region, retryModeFor(ClientClass.name)));
       this.count(client as C & Client<object, never, never>);
       this.clients.set(id, client);
     }

@@ -1,5 +1,5 @@
 import type { Client } from '@smithy/types';
-import type { ClientSettings } from './client-config';
+import type { ClientSettings, RetryMode } from './client-config';
 import { clientSettings } from './client-config';
 import { ClientFactory } from './client-factory';
 
@@ -42,8 +42,8 @@ export class OfflineClientFactory extends ClientFactory {
   constructor(
     private readonly answers: Answers,
     private readonly options: OfflineOptions = {},
-    settings: (region?: string) => ClientSettings = (region) => ({
-      ...clientSettings(region ?? 'us-east-1'),
+    settings: (region?: string, retryMode?: RetryMode) => ClientSettings = (region, retryMode) => ({
+      ...clientSettings(region ?? 'us-east-1', retryMode),
       // Requests are signed before they reach the answering middleware; nothing leaves the process.
       credentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'offline-demo-not-a-secret' },
     }),

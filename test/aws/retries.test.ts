@@ -1,7 +1,8 @@
 import { Readable } from 'node:stream';
 import { GetCredentialReportCommand, IAMClient } from '@aws-sdk/client-iam';
 import type { HttpRequest, HttpResponse } from '@smithy/types';
-import { clientSettings } from '../../lambdas/aws/client-config';
+import { S3Client } from '@aws-sdk/client-s3';
+import { clientSettings, retryModeFor } from '../../lambdas/aws/client-config';
 import { ClientFactory } from '../../lambdas/aws/client-factory';
 
 /** A request handler that fails the first `failures` requests with `status`, then answers. */
@@ -57,12 +58,22 @@ describe('the SDK retry path, as configured for every client', () => {
     expect(factory.sdkStats).toEqual({ calls: 1, retries: 2, failures: 1 });
   });
 
-  it('uses adaptive retries with a user agent naming the project', () => {
+  it('uses adaptive retries for IAM, standard retries elsewhere, with a user agent naming the project', () => {
     expect(clientSettings('eu-west-1')).toEqual({
       region: 'eu-west-1',
-      retryMode: 'adaptive',
+      retryMode: 'standard',
       maxAttempts: 8,
       customUserAgent: 'soc2-evidence/0.1.0',
     });
+    expect(retryModeFor('IAMClient')).toBe('adaptive');
+    expect(retryModeFor('S3Client')).toBe('standard');
+    const seen: unknown[] = [];
+    const factory = new ClientFactory((region, mode) => {
+      seen.push(mode);
+      return clientSettings(region, mode);
+    });
+    factory.get(IAMClient);
+    factory.get(S3Client, 'eu-west-1');
+    expect(seen).toEqual(['adaptive', 'standard']);
   });
 });
