@@ -1,0 +1,140 @@
+/**
+ * One measurement in a process of its own, so its peak RSS is its own: a collector against the synthetic
+ * account, the naive IAM baseline, or pull + verify. Reads a job file, writes a result file.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { OfflineClientFactory } from '../lambdas/aws/offline-clients';
+import { collectorById } from '../lambdas/collectors/registry';
+import { sha256Hex } from '../lambdas/evidence/canonical-json';
+import type { EvidenceObject, EvidenceStore, StoredObject } from '../lambdas/evidence/store';
+import { runCollector } from '../lambdas/run-collector';
+import { collectorSettings, parseConfig } from '../lib/config';
+import { naiveIamEvidence } from './naive-iam';
+import { benchPull } from './pull-bench';
+import { ACCOUNT_ID, seededRandom, SyntheticAccount, type AccountSizes } from './synthetic-account';
+
+export type Job =
+  | {
+      readonly kind: 'collector' | 'naive';
+      readonly id: string;
+      readonly seed: number;
+      readonly sizes: AccountSizes;
+      readonly now: string;
+      readonly latencyMs: number;
+      readonly throttleRate: number;
+      readonly out: string;
+    }
+  | {
+      readonly kind: 'pull';
+      readonly objects: number;
+      readonly latencyMs: number;
+      readonly throttleRate: number;
+      readonly out: string;
+    };
+
+export interface CollectorMeasurement {
+  readonly id: string;
+  readonly wallMs: number;
+  readonly apiCalls: number;
+  readonly byApi: Record<string, number>;
+  readonly throttled: number;
+  readonly sdkCalls: number;
+  readonly retries: number;
+  readonly sdkFailures: number;
+  readonly errorEntries: number;
+  readonly errorCodes: Record<string, number>;
+  readonly status: string;
+  readonly findings: number;
+  readonly evidenceBytes: number;
+  readonly rssBeforeMb: number;
+  readonly maxRssMb: number;
+}
+
+/** Keeps only sizes: the benchmark measures the collector, not a disk. */
+class CountingStore implements EvidenceStore {
+  readonly description = 'counting';
+  bytes = 0;
+  async put(o: EvidenceObject): Promise<StoredObject> {
+    if (sha256Hex(o.body) !== o.sha256) throw new Error(`digest mismatch for ${o.key}`);
+    this.bytes += o.body.byteLength;
+    return { key: o.key, sha256: o.sha256, location: `count:${o.key}` };
+  }
+}
+
+const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
+
+async function main(): Promise<void> {
+  const job = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as Job;
+  if (job.kind === 'pull') {
+    const r = await benchPull(job.objects, job.latencyMs, job.throttleRate);
+    writeFileSync(job.out, JSON.stringify({ ...r, maxRssMb: mb(process.resourceUsage().maxRSS * 1024) }));
+    return;
+  }
+  const now = new Date(job.now);
+  const account = new SyntheticAccount(job.seed, job.sizes, now);
+  const clients = new OfflineClientFactory(account.answers(), {
+    latencyMs: job.latencyMs,
+    throttleRate: job.throttleRate,
+    random: seededRandom(job.seed ^ 0x5bd1e995),
+  });
+  const rssBefore = process.memoryUsage().rss;
+  const t0 = performance.now();
+  let m: Omit<
+    CollectorMeasurement,
+    | 'id'
+    | 'wallMs'
+    | 'apiCalls'
+    | 'byApi'
+    | 'throttled'
+    | 'sdkCalls'
+    | 'retries'
+    | 'sdkFailures'
+    | 'rssBeforeMb'
+    | 'maxRssMb'
+  >;
+  if (job.kind === 'naive') {
+    const rows = await naiveIamEvidence(clients, 8);
+    m = { errorEntries: 0, errorCodes: {}, status: 'n/a', findings: rows.length, evidenceBytes: 0 };
+  } else {
+    const collector = collectorById(job.id);
+    if (!collector) throw new Error(`unknown collector ${job.id}`);
+    const store = new CountingStore();
+    const result = await runCollector(collector, {
+      clients,
+      store,
+      account: ACCOUNT_ID,
+      settings: collectorSettings(parseConfig({ regions: [...account.regions] })),
+      now: () => now,
+    });
+    const codes: Record<string, number> = {};
+    for (const e of result.envelope.errors) codes[e.code] = (codes[e.code] ?? 0) + 1;
+    m = {
+      errorEntries: result.envelope.errors.length,
+      errorCodes: codes,
+      status: result.envelope.summary.status,
+      findings: result.envelope.findings.length,
+      evidenceBytes: store.bytes,
+    };
+  }
+  const wallMs = Math.round(performance.now() - t0);
+  const out: CollectorMeasurement = {
+    id: job.id,
+    wallMs,
+    apiCalls: clients.stats.calls,
+    byApi: Object.fromEntries([...clients.stats.byApi].sort()),
+    throttled: clients.stats.throttled,
+    sdkCalls: clients.sdkStats.calls,
+    retries: clients.sdkStats.retries,
+    sdkFailures: clients.sdkStats.failures,
+    ...m,
+    rssBeforeMb: mb(rssBefore),
+    maxRssMb: mb(process.resourceUsage().maxRSS * 1024),
+  };
+  writeFileSync(job.out, JSON.stringify(out));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

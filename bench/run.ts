@@ -1,0 +1,395 @@
+/**
+ * `npm run bench`: every collector, the access review, a naive IAM baseline, the Lambda bundles and
+ * pull + verify against a large synthetic account with injected latency (and optionally throttling).
+ * Writes bench/results.json and the generated block of docs/PERFORMANCE.md.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, freemem, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { build } from 'esbuild';
+import { Command, InvalidArgumentError } from 'commander';
+import { COLLECTOR_IDS } from '../lambdas/collectors/registry';
+import { DEFAULT_SETTINGS } from '../lambdas/settings';
+import { measureBundles, type BundleMeasurement } from './bundles';
+import type { CollectorMeasurement, Job } from './child';
+import { floors, naiveCalls, type Floor } from './minimums';
+import type { PullBenchResult } from './pull-bench';
+import { DEFAULT_SIZES, REGION_POOL, SyntheticAccount, type AccountSizes } from './synthetic-account';
+
+const ROOT = resolve(__dirname, '..');
+const SEED = 20260302;
+const NOW = '2026-03-02T12:00:00.000Z';
+const PULL_OBJECTS = 10_000;
+const EXTRA_THROTTLE = 0.1;
+
+export interface BenchOptions {
+  readonly users: number;
+  readonly buckets: number;
+  readonly databases: number;
+  readonly loadBalancers: number;
+  readonly regions: number;
+  readonly latencyMs: number;
+  readonly throttleRate: number;
+}
+
+function integer(flag: string, min: number, max = Number.MAX_SAFE_INTEGER) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
+      const what = min > 0 ? 'a positive integer' : 'a non-negative integer';
+      throw new InvalidArgumentError(
+        `${flag} must be ${what}${max < Number.MAX_SAFE_INTEGER ? ` up to ${max}` : ''}, got "${value}"`,
+      );
+    }
+    return n;
+  };
+}
+
+function rate(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n >= 1)
+    throw new InvalidArgumentError(`--throttle-rate must be a number from 0 to below 1, got "${value}"`);
+  return n;
+}
+
+export function parseBenchArgs(argv: readonly string[]): BenchOptions {
+  const program = new Command('bench')
+    .description('Benchmark the collectors against a large synthetic account')
+    .option('--users <n>', 'IAM users', integer('--users', 1), DEFAULT_SIZES.users)
+    .option('--buckets <n>', 'S3 buckets', integer('--buckets', 1), DEFAULT_SIZES.buckets)
+    .option(
+      '--databases <n>',
+      'RDS instances (Aurora clusters: a fifth of it)',
+      integer('--databases', 1),
+      DEFAULT_SIZES.databases,
+    )
+    .option(
+      '--load-balancers <n>',
+      'load balancers, 2 listeners each',
+      integer('--load-balancers', 1),
+      DEFAULT_SIZES.loadBalancers,
+    )
+    .option('--regions <n>', 'regions', integer('--regions', 1, REGION_POOL.length), DEFAULT_SIZES.regions)
+    .option('--latency-ms <n>', 'latency added to every API call', integer('--latency-ms', 0), 25)
+    .option('--throttle-rate <r>', 'fraction of calls answered with ThrottlingException', rate, 0)
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    .parse([...argv], { from: 'user' });
+  return program.opts<BenchOptions>();
+}
+
+export function sizesFor(o: BenchOptions): AccountSizes {
+  return {
+    ...DEFAULT_SIZES,
+    users: o.users,
+    buckets: o.buckets,
+    databases: o.databases,
+    auroraClusters: Math.max(1, Math.round(o.databases / 5)),
+    loadBalancers: o.loadBalancers,
+    regions: o.regions,
+  };
+}
+
+function stalled(id: string): CollectorMeasurement {
+  return {
+    id,
+    wallMs: 0,
+    apiCalls: 0,
+    byApi: {},
+    throttled: 0,
+    sdkCalls: 0,
+    retries: 0,
+    sdkFailures: 0,
+    errorEntries: 0,
+    errorCodes: {},
+    status: 'DID NOT FINISH',
+    findings: 0,
+    evidenceBytes: 0,
+    rssBeforeMb: 0,
+    maxRssMb: 0,
+  };
+}
+
+async function bundleChild(dir: string): Promise<string> {
+  const outfile = join(dir, 'child.js');
+  // keepNames: OfflineClientFactory names services after the client classes.
+  await build({
+    entryPoints: [join(ROOT, 'bench', 'child.ts')],
+    bundle: true,
+    keepNames: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    outfile,
+    logLevel: 'error',
+  });
+  return outfile;
+}
+
+/** A throttled collector that has not finished by then is recorded as such: the target is 60 s. */
+const THROTTLED_LIMIT_MS = 60_000;
+
+function runChild<T>(child: string, dir: string, job: Job, timeoutMs?: number): T | undefined {
+  const jobFile = join(dir, `job-${process.hrtime.bigint()}.json`);
+  writeFileSync(jobFile, JSON.stringify(job));
+  try {
+    execFileSync(process.execPath, ['--no-warnings', child, jobFile], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, AWS_REGION: 'us-east-1', AWS_EC2_METADATA_DISABLED: 'true' },
+      ...(timeoutMs ? { timeout: timeoutMs, killSignal: 'SIGKILL' as const } : {}),
+    });
+  } catch (err) {
+    if (timeoutMs && (err as { code?: string }).code === 'ETIMEDOUT') return undefined;
+    throw err;
+  }
+  return JSON.parse(readFileSync(job.out, 'utf8')) as T;
+}
+
+export interface CollectorRow extends CollectorMeasurement {
+  /** Set when the run was stopped at the time limit; the other figures are then zero. */
+  readonly timedOutAfterMs?: number;
+  readonly minCalls: number;
+  readonly minFormula: string;
+  readonly callsVsMin: number;
+  readonly wallFloorMs: number;
+}
+
+function machine() {
+  const cpuinfo = (() => {
+    try {
+      return readFileSync('/proc/cpuinfo', 'utf8');
+    } catch {
+      return '';
+    }
+  })();
+  const model = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1] ?? cpus()[0]?.model ?? 'unknown';
+  const nproc = (() => {
+    try {
+      return Number(execFileSync('nproc', { encoding: 'utf8' }).trim());
+    } catch {
+      return cpus().length;
+    }
+  })();
+  return {
+    nproc,
+    memoryGb: Math.round((totalmem() / 1024 ** 3) * 10) / 10,
+    freeMemoryGb: Math.round((freemem() / 1024 ** 3) * 10) / 10,
+    node: process.version,
+    cpu: model,
+  };
+}
+
+async function main(): Promise<void> {
+  let options: BenchOptions;
+  try {
+    options = parseBenchArgs(process.argv.slice(2));
+  } catch (err) {
+    const code = (err as { exitCode?: number }).exitCode;
+    process.exit(code === undefined ? 1 : code);
+  }
+  const started = Date.now();
+  const log = (line: string) => process.stdout.write(`${line}\n`);
+  const sizes = sizesFor(options);
+  const dir = mkdtempSync(join(tmpdir(), 'soc2-bench-'));
+  try {
+    const child = await bundleChild(dir);
+    const account = new SyntheticAccount(SEED, sizes, new Date(NOW));
+    const counts = account.counts();
+    const floor: Record<string, Floor> = floors(counts, options.latencyMs, DEFAULT_SETTINGS.concurrency);
+    log(
+      `account: ${JSON.stringify(sizes)}, latency ${options.latencyMs} ms, throttle ${options.throttleRate}`,
+    );
+
+    const pass = (throttleRate: number, limitMs?: number): CollectorRow[] =>
+      COLLECTOR_IDS.map((id) => {
+        const ran = runChild<CollectorMeasurement>(
+          child,
+          dir,
+          {
+            kind: 'collector',
+            id,
+            seed: SEED,
+            sizes,
+            now: NOW,
+            latencyMs: options.latencyMs,
+            throttleRate,
+            out: join(dir, `${id}.json`),
+          },
+          limitMs,
+        );
+        const f = floor[id]!;
+        const m: CollectorMeasurement & { timedOutAfterMs?: number } = ran ?? {
+          ...stalled(id),
+          timedOutAfterMs: limitMs,
+        };
+        log(
+          `  ${id.padEnd(16)} ${String(m.wallMs).padStart(7)} ms  ${String(m.apiCalls).padStart(6)} calls (min ${f.minCalls})  throttled ${m.throttled}  retries ${m.retries}  errors ${m.errorEntries}  maxRSS ${m.maxRssMb} MB`,
+        );
+        return {
+          ...m,
+          minCalls: f.minCalls,
+          minFormula: f.formula,
+          callsVsMin: Math.round((m.apiCalls / f.minCalls) * 100) / 100,
+          wallFloorMs: Math.round(f.wallFloorMs),
+        };
+      });
+
+    log(`collectors (throttle ${options.throttleRate}):`);
+    const collectors = pass(options.throttleRate);
+
+    log('naive IAM baseline (concurrency 8):');
+    const naive = runChild<CollectorMeasurement>(child, dir, {
+      kind: 'naive',
+      id: 'naive-iam',
+      seed: SEED,
+      sizes,
+      now: NOW,
+      latencyMs: options.latencyMs,
+      throttleRate: options.throttleRate,
+      out: join(dir, 'naive.json'),
+    })!;
+    log(`  naive-iam ${naive.wallMs} ms, ${naive.apiCalls} calls (expected ${naiveCalls(counts)})`);
+
+    let throttled: CollectorRow[] | undefined;
+    if (options.throttleRate !== EXTRA_THROTTLE) {
+      log(`collectors (throttle ${EXTRA_THROTTLE}):`);
+      throttled = pass(EXTRA_THROTTLE, THROTTLED_LIMIT_MS);
+    }
+
+    log('Lambda bundles:');
+    const bundles: BundleMeasurement[] = await measureBundles(COLLECTOR_IDS, 5);
+    for (const b of bundles) log(`  ${b.id.padEnd(16)} ${b.bytes} bytes, load ${b.loadMs} ms`);
+
+    log(`pull + verify of ${PULL_OBJECTS} objects:`);
+    const pulled = runChild<PullBenchResult & { maxRssMb: number }>(child, dir, {
+      kind: 'pull',
+      objects: PULL_OBJECTS,
+      latencyMs: options.latencyMs,
+      throttleRate: options.throttleRate,
+      out: join(dir, 'pull.json'),
+    })!;
+    log(
+      `  pull ${pulled.pullMs} ms (exit ${pulled.pullExit}), verify ${pulled.verifyMs} ms (exit ${pulled.verifyExit})`,
+    );
+
+    const iam = collectors.filter((c) => c.id === 'iam-mfa' || c.id === 'inactive-users');
+    const results = {
+      generatedAt: new Date().toISOString(),
+      command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim().replace(/ --$/, ''),
+      machine: machine(),
+      options,
+      seed: SEED,
+      now: NOW,
+      sizes,
+      counts: { ...counts },
+      collectors,
+      throttlePass: throttled ? { throttleRate: EXTRA_THROTTLE, collectors: throttled } : undefined,
+      naive: {
+        ...naive,
+        expectedCalls: naiveCalls(counts),
+        concurrency: 8,
+        ratioToIamMfa: Math.round((naive.apiCalls / (iam[0]?.apiCalls ?? 1)) * 10) / 10,
+        ratioToInactiveUsers: Math.round((naive.apiCalls / (iam[1]?.apiCalls ?? 1)) * 10) / 10,
+      },
+      bundles,
+      pull: pulled,
+      totalMs: Date.now() - started,
+    };
+    writeFileSync(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+    updateDoc(renderTables(results));
+    log(`wrote bench/results.json and docs/PERFORMANCE.md in ${Math.round((Date.now() - started) / 1000)} s`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+type Results = {
+  generatedAt: string;
+  command: string;
+  machine: ReturnType<typeof machine>;
+  options: BenchOptions;
+  sizes: AccountSizes;
+  collectors: CollectorRow[];
+  throttlePass?: { throttleRate: number; collectors: CollectorRow[] };
+  naive: CollectorMeasurement & {
+    expectedCalls: number;
+    ratioToIamMfa: number;
+    ratioToInactiveUsers: number;
+  };
+  bundles: BundleMeasurement[];
+  pull: PullBenchResult & { maxRssMb: number };
+  totalMs: number;
+};
+
+const s = (ms: number) => (ms / 1000).toFixed(1);
+
+export function renderTables(r: Results): string {
+  const o = r.options;
+  const lines = [
+    `Measured ${r.generatedAt.slice(0, 10)} with \`${r.command}\` (total ${s(r.totalMs)} s).`,
+    '',
+    `Machine: ${r.machine.nproc} cores (\`nproc\`), ${r.machine.memoryGb} GB memory, Node ${r.machine.node}, ${r.machine.cpu}.`,
+    '',
+    `Account (seed ${SEED}): ${r.sizes.users} IAM users, ${r.sizes.buckets} S3 buckets, ${r.sizes.databases} RDS instances + ${r.sizes.auroraClusters} Aurora clusters (2 members each), ${r.sizes.loadBalancers} load balancers (2 listeners each), ${r.sizes.backupJobs} backup jobs, ${r.sizes.securityGroups} security groups, ${r.sizes.signinEvents} ConsoleLogin events, ${r.sizes.regions} regions. Latency ${o.latencyMs} ms per call, throttling ${o.throttleRate}.`,
+    '',
+    '| collector | API calls | minimum | calls / min | wall s | wall floor s | throttled | retries | error entries | peak RSS MB (RSS before run) | bundle bytes | load ms |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...r.collectors.map((c) => {
+      const b = r.bundles.find((x) => x.id === c.id);
+      return `| ${c.id} | ${c.apiCalls} | ${c.minCalls} | ${c.callsVsMin.toFixed(2)} | ${s(c.wallMs)} | ${s(c.wallFloorMs)} | ${c.throttled} | ${c.retries} | ${c.errorEntries} | ${c.maxRssMb} (${c.rssBeforeMb}) | ${b?.bytes ?? ''} | ${b?.loadMs ?? ''} |`;
+    }),
+    '',
+    `Naive IAM baseline (ListUsers, then GetLoginProfile, ListMFADevices, ListAccessKeys and GetAccessKeyLastUsed per user and key, concurrency 8): ${r.naive.apiCalls} calls in ${s(r.naive.wallMs)} s, peak RSS ${r.naive.maxRssMb} MB: ${r.naive.ratioToIamMfa}× the calls of iam-mfa and ${r.naive.ratioToInactiveUsers}× those of inactive-users.`,
+    '',
+  ];
+  if (r.throttlePass) {
+    lines.push(
+      `With ${r.throttlePass.throttleRate * 100}% of calls throttled (same account and latency):`,
+      '',
+      '| collector | wall s | API calls | throttled | retries | error entries |',
+      '| --- | ---: | ---: | ---: | ---: | ---: |',
+      ...r.throttlePass.collectors.map((c) =>
+        c.timedOutAfterMs
+          ? `| ${c.id} | **did not finish in ${s(c.timedOutAfterMs)} s** (stopped) | | | | |`
+          : `| ${c.id} | ${s(c.wallMs)} | ${c.apiCalls} | ${c.throttled} | ${c.retries} | ${c.errorEntries}${
+              c.errorEntries
+                ? ` (${Object.entries(c.errorCodes)
+                    .map(([k, v]) => `${k} ${v}`)
+                    .join(', ')})`
+                : ''
+            } |`,
+      ),
+      '',
+    );
+  }
+  const p = r.pull;
+  lines.push(
+    `Pull + verify: ${p.objects} objects over ${p.days} days from a mocked bucket (ListObjectVersions and GetObject through OfflineClientFactory at the same latency): pull ${s(p.pullMs)} s (exit ${p.pullExit}, ${p.apiCalls} API calls), verify ${s(p.verifyMs)} s (exit ${p.verifyExit}), together ${s(p.pullMs + p.verifyMs)} s; peak RSS ${p.maxRssMb} MB.`,
+  );
+  return lines.join('\n');
+}
+
+const BEGIN = '<!-- bench:begin (generated by npm run bench) -->';
+const END = '<!-- bench:end -->';
+
+function updateDoc(block: string): void {
+  const path = join(ROOT, 'docs', 'PERFORMANCE.md');
+  let doc: string;
+  try {
+    doc = readFileSync(path, 'utf8');
+  } catch {
+    doc = `# Performance\n\n${BEGIN}\n${END}\n`;
+  }
+  const a = doc.indexOf(BEGIN);
+  const b = doc.indexOf(END);
+  if (a < 0 || b < a) throw new Error(`docs/PERFORMANCE.md has no ${BEGIN} … ${END} block`);
+  writeFileSync(path, `${doc.slice(0, a + BEGIN.length)}\n${block}\n${doc.slice(b)}`);
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  });
+}
