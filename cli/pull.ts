@@ -549,7 +549,7 @@ export function registerPull(program: Command, out: (line: string) => void): voi
   program
     .command('pull')
     .description(
-      'Download a period of evidence into DIR, check every object (SHA-256, signature, Object Lock) and every ' +
+      'Download a period of evidence into the --out directory, check every object (SHA-256, signature, Object Lock) and every ' +
         'expected run. Exit 3: expected runs missing; exit 4: integrity problems.',
     )
     .requiredOption('--bucket <name>', 'the evidence bucket')

@@ -99,6 +99,7 @@ export class CoverageWatchdog extends Construct {
     if (props.signingKey) grantSign(props.signingKey, this.role);
 
     this.function = new nodejs.NodejsFunction(this, 'Function', {
+      functionName: `${stackName}-coverage-watchdog`,
       entry: path.join(__dirname, '..', 'lambdas', 'handlers', 'watchdog.ts'),
       handler: 'handler',
       runtime: lambda.Runtime.NODEJS_24_X,

@@ -202,7 +202,7 @@ export function renderHtml(p: Population, meta: ReviewMeta): string {
     `<li>Inactive users: ${c.inactive}</li>`,
     `<li>Roles people can assume: ${c.roles} (${c.adminRoles} with administrator access, ${c.nearAdminRoles} near-administrator)</li>`,
     '</ul>',
-    '<p>Record your decisions (keep, remove or modify, with a justification) in the attached CSV and file them with <code>soc2-evidence review record</code>.</p>',
+    '<p>Record a decision for every user in a CSV with the columns <code>user,decision,justification</code> (decision: keep, remove or modify; roles may be added as <code>role/&lt;name&gt;</code>) and file it with <code>soc2-evidence review record --review &lt;quarter&gt; --reviewer &lt;your IAM user&gt; --decisions &lt;file&gt;</code>. The attached CSV lists everyone to decide on.</p>',
     table(
       'Administrators and near-administrators',
       ADMIN_COLUMNS,
@@ -258,7 +258,8 @@ export function renderText(p: Population, meta: ReviewMeta): string {
     ...names(p.users.filter((u) => u.inactive)),
     '',
     'The attached CSV lists everyone with their groups and policies.',
-    'Record decisions with: soc2-evidence review record --review <quarter> --reviewer <name> --decisions decisions.csv',
+    'Record a decision for every user in a CSV with the columns user,decision,justification (keep, remove or modify;',
+    'roles as role/<name>), then: soc2-evidence review record --review <quarter> --reviewer <your IAM user> --decisions decisions.csv',
     '',
   ].join('\n');
 }
