@@ -10,6 +10,12 @@ import { expectedRunDays } from '../lambdas/evidence/coverage';
 import type { ScheduleConfig, Soc2EvidenceConfig } from '../lib/config';
 import { CliError } from './cli-error';
 import { loadCliConfig } from './load-config';
+import {
+  COVERAGE_CHECKS,
+  COVERAGE_COLLECTOR,
+  COVERAGE_CONTROLS,
+  WATCHDOG_CRON,
+} from '../lambdas/watchdog/watchdog';
 
 /**
  * The AICPA Trust Services Criteria (2017, points of focus revised 2022) the collectors support, each in
@@ -17,6 +23,8 @@ import { loadCliConfig } from './load-config';
  * the criteria text.
  */
 export const CRITERIA: Readonly<Record<string, string>> = {
+  'CC4.1':
+    'The entity selects, develops and performs ongoing evaluations to ascertain whether its controls are present and functioning.',
   'CC6.1':
     'Logical access to information assets is restricted by access control software, infrastructure and architecture (authentication, MFA, protection of data at rest).',
   'CC6.2':
@@ -103,10 +111,30 @@ const ORDER = (id: string) => {
   return m ? [m[1] === 'CC' ? '' : m[1]!, Number(m[2]), Number(m[3])] : [id, 0, 0];
 };
 
-/** One row per control and collector, ordered by control then by the registry's order. */
+/** The coverage watchdog is not a collector of account configuration, but its evidence supports controls too. */
+function watchdogRows(config: Soc2EvidenceConfig): ControlRow[] {
+  const schedule = { cron: WATCHDOG_CRON, timeZone: config.timeZone, enabled: true };
+  return COVERAGE_CONTROLS.map((control) => ({
+    control,
+    criterion: CRITERIA[control] ?? '',
+    collector: COVERAGE_COLLECTOR,
+    title: 'Evidence coverage watchdog: every scheduled run left evidence',
+    checks: [...COVERAGE_CHECKS],
+    cadence: cadence(schedule),
+    schedule: schedule.cron,
+    timeZone: schedule.timeZone,
+    evidence: [`evidence/YYYY/MM/DD/${COVERAGE_COLLECTOR}/`],
+    owner: config.controlOwner,
+  }));
+}
+
+/** One row per control and collector, ordered by control then by the registry's order (the watchdog last). */
 export function controlRows(config: Soc2EvidenceConfig, collectors = COLLECTORS): ControlRow[] {
-  const rows = collectors.flatMap((c) => rowsFor(c, config));
-  const position = new Map(collectors.map((c, i) => [c.id, i]));
+  const rows = [...collectors.flatMap((c) => rowsFor(c, config)), ...watchdogRows(config)];
+  const position = new Map([
+    ...collectors.map((c, i) => [c.id, i] as const),
+    [COVERAGE_COLLECTOR, collectors.length] as const,
+  ]);
   return rows.sort((a, b) => {
     const [pa, ma, na] = ORDER(a.control);
     const [pb, mb, nb] = ORDER(b.control);

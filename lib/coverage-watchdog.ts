@@ -21,9 +21,9 @@ import type { EvidenceBucket } from './evidence-bucket';
 import { grantSign } from './signing-key';
 import { ALARM_PERIOD, alarmOnAny } from './alarm';
 import { LAMBDA_BUNDLING } from './scheduled-collector';
+import { WATCHDOG_CRON } from '../lambdas/watchdog/watchdog';
 
-/** Midday: after every default collector schedule (06:00, 09:00) and their retries have had time to land. */
-export const WATCHDOG_CRON = 'cron(0 12 * * ? *)';
+export { WATCHDOG_CRON };
 
 export interface CoverageWatchdogProps {
   readonly evidence: EvidenceBucket;

@@ -43,7 +43,13 @@ export const COVERAGE_COLLECTOR = 'coverage';
  * are analysed): a missing or failed run is such an anomaly, and it alarms. Not A1.2: that criterion is
  * about recovery infrastructure (backups), which the `backups` collector evidences.
  */
+/** Midday: after every default collector schedule (06:00, 09:00) and their retries have had time to land. */
+export const WATCHDOG_CRON = 'cron(0 12 * * ? *)';
+
 export const COVERAGE_CONTROLS = ['CC4.1', 'CC7.2'] as const;
+
+/** The check ids the coverage evidence carries. */
+export const COVERAGE_CHECKS = ['scheduled-evidence-present'] as const;
 export const DEFAULT_JUDGED_DAYS = 2;
 /** Envelope reads in flight at once: a day holds a few envelopes per collector. */
 export const READ_CONCURRENCY = 8;
@@ -205,7 +211,7 @@ export async function runWatchdog(ctx: WatchdogContext): Promise<WatchdogResult>
             : 'PASS';
     return {
       resource: `collector:${c.collector}`,
-      check: 'scheduled-evidence-present',
+      check: COVERAGE_CHECKS[0],
       status,
       detail: {
         schedule: schedule.expression,

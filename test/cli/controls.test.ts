@@ -11,6 +11,7 @@ import {
 import { buildProgram } from '../../cli/main';
 import { COLLECTORS } from '../../lambdas/collectors/registry';
 import { CONTEXT_KEY, parseConfig } from '../../lib/config';
+import { COVERAGE_CONTROLS } from '../../lambdas/watchdog/watchdog';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -65,10 +66,20 @@ describe('controls matrix', () => {
     expect(renderControlsMarkdown(shippedConfig())).toBe(onDisk);
   });
 
-  it('has one row per control of every collector, with its declared checks and a described criterion', () => {
+  it('has one row per control of every collector and of the coverage watchdog, with its declared checks and a described criterion', () => {
     const config = parseConfig({});
     const rows = controlRows(config);
-    expect(rows).toHaveLength(COLLECTORS.reduce((n, c) => n + c.controls.length, 0));
+    expect(rows).toHaveLength(
+      COLLECTORS.reduce((n, c) => n + c.controls.length, 0) + COVERAGE_CONTROLS.length,
+    );
+    for (const control of COVERAGE_CONTROLS) {
+      expect(rows.find((r) => r.collector === 'coverage' && r.control === control)).toMatchObject({
+        checks: ['scheduled-evidence-present'],
+        cadence: 'daily',
+        evidence: ['evidence/YYYY/MM/DD/coverage/'],
+      });
+      expect(CRITERIA[control]).toBeDefined();
+    }
     for (const c of COLLECTORS) {
       for (const control of c.controls) {
         const row = rows.find((r) => r.collector === c.id && r.control === control)!;
@@ -79,6 +90,7 @@ describe('controls matrix', () => {
       }
     }
     expect(rows.map((r) => r.control)).toEqual([
+      'CC4.1',
       'CC6.1',
       'CC6.1',
       'CC6.1',
@@ -89,6 +101,7 @@ describe('controls matrix', () => {
       'CC6.6',
       'CC6.6',
       'CC6.7',
+      'CC7.2',
       'CC7.2',
       'A1.2',
       'C1.1',
@@ -156,7 +169,8 @@ describe('controls matrix', () => {
     expect(md).toMatch(/^<!-- Generated/);
     expect(md).toContain('| Platform team |');
     const csv = (await run(['controls', '--format', 'csv', '--config', config])).join('\n');
-    expect(csv.split('\r\n')[1]).toMatch(/^"CC6\.1","[^"]+","iam-mfa",/);
+    expect(csv.split('\r\n')[1]).toMatch(/^"CC4\.1","[^"]+","coverage",/);
+    expect(csv.split('\r\n')[2]).toMatch(/^"CC6\.1","[^"]+","iam-mfa",/);
     const out = join(dir, 'CONTROLS.md');
     expect(await run(['controls', '--config', config, '--out', out])).toEqual([`wrote ${out}`]);
     expect(readFileSync(out, 'utf8')).toBe(`${md}\n`);
