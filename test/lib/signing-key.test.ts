@@ -1,18 +1,13 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { parseConfig } from '../../lib/config';
 import { SIGNING_KEY_ADMIN_ACTIONS } from '../../lib/signing-key';
 import { Soc2EvidenceStack } from '../../lib/soc2-evidence-stack';
 import { ENV } from '../../lambdas/runtime-env';
+import { CDK_CONTEXT } from './stack-fixture';
 
 // The shipped feature flags (cdk.json), so the stack synthesises as `cdk synth` does.
-const FLAGS = (
-  JSON.parse(readFileSync(join(__dirname, '..', '..', 'cdk.json'), 'utf8')) as {
-    context: Record<string, unknown>;
-  }
-).context;
+const FLAGS = CDK_CONTEXT;
 const EMAILS = {
   securityEmail: 'security@example.com',
   senderEmail: 'soc2@example.com',

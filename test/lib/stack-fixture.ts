@@ -13,7 +13,7 @@ export const BASE_CONFIG = {
 };
 
 /** The feature flags of the shipped cdk.json, so tests synthesise what `cdk synth` does. */
-const CDK_CONTEXT = (
+export const CDK_CONTEXT = (
   JSON.parse(readFileSync(join(__dirname, '..', '..', 'cdk.json'), 'utf8')) as {
     context: Record<string, unknown>;
   }
