@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
-import { LAMBDA_BUNDLING } from '../lib/scheduled-collector';
+import { LAMBDA_BUNDLING } from '../lib/scheduled-function';
 
 export interface BundleMeasurement {
   readonly id: string;

@@ -1,13 +1,10 @@
 import * as path from 'node:path';
-import { Duration, Stack, TimeZone } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
-import * as logs from 'aws-cdk-lib/aws-logs';
-import * as scheduler from 'aws-cdk-lib/aws-scheduler';
-import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
+import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
@@ -20,7 +17,7 @@ import type { ScheduleConfig } from './config';
 import type { EvidenceBucket } from './evidence-bucket';
 import { grantSign } from './signing-key';
 import { ALARM_PERIOD, alarmOnAny } from './alarm';
-import { LAMBDA_BUNDLING } from './scheduled-collector';
+import { addScheduledFunction } from './scheduled-function';
 import { WATCHDOG_CRON } from '../lambdas/watchdog/watchdog';
 
 export { WATCHDOG_CRON };
@@ -68,17 +65,33 @@ export class CoverageWatchdog extends Construct {
     const cron = props.cron ?? WATCHDOG_CRON;
     const { bucket, key } = props.evidence;
 
-    const logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.THIRTEEN_MONTHS });
-    this.role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'soc2-evidence coverage watchdog: lists and reads evidence/, writes its coverage evidence',
+    const scheduled = addScheduledFunction(this, {
+      functionName: `${stackName}-coverage-watchdog`,
+      entry: path.join(__dirname, '..', 'lambdas', 'handlers', 'watchdog.ts'),
+      description:
+        'soc2-evidence: coverage watchdog, every enabled collector left its scheduled evidence (CC4.1, CC7.2)',
+      roleDescription:
+        'soc2-evidence coverage watchdog: lists and reads evidence/, writes its coverage evidence',
+      memorySize: 256,
+      timeout: Duration.minutes(5),
+      environment: {
+        [ENV.bucket]: bucket.bucketName,
+        [WATCHDOG_ENV.schedules]: JSON.stringify(judgedSchedules(props.schedules)),
+        [ENV.scheduleExpression]: cron,
+        [ENV.scheduleTimeZone]: props.timeZone,
+        ...(props.signingKey ? { [ENV.signingKeyArn]: props.signingKey.keyArn } : {}),
+      },
+      schedule: {
+        cron,
+        timeZone: props.timeZone,
+        description: 'soc2-evidence coverage watchdog (daily)',
+        collectorId: COVERAGE_COLLECTOR,
+        ...(props.scheduleDeadLetterQueue ? { deadLetterQueue: props.scheduleDeadLetterQueue } : {}),
+      },
     });
-    this.role.addToPolicy(
-      new iam.PolicyStatement({
-        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-        resources: [logGroup.logGroupArn],
-      }),
-    );
+    this.function = scheduled.function;
+    this.role = scheduled.role;
+    this.schedule = scheduled.schedule;
     this.role.addToPolicy(
       new iam.PolicyStatement({
         actions: ['s3:ListBucket'],
@@ -97,44 +110,6 @@ export class CoverageWatchdog extends Construct {
       new iam.PolicyStatement({ actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [key.keyArn] }),
     );
     if (props.signingKey) grantSign(props.signingKey, this.role);
-
-    this.function = new nodejs.NodejsFunction(this, 'Function', {
-      functionName: `${stackName}-coverage-watchdog`,
-      entry: path.join(__dirname, '..', 'lambdas', 'handlers', 'watchdog.ts'),
-      handler: 'handler',
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: 256,
-      timeout: Duration.minutes(5),
-      role: this.role,
-      logGroup,
-      loggingFormat: lambda.LoggingFormat.JSON,
-      description:
-        'soc2-evidence: coverage watchdog, every enabled collector left its scheduled evidence (CC4.1, CC7.2)',
-      environment: {
-        [ENV.bucket]: bucket.bucketName,
-        [WATCHDOG_ENV.schedules]: JSON.stringify(judgedSchedules(props.schedules)),
-        [ENV.scheduleExpression]: cron,
-        [ENV.scheduleTimeZone]: props.timeZone,
-        ...(props.signingKey ? { [ENV.signingKeyArn]: props.signingKey.keyArn } : {}),
-        POWERTOOLS_SERVICE_NAME: 'soc2-evidence',
-      },
-      bundling: LAMBDA_BUNDLING,
-    });
-
-    this.schedule = new scheduler.Schedule(this, 'Schedule', {
-      description: 'soc2-evidence coverage watchdog (daily)',
-      schedule: scheduler.ScheduleExpression.expression(cron, TimeZone.of(props.timeZone)),
-      target: new targets.LambdaInvoke(this.function, {
-        ...(props.scheduleDeadLetterQueue ? { deadLetterQueue: props.scheduleDeadLetterQueue } : {}),
-        retryAttempts: 5,
-        maxEventAge: Duration.hours(6),
-        input: scheduler.ScheduleTargetInput.fromObject({
-          source: 'soc2-evidence.schedule',
-          collector: COVERAGE_COLLECTOR,
-        }),
-      }),
-    });
 
     this.alarms.push(
       alarmOnAny(

@@ -1,14 +1,12 @@
 import * as path from 'node:path';
-import { Duration, Stack, TimeZone } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
-import * as logs from 'aws-cdk-lib/aws-logs';
-import * as scheduler from 'aws-cdk-lib/aws-scheduler';
-import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
+import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
@@ -17,6 +15,7 @@ import type { AnyCollector } from '../lambdas/collectors/collector';
 import { ENV, METRICS_NAMESPACE } from '../lambdas/runtime-env';
 import type { CollectorSettings } from '../lambdas/settings';
 import { ALARM_PERIOD, alarmOnAny } from './alarm';
+import { addScheduledFunction } from './scheduled-function';
 import type { ScheduleConfig } from './config';
 import type { EvidenceBucket } from './evidence-bucket';
 import { grantSign } from './signing-key';
@@ -44,20 +43,6 @@ export interface ScheduledCollectorProps {
   readonly logRetention?: logs.RetentionDays;
 }
 
-/**
- * How every function of the stack is bundled (bench/bundles.ts measures the same options):
- * - the SDK clients are bundled too, so checksum and retry behaviour are the versions tested here;
- * - packages' ES-module builds come first, so esbuild can drop what a handler never imports (the CommonJS
- *   builds cannot be tree-shaken: the encryption bundle is 2.0 MB with them, 1.2 MB without).
- */
-export const LAMBDA_BUNDLING: nodejs.BundlingOptions = {
-  externalModules: [],
-  mainFields: ['module', 'main'],
-  minify: true,
-  target: 'node24',
-  sourceMap: false,
-};
-
 /** Where each collector's thin handler lives; one file per collector id. */
 export function handlerEntry(collectorId: string): string {
   return path.join(__dirname, '..', 'lambdas', 'handlers', `${collectorId}.ts`);
@@ -80,69 +65,41 @@ export class ScheduledCollector extends Construct {
     const { collector } = props;
     const name = `${Stack.of(this).stackName}-${collector.id}`;
 
-    const logGroup = new logs.LogGroup(this, 'Logs', {
-      retention: props.logRetention ?? logs.RetentionDays.THIRTEEN_MONTHS,
-    });
-
-    this.role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `soc2-evidence ${collector.id} collector: read-only ${collector.iamActions.join(', ')}; writes evidence`,
-    });
-    this.role.addToPolicy(
-      new iam.PolicyStatement({
-        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-        resources: [logGroup.logGroupArn],
-      }),
-    );
-    this.role.addToPolicy(new iam.PolicyStatement({ actions: [...collector.iamActions], resources: ['*'] }));
-    props.evidence.grantWriteEvidence(this.role);
-    if (props.signingKey) grantSign(props.signingKey, this.role);
-
-    this.function = new nodejs.NodejsFunction(this, 'Function', {
-      // A stable name operators can type: `aws lambda invoke --function-name Soc2Evidence-iam-mfa out.json`.
+    const scheduled = addScheduledFunction(this, {
       functionName: name,
       entry: handlerEntry(collector.id),
-      handler: 'handler',
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
+      description: `soc2-evidence: ${collector.title} (${collector.controls.join(', ')})`,
+      roleDescription: `soc2-evidence ${collector.id} collector: read-only ${collector.iamActions.join(', ')}; writes evidence`,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.minutes(10),
-      role: this.role,
-      logGroup,
-      loggingFormat: lambda.LoggingFormat.JSON,
-      description: `soc2-evidence: ${collector.title} (${collector.controls.join(', ')})`,
+      ...(props.logRetention ? { logRetention: props.logRetention } : {}),
       environment: {
         [ENV.bucket]: props.evidence.bucket.bucketName,
         [ENV.settings]: JSON.stringify(props.settings),
         [ENV.scheduleExpression]: props.schedule.cron,
         [ENV.scheduleTimeZone]: props.schedule.timeZone,
         ...(props.signingKey ? { [ENV.signingKeyArn]: props.signingKey.keyArn } : {}),
-        POWERTOOLS_SERVICE_NAME: 'soc2-evidence',
       },
-      bundling: LAMBDA_BUNDLING,
+      schedule: {
+        cron: props.schedule.cron,
+        timeZone: props.schedule.timeZone,
+        enabled: props.schedule.enabled,
+        description: `soc2-evidence ${collector.id} (${collector.frequency})`,
+        collectorId: collector.id,
+        deadLetterQueue: props.scheduleDeadLetterQueue,
+      },
     });
+    this.function = scheduled.function;
+    this.role = scheduled.role;
+    this.schedule = scheduled.schedule;
+    this.role.addToPolicy(new iam.PolicyStatement({ actions: [...collector.iamActions], resources: ['*'] }));
+    props.evidence.grantWriteEvidence(this.role);
+    if (props.signingKey) grantSign(props.signingKey, this.role);
+
     this.function.configureAsyncInvoke({
       retryAttempts: 2,
       maxEventAge: Duration.hours(6),
       onFailure: new destinations.SqsDestination(props.failedInvocationQueue),
-    });
-
-    this.schedule = new scheduler.Schedule(this, 'Schedule', {
-      description: `soc2-evidence ${collector.id} (${collector.frequency})`,
-      schedule: scheduler.ScheduleExpression.expression(
-        props.schedule.cron,
-        TimeZone.of(props.schedule.timeZone),
-      ),
-      enabled: props.schedule.enabled,
-      target: new targets.LambdaInvoke(this.function, {
-        deadLetterQueue: props.scheduleDeadLetterQueue,
-        retryAttempts: 5,
-        maxEventAge: Duration.hours(6),
-        input: scheduler.ScheduleTargetInput.fromObject({
-          source: 'soc2-evidence.schedule',
-          collector: collector.id,
-        }),
-      }),
     });
 
     this.alarms.push(

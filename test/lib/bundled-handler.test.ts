@@ -6,7 +6,8 @@ import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { sha256Base64 } from '../../lambdas/evidence/canonical-json';
 import type { Envelope } from '../../lambdas/evidence/envelope';
-import { handlerEntry, LAMBDA_BUNDLING } from '../../lib/scheduled-collector';
+import { handlerEntry } from '../../lib/scheduled-collector';
+import { LAMBDA_BUNDLING } from '../../lib/scheduled-function';
 import { expectValidEnvelope } from '../helpers/envelope-schema';
 import { startFakeEndpoint, type FakeEndpoint } from '../helpers/fake-aws-endpoint';
 
