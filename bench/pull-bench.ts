@@ -15,7 +15,7 @@ import { writeEvidence } from '../lambdas/evidence/write-evidence';
 import { PRODUCER } from '../lambdas/producer';
 import { pull } from '../cli/pull';
 import { verify } from '../cli/verify';
-import { ACCOUNT_ID, PAGE, seededRandom, slice } from './synthetic-account';
+import { ACCOUNT_ID, PAGE, seededRandom } from './synthetic-account';
 
 const BUCKET = 'evidence-bucket-example';
 const KEY_ARN = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
@@ -114,28 +114,6 @@ function bucketAnswers(bucket: SignedMemoryBucket): Answers {
     return [lo, end];
   };
   return {
-    'S3:ListObjectsV2': (input) => {
-      const prefix = String(input.Prefix ?? '');
-      const [lo, end] = prefixRange(prefix);
-      const p = slice(
-        `S3:ListObjectsV2:${prefix}`,
-        end - lo,
-        PAGE.s3ListObjects!,
-        input.MaxKeys,
-        input.ContinuationToken,
-      );
-      const page = keys.slice(lo + p.from, lo + p.to);
-      return {
-        Contents: page.map((Key) => {
-          const o = bucket.objects.get(Key)!;
-          return { Key, Size: o.body.length, ETag: `"${o.sha256.slice(0, 32)}"` };
-        }),
-        KeyCount: page.length,
-        IsTruncated: p.next !== undefined,
-        ...(p.next ? { NextContinuationToken: p.next } : {}),
-      };
-    },
-    // pull lists versions (a versioned, Object Lock bucket): one version per key here, the latest.
     'S3:ListObjectVersions': (input) => {
       const prefix = String(input.Prefix ?? '');
       const marker = typeof input.KeyMarker === 'string' ? input.KeyMarker : '';

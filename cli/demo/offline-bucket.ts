@@ -6,7 +6,7 @@ import { SIGNATURE_METADATA, SIGNING_KEY_METADATA, type Signer } from '../../lam
 import type { EvidenceObject, EvidenceStore, StoredObject } from '../../lambdas/evidence/store';
 
 const DAY_MS = 86_400_000;
-/** ListObjectsV2 returns at most this many keys per page (S3's own limit). */
+/** ListObjectVersions returns at most this many versions per page (S3's own limit). */
 const PAGE = 1000;
 
 interface Held {
@@ -74,23 +74,6 @@ export class OfflineBucket implements EvidenceStore {
   /** S3 answers for OfflineClientFactory, in the SDK's output shapes. */
   answers(): Answers {
     return {
-      'S3:ListObjectsV2': (input) => {
-        const prefix = typeof input.Prefix === 'string' ? input.Prefix : '';
-        const keys = [...this.held.keys()].filter((k) => k.startsWith(prefix)).sort();
-        const start = typeof input.ContinuationToken === 'string' ? Number(input.ContinuationToken) : 0;
-        const max = typeof input.MaxKeys === 'number' ? Math.min(input.MaxKeys, PAGE) : PAGE;
-        const page = keys.slice(start, start + max);
-        const more = start + max < keys.length;
-        return {
-          Contents: page.map((Key) => {
-            const o = this.held.get(Key)!;
-            return { Key, Size: o.bytes, ETag: o.etag, LastModified: o.lastModified };
-          }),
-          KeyCount: page.length,
-          IsTruncated: more,
-          ...(more ? { NextContinuationToken: String(start + max) } : {}),
-        };
-      },
       // One version per key and no delete markers: evidence is written once and never replaced.
       'S3:ListObjectVersions': (input) => {
         const prefix = typeof input.Prefix === 'string' ? input.Prefix : '';
