@@ -12,15 +12,12 @@ import { Construct } from 'constructs';
 import type { ScheduleRef } from '../lambdas/evidence/envelope';
 import { EVIDENCE_PREFIX } from '../lambdas/evidence/keys';
 import { ENV, METRICS_NAMESPACE } from '../lambdas/runtime-env';
-import { COVERAGE_COLLECTOR, WATCHDOG_ENV } from '../lambdas/watchdog/watchdog';
+import { COVERAGE_COLLECTOR, WATCHDOG_CRON, WATCHDOG_ENV } from '../lambdas/watchdog/watchdog';
 import type { ScheduleConfig } from './config';
 import type { EvidenceBucket } from './evidence-bucket';
 import { grantSign } from './signing-key';
 import { ALARM_PERIOD, alarmOnAny } from './alarm';
 import { addScheduledFunction } from './scheduled-function';
-import { WATCHDOG_CRON } from '../lambdas/watchdog/watchdog';
-
-export { WATCHDOG_CRON };
 
 export interface CoverageWatchdogProps {
   readonly evidence: EvidenceBucket;
