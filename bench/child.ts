@@ -4,7 +4,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { OfflineClientFactory } from '../lambdas/aws/offline-clients';
+import { OfflineClientFactory } from '../cli/demo/offline-clients';
 import { collectorById } from '../lambdas/collectors/registry';
 import { sha256Hex } from '../lambdas/evidence/canonical-json';
 import type { EvidenceObject, EvidenceStore, StoredObject } from '../lambdas/evidence/store';

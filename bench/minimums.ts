@@ -1,8 +1,8 @@
-import { REGION_CONCURRENCY } from '../lambdas/aws/regions';
-import { PAGE_INTERVAL_MS } from '../lambdas/collectors/signins/region-signins';
+import { REGION_CONCURRENCY } from '../lambdas/readers/regions';
+import { PAGE_INTERVAL_MS } from '../lambdas/collectors/console-signins/region-signins';
 import { PAGE, type AccountCounts, type RegionCounts } from './synthetic-account';
 
-/** Console sign-ins read two regions at a time (lambdas/collectors/console-signins.ts). */
+/** Console sign-ins read two regions at a time (lambdas/collectors/console-signins/collector.ts). */
 const SIGNIN_REGION_CONCURRENCY = 2;
 
 export interface Floor {

@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { S3Client } from '@aws-sdk/client-s3';
 // The mixin @smithy/util-stream exports, so a Body has transformToByteArray as a real response's does.
 import { sdkStreamMixin } from '@smithy/core/serde';
-import { OfflineClientFactory, type Answers } from '../lambdas/aws/offline-clients';
+import { OfflineClientFactory, type Answers } from '../cli/demo/offline-clients';
 import { COLLECTORS } from '../lambdas/collectors/registry';
 import { hexToBase64 } from '../lambdas/evidence/canonical-json';
 import { SCHEMA_VERSION, summarise, type Finding } from '../lambdas/evidence/envelope';

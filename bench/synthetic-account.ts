@@ -1,4 +1,4 @@
-import type { Answer, Answers } from '../lambdas/aws/offline-clients';
+import type { Answer, Answers } from '../cli/demo/offline-clients';
 
 /**
  * A large synthetic AWS account for the benchmark. Every resource is a pure function of (seed, kind, index),

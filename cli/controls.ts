@@ -1,9 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
-import { ATTESTATION_COLLECTOR } from '../lambdas/access-review/attestation';
-import { accessReview } from '../lambdas/access-review/collector';
-import { csvCell } from '../lambdas/access-review/render';
-import { EMAIL_COLLECTOR } from '../lambdas/access-review/review';
+import { ATTESTATION_COLLECTOR } from '../lambdas/collectors/access-review/attestation';
+import { accessReview } from '../lambdas/collectors/access-review/collector';
+import { csvCell } from '../lambdas/collectors/access-review/render';
+import { EMAIL_COLLECTOR } from '../lambdas/collectors/access-review/review';
 import type { AnyCollector } from '../lambdas/collectors/collector';
 import { COLLECTORS } from '../lambdas/collectors/registry';
 import { expectedRunDays } from '../lambdas/evidence/coverage';

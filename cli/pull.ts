@@ -40,8 +40,8 @@ import {
   type ManifestObject,
 } from './package/manifest';
 import { progressFor, silentProgress, type Progress } from './package/progress';
-import { ATTESTATION_COLLECTOR } from '../lambdas/access-review/attestation';
-import { EMAIL_COLLECTOR } from '../lambdas/access-review/review';
+import { ATTESTATION_COLLECTOR } from '../lambdas/collectors/access-review/attestation';
+import { EMAIL_COLLECTOR } from '../lambdas/collectors/access-review/review';
 import { COVERAGE_COLLECTOR } from '../lambdas/watchdog/watchdog';
 
 export interface PullOptions {

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { Command } from 'commander';
-import { recordDecisions } from '../lambdas/access-review/attestation';
-import { accessReview } from '../lambdas/access-review/collector';
-import { DecisionsError } from '../lambdas/access-review/decisions';
-import { runAccessReview } from '../lambdas/access-review/review';
+import { recordDecisions } from '../lambdas/collectors/access-review/attestation';
+import { accessReview } from '../lambdas/collectors/access-review/collector';
+import { DecisionsError } from '../lambdas/collectors/access-review/decisions';
+import { runAccessReview } from '../lambdas/collectors/access-review/review';
 import { ClientFactory } from '../lambdas/aws/client-factory';
 import { directoryReader, s3Reader, type EvidenceReader } from '../lambdas/evidence/read-store';
 import { collectorSettings, type Soc2EvidenceConfig } from '../lib/config';

@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
 import { NagSuppressions } from 'cdk-nag';
-import { ENV } from '../lambdas/runtime-env';
+import { ENV } from '../lambdas/runtime/runtime-env';
 import { EVIDENCE_PREFIX } from '../lambdas/evidence/keys';
 import type { EvidenceBucket } from './evidence-bucket';
 import type { ScheduledCollector } from './scheduled-collector';

@@ -11,7 +11,7 @@ import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import type { ScheduleRef } from '../lambdas/evidence/envelope';
 import { EVIDENCE_PREFIX } from '../lambdas/evidence/keys';
-import { ENV, METRICS_NAMESPACE } from '../lambdas/runtime-env';
+import { ENV, METRICS_NAMESPACE } from '../lambdas/runtime/runtime-env';
 import { COVERAGE_COLLECTOR, WATCHDOG_CRON, WATCHDOG_ENV } from '../lambdas/watchdog/watchdog';
 import type { ScheduleConfig } from './config';
 import type { EvidenceBucket } from './evidence-bucket';

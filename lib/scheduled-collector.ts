@@ -12,7 +12,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import type { AnyCollector } from '../lambdas/collectors/collector';
-import { ENV, METRICS_NAMESPACE } from '../lambdas/runtime-env';
+import { ENV, METRICS_NAMESPACE } from '../lambdas/runtime/runtime-env';
 import type { CollectorSettings } from '../lambdas/settings';
 import { ALARM_PERIOD, alarmOnAny } from './alarm';
 import { addScheduledFunction } from './scheduled-function';

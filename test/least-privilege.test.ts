@@ -13,9 +13,9 @@ import type { Context } from 'aws-lambda';
 import type { CfnElement } from 'aws-cdk-lib';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import { sampleAnswers } from '../cli/demo/sample-answers';
-import type { Answers } from '../lambdas/aws/offline-clients';
+import type { Answers } from '../cli/demo/offline-clients';
 import { envelopeKey } from '../lambdas/evidence/keys';
-import { ENV } from '../lambdas/runtime-env';
+import { ENV } from '../lambdas/runtime/runtime-env';
 import { synth } from './lib/stack-fixture';
 
 type Resources = Record<string, { Type: string; Properties?: Record<string, unknown> }>;

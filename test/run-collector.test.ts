@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClientFactory } from '../lambdas/aws/client-factory';
-import { readRegions } from '../lambdas/aws/regions';
+import { readRegions } from '../lambdas/readers/regions';
 import type { Collector } from '../lambdas/collectors/collector';
 import { DirectoryStore } from '../lambdas/evidence/directory-store';
 import type { Envelope } from '../lambdas/evidence/envelope';

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import type { Answers } from '../../lambdas/aws/offline-clients';
+import type { Answers } from './offline-clients';
 import { hexToBase64 } from '../../lambdas/evidence/canonical-json';
 import { SIGNATURE_METADATA, SIGNING_KEY_METADATA, type Signer } from '../../lambdas/evidence/signer';
 import type { EvidenceObject, EvidenceStore, StoredObject } from '../../lambdas/evidence/store';

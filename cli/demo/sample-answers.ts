@@ -1,4 +1,4 @@
-import type { Answers } from '../../lambdas/aws/offline-clients';
+import type { Answers } from './offline-clients';
 import {
   SAMPLE_ACCOUNT_ID,
   SAMPLE_BACKUP_JOBS,

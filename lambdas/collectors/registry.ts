@@ -1,12 +1,12 @@
-import { accessReview } from '../access-review/collector';
-import { backups } from './backups';
+import { accessReview } from './access-review/collector';
+import { backups } from './backups/collector';
 import type { AnyCollector } from './collector';
-import { consoleSignins } from './console-signins';
-import { encryption } from './encryption';
-import { iamMfa } from './iam-mfa';
-import { inactiveUsers } from './inactive-users';
-import { networkExposure } from './network-exposure';
-import { tls } from './tls';
+import { consoleSignins } from './console-signins/collector';
+import { encryption } from './encryption/collector';
+import { iamMfa } from './iam-mfa/collector';
+import { inactiveUsers } from './inactive-users/collector';
+import { networkExposure } from './network-exposure/collector';
+import { tls } from './tls/collector';
 
 /** Every collector this release ships, by id. Ids are a contract: they appear in keys and config. */
 export const COLLECTORS: readonly AnyCollector[] = [

@@ -2,14 +2,14 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
-import { runAccessReview } from '../access-review/review';
+import { runAccessReview } from '../collectors/access-review/review';
 import { ClientFactory } from '../aws/client-factory';
 import { s3Reader } from '../evidence/read-store';
 import { S3Store } from '../evidence/s3-store';
 import { KmsSigner } from '../evidence/signer';
-import { accountFromArn, metricsLine } from '../lambda-runtime';
+import { accountFromArn, metricsLine } from '../runtime/lambda-runtime';
 import { PRODUCER } from '../producer';
-import { ENV } from '../runtime-env';
+import { ENV } from '../runtime/runtime-env';
 import type { CollectorSettings } from '../settings';
 
 const logger = new Logger({ serviceName: PRODUCER.name, persistentKeys: { collector: 'access-review' } });

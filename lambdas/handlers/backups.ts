@@ -1,4 +1,4 @@
-import { backups } from '../collectors/backups';
-import { collectorHandler } from '../lambda-runtime';
+import { backups } from '../collectors/backups/collector';
+import { collectorHandler } from '../runtime/lambda-runtime';
 
 export const handler = collectorHandler(backups);

@@ -1,4 +1,4 @@
-import { consoleSignins } from '../collectors/console-signins';
-import { collectorHandler } from '../lambda-runtime';
+import { consoleSignins } from '../collectors/console-signins/collector';
+import { collectorHandler } from '../runtime/lambda-runtime';
 
 export const handler = collectorHandler(consoleSignins);

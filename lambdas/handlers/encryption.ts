@@ -1,4 +1,4 @@
-import { encryption } from '../collectors/encryption';
-import { collectorHandler } from '../lambda-runtime';
+import { encryption } from '../collectors/encryption/collector';
+import { collectorHandler } from '../runtime/lambda-runtime';
 
 export const handler = collectorHandler(encryption);

@@ -1,4 +1,4 @@
-import { iamMfa } from '../collectors/iam-mfa';
-import { collectorHandler } from '../lambda-runtime';
+import { iamMfa } from '../collectors/iam-mfa/collector';
+import { collectorHandler } from '../runtime/lambda-runtime';
 
 export const handler = collectorHandler(iamMfa);

@@ -1,4 +1,4 @@
-import { inactiveUsers } from '../collectors/inactive-users';
-import { collectorHandler } from '../lambda-runtime';
+import { inactiveUsers } from '../collectors/inactive-users/collector';
+import { collectorHandler } from '../runtime/lambda-runtime';
 
 export const handler = collectorHandler(inactiveUsers);

@@ -1,4 +1,4 @@
-import { networkExposure } from '../collectors/network-exposure';
-import { collectorHandler } from '../lambda-runtime';
+import { networkExposure } from '../collectors/network-exposure/collector';
+import { collectorHandler } from '../runtime/lambda-runtime';
 
 export const handler = collectorHandler(networkExposure);

@@ -1,4 +1,4 @@
-import { tls } from '../collectors/tls';
-import { collectorHandler } from '../lambda-runtime';
+import { tls } from '../collectors/tls/collector';
+import { collectorHandler } from '../runtime/lambda-runtime';
 
 export const handler = collectorHandler(tls);

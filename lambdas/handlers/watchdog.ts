@@ -6,10 +6,10 @@ import { ClientFactory } from '../aws/client-factory';
 import type { ScheduleRef } from '../evidence/envelope';
 import { S3Store } from '../evidence/s3-store';
 import { KmsSigner } from '../evidence/signer';
-import { accountFromArn } from '../lambda-runtime';
+import { accountFromArn } from '../runtime/lambda-runtime';
 import { PRODUCER } from '../producer';
 import { newRunId } from '../run-collector';
-import { ENV } from '../runtime-env';
+import { ENV } from '../runtime/runtime-env';
 import {
   coverageMetricsLine,
   COVERAGE_COLLECTOR,

@@ -34,7 +34,7 @@ import { dayPrefix, parseEvidenceKey } from '../evidence/keys';
 import type { EvidenceStore } from '../evidence/store';
 import { writeEvidence, type RawSource, type WrittenEvidence } from '../evidence/write-evidence';
 import { PRODUCER } from '../producer';
-import { emfLine } from '../emf';
+import { emfLine } from '../runtime/emf';
 
 export const COVERAGE_COLLECTOR = 'coverage';
 

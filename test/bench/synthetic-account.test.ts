@@ -1,4 +1,4 @@
-import type { Answers } from '../../lambdas/aws/offline-clients';
+import type { Answers } from '../../cli/demo/offline-clients';
 import { floors, naiveCalls } from '../../bench/minimums';
 import { parseBenchArgs } from '../../bench/run';
 import { SyntheticAccount, type AccountSizes } from '../../bench/synthetic-account';

@@ -6,7 +6,7 @@ import { buildProgram } from '../../cli/main';
 import type { Manifest } from '../../cli/package/manifest';
 import { verify } from '../../cli/verify';
 import { SAMPLE_USERS } from '../../cli/demo/sample-account';
-import { escapeHtml } from '../../lambdas/access-review/render';
+import { escapeHtml } from '../../lambdas/collectors/access-review/render';
 import { COLLECTORS } from '../../lambdas/collectors/registry';
 import type { Envelope } from '../../lambdas/evidence/envelope';
 import { expectValidEnvelope } from '../helpers/envelope-schema';

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sampleAnswers } from '../../cli/demo/sample-answers';
-import { OfflineClientFactory } from '../../lambdas/aws/offline-clients';
+import { OfflineClientFactory } from '../../cli/demo/offline-clients';
 import { COLLECTORS } from '../../lambdas/collectors/registry';
 import { memoFrom } from '../../lambdas/run-collector';
 import { DEFAULT_SETTINGS } from '../../lambdas/settings';

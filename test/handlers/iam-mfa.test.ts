@@ -10,7 +10,7 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../lambdas/handlers/iam-mfa';
-import { accountFromArn, metricsLine } from '../../lambdas/lambda-runtime';
+import { accountFromArn, metricsLine } from '../../lambdas/runtime/lambda-runtime';
 import type { Envelope } from '../../lambdas/evidence/envelope';
 import { expectValidEnvelope } from '../helpers/envelope-schema';
 

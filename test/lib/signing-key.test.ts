@@ -3,7 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { parseConfig } from '../../lib/config';
 import { SIGNING_KEY_ADMIN_ACTIONS } from '../../lib/signing-key';
 import { Soc2EvidenceStack } from '../../lib/soc2-evidence-stack';
-import { ENV } from '../../lambdas/runtime-env';
+import { ENV } from '../../lambdas/runtime/runtime-env';
 import { CDK_CONTEXT } from './stack-fixture';
 
 // The shipped feature flags (cdk.json), so the stack synthesises as `cdk synth` does.

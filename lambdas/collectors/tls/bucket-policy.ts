@@ -1,4 +1,4 @@
-import { matchesIamPattern as matches } from '../../aws/iam-patterns';
+import { matchesIamPattern as matches } from '../../iam-policy/patterns';
 
 /** What a bucket policy says about plain-HTTP access. */
 export interface TlsOnlyAnalysis {

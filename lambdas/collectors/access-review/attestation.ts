@@ -1,0 +1,184 @@
+import { sha256Hex } from '../../evidence/canonical-json';
+import { SCHEMA_VERSION, summarise, type Envelope, type Finding } from '../../evidence/envelope';
+import { dayPrefix, EVIDENCE_PREFIX, parseEvidenceKey } from '../../evidence/keys';
+import type { EvidenceReader } from '../../evidence/read-store';
+import type { EvidenceStore } from '../../evidence/store';
+import { writeEvidence, type WrittenEvidence } from '../../evidence/write-evidence';
+import { PRODUCER } from '../../producer';
+import { newRunId } from '../../run-collector';
+import { accessReview, POPULATION_SOURCE } from './collector';
+import { validateDecisions } from './decisions';
+import type { Population } from './population';
+import { EMAIL_COLLECTOR } from './review';
+
+export const ATTESTATION_COLLECTOR = 'access-review-attestation';
+
+export interface FrozenReview {
+  readonly envelopeKey: string;
+  readonly envelopeSha256: string;
+  readonly populationKey: string;
+  readonly populationSha256: string;
+  readonly population: Population;
+}
+
+const QUARTER = /^(\d{4})-Q([1-4])$/;
+
+/**
+ * The review of a quarter is the one actually sent: the latest `access-review-email` envelope with an SES
+ * message id, not a dry run, and labelled with the quarter (labels follow the schedule's time zone). Keys
+ * are UTC, so the search covers the quarter's three UTC months plus the last day of the month before (a
+ * quarter starting at 09:00 in Auckland starts the previous day in UTC) and the first day of the month after
+ * (a quarter's last evening in the Americas is the next day in UTC). Returns the email envelope's key.
+ */
+async function sentReviewKey(reader: EvidenceReader, quarter: string): Promise<string> {
+  const [, year, q] = QUARTER.exec(quarter)!;
+  const first = (Number(q) - 1) * 3; // zero-based month
+  const month = (m: number) => {
+    const d = new Date(Date.UTC(Number(year), m, 1));
+    return `${EVIDENCE_PREFIX}${d.getUTCFullYear()}/${String(d.getUTCMonth() + 1).padStart(2, '0')}/`;
+  };
+  const day = (d: Date) => dayPrefix(d.toISOString().slice(0, 10));
+  const prefixes = [
+    day(new Date(Date.UTC(Number(year), first, 0))),
+    month(first),
+    month(first + 1),
+    month(first + 2),
+    day(new Date(Date.UTC(Number(year), first + 3, 1))),
+  ];
+  const keys = (await Promise.all(prefixes.map((p) => reader.list(p)))).flat();
+  const emails = keys
+    .filter((k) => {
+      const p = parseEvidenceKey(k);
+      return p?.collector === EMAIL_COLLECTOR && p.source === undefined;
+    })
+    .sort();
+  const seen: string[] = [];
+  // Keys sort by date then time: walk back from the latest.
+  for (const key of emails.reverse()) {
+    const email = JSON.parse((await reader.get(key)).toString('utf8')) as Envelope;
+    const p = email.policy;
+    const sent = typeof p.sesMessageId === 'string' && p.dryRun !== true && email.errors.length === 0;
+    if (p.quarter === quarter && sent) return key;
+    seen.push(
+      `${key} (quarter ${String(p.quarter)}, ${sent ? 'sent' : p.dryRun === true ? 'dry run' : `not sent, ${email.summary.status}`})`,
+    );
+  }
+  const populations = keys.filter((k) => {
+    const p = parseEvidenceKey(k);
+    return p?.collector === accessReview.id && p.source === undefined;
+  });
+  throw new Error(
+    [
+      `no access review email sent for ${quarter} (looked under ${prefixes.join(', ')})`,
+      ...(seen.length > 0
+        ? ['email evidence found, none sent for the quarter:', ...seen.map((s) => `  ${s}`)]
+        : []),
+      ...(populations.length > 0
+        ? [
+            'populations found (pass one with --review if it is the one reviewed):',
+            ...populations.map((k) => `  ${k}`),
+          ]
+        : []),
+    ].join('\n'),
+  );
+}
+
+/** Finds the frozen population a decision file is about, from a quarter (`2026-Q4`), the population
+ * envelope's key, or the email envelope's key, and checks the population against its recorded digest. */
+export async function readFrozenReview(reader: EvidenceReader, review: string): Promise<FrozenReview> {
+  let key = QUARTER.test(review) ? await sentReviewKey(reader, review) : review;
+  const parsed = parseEvidenceKey(key);
+  if (!parsed || parsed.source !== undefined)
+    throw new Error(`${review} is neither a quarter such as 2026-Q4 nor an envelope key`);
+  if (parsed.collector === EMAIL_COLLECTOR) {
+    const email = JSON.parse((await reader.get(key)).toString('utf8')) as Envelope;
+    const linked = email.policy.populationEnvelopeKey;
+    if (typeof linked !== 'string') throw new Error(`${key} does not name its population`);
+    key = linked;
+  } else if (parsed.collector !== accessReview.id) {
+    throw new Error(`${key} is ${parsed.collector} evidence, not an access review`);
+  }
+  const body = await reader.get(key);
+  const envelope = JSON.parse(body.toString('utf8')) as Envelope;
+  const source = envelope.sources.find((s) => s.name === POPULATION_SOURCE);
+  if (!source) throw new Error(`${key} has no ${POPULATION_SOURCE} source`);
+  const raw = await reader.get(source.key);
+  if (sha256Hex(raw) !== source.sha256)
+    throw new Error(`${source.key} does not match the SHA-256 its envelope records`);
+  return {
+    envelopeKey: key,
+    envelopeSha256: sha256Hex(body),
+    populationKey: source.key,
+    populationSha256: source.sha256,
+    population: JSON.parse(raw.toString('utf8')) as Population,
+  };
+}
+
+export interface AttestationInput {
+  readonly reader: EvidenceReader;
+  readonly store: EvidenceStore;
+  readonly review: string;
+  readonly reviewer: string;
+  readonly decisionsCsv: Uint8Array;
+  readonly now?: Date;
+  readonly runId?: string;
+}
+
+/** Validates the decisions against the frozen population (nothing is written when any is wrong), then writes
+ * the attestation, linked to the review by the population's digest, with the decisions file verbatim. */
+export async function recordDecisions(input: AttestationInput): Promise<WrittenEvidence> {
+  const frozen = await readFrozenReview(input.reader, input.review);
+  const decisions = validateDecisions(
+    Buffer.from(input.decisionsCsv).toString('utf8'),
+    frozen.population,
+    input.reviewer,
+  );
+  const findings: Finding[] = decisions.map((d) => ({
+    resource: d.arn,
+    check: 'access-decision',
+    // A self-review stands, but an auditor should see it at a glance.
+    status: d.selfReview ? 'WARN' : 'INFO',
+    detail: {
+      principal: d.principal,
+      decision: d.decision,
+      justification: d.justification,
+      selfReview: d.selfReview,
+    },
+  }));
+  const count = (x: string) => decisions.filter((d) => d.decision === x).length;
+  const runId = input.runId ?? newRunId();
+  const draft: Omit<Envelope, 'sources'> = {
+    schemaVersion: SCHEMA_VERSION,
+    collector: ATTESTATION_COLLECTOR,
+    controls: accessReview.controls,
+    account: frozen.population.account,
+    region: 'global',
+    collectedAt: (input.now ?? new Date()).toISOString(),
+    policy: {
+      reviewer: input.reviewer,
+      review: {
+        populationEnvelopeKey: frozen.envelopeKey,
+        populationEnvelopeSha256: frozen.envelopeSha256,
+        populationKey: frozen.populationKey,
+        populationSha256: frozen.populationSha256,
+        frozenAt: frozen.population.frozenAt,
+      },
+    },
+    summary: summarise(findings, [], {
+      decisions: decisions.length,
+      keep: count('keep'),
+      remove: count('remove'),
+      modify: count('modify'),
+      selfReviews: decisions.filter((d) => d.selfReview).length,
+    }),
+    findings,
+    errors: [],
+    producer: { ...PRODUCER, runId, invocationId: 'cli' },
+  };
+  return writeEvidence(
+    input.store,
+    draft,
+    [{ name: 'decisions.csv', api: 'reviewer:decisions', contentType: 'text/csv', body: input.decisionsCsv }],
+    runId,
+  );
+}

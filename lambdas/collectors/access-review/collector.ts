@@ -1,0 +1,113 @@
+import { errorEntry } from '../../aws/error-entry';
+import type { Collector } from '../collector';
+import { gatherCredentialReport } from '../../readers/credential-report/source';
+import type { ErrorEntry, Finding } from '../../evidence/envelope';
+import { canonicalJson } from '../../evidence/canonical-json';
+import type { RawSource } from '../../evidence/write-evidence';
+import {
+  buildPopulation,
+  gatherAuthorizationDetails,
+  problemEntries,
+  type AuthorizationDetails,
+  type Population,
+} from './population';
+import { renderCsv, reviewCounts } from './render';
+
+export interface AccessReviewFacts {
+  /** Undefined when the authorization details could not be read: there is nothing to review. */
+  readonly population?: Population;
+  /** The CSV exactly as stored beside the population and attached to the email. */
+  readonly csv?: string;
+}
+
+export const POPULATION_SOURCE = 'population.json';
+export const CSV_SOURCE = 'access-review.csv';
+const AUTH_API = 'iam:GetAccountAuthorizationDetails';
+
+/**
+ * The quarterly access review's population, as a collector: the stack schedules it from the registry like
+ * any other, and `collect access-review` freezes a population without emailing it. The handler and
+ * `review send` run it through `runAccessReview`, which also emails the review and records the sending.
+ */
+export const accessReview: Collector<AccessReviewFacts> = {
+  id: 'access-review',
+  title: 'Quarterly access review population',
+  controls: ['CC6.2', 'CC6.3'],
+  scope: 'global',
+  frequency: 'quarterly',
+  checks: ['user-access', 'role-access'],
+  iamActions: ['iam:GenerateCredentialReport', 'iam:GetCredentialReport', AUTH_API],
+  policy: (settings) => ({
+    inactiveAfterDays: settings.inactiveAfterDays,
+    adminEquivalent:
+      'arn:aws:iam::aws:policy/AdministratorAccess; an Allow of Action "*" (or "*:*") on Resource "*"; NotAction on Resource "*" that still allows IAM policy writes; Action "*" with NotResource that does not exclude IAM',
+    nearAdmin:
+      'IAMFullAccess, PowerUserAccess; NotAction on Resource "*" excluding IAM policy writes; Action "*" with NotResource excluding IAM; iam:Put*Policy, iam:Attach*Policy, iam:CreatePolicyVersion or iam:PassRole on Resource "*"',
+    rolesListed:
+      'roles trusting a SAML or OIDC provider, another AWS account, this account (account:self) or a named user or role of it',
+  }),
+
+  async gather(ctx) {
+    const report = await gatherCredentialReport(ctx);
+    const errors: ErrorEntry[] = [...report.errors];
+    const sources: RawSource[] = [...report.sources];
+    let details: AuthorizationDetails;
+    try {
+      details = await gatherAuthorizationDetails(ctx);
+    } catch (err) {
+      errors.push(errorEntry(err, 'global', AUTH_API));
+      return { facts: {}, sources, errors };
+    }
+    // Any ARN of the account names it; the trust analysis needs it to tell other accounts from this one.
+    const anyArn = [...details.users, ...details.roles, ...details.groups].find((d) => d.Arn)?.Arn;
+    const account = anyArn?.split(':')[4] ?? 'unknown';
+    const { population, problems } = buildPopulation(details, report.facts.report, {
+      account,
+      now: ctx.now,
+      inactiveAfterDays: ctx.settings.inactiveAfterDays,
+      ...(report.facts.generatedAt ? { credentialReportGeneratedAt: report.facts.generatedAt } : {}),
+    });
+    errors.push(...problemEntries(problems));
+    const csv = renderCsv(population);
+    const json = (value: unknown) => Buffer.from(canonicalJson(value), 'utf8');
+    sources.push(
+      {
+        name: 'authorization-details.json',
+        api: AUTH_API,
+        contentType: 'application/json',
+        body: json(details),
+      },
+      { name: POPULATION_SOURCE, api: AUTH_API, contentType: 'application/json', body: json(population) },
+      { name: CSV_SOURCE, api: AUTH_API, contentType: 'text/csv', body: Buffer.from(csv, 'utf8') },
+    );
+    return { facts: { population, csv }, sources, errors };
+  },
+
+  assess(facts) {
+    const p = facts.population;
+    if (!p) return { findings: [], figures: {} };
+    // Each principal is listed for the reviewer, not judged: the judgements are the reviewer's decisions.
+    const findings: Finding[] = [
+      ...p.users.map((u) => ({
+        resource: u.arn,
+        check: 'user-access',
+        status: 'INFO' as const,
+        detail: {
+          user: u.name,
+          admin: u.admin,
+          nearAdmin: u.nearAdmin,
+          consoleAccess: u.consoleAccess,
+          mfa: u.mfa,
+          inactive: u.inactive,
+        },
+      })),
+      ...p.roles.map((r) => ({
+        resource: r.arn,
+        check: 'role-access',
+        status: 'INFO' as const,
+        detail: { role: r.name, admin: r.admin, nearAdmin: r.nearAdmin, trustedBy: r.trustedBy },
+      })),
+    ];
+    return { findings, figures: { ...reviewCounts(p) } };
+  },
+};

@@ -1,0 +1,361 @@
+import { GetBucketPolicyCommand, S3Client } from '@aws-sdk/client-s3';
+import { mapWithConcurrency } from '../../aws/concurrency';
+import { errorEntry } from '../../aws/error-entry';
+import { readRegions } from '../../readers/regions';
+import { canonicalBytes } from '../../evidence/canonical-json';
+import type { ErrorEntry, Finding, FindingStatus } from '../../evidence/envelope';
+import type { CollectorSettings } from '../../settings';
+import type { Collector, GatherContext } from '../collector';
+import { resourceError } from '../../aws/api-errors';
+import { listBuckets, type BucketRef } from '../../readers/buckets';
+import { judgedDatabases, readDatabases, serviceOf, type DatabaseFacts } from '../../readers/databases';
+import { analyseBucketPolicy } from './bucket-policy';
+import { readParameter, tlsParameterFor } from './db-parameters';
+import {
+  readListeners,
+  redirectsToHttps,
+  terminalAction,
+  type ListenerFacts,
+  type RegionListeners,
+} from './load-balancers';
+import { judgeProtocols } from './ssl-policy';
+
+export interface BucketPolicyFacts extends BucketRef {
+  /** The policy document; undefined when the bucket has none (NoSuchBucketPolicy). */
+  readonly policy?: string;
+}
+
+export interface DatabaseTlsFacts {
+  readonly db: DatabaseFacts;
+  readonly parameterGroup?: string;
+  readonly parameterName?: string;
+  /** Undefined when the group states no value (engine default) or no parameter applies. */
+  readonly value?: string;
+  readonly valueSource?: string;
+  /** A parameter change waits for a reboot: the value read is not yet the one in effect. */
+  readonly pendingReboot: boolean;
+}
+
+export interface TlsFacts {
+  readonly listeners: readonly Omit<RegionListeners, 'errors'>[];
+  readonly buckets: readonly BucketPolicyFacts[];
+  readonly databases: readonly DatabaseTlsFacts[];
+}
+
+const TLS_PROTOCOLS = new Set(['HTTPS', 'TLS']);
+
+function listenerDetail(l: ListenerFacts): Record<string, unknown> {
+  return {
+    region: l.region,
+    loadBalancer: l.loadBalancerName,
+    loadBalancerArn: l.loadBalancerArn,
+    loadBalancerType: l.loadBalancerType,
+    scheme: l.scheme,
+    port: l.port,
+    protocol: l.protocol,
+  };
+}
+
+/** An HTTPS (ALB) or TLS (NLB) listener, judged by the protocols its security policy allows. */
+export function assessTlsListener(
+  l: ListenerFacts,
+  policies: Omit<RegionListeners, 'errors'>['policies'],
+  minimum: CollectorSettings['minimumTlsVersion'],
+): Finding {
+  const policy = policies.find((p) => p.name === l.sslPolicy);
+  const judgement = policy
+    ? judgeProtocols(policy.protocols, minimum)
+    : {
+        status: 'WARN' as FindingStatus,
+        reason: l.sslPolicy
+          ? `policy ${l.sslPolicy} was not returned by DescribeSSLPolicies`
+          : 'the listener names no security policy',
+      };
+  return {
+    resource: l.listenerArn,
+    check: 'listener-tls-policy',
+    status: judgement.status,
+    detail: {
+      ...listenerDetail(l),
+      sslPolicy: l.sslPolicy,
+      protocols: policy?.protocols,
+      lowestProtocol: 'lowestProtocol' in judgement ? judgement.lowestProtocol : undefined,
+      minimumTlsVersion: minimum,
+      reason: judgement.reason,
+    },
+  };
+}
+
+/** Rules that answer over plain HTTP: anything but a redirect to HTTPS or a fixed response. */
+function servingRules(l: ListenerFacts): string[] {
+  return (l.rules ?? [])
+    .filter((r) => !r.isDefault)
+    .filter((r) => {
+      const t = terminalAction(r.actions);
+      return !redirectsToHttps(r.actions) && t?.type !== 'fixed-response';
+    })
+    .map((r) => r.ruleArn);
+}
+
+/** An ALB HTTP listener passes only when its default action and every rule redirect to HTTPS. */
+export function assessHttpListener(l: ListenerFacts): Finding {
+  const redirects = redirectsToHttps(l.defaultActions);
+  const serving = redirects ? servingRules(l) : [];
+  const status: FindingStatus = redirects && serving.length === 0 ? 'PASS' : 'FAIL';
+  const reason = !redirects
+    ? `default action is ${terminalAction(l.defaultActions)?.type ?? 'missing'}, not a redirect to HTTPS`
+    : serving.length > 0
+      ? `${serving.length} rule(s) answer over plain HTTP`
+      : 'default action and every rule redirect to HTTPS';
+  return {
+    resource: l.listenerArn,
+    check: 'listener-http-redirect',
+    status,
+    detail: {
+      ...listenerDetail(l),
+      defaultAction: terminalAction(l.defaultActions),
+      rulesChecked: l.rules !== undefined,
+      ...(serving.length > 0 ? { rulesServingHttp: serving } : {}),
+      reason,
+    },
+  };
+}
+
+export function assessBucketTls(b: BucketPolicyFacts): Finding {
+  const analysis = analyseBucketPolicy(b.policy, b.arn);
+  return {
+    resource: b.arn,
+    check: 's3-tls-only-policy',
+    status: analysis.tlsOnly ? 'PASS' : 'FAIL',
+    detail: {
+      region: b.region,
+      bucket: b.name,
+      hasPolicy: b.policy !== undefined,
+      tlsOnly: analysis.tlsOnly,
+      form: analysis.form,
+      minimumTlsVersion: analysis.minimumTlsVersion,
+      statement: analysis.statement,
+      ...(analysis.nearMisses.length > 0 ? { nearMisses: analysis.nearMisses } : {}),
+      ...(b.outsideConfiguredRegions ? { outsideConfiguredRegions: true } : {}),
+    },
+  };
+}
+
+export function assessDatabaseTls(d: DatabaseTlsFacts): Finding {
+  const param = tlsParameterFor(d.db.engine);
+  let status: FindingStatus;
+  let reason: string;
+  const value = d.value?.trim().toLowerCase();
+  if (!param) {
+    status = 'WARN';
+    reason = `TLS enforcement is not read for engine ${d.db.engine}`;
+  } else if (!d.parameterGroup) {
+    status = 'WARN';
+    reason = 'no parameter group reported';
+  } else if (value === undefined || value === '') {
+    // The group leaves the parameter to the engine default, which differs by engine and version.
+    status = 'WARN';
+    reason = `${param.name} is not set in ${d.parameterGroup}: the engine default applies and is not stated`;
+  } else if (param.notEnforcing.includes(value)) {
+    status = 'FAIL';
+    reason = `${param.name} = ${d.value}: unencrypted connections are accepted`;
+  } else if (param.enforcing.includes(value)) {
+    status = d.pendingReboot ? 'WARN' : 'PASS';
+    reason = d.pendingReboot
+      ? `${param.name} = ${d.value}, but the parameter group is pending reboot`
+      : `${param.name} = ${d.value}: only TLS connections are accepted`;
+  } else {
+    status = 'WARN';
+    reason = `${param.name} has an unrecognised value ${JSON.stringify(d.value)}`;
+  }
+  return {
+    resource: d.db.arn,
+    check: 'rds-tls-enforced',
+    status,
+    detail: {
+      region: d.db.region,
+      kind: d.db.kind,
+      service: serviceOf(d.db.engine),
+      engine: d.db.engine,
+      engineVersion: d.db.engineVersion,
+      parameterGroup: d.parameterGroup,
+      parameter: param?.name,
+      value: param && d.parameterGroup ? (d.value ?? 'default') : undefined,
+      valueSource: d.valueSource,
+      pendingReboot: d.pendingReboot,
+      reason,
+    },
+  };
+}
+
+export function assessTls(
+  facts: TlsFacts,
+  settings: Pick<CollectorSettings, 'minimumTlsVersion'>,
+): { findings: Finding[]; figures: Record<string, number> } {
+  const findings: Finding[] = [];
+  let notJudged = 0;
+  for (const region of facts.listeners) {
+    for (const l of region.listeners) {
+      if (TLS_PROTOCOLS.has(l.protocol))
+        findings.push(assessTlsListener(l, region.policies, settings.minimumTlsVersion));
+      else if (l.protocol === 'HTTP') findings.push(assessHttpListener(l));
+      else notJudged++; // TCP, UDP, TCP_UDP: no TLS at the load balancer (a TCP listener may pass TLS through).
+    }
+  }
+  for (const b of facts.buckets) findings.push(assessBucketTls(b));
+  for (const d of facts.databases) findings.push(assessDatabaseTls(d));
+  const count = (check: string, status?: FindingStatus) =>
+    findings.filter((f) => f.check === check && (!status || f.status === status)).length;
+  return {
+    findings,
+    figures: {
+      tlsListeners: count('listener-tls-policy'),
+      tlsListenersFailing: count('listener-tls-policy', 'FAIL'),
+      httpListeners: count('listener-http-redirect'),
+      httpListenersServingPlainHttp: count('listener-http-redirect', 'FAIL'),
+      listenersNotJudged: notJudged,
+      buckets: count('s3-tls-only-policy'),
+      bucketsTlsOnly: count('s3-tls-only-policy', 'PASS'),
+      databases: count('rds-tls-enforced'),
+      databasesTlsEnforced: count('rds-tls-enforced', 'PASS'),
+      databasesTlsNotEnforced: count('rds-tls-enforced', 'FAIL'),
+    },
+  };
+}
+
+async function readBucketPolicies(ctx: GatherContext, errors: ErrorEntry[]): Promise<BucketPolicyFacts[]> {
+  const home = ctx.settings.regions[0] ?? 'us-east-1';
+  try {
+    const list = await listBuckets(ctx);
+    errors.push(...list.errors);
+    const read = await mapWithConcurrency(list.buckets, ctx.settings.concurrency, async (b) => {
+      try {
+        const out = await ctx.clients
+          .get(S3Client, b.region)
+          .send(new GetBucketPolicyCommand({ Bucket: b.name }));
+        return { ...b, ...(out.Policy ? { policy: out.Policy } : {}) };
+      } catch (err) {
+        // No policy at all is a fact (not TLS-only), not an error.
+        if ((err as { name?: string }).name === 'NoSuchBucketPolicy') return { ...b };
+        errors.push(resourceError(err, b.region, 's3:GetBucketPolicy', b.name));
+        return undefined;
+      }
+    });
+    return read.filter((b): b is BucketPolicyFacts => b !== undefined);
+  } catch (err) {
+    errors.push(errorEntry(err, home, (err as { api?: string }).api ?? 's3:ListBuckets'));
+    return [];
+  }
+}
+
+async function readDatabaseTls(
+  ctx: GatherContext,
+  region: string,
+  errors: ErrorEntry[],
+): Promise<DatabaseTlsFacts[]> {
+  const dbs = judgedDatabases(await readDatabases(ctx, region));
+  const read = await mapWithConcurrency(
+    dbs,
+    ctx.settings.concurrency,
+    async (db): Promise<DatabaseTlsFacts | undefined> => {
+      const param = tlsParameterFor(db.engine);
+      const group = db.kind === 'cluster' ? db.parameterGroup : db.parameterGroups[0]?.name;
+      const pendingReboot =
+        db.kind === 'cluster'
+          ? db.members.some((m) => m.parameterGroupStatus === 'pending-reboot')
+          : db.parameterGroups.some((g) => g.applyStatus === 'pending-reboot');
+      const base = { db, ...(group ? { parameterGroup: group } : {}), pendingReboot };
+      if (!param || !group) return base;
+      try {
+        const value = await readParameter(ctx, region, db.kind, group, param.name);
+        return {
+          ...base,
+          parameterName: param.name,
+          ...(value.value !== undefined ? { value: value.value } : {}),
+          ...(value.source ? { valueSource: value.source } : {}),
+        };
+      } catch (err) {
+        const api = db.kind === 'cluster' ? 'rds:DescribeDBClusterParameters' : 'rds:DescribeDBParameters';
+        errors.push(resourceError(err, region, api, `${db.id} (parameter group ${group})`));
+        return undefined;
+      }
+    },
+  );
+  return read.filter((d): d is DatabaseTlsFacts => d !== undefined);
+}
+
+export const tls: Collector<TlsFacts> = {
+  id: 'tls',
+  title: 'TLS in transit: load balancers, S3 bucket policies, databases',
+  controls: ['CC6.7'],
+  scope: 'regional',
+  frequency: 'weekly',
+  checks: ['listener-tls-policy', 'listener-http-redirect', 's3-tls-only-policy', 'rds-tls-enforced'],
+  iamActions: [
+    'elasticloadbalancing:DescribeLoadBalancers',
+    'elasticloadbalancing:DescribeListeners',
+    'elasticloadbalancing:DescribeRules',
+    'elasticloadbalancing:DescribeSSLPolicies',
+    's3:ListAllMyBuckets',
+    's3:GetBucketLocation',
+    's3:GetBucketPolicy',
+    'rds:DescribeDBInstances',
+    'rds:DescribeDBClusters',
+    'rds:DescribeDBParameters',
+    'rds:DescribeDBClusterParameters',
+  ],
+  policy: (s) => ({
+    minimumTlsVersion: s.minimumTlsVersion,
+    httpListeners: 'must redirect to HTTPS (default action and every rule)',
+    bucketPolicy:
+      'Deny for Principal * on object reads and writes when aws:SecureTransport is false or s3:TlsVersion < 1.2+',
+    databaseParameters: {
+      postgres: 'rds.force_ssl',
+      sqlserver: 'rds.force_ssl',
+      mysql: 'require_secure_transport',
+      mariadb: 'require_secure_transport',
+      docdb: 'tls',
+    },
+    databaseParameterDefault: 'WARN (engine default not stated)',
+  }),
+
+  async gather(ctx) {
+    const regions = ctx.settings.regions;
+    const errors: ErrorEntry[] = [];
+    const [lbs, dbs, buckets] = await Promise.all([
+      readRegions(regions, 'elasticloadbalancing:DescribeLoadBalancers', (region) =>
+        readListeners(ctx, region),
+      ),
+      readRegions(regions, 'rds:DescribeDBInstances', (region) => readDatabaseTls(ctx, region, errors)),
+      readBucketPolicies(ctx, errors),
+    ]);
+    errors.push(...lbs.errors, ...dbs.errors);
+    const listeners = lbs.results.flatMap((r) => {
+      if (!r.value) return [];
+      errors.push(...r.value.errors);
+      const used = new Set(r.value.listeners.map((l) => l.sslPolicy));
+      return [
+        {
+          region: r.region,
+          listeners: r.value.listeners,
+          policies: r.value.policies.filter((p) => used.has(p.name)),
+        },
+      ];
+    });
+    return {
+      facts: { listeners, buckets, databases: dbs.results.flatMap((r) => r.value ?? []) },
+      sources: [
+        {
+          name: 'listeners.json',
+          api: 'elasticloadbalancing:DescribeListeners',
+          contentType: 'application/json',
+          body: canonicalBytes({ regions: listeners }),
+          generatedAt: ctx.now.toISOString(),
+        },
+      ],
+      errors,
+    };
+  },
+
+  assess: (facts, settings) => assessTls(facts, settings),
+};
