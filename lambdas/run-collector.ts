@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ClientFactory } from './aws/client-factory';
 import { DeadlineExceededError, runWithDeadline } from './aws/deadline';
-import { errorEntry } from './aws/error-entry';
+import { errorEntry } from './aws/aws-error';
 import type { AnyCollector, Assessment, GatherContext, Gathered } from './collectors/collector';
 import {
   SCHEMA_VERSION,

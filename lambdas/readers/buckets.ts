@@ -2,7 +2,7 @@ import { GetBucketLocationCommand, paginateListBuckets, S3Client } from '@aws-sd
 import { mapWithConcurrency } from '../aws/concurrency';
 import type { ErrorEntry } from '../evidence/envelope';
 import type { GatherContext } from '../collectors/collector';
-import { resourceError, withApi } from '../aws/api-errors';
+import { resourceError, withApi } from '../aws/aws-error';
 import { partitionOf } from '../aws/arn';
 
 export interface BucketRef {

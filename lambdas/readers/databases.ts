@@ -6,7 +6,7 @@ import {
   type DBInstance,
 } from '@aws-sdk/client-rds';
 import type { GatherContext } from '../collectors/collector';
-import { withApi } from '../aws/api-errors';
+import { withApi } from '../aws/aws-error';
 import { partitionOf } from '../aws/arn';
 import { iso } from '../evidence/iso-date';
 

@@ -1,7 +1,7 @@
 import type { ErrorEntry } from '../evidence/envelope';
 import { mapWithConcurrency } from '../aws/concurrency';
 import { DeadlineExceededError, deadlinePassed } from '../aws/deadline';
-import { errorEntry } from '../aws/error-entry';
+import { errorEntry } from '../aws/aws-error';
 
 /** Regions read at once. Each region's calls are independent; four keeps a run short without bunching
  * every region's throttling budget into the same second. */
@@ -30,7 +30,7 @@ export async function readRegions<T>(
       if (deadlinePassed()) throw new DeadlineExceededError(`${region} was not read`);
       return { region, value: await read(region) };
     } catch (err) {
-      errors.push(errorEntry(err, region, (err as { api?: string }).api ?? api));
+      errors.push(errorEntry(err, region, api));
       return { region };
     }
   });

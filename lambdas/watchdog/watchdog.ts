@@ -13,7 +13,7 @@
  */
 import { GetObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
 import { mapWithConcurrency } from '../aws/concurrency';
-import { errorEntry } from '../aws/error-entry';
+import { errorEntry } from '../aws/aws-error';
 import {
   computeCoverage,
   expectedRunDays,

@@ -1,4 +1,4 @@
-import { errorEntry } from '../../aws/error-entry';
+import { errorEntry } from '../../aws/aws-error';
 import type { Collector } from '../collector';
 import { gatherCredentialReport } from '../../readers/credential-report/source';
 import type { ErrorEntry, Finding } from '../../evidence/envelope';

@@ -1,5 +1,5 @@
 import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { errorEntry } from '../../aws/error-entry';
+import { errorEntry } from '../../aws/aws-error';
 import type { AnyCollector } from '../collector';
 import { sha256Hex } from '../../evidence/canonical-json';
 import {

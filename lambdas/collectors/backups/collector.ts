@@ -5,7 +5,7 @@ import type { Finding, FindingStatus } from '../../evidence/envelope';
 import type { RawSource } from '../../evidence/write-evidence';
 import type { CollectorSettings } from '../../settings';
 import type { Collector } from '../collector';
-import { withApi } from '../../aws/api-errors';
+import { withApi } from '../../aws/aws-error';
 import { iso } from '../../evidence/iso-date';
 import {
   judgedDatabases,

@@ -1,5 +1,5 @@
 import { mapWithConcurrency } from '../../aws/concurrency';
-import { errorEntry } from '../../aws/error-entry';
+import { errorEntry } from '../../aws/aws-error';
 import { canonicalBytes } from '../../evidence/canonical-json';
 import type { ErrorEntry, Finding, FindingStatus } from '../../evidence/envelope';
 import type { RawSource } from '../../evidence/write-evidence';

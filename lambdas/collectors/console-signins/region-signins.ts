@@ -5,7 +5,7 @@ import {
   LookupEventsCommand,
   type Event,
 } from '@aws-sdk/client-cloudtrail';
-import { errorEntry } from '../../aws/error-entry';
+import { errorEntry } from '../../aws/aws-error';
 import type { ErrorEntry } from '../../evidence/envelope';
 import type { GatherContext } from '../collector';
 import { isMalformed, parseSigninEvent, type SigninEvent } from './signin-event';

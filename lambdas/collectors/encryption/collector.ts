@@ -1,12 +1,11 @@
 import { EC2Client, GetEbsEncryptionByDefaultCommand, paginateDescribeVolumes } from '@aws-sdk/client-ec2';
 import { GetBucketEncryptionCommand, S3Client } from '@aws-sdk/client-s3';
 import { mapWithConcurrency } from '../../aws/concurrency';
-import { errorEntry } from '../../aws/error-entry';
+import { errorEntry, isAwsError, resourceError, withApi } from '../../aws/aws-error';
 import { readRegions } from '../../readers/regions';
 import type { ErrorEntry, Finding } from '../../evidence/envelope';
 import type { CollectorSettings } from '../../settings';
 import type { Collector, GatherContext } from '../collector';
-import { resourceError, withApi } from '../../aws/api-errors';
 import { listBuckets, type BucketRef } from '../../readers/buckets';
 import { judgedDatabases, readDatabases, serviceOf, type RegionDatabases } from '../../readers/databases';
 
@@ -128,8 +127,7 @@ async function readBucketEncryption(ctx: GatherContext, b: BucketRef): Promise<B
       bucketKeyEnabled: rule?.BucketKeyEnabled ?? false,
     };
   } catch (err) {
-    if ((err as { name?: string }).name === 'ServerSideEncryptionConfigurationNotFoundError')
-      return { ...b, algorithm: 'none' };
+    if (isAwsError(err, 'ServerSideEncryptionConfigurationNotFoundError')) return { ...b, algorithm: 'none' };
     throw err;
   }
 }
@@ -207,7 +205,7 @@ export const encryption: Collector<EncryptionFacts> = {
       });
       buckets = read.filter((b): b is BucketEncryption => b !== undefined);
     } catch (err) {
-      errors.push(errorEntry(err, home, (err as { api?: string }).api ?? 's3:ListBuckets'));
+      errors.push(errorEntry(err, home, 's3:ListBuckets'));
     }
 
     return {

@@ -1,5 +1,5 @@
 import { IAMClient, paginateListVirtualMFADevices } from '@aws-sdk/client-iam';
-import { errorEntry } from '../../aws/error-entry';
+import { errorEntry } from '../../aws/aws-error';
 import type { Finding } from '../../evidence/envelope';
 import type { Collector } from '../collector';
 import { isDate, type CredentialUser, type ReportTime } from '../../readers/credential-report/parse';

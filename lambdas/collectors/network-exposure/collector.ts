@@ -5,7 +5,7 @@ import {
   type NetworkInterface,
   type SecurityGroup,
 } from '@aws-sdk/client-ec2';
-import { errorEntry } from '../../aws/error-entry';
+import { errorEntry } from '../../aws/aws-error';
 import { readRegions } from '../../readers/regions';
 import { canonicalBytes } from '../../evidence/canonical-json';
 import type { ErrorEntry, Finding, FindingStatus } from '../../evidence/envelope';

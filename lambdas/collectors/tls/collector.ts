@@ -1,12 +1,11 @@
 import { GetBucketPolicyCommand, S3Client } from '@aws-sdk/client-s3';
 import { mapWithConcurrency } from '../../aws/concurrency';
-import { errorEntry } from '../../aws/error-entry';
+import { errorEntry, isAwsError, resourceError } from '../../aws/aws-error';
 import { readRegions } from '../../readers/regions';
 import { canonicalBytes } from '../../evidence/canonical-json';
 import type { ErrorEntry, Finding, FindingStatus } from '../../evidence/envelope';
 import type { CollectorSettings } from '../../settings';
 import type { Collector, GatherContext } from '../collector';
-import { resourceError } from '../../aws/api-errors';
 import { listBuckets, type BucketRef } from '../../readers/buckets';
 import { judgedDatabases, readDatabases, serviceOf, type DatabaseFacts } from '../../readers/databases';
 import { analyseBucketPolicy } from './bucket-policy';
@@ -236,14 +235,14 @@ async function readBucketPolicies(ctx: GatherContext, errors: ErrorEntry[]): Pro
         return { ...b, ...(out.Policy ? { policy: out.Policy } : {}) };
       } catch (err) {
         // No policy at all is a fact (not TLS-only), not an error.
-        if ((err as { name?: string }).name === 'NoSuchBucketPolicy') return { ...b };
+        if (isAwsError(err, 'NoSuchBucketPolicy')) return { ...b };
         errors.push(resourceError(err, b.region, 's3:GetBucketPolicy', b.name));
         return undefined;
       }
     });
     return read.filter((b): b is BucketPolicyFacts => b !== undefined);
   } catch (err) {
-    errors.push(errorEntry(err, home, (err as { api?: string }).api ?? 's3:ListBuckets'));
+    errors.push(errorEntry(err, home, 's3:ListBuckets'));
     return [];
   }
 }

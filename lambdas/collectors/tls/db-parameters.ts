@@ -5,7 +5,7 @@ import {
   type Parameter,
 } from '@aws-sdk/client-rds';
 import type { GatherContext } from '../collector';
-import { withApi } from '../../aws/api-errors';
+import { withApi } from '../../aws/aws-error';
 
 /** The parameter that makes an engine refuse unencrypted connections, and the values that mean "on". */
 export interface TlsParameter {

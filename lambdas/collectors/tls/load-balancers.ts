@@ -9,7 +9,7 @@ import {
 import { mapWithConcurrency } from '../../aws/concurrency';
 import type { ErrorEntry } from '../../evidence/envelope';
 import type { GatherContext } from '../collector';
-import { resourceError, withApi } from '../../aws/api-errors';
+import { resourceError, withApi } from '../../aws/aws-error';
 
 export interface ActionFacts {
   readonly type: string;

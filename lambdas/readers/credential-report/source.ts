@@ -1,5 +1,5 @@
 import { IAMClient } from '@aws-sdk/client-iam';
-import { errorEntry } from '../../aws/error-entry';
+import { errorEntry } from '../../aws/aws-error';
 import type { ErrorEntry } from '../../evidence/envelope';
 import type { RawSource } from '../../evidence/write-evidence';
 import type { GatherContext } from '../../collectors/collector';
