@@ -2,14 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { ClientFactory } from './aws/client-factory';
 import { DeadlineExceededError, runWithDeadline } from './aws/deadline';
 import { errorEntry } from './aws/aws-error';
-import type { AnyCollector, Assessment, GatherContext, Gathered } from './collectors/collector';
-import {
-  SCHEMA_VERSION,
-  summarise,
-  type Envelope,
-  type ErrorEntry,
-  type ScheduleRef,
-} from './evidence/envelope';
+import type { Assessment, Collector, GatherContext, Gathered } from './collectors/collector';
+import { draftEnvelope } from './evidence/draft';
+import type { ErrorEntry, ScheduleRef } from './evidence/envelope';
 import type { EvidenceStore } from './evidence/store';
 import { writeEvidence, type WrittenEvidence } from './evidence/write-evidence';
 import { PRODUCER } from './producer';
@@ -36,8 +31,11 @@ export interface RunContext {
 
 export const SOFT_DEADLINE_MARGIN_MS = 45_000;
 
-export interface RunResult extends WrittenEvidence {
+export interface RunResult<Facts = unknown> extends WrittenEvidence {
   readonly durationMs: number;
+  /** What `gather` returned, for a caller that acts on it after the evidence is written (the access review
+   * emails the population it froze); absent when gathering failed. */
+  readonly facts?: Facts;
 }
 
 export function newRunId(): string {
@@ -72,12 +70,15 @@ function beforeDeadline<T>(work: Promise<T>, deadline: number | undefined): Prom
  * the time limit) is recorded in the envelope as an error, so a failed run still leaves evidence of having
  * run. Throws only when the evidence itself cannot be written.
  */
-export async function runCollector(collector: AnyCollector, ctx: RunContext): Promise<RunResult> {
+export async function runCollector<Facts>(
+  collector: Collector<Facts>,
+  ctx: RunContext,
+): Promise<RunResult<Facts>> {
   const clock = ctx.now ?? (() => new Date());
   const started = clock();
   const where = collector.scope === 'global' ? 'global' : 'all';
   const errors: ErrorEntry[] = [];
-  let gathered: Gathered<unknown> | undefined;
+  let gathered: Gathered<Facts> | undefined;
   try {
     const soft = ctx.deadline === undefined ? undefined : ctx.deadline - SOFT_DEADLINE_MARGIN_MS;
     gathered = await beforeDeadline(
@@ -104,22 +105,24 @@ export async function runCollector(collector: AnyCollector, ctx: RunContext): Pr
     }
   }
   const runId = ctx.runId ?? newRunId();
-  const draft: Omit<Envelope, 'sources'> = {
-    schemaVersion: SCHEMA_VERSION,
+  const draft = draftEnvelope({
     collector: collector.id,
     controls: collector.controls,
     account: ctx.account,
-    ...(collector.scope === 'global'
-      ? { region: 'global' }
-      : { region: 'multi-region', regions: [...ctx.settings.regions] }),
-    collectedAt: started.toISOString(),
+    region: collector.scope === 'global' ? 'global' : { regions: ctx.settings.regions },
+    collectedAt: started,
     ...(ctx.schedule ? { schedule: ctx.schedule } : {}),
     policy: collector.policy(ctx.settings),
-    summary: summarise(assessment.findings, errors, assessment.figures),
     findings: assessment.findings,
     errors,
-    producer: { ...PRODUCER, runId, invocationId: ctx.invocationId ?? 'cli' },
-  };
+    figures: assessment.figures,
+    runId,
+    ...(ctx.invocationId ? { invocationId: ctx.invocationId } : {}),
+  });
   const written = await writeEvidence(ctx.store, draft, gathered?.sources ?? [], runId);
-  return { ...written, durationMs: clock().getTime() - started.getTime() };
+  return {
+    ...written,
+    durationMs: clock().getTime() - started.getTime(),
+    ...(gathered ? { facts: gathered.facts } : {}),
+  };
 }

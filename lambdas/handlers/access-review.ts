@@ -1,49 +1,24 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
-import type { Context } from 'aws-lambda';
 import { runAccessReview } from '../collectors/access-review/review';
-import { ClientFactory } from '../aws/client-factory';
 import { s3Reader } from '../evidence/read-store';
-import { S3Store } from '../evidence/s3-store';
-import { KmsSigner } from '../evidence/signer';
-import { accountFromArn, metricsLine } from '../runtime/lambda-runtime';
-import { PRODUCER } from '../producer';
+import { evidenceHandler, metricsLine } from '../runtime/lambda-runtime';
 import { ENV } from '../runtime/runtime-env';
-import type { CollectorSettings } from '../settings';
-
-const logger = new Logger({ serviceName: PRODUCER.name, persistentKeys: { collector: 'access-review' } });
-
-function required(name: string): string {
-  const value = process.env[name];
-  if (!value)
-    throw new Error(`environment variable ${name} is not set; the stack sets it on the access review`);
-  return value;
-}
 
 /** The scheduled quarterly review: freeze the population as evidence, email it, record the sending. */
-export const handler = async (_event: unknown, context: Context) => {
-  logger.addContext(context);
-  const clients = new ClientFactory();
-  const timeZone = required(ENV.scheduleTimeZone);
-  const signingKeyArn = process.env[ENV.signingKeyArn];
+export const handler = evidenceHandler('access-review', async (w, logger) => {
   const result = await runAccessReview({
-    clients,
+    clients: w.clients,
     // Signed like every other collector's evidence: the review is the evidence most likely to be challenged.
-    store: new S3Store(
-      clients.get(S3Client),
-      required(ENV.bucket),
-      signingKeyArn ? new KmsSigner(clients.get(KMSClient), signingKeyArn) : undefined,
-    ),
-    account: accountFromArn(context.invokedFunctionArn),
-    settings: JSON.parse(required(ENV.settings)) as CollectorSettings,
-    invocationId: context.awsRequestId,
+    store: w.store,
+    account: w.account,
+    settings: w.settings(),
+    invocationId: w.invocationId,
     // Lambda's async retries keep the request id: the review reads back this invocation's email evidence.
-    reader: s3Reader(clients.get(S3Client), required(ENV.bucket)),
-    schedule: { expression: required(ENV.scheduleExpression), timeZone },
-    timeZone,
-    senderEmail: required(ENV.senderEmail),
-    securityEmail: required(ENV.securityEmail),
+    reader: s3Reader(w.clients.get(S3Client), w.bucket),
+    schedule: w.schedule,
+    timeZone: w.schedule.timeZone,
+    senderEmail: w.required(ENV.senderEmail),
+    securityEmail: w.required(ENV.securityEmail),
   });
   const { summary, errors } = result.population.envelope;
   console.log(metricsLine('access-review', summary, errors.length, result.population.durationMs, new Date()));
@@ -62,4 +37,4 @@ export const handler = async (_event: unknown, context: Context) => {
     messageId: result.messageId,
     summary,
   };
-};
+});

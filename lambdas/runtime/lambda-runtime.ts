@@ -4,14 +4,14 @@ import { S3Client } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
 import { ClientFactory } from '../aws/client-factory';
 import type { AnyCollector } from '../collectors/collector';
-import type { Summary } from '../evidence/envelope';
+import type { ScheduleRef, Summary } from '../evidence/envelope';
 import { S3Store } from '../evidence/s3-store';
 import { KmsSigner } from '../evidence/signer';
 import { PRODUCER } from '../producer';
 import { runCollector } from '../run-collector';
+import type { CollectorSettings } from '../settings';
 import { emfLine } from './emf';
 import { ENV } from './runtime-env';
-import type { CollectorSettings } from '../settings';
 
 export interface HandlerResult {
   readonly collector: string;
@@ -22,18 +22,74 @@ export interface HandlerResult {
 /** Time kept back from the Lambda limit to write sources and the envelope. */
 export const WRITE_RESERVE_MS = 30_000;
 
-function required(name: string): string {
-  const value = process.env[name];
-  if (!value)
-    throw new Error(`environment variable ${name} is not set; the stack sets it on every collector`);
-  return value;
-}
-
 /** The account id is the fifth field of the function's own ARN: no STS call needed. */
 export function accountFromArn(arn: string): string {
   const account = arn.split(':')[4];
   if (!account || !/^\d{12}$/.test(account)) throw new Error(`cannot read an account id from ${arn}`);
   return account;
+}
+
+/**
+ * What every function that writes evidence reads from its environment, wired the same way: clients created
+ * per invocation (cheap, and nothing from one run leaks into the next), the evidence bucket as a store that
+ * signs each object when the stack gives a signing key, the account from the function's own ARN, and the
+ * schedule that invoked it.
+ */
+export interface FunctionWiring {
+  readonly clients: ClientFactory;
+  readonly bucket: string;
+  readonly store: S3Store;
+  readonly account: string;
+  readonly invocationId: string;
+  readonly schedule: ScheduleRef;
+  /** Epoch ms by which gathering must end so the evidence can still be written. */
+  readonly deadline: number;
+  /** An environment variable the stack sets on this function; throws naming it when it is missing. */
+  required(name: string): string;
+  settings(): CollectorSettings;
+}
+
+export function wireFunction(context: Context, fn: string): FunctionWiring {
+  const required = (name: string): string => {
+    const value = process.env[name];
+    if (!value) throw new Error(`environment variable ${name} is not set; the stack sets it on ${fn}`);
+    return value;
+  };
+  const clients = new ClientFactory();
+  const bucket = required(ENV.bucket);
+  const signingKeyArn = process.env[ENV.signingKeyArn];
+  return {
+    clients,
+    bucket,
+    store: new S3Store(
+      clients.get(S3Client),
+      bucket,
+      signingKeyArn ? new KmsSigner(clients.get(KMSClient), signingKeyArn) : undefined,
+    ),
+    account: accountFromArn(context.invokedFunctionArn),
+    invocationId: context.awsRequestId,
+    schedule: { expression: required(ENV.scheduleExpression), timeZone: required(ENV.scheduleTimeZone) },
+    // Leave time to write the evidence before Lambda stops the function.
+    deadline: Date.now() + context.getRemainingTimeInMillis() - WRITE_RESERVE_MS,
+    required,
+    settings: () => JSON.parse(required(ENV.settings)) as CollectorSettings,
+  };
+}
+
+/**
+ * The one shape of every Lambda entry point: a logger keyed by the evidence kind, the environment wired by
+ * `wireFunction`, then the function's own work. A refused evidence write throws: Lambda retries, and the
+ * errors alarm fires.
+ */
+export function evidenceHandler<R>(
+  kind: string,
+  run: (wiring: FunctionWiring, logger: Logger) => Promise<R>,
+): (event: unknown, context: Context) => Promise<R> {
+  const logger = new Logger({ serviceName: PRODUCER.name, persistentKeys: { collector: kind } });
+  return async (_event, context) => {
+    logger.addContext(context);
+    return run(wireFunction(context, `the ${kind} function`), logger);
+  };
 }
 
 /** A run's metrics. Each metric is billed per collector per month, so ApiCalls stays a log property for Logs
@@ -60,35 +116,21 @@ export function metricsLine(
   );
 }
 
-/**
- * Builds a collector's Lambda handler. Clients are created per invocation (cheap) so that nothing from one
- * run leaks into the next. A refused evidence write throws: Lambda retries, the errors alarm fires.
- */
+/** A scheduled collector's handler: one run, its metrics and a log line per collection error. */
 export function collectorHandler(collector: AnyCollector) {
-  const logger = new Logger({ serviceName: PRODUCER.name, persistentKeys: { collector: collector.id } });
-  return async (_event: unknown, context: Context): Promise<HandlerResult> => {
-    logger.addContext(context);
-    const bucket = required(ENV.bucket);
-    const settings = JSON.parse(required(ENV.settings)) as CollectorSettings;
-    const clients = new ClientFactory();
-    const signingKeyArn = process.env[ENV.signingKeyArn];
+  return evidenceHandler(collector.id, async (w, logger): Promise<HandlerResult> => {
     const result = await runCollector(collector, {
-      clients,
-      store: new S3Store(
-        clients.get(S3Client),
-        bucket,
-        signingKeyArn ? new KmsSigner(clients.get(KMSClient), signingKeyArn) : undefined,
-      ),
-      account: accountFromArn(context.invokedFunctionArn),
-      settings,
-      invocationId: context.awsRequestId,
-      schedule: { expression: required(ENV.scheduleExpression), timeZone: required(ENV.scheduleTimeZone) },
-      // Leave time to write the evidence before Lambda stops the function.
-      deadline: Date.now() + context.getRemainingTimeInMillis() - WRITE_RESERVE_MS,
+      clients: w.clients,
+      store: w.store,
+      account: w.account,
+      settings: w.settings(),
+      invocationId: w.invocationId,
+      schedule: w.schedule,
+      deadline: w.deadline,
     });
     const { summary, errors } = result.envelope;
     console.log(
-      metricsLine(collector.id, summary, errors.length, result.durationMs, new Date(), clients.sdkStats),
+      metricsLine(collector.id, summary, errors.length, result.durationMs, new Date(), w.clients.sdkStats),
     );
     for (const e of errors) logger.warn('collection error', { region: e.region, api: e.api, code: e.code });
     logger.info('evidence written', {
@@ -98,5 +140,5 @@ export function collectorHandler(collector: AnyCollector) {
       failed: summary.failed,
     });
     return { collector: collector.id, key: result.envelopeObject.key, summary };
-  };
+  });
 }

@@ -21,19 +21,11 @@ import {
   type CoverageReport,
   type FoundEnvelope,
 } from '../evidence/coverage';
-import {
-  SCHEMA_VERSION,
-  summarise,
-  type Envelope,
-  type ErrorEntry,
-  type Finding,
-  type RunStatus,
-  type ScheduleRef,
-} from '../evidence/envelope';
+import type { Envelope, ErrorEntry, Finding, RunStatus, ScheduleRef } from '../evidence/envelope';
+import { draftEnvelope } from '../evidence/draft';
 import { dayPrefix, parseEvidenceKey } from '../evidence/keys';
 import type { EvidenceStore } from '../evidence/store';
 import { writeEvidence, type RawSource, type WrittenEvidence } from '../evidence/write-evidence';
-import { PRODUCER } from '../producer';
 import { emfLine } from '../runtime/emf';
 
 export const COVERAGE_COLLECTOR = 'coverage';
@@ -263,13 +255,12 @@ export async function runWatchdog(ctx: WatchdogContext): Promise<WatchdogResult>
       body: new TextEncoder().encode(`${listing}\n`),
     },
   ];
-  const draft: Omit<Envelope, 'sources'> = {
-    schemaVersion: SCHEMA_VERSION,
+  const draft = draftEnvelope({
     collector: COVERAGE_COLLECTOR,
-    controls: [...COVERAGE_CONTROLS],
+    controls: COVERAGE_CONTROLS,
     account: ctx.account,
     region: 'global',
-    collectedAt: ctx.now.toISOString(),
+    collectedAt: ctx.now,
     // The judged UTC days as instants: from the first day's start to the last day's end (exclusive).
     period: {
       from: `${window.from}T00:00:00.000Z`,
@@ -284,11 +275,12 @@ export async function runWatchdog(ctx: WatchdogContext): Promise<WatchdogResult>
       partialDay: 'WARN: the day has evidence, but only PARTIAL runs',
       unreadableEnvelope: 'recorded as an error and not counted as present',
     },
-    summary: summarise(findings, errors, figures),
     findings,
     errors,
-    producer: { ...PRODUCER, runId: ctx.runId, invocationId: ctx.invocationId ?? 'cli' },
-  };
+    figures,
+    runId: ctx.runId,
+    ...(ctx.invocationId ? { invocationId: ctx.invocationId } : {}),
+  });
   const written = await writeEvidence(ctx.store, draft, sources, ctx.runId);
   return { ...written, report, perCollector, gaps };
 }

@@ -1,10 +1,10 @@
 import { sha256Hex } from '../../evidence/canonical-json';
-import { SCHEMA_VERSION, summarise, type Envelope, type Finding } from '../../evidence/envelope';
+import { draftEnvelope } from '../../evidence/draft';
+import type { Envelope, Finding } from '../../evidence/envelope';
 import { dayPrefix, EVIDENCE_PREFIX, parseEvidenceKey } from '../../evidence/keys';
 import type { EvidenceReader } from '../../evidence/read-store';
 import type { EvidenceStore } from '../../evidence/store';
 import { writeEvidence, type WrittenEvidence } from '../../evidence/write-evidence';
-import { PRODUCER } from '../../producer';
 import { newRunId } from '../../run-collector';
 import { accessReview, POPULATION_SOURCE } from './collector';
 import { validateDecisions } from './decisions';
@@ -147,13 +147,12 @@ export async function recordDecisions(input: AttestationInput): Promise<WrittenE
   }));
   const count = (x: string) => decisions.filter((d) => d.decision === x).length;
   const runId = input.runId ?? newRunId();
-  const draft: Omit<Envelope, 'sources'> = {
-    schemaVersion: SCHEMA_VERSION,
+  const draft = draftEnvelope({
     collector: ATTESTATION_COLLECTOR,
     controls: accessReview.controls,
     account: frozen.population.account,
     region: 'global',
-    collectedAt: (input.now ?? new Date()).toISOString(),
+    collectedAt: input.now ?? new Date(),
     policy: {
       reviewer: input.reviewer,
       review: {
@@ -164,17 +163,17 @@ export async function recordDecisions(input: AttestationInput): Promise<WrittenE
         frozenAt: frozen.population.frozenAt,
       },
     },
-    summary: summarise(findings, [], {
+    findings,
+    errors: [],
+    figures: {
       decisions: decisions.length,
       keep: count('keep'),
       remove: count('remove'),
       modify: count('modify'),
       selfReviews: decisions.filter((d) => d.selfReview).length,
-    }),
-    findings,
-    errors: [],
-    producer: { ...PRODUCER, runId, invocationId: 'cli' },
-  };
+    },
+    runId,
+  });
   return writeEvidence(
     input.store,
     draft,

@@ -1,20 +1,13 @@
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { errorEntry } from '../../aws/aws-error';
-import type { AnyCollector } from '../collector';
 import { sha256Hex } from '../../evidence/canonical-json';
-import {
-  SCHEMA_VERSION,
-  summarise,
-  type Envelope,
-  type ErrorEntry,
-  type Finding,
-} from '../../evidence/envelope';
+import { draftEnvelope, type EnvelopeDraft } from '../../evidence/draft';
+import type { Envelope, ErrorEntry, Finding } from '../../evidence/envelope';
 import { evidenceFolder, parseEvidenceKey } from '../../evidence/keys';
 import type { EvidenceReader } from '../../evidence/read-store';
 import { writeEvidence, type WrittenEvidence } from '../../evidence/write-evidence';
-import { PRODUCER } from '../../producer';
 import { newRunId, runCollector, type RunContext, type RunResult } from '../../run-collector';
-import { accessReview, POPULATION_SOURCE, type AccessReviewFacts } from './collector';
+import { accessReview, POPULATION_SOURCE } from './collector';
 import { buildRawMessage } from './message';
 import { quarterOf, renderHtml, renderText, reviewSubject } from './render';
 import { sendRawEmail } from './send';
@@ -65,17 +58,8 @@ export class ReviewError extends Error {
  */
 export async function runAccessReview(ctx: ReviewContext): Promise<ReviewResult> {
   const runId = ctx.runId ?? newRunId();
-  let facts: AccessReviewFacts = {};
-  const capturing: AnyCollector = {
-    ...accessReview,
-    gather: async (g) => {
-      const gathered = await accessReview.gather(g);
-      facts = gathered.facts;
-      return gathered;
-    },
-  };
-  const population = await runCollector(capturing, { ...ctx, runId });
-  const { population: frozen, csv } = facts;
+  const population = await runCollector(accessReview, { ...ctx, runId });
+  const { population: frozen, csv } = population.facts ?? {};
   if (!frozen || csv === undefined) {
     throw new ReviewError(
       `the access review population could not be read (${population.envelope.errors.map((e) => `${e.api} ${e.code}`).join(', ')}); evidence ${population.envelopeObject.location}`,
@@ -114,20 +98,20 @@ export async function runAccessReview(ctx: ReviewContext): Promise<ReviewResult>
     errors: ErrorEntry[],
     policy: Record<string, unknown>,
     at: Date,
-  ): Omit<Envelope, 'sources'> => ({
-    schemaVersion: SCHEMA_VERSION,
-    collector: EMAIL_COLLECTOR,
-    controls: accessReview.controls,
-    account: ctx.account,
-    region: 'global',
-    collectedAt: at.toISOString(),
-    ...(ctx.schedule ? { schedule: ctx.schedule } : {}),
-    policy: { ...link, ...policy },
-    summary: summarise([finding], errors),
-    findings: [finding],
-    errors,
-    producer: { ...PRODUCER, runId, invocationId: ctx.invocationId ?? 'cli' },
-  });
+  ): EnvelopeDraft =>
+    draftEnvelope({
+      collector: EMAIL_COLLECTOR,
+      controls: accessReview.controls,
+      account: ctx.account,
+      region: 'global',
+      collectedAt: at,
+      ...(ctx.schedule ? { schedule: ctx.schedule } : {}),
+      policy: { ...link, ...policy },
+      findings: [finding],
+      errors,
+      runId,
+      ...(ctx.invocationId ? { invocationId: ctx.invocationId } : {}),
+    });
   const message = [{ name: MESSAGE_SOURCE, api: 'ses:SendEmail', contentType: 'message/rfc822', body: raw }];
   const detail = { ...link, from: ctx.senderEmail, to: ctx.securityEmail, subject };
 
