@@ -1,0 +1,16 @@
+import { defineChecks } from '../collectors/check-catalogue';
+
+/** The check of the coverage watchdog (`COVERAGE_CHECKS`); its criteria are drawn from `COVERAGE_CONTROLS`. */
+export const COVERAGE_CHECK_CATALOGUE = defineChecks({
+  'scheduled-evidence-present': {
+    title: 'Every scheduled collector left its evidence',
+    description:
+      "One finding per enabled collector, written daily by the coverage watchdog over the last complete UTC days (2 by default, today excluded), judged by the same rules as the auditor's `pull`. It FAILs when a day the collector's schedule promised has no evidence, or only ERROR runs. It WARNs when such a day has evidence but only PARTIAL runs, and PASSes when every expected day has a PASS or FAIL run. It is INFO when nothing was due in the window, or when the schedule cannot be judged here (a rate of more than one day, or an invalid schedule). An evidence file that cannot be read is an error and does not count as present. Evidence cannot be created for a past date, so auditors need to see that gaps are detected and alarmed on while they can still be explained.",
+    criteria: ['CC4.1', 'CC7.2'],
+    severity: 'high',
+    remediation:
+      "Open the collector's Lambda logs for the missing day, fix the cause (permissions, throttling, a disabled schedule) and run it again with `soc2-evidence collect`; record the gap and its cause for the auditor.",
+  },
+});
+
+export type CoverageCheck = keyof typeof COVERAGE_CHECK_CATALOGUE;
