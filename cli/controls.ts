@@ -1,21 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
-import { ATTESTATION_COLLECTOR } from '../lambdas/collectors/access-review/attestation';
-import { accessReview } from '../lambdas/collectors/access-review/collector';
 import { csvCell } from '../lambdas/collectors/access-review/render';
-import { EMAIL_COLLECTOR } from '../lambdas/collectors/access-review/review';
-import type { AnyCollector } from '../lambdas/collectors/collector';
-import { COLLECTORS } from '../lambdas/collectors/registry';
+import { checkIds, type CheckSpec } from '../lambdas/collectors/check-catalogue';
+import { EVIDENCE_KINDS, type EvidenceKind } from '../lambdas/collectors/registry';
 import { expectedRunDays } from '../lambdas/evidence/coverage';
 import type { ScheduleConfig, Soc2EvidenceConfig } from '../lib/config';
 import { CliError } from './cli-error';
 import { loadCliConfig } from './load-config';
-import {
-  COVERAGE_CHECKS,
-  COVERAGE_COLLECTOR,
-  COVERAGE_CONTROLS,
-  WATCHDOG_CRON,
-} from '../lambdas/watchdog/watchdog';
 
 /**
  * The AICPA Trust Services Criteria (2017, points of focus revised 2022) the collectors support, each in
@@ -57,11 +48,6 @@ export interface ControlRow {
   readonly owner: string;
 }
 
-/** Evidence written beside a collector's own by other commands: the review email and its attestation. */
-const RELATED_EVIDENCE: Readonly<Record<string, readonly string[]>> = {
-  [accessReview.id]: [EMAIL_COLLECTOR, ATTESTATION_COLLECTOR],
-};
-
 /** A fixed, non-leap year, so the generated document does not change with the date it is generated on. */
 const YEAR = { from: '2027-01-01', to: '2027-12-31' };
 
@@ -85,18 +71,32 @@ export function cadence(schedule: ScheduleConfig): string {
   return `${n} days a year`;
 }
 
-function rowsFor(collector: AnyCollector, config: Soc2EvidenceConfig): ControlRow[] {
-  const schedule = config.schedules[collector.id];
-  if (!schedule) throw new Error(`no schedule configured for ${collector.id}`);
-  const evidence = [collector.id, ...(RELATED_EVIDENCE[collector.id] ?? [])].map(
-    (id) => `evidence/YYYY/MM/DD/${id}/`,
-  );
-  return collector.controls.map((control) => ({
+/** Kinds that get rows: scheduled collectors and the watchdog. Kinds written as part of another's process
+ * (the review email and attestation) are shown inside that kind's rows. */
+const rowKinds = (kinds: readonly EvidenceKind[]) => kinds.filter((k) => !k.partOf);
+const members = (kind: EvidenceKind, kinds: readonly EvidenceKind[]) => [
+  kind,
+  ...kinds.filter((k) => k.partOf === kind.id),
+];
+
+function scheduleOf(kind: EvidenceKind, config: Soc2EvidenceConfig): ScheduleConfig {
+  if (kind.fixedSchedule) return { cron: kind.fixedSchedule, timeZone: config.timeZone, enabled: true };
+  const schedule = config.schedules[kind.id];
+  if (!schedule) throw new Error(`no schedule configured for ${kind.id}`);
+  return schedule;
+}
+
+function rowsFor(kind: EvidenceKind, kinds: readonly EvidenceKind[], config: Soc2EvidenceConfig) {
+  const schedule = scheduleOf(kind, config);
+  const group = members(kind, kinds);
+  const evidence = group.map((k) => `evidence/YYYY/MM/DD/${k.id}/`);
+  return kind.controls.map((control): ControlRow => ({
     control,
     criterion: CRITERIA[control] ?? '(not described: add it to CRITERIA in cli/controls.ts)',
-    collector: collector.id,
-    title: collector.title,
-    checks: collector.checks,
+    collector: kind.id,
+    title: kind.title,
+    // The checks of this kind (and of the evidence written beside it) that support this criterion.
+    checks: group.flatMap((k) => checkIds(k.checks).filter((id) => k.checks[id]!.criteria.includes(control))),
     cadence: cadence(schedule),
     schedule: schedule.cron,
     timeZone: schedule.timeZone,
@@ -111,30 +111,11 @@ const ORDER = (id: string) => {
   return m ? [m[1] === 'CC' ? '' : m[1]!, Number(m[2]), Number(m[3])] : [id, 0, 0];
 };
 
-/** The coverage watchdog is not a collector of account configuration, but its evidence supports controls too. */
-function watchdogRows(config: Soc2EvidenceConfig): ControlRow[] {
-  const schedule = { cron: WATCHDOG_CRON, timeZone: config.timeZone, enabled: true };
-  return COVERAGE_CONTROLS.map((control) => ({
-    control,
-    criterion: CRITERIA[control] ?? '',
-    collector: COVERAGE_COLLECTOR,
-    title: 'Evidence coverage watchdog: every scheduled run left evidence',
-    checks: [...COVERAGE_CHECKS],
-    cadence: cadence(schedule),
-    schedule: schedule.cron,
-    timeZone: schedule.timeZone,
-    evidence: [`evidence/YYYY/MM/DD/${COVERAGE_COLLECTOR}/`],
-    owner: config.controlOwner,
-  }));
-}
-
-/** One row per control and collector, ordered by control then by the registry's order (the watchdog last). */
-export function controlRows(config: Soc2EvidenceConfig, collectors = COLLECTORS): ControlRow[] {
-  const rows = [...collectors.flatMap((c) => rowsFor(c, config)), ...watchdogRows(config)];
-  const position = new Map([
-    ...collectors.map((c, i) => [c.id, i] as const),
-    [COVERAGE_COLLECTOR, collectors.length] as const,
-  ]);
+/** One row per control and evidence kind, ordered by control, then by the registry's order. */
+export function controlRows(config: Soc2EvidenceConfig, kinds = EVIDENCE_KINDS): ControlRow[] {
+  const shown = rowKinds(kinds);
+  const rows = shown.flatMap((k) => rowsFor(k, kinds, config));
+  const position = new Map(shown.map((k, i) => [k.id, i] as const));
   return rows.sort((a, b) => {
     const [pa, ma, na] = ORDER(a.control);
     const [pb, mb, nb] = ORDER(b.control);
@@ -145,11 +126,25 @@ export function controlRows(config: Soc2EvidenceConfig, collectors = COLLECTORS)
   });
 }
 
+/** Every check of every kind once, in registry order: id, where its code lives, and its declaration. */
+export function checkRows(
+  kinds = EVIDENCE_KINDS,
+): { id: string; kinds: string[]; home: string; spec: CheckSpec }[] {
+  const rows = new Map<string, { id: string; kinds: string[]; home: string; spec: CheckSpec }>();
+  for (const k of kinds)
+    for (const id of checkIds(k.checks)) {
+      const seen = rows.get(id);
+      if (seen) seen.kinds.push(k.id);
+      else rows.set(id, { id, kinds: [k.id], home: k.home, spec: k.checks[id]! });
+    }
+  return [...rows.values()];
+}
+
 // ---- Markdown -------------------------------------------------------------------------------------------
 
 const GENERATED =
-  '<!-- Generated by `npm run docs:controls` (soc2-evidence controls --format md) from the collectors in ' +
-  'lambdas/ and the soc2Evidence block of cdk.json. Do not edit by hand: test/cli/controls.test.ts fails ' +
+  '<!-- Generated by `npm run docs:controls` (soc2-evidence controls --format md) from the registry of ' +
+  'evidence kinds, their check catalogues and the soc2Evidence block of cdk.json. Do not edit by hand: test/cli/controls.test.ts fails ' +
   'when it is out of date. -->';
 
 /** Markdown cell text: pipes escaped, no line breaks. */
@@ -166,8 +161,8 @@ function table(head: readonly string[], rows: readonly (readonly string[])[]): s
 
 const code = (s: string) => `\`${s}\``;
 
-export function renderControlsMarkdown(config: Soc2EvidenceConfig, collectors = COLLECTORS): string {
-  const rows = controlRows(config, collectors);
+export function renderControlsMarkdown(config: Soc2EvidenceConfig, kinds = EVIDENCE_KINDS): string {
+  const rows = controlRows(config, kinds);
   const used = [...new Set(rows.map((r) => r.control))];
   return [
     GENERATED,
@@ -204,9 +199,28 @@ export function renderControlsMarkdown(config: Soc2EvidenceConfig, collectors = 
       ]),
     ),
     '',
-    `\`${EMAIL_COLLECTOR}/\` holds the access review email (\`soc2-evidence review send\`) and`,
-    `\`${ATTESTATION_COLLECTOR}/\` the reviewer's recorded decisions (\`soc2-evidence review record\`).`,
+    ...kinds
+      .filter((k) => k.partOf)
+      .map(
+        (k) =>
+          `${code(`${k.id}/`)} (beside ${code(k.partOf!)}): ${k.title.toLowerCase()}, written by ${k.writtenBy}.`,
+      ),
     '',
+    '## Checks',
+    '',
+    'Every check a finding can name, as declared in the `checks.ts` beside the code that emits it. Severity',
+    'says how much a FAIL matters; the description says what passes, fails and warns, and why it matters.',
+    '',
+    ...checkRows(kinds).flatMap((c) => [
+      `### ${code(c.id)}: ${c.spec.title}`,
+      '',
+      `Severity **${c.spec.severity}** · ${c.spec.criteria.join(', ')} · emitted by ${c.kinds.map(code).join(' and ')} (${code(c.home)})`,
+      '',
+      c.spec.description,
+      '',
+      `**Remediation:** ${c.spec.remediation}`,
+      '',
+    ]),
   ].join('\n');
 }
 
@@ -226,8 +240,8 @@ const CSV_HEADER = [
 ];
 
 /** RFC 4180, every cell quoted (and formula-like cells defused, as the access review CSV does). */
-export function renderControlsCsv(config: Soc2EvidenceConfig, collectors = COLLECTORS): string {
-  const rows = controlRows(config, collectors).map((r) => [
+export function renderControlsCsv(config: Soc2EvidenceConfig, kinds = EVIDENCE_KINDS): string {
+  const rows = controlRows(config, kinds).map((r) => [
     r.control,
     r.criterion,
     r.collector,

@@ -23,7 +23,15 @@ function collector(
     scope: 'regional',
     frequency: 'daily',
     iamActions: [],
-    checks: ['region-read'],
+    checks: {
+      'region-read': {
+        title: 'A region was read',
+        description: 'A test check: one finding per region the gather read.',
+        criteria: ['CC6.1'],
+        severity: 'info',
+        remediation: 'None.',
+      },
+    },
     policy: () => ({}),
     gather,
     assess:

@@ -2,6 +2,7 @@ import type { ClientFactory } from '../aws/client-factory';
 import type { ErrorEntry, Finding } from '../evidence/envelope';
 import type { RawSource } from '../evidence/write-evidence';
 import type { CollectorSettings } from '../settings';
+import type { CheckCatalogue } from './check-catalogue';
 
 export type Frequency = 'daily' | 'weekly' | 'quarterly';
 
@@ -19,8 +20,8 @@ export interface Gathered<Facts> {
   readonly errors: readonly ErrorEntry[];
 }
 
-export interface Assessment {
-  readonly findings: readonly Finding[];
+export interface Assessment<Check extends string = string> {
+  readonly findings: readonly Finding<Check>[];
   readonly figures: Record<string, number>;
 }
 
@@ -28,7 +29,7 @@ export interface Assessment {
  * One kind of evidence. `gather` is the only part that talks to AWS (read-only, paginated); `assess` is a
  * pure function of the facts, the thresholds and the time, where the judgement lives and is tested.
  */
-export interface Collector<Facts> {
+export interface Collector<Facts, Check extends string = string> {
   readonly id: string;
   readonly title: string;
   /** Trust Services Criteria this evidence supports. */
@@ -38,12 +39,13 @@ export interface Collector<Facts> {
   readonly frequency: Frequency;
   /** Exactly the IAM actions `gather` calls; the stack grants these and nothing else. */
   readonly iamActions: readonly string[];
-  /** Every `check` id `assess` can emit: the controls matrix (`soc2-evidence controls`) is generated from it. */
-  readonly checks: readonly string[];
+  /** Every check `assess` can emit, with what an auditor reads about it: the controls matrix, the auditor
+   * index and the README's collector table are generated from it, and findings are typed by it. */
+  readonly checks: CheckCatalogue<Check>;
   /** The thresholds this collector judges by, recorded in every envelope. */
   policy(settings: CollectorSettings): Record<string, unknown>;
   gather(ctx: GatherContext): Promise<Gathered<Facts>>;
-  assess(facts: Facts, settings: CollectorSettings, now: Date): Assessment;
+  assess(facts: Facts, settings: CollectorSettings, now: Date): Assessment<Check>;
 }
 
 // The registry holds collectors of different fact types; their facts never leave their own collector.

@@ -1,5 +1,11 @@
+import { COVERAGE_CHECK_CATALOGUE } from '../watchdog/checks';
+import { COVERAGE_COLLECTOR, COVERAGE_CONTROLS, WATCHDOG_CRON } from '../watchdog/watchdog';
+import { ATTESTATION_COLLECTOR } from './access-review/attestation';
+import { ACCESS_REVIEW_ATTESTATION_CHECKS, ACCESS_REVIEW_EMAIL_CHECKS } from './access-review/checks';
 import { accessReview } from './access-review/collector';
+import { EMAIL_COLLECTOR } from './access-review/review';
 import { backups } from './backups/collector';
+import type { CheckCatalogue, CheckSpec } from './check-catalogue';
 import type { AnyCollector } from './collector';
 import { consoleSignins } from './console-signins/collector';
 import { encryption } from './encryption/collector';
@@ -8,20 +14,106 @@ import { inactiveUsers } from './inactive-users/collector';
 import { networkExposure } from './network-exposure/collector';
 import { tls } from './tls/collector';
 
-/** Every collector this release ships, by id. Ids are a contract: they appear in keys and config. */
-export const COLLECTORS: readonly AnyCollector[] = [
-  iamMfa,
-  inactiveUsers,
-  accessReview,
-  networkExposure,
-  consoleSignins,
-  backups,
-  encryption,
-  tls,
+/**
+ * One kind of evidence: what the `<collector>` segment of an evidence key names. Scheduled collectors are
+ * kinds; so are the access review's email and the reviewer's attestation (written beside the review by
+ * other paths) and the coverage watchdog's daily judgement.
+ */
+export interface EvidenceKind {
+  /** The `<collector>` key segment. A contract: it appears in keys, config and the auditor's package. */
+  readonly id: string;
+  readonly title: string;
+  /** Trust Services Criteria the evidence supports. */
+  readonly controls: readonly string[];
+  readonly checks: CheckCatalogue;
+  /** The source folder whose code writes this evidence: every check id leads here. */
+  readonly home: string;
+  /** What writes it, in words (the function, or the CLI command). */
+  readonly writtenBy: string;
+  /** The scheduled collector, for kinds that are one: the stack deploys a function per collector. */
+  readonly collector?: AnyCollector;
+  /** Evidence written as part of another kind's process (the review email beside the population). */
+  readonly partOf?: string;
+  /** A fixed schedule (the watchdog's), for kinds whose schedule is not configured per collector. */
+  readonly fixedSchedule?: string;
+}
+
+function collectorKind(collector: AnyCollector, writtenBy?: string): EvidenceKind {
+  return {
+    id: collector.id,
+    title: collector.title,
+    controls: collector.controls,
+    checks: collector.checks,
+    home: `lambdas/collectors/${collector.id}`,
+    writtenBy: writtenBy ?? `the ${collector.id} function, on its schedule`,
+    collector,
+  };
+}
+
+/** Every kind of evidence this release writes, in the order the controls matrix and the demo show them. */
+export const EVIDENCE_KINDS: readonly EvidenceKind[] = [
+  collectorKind(iamMfa),
+  collectorKind(inactiveUsers),
+  collectorKind(
+    accessReview,
+    'the access-review function each quarter (population frozen before the email), or `soc2-evidence review send`',
+  ),
+  {
+    id: EMAIL_COLLECTOR,
+    title: 'Quarterly access review email, as sent',
+    controls: accessReview.controls,
+    checks: ACCESS_REVIEW_EMAIL_CHECKS,
+    home: 'lambdas/collectors/access-review',
+    writtenBy: 'the access-review function, or `soc2-evidence review send`',
+    partOf: accessReview.id,
+  },
+  {
+    id: ATTESTATION_COLLECTOR,
+    title: "Reviewer's recorded access decisions",
+    controls: accessReview.controls,
+    checks: ACCESS_REVIEW_ATTESTATION_CHECKS,
+    home: 'lambdas/collectors/access-review',
+    writtenBy: '`soc2-evidence review record`',
+    partOf: accessReview.id,
+  },
+  collectorKind(networkExposure),
+  collectorKind(consoleSignins),
+  collectorKind(backups),
+  collectorKind(encryption),
+  collectorKind(tls),
+  {
+    id: COVERAGE_COLLECTOR,
+    title: 'Evidence coverage watchdog: every scheduled run left evidence',
+    controls: COVERAGE_CONTROLS,
+    checks: COVERAGE_CHECK_CATALOGUE,
+    home: 'lambdas/watchdog',
+    writtenBy: 'the coverage watchdog function, daily',
+    fixedSchedule: WATCHDOG_CRON,
+  },
 ];
+
+export const EVIDENCE_KIND_IDS: readonly string[] = EVIDENCE_KINDS.map((k) => k.id);
+
+/** Every scheduled collector this release ships, by id. Ids are a contract: they appear in keys and config. */
+export const COLLECTORS: readonly AnyCollector[] = EVIDENCE_KINDS.flatMap((k) =>
+  k.collector ? [k.collector] : [],
+);
 
 export const COLLECTOR_IDS: readonly string[] = COLLECTORS.map((c) => c.id);
 
 export function collectorById(id: string): AnyCollector | undefined {
   return COLLECTORS.find((c) => c.id === id);
+}
+
+export function evidenceKind(id: string): EvidenceKind | undefined {
+  return EVIDENCE_KINDS.find((k) => k.id === id);
+}
+
+/** A check's declaration and the kinds that emit it (`root-access-keys`: iam-mfa and inactive-users). */
+export function checkById(
+  check: string,
+): { readonly spec: CheckSpec; readonly kinds: readonly EvidenceKind[] } | undefined {
+  const kinds = EVIDENCE_KINDS.filter((k) => check in k.checks);
+  const spec = kinds[0]?.checks[check];
+  return spec ? { spec, kinds } : undefined;
 }

@@ -12,9 +12,11 @@ export type RunStatus = 'PASS' | 'FAIL' | 'PARTIAL' | 'ERROR';
 /** INFO findings are recorded for the auditor but are not a judgement (e.g. a user with no credentials). */
 export type FindingStatus = 'PASS' | 'FAIL' | 'WARN' | 'INFO';
 
-export interface Finding {
+/** One judgement of one resource. `Check` is the producer's catalogue of check ids (`checks.ts` beside its
+ * code), so a producer cannot emit a check it has not declared; readers of envelopes use plain `string`. */
+export interface Finding<Check extends string = string> {
   readonly resource: string;
-  readonly check: string;
+  readonly check: Check;
   readonly status: FindingStatus;
   readonly detail: Record<string, unknown>;
 }

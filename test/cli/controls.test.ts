@@ -9,7 +9,8 @@ import {
   renderControlsMarkdown,
 } from '../../cli/controls';
 import { buildProgram } from '../../cli/main';
-import { COLLECTORS } from '../../lambdas/collectors/registry';
+import { checkIds } from '../../lambdas/collectors/check-catalogue';
+import { COLLECTORS, EVIDENCE_KINDS } from '../../lambdas/collectors/registry';
 import { CONTEXT_KEY, parseConfig } from '../../lib/config';
 import { COVERAGE_CONTROLS } from '../../lambdas/watchdog/watchdog';
 
@@ -83,7 +84,10 @@ describe('controls matrix', () => {
     for (const c of COLLECTORS) {
       for (const control of c.controls) {
         const row = rows.find((r) => r.collector === c.id && r.control === control)!;
-        expect(row.checks).toEqual(c.checks);
+        const group = EVIDENCE_KINDS.filter((k) => k.id === c.id || k.partOf === c.id);
+        expect(row.checks).toEqual(
+          group.flatMap((k) => checkIds(k.checks).filter((id) => k.checks[id]!.criteria.includes(control))),
+        );
         expect(row.evidence[0]).toBe(`evidence/YYYY/MM/DD/${c.id}/`);
         expect(row.owner).toBe('Engineering');
         expect(CRITERIA[control]).toBeDefined();
@@ -135,6 +139,21 @@ describe('controls matrix', () => {
     // A pipe in a cell would split the table.
     expect(md).toContain('| Security \\| Platform |');
     expect(cadence({ cron: 'cron(0 6 * * ? *)', timeZone: 'UTC', enabled: true })).toBe('daily');
+  });
+
+  it('lists every declared check in a row of its kind, and describes each from its catalogue', () => {
+    const config = parseConfig({});
+    const listed = new Set(controlRows(config).flatMap((r) => r.checks));
+    const md = renderControlsMarkdown(config);
+    for (const k of EVIDENCE_KINDS) {
+      for (const id of checkIds(k.checks)) {
+        const spec = k.checks[id]!;
+        expect({ id, listed: listed.has(id) }).toEqual({ id, listed: true });
+        expect(md).toContain(`### \`${id}\`: ${spec.title}`);
+        expect(md).toContain(spec.description);
+        expect(md).toContain(spec.remediation);
+      }
+    }
   });
 
   it('quotes every CSV cell, so commas, quotes and formulas in the configuration stay in their cell', () => {

@@ -12,6 +12,7 @@ import {
   type Population,
 } from './population';
 import { renderCsv, reviewCounts } from './render';
+import { ACCESS_REVIEW_CHECKS, type AccessReviewCheck } from './checks';
 
 export interface AccessReviewFacts {
   /** Undefined when the authorization details could not be read: there is nothing to review. */
@@ -29,13 +30,13 @@ const AUTH_API = 'iam:GetAccountAuthorizationDetails';
  * any other, and `collect access-review` freezes a population without emailing it. The handler and
  * `review send` run it through `runAccessReview`, which also emails the review and records the sending.
  */
-export const accessReview: Collector<AccessReviewFacts> = {
+export const accessReview: Collector<AccessReviewFacts, AccessReviewCheck> = {
   id: 'access-review',
   title: 'Quarterly access review population',
   controls: ['CC6.2', 'CC6.3'],
   scope: 'global',
   frequency: 'quarterly',
-  checks: ['user-access', 'role-access'],
+  checks: ACCESS_REVIEW_CHECKS,
   iamActions: ['iam:GenerateCredentialReport', 'iam:GetCredentialReport', AUTH_API],
   policy: (settings) => ({
     inactiveAfterDays: settings.inactiveAfterDays,
@@ -87,10 +88,10 @@ export const accessReview: Collector<AccessReviewFacts> = {
     const p = facts.population;
     if (!p) return { findings: [], figures: {} };
     // Each principal is listed for the reviewer, not judged: the judgements are the reviewer's decisions.
-    const findings: Finding[] = [
+    const findings: Finding<AccessReviewCheck>[] = [
       ...p.users.map((u) => ({
         resource: u.arn,
-        check: 'user-access',
+        check: 'user-access' as const,
         status: 'INFO' as const,
         detail: {
           user: u.name,
@@ -103,7 +104,7 @@ export const accessReview: Collector<AccessReviewFacts> = {
       })),
       ...p.roles.map((r) => ({
         resource: r.arn,
-        check: 'role-access',
+        check: 'role-access' as const,
         status: 'INFO' as const,
         detail: { role: r.name, admin: r.admin, nearAdmin: r.nearAdmin, trustedBy: r.trustedBy },
       })),

@@ -14,6 +14,7 @@ import {
   type DatabaseFacts,
   type RegionDatabases,
 } from '../../readers/databases';
+import { BACKUPS_CHECKS, type BackupsCheck } from './checks';
 
 export const BACKUP_JOB_STATES = [
   'CREATED',
@@ -134,7 +135,11 @@ function ageHours(time: string | undefined, now: Date): number | undefined {
 }
 
 /** One database (an instance outside any cluster, or a cluster) judged on its automated backups. */
-export function assessDatabaseBackup(db: DatabaseFacts, maxAgeHours: number, now: Date): Finding {
+export function assessDatabaseBackup(
+  db: DatabaseFacts,
+  maxAgeHours: number,
+  now: Date,
+): Finding<BackupsCheck> {
   const age = ageHours(db.latestRestorableTime, now);
   const automated = db.backupRetentionPeriod > 0;
   let status: FindingStatus;
@@ -212,7 +217,7 @@ export function assessBackupJob(
   regionJobs: readonly BackupJobFacts[],
   now: Date,
   children: readonly BackupJobFacts[] = [],
-): Finding {
+): Finding<BackupsCheck> {
   const recent = isRecent(job, now);
   const recovery = recent ? undefined : recoveredBy(job, regionJobs);
   const failedChildren = children.filter((c) => jobProblem(c) !== undefined);
@@ -268,8 +273,8 @@ export function assessBackups(
   facts: BackupsFacts,
   settings: Pick<CollectorSettings, 'backupMaxAgeHours' | 'backupJobWindowDays'>,
   now: Date,
-): { findings: Finding[]; figures: Record<string, number> } {
-  const findings: Finding[] = [];
+): { findings: Finding<BackupsCheck>[]; figures: Record<string, number> } {
+  const findings: Finding<BackupsCheck>[] = [];
   let members = 0;
   for (const region of facts.databases) {
     members += region.instances.filter((i) => i.clusterId).length;
@@ -329,13 +334,13 @@ export function assessBackups(
   return { findings, figures };
 }
 
-export const backups: Collector<BackupsFacts> = {
+export const backups: Collector<BackupsFacts, BackupsCheck> = {
   id: 'backups',
   title: 'Backups: RDS and Aurora automated backups, AWS Backup jobs',
   controls: ['A1.2'],
   scope: 'regional',
   frequency: 'daily',
-  checks: ['automated-backups', 'backup-job', 'backup-jobs-summary'],
+  checks: BACKUPS_CHECKS,
   iamActions: ['rds:DescribeDBInstances', 'rds:DescribeDBClusters', 'backup:ListBackupJobs'],
   policy: (s) => ({
     backupMaxAgeHours: s.backupMaxAgeHours,

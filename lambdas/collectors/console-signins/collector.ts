@@ -15,6 +15,7 @@ import {
   type RegionSignins,
 } from './region-signins';
 import type { SigninEvent } from './signin-event';
+import { CONSOLE_SIGNINS_CHECKS, type ConsoleSigninsCheck } from './checks';
 
 export interface ConsoleSigninsFacts {
   readonly window: { readonly from: string; readonly to: string };
@@ -54,7 +55,7 @@ const MAX_LISTED = 20;
  * judging them here would be a false FAIL. */
 const MFA_JUDGED_TYPES = new Set(['IAMUser', 'Root']);
 
-function signinMfaFinding(region: string, events: readonly SigninEvent[]): Finding {
+function signinMfaFinding(region: string, events: readonly SigninEvent[]): Finding<ConsoleSigninsCheck> {
   const first = events[0]!;
   const successes = events.filter((e) => e.result === 'Success');
   const withoutMfa = successes.filter((e) => e.mfaUsed === false);
@@ -112,8 +113,8 @@ function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]
 export function assessConsoleSignins(
   facts: ConsoleSigninsFacts,
   settings: Pick<CollectorSettings, 'failedSigninThreshold'>,
-): { findings: Finding[]; figures: Record<string, number> } {
-  const findings: Finding[] = [];
+): { findings: Finding<ConsoleSigninsCheck>[]; figures: Record<string, number> } {
+  const findings: Finding<ConsoleSigninsCheck>[] = [];
   const all: SigninEvent[] = [];
   let regionsWithoutLoggingTrail = 0;
   let sourceIpsOverThreshold = 0;
@@ -230,7 +231,9 @@ function reducedSource(facts: ConsoleSigninsFacts, generatedAt: string): RawSour
   };
 }
 
-export function createConsoleSignins(options: Partial<LookupOptions> = {}): Collector<ConsoleSigninsFacts> {
+export function createConsoleSignins(
+  options: Partial<LookupOptions> = {},
+): Collector<ConsoleSigninsFacts, ConsoleSigninsCheck> {
   const lookup: LookupOptions = {
     sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
     maxPages: options.maxPages ?? MAX_PAGES,
@@ -241,7 +244,7 @@ export function createConsoleSignins(options: Partial<LookupOptions> = {}): Coll
     controls: ['CC7.2'],
     scope: 'regional',
     frequency: 'daily',
-    checks: ['signin-mfa', 'trail-logging', 'root-signin', 'repeated-signin-failures'],
+    checks: CONSOLE_SIGNINS_CHECKS,
     iamActions: ['cloudtrail:LookupEvents', 'cloudtrail:DescribeTrails', 'cloudtrail:GetTrailStatus'],
     policy: (settings) => ({
       lookbackHours: LOOKBACK_HOURS,

@@ -8,6 +8,7 @@ import type { CollectorSettings } from '../../settings';
 import type { Collector, GatherContext } from '../collector';
 import { listBuckets, type BucketRef } from '../../readers/buckets';
 import { judgedDatabases, readDatabases, serviceOf, type RegionDatabases } from '../../readers/databases';
+import { ENCRYPTION_CHECKS, type EncryptionCheck } from './checks';
 
 /** A bucket's default encryption; `none` only when S3 says there is no configuration at all. */
 export interface BucketEncryption extends BucketRef {
@@ -31,7 +32,7 @@ export interface EncryptionFacts {
 
 const KMS_ALGORITHMS = new Set(['aws:kms', 'aws:kms:dsse']);
 
-export function assessBucketEncryption(b: BucketEncryption, requireKms: boolean): Finding {
+export function assessBucketEncryption(b: BucketEncryption, requireKms: boolean): Finding<EncryptionCheck> {
   const kms = KMS_ALGORITHMS.has(b.algorithm);
   // Since January 2023 every bucket has SSE-S3 at least, so "encrypted" alone says little: the algorithm
   // is always recorded, and KMS is required only when the deployment asks for it.
@@ -55,8 +56,8 @@ export function assessBucketEncryption(b: BucketEncryption, requireKms: boolean)
 export function assessEncryption(
   facts: EncryptionFacts,
   settings: Pick<CollectorSettings, 'requireKmsForBuckets'>,
-): { findings: Finding[]; figures: Record<string, number> } {
-  const findings: Finding[] = [];
+): { findings: Finding<EncryptionCheck>[]; figures: Record<string, number> } {
+  const findings: Finding<EncryptionCheck>[] = [];
   for (const region of facts.databases) {
     for (const db of judgedDatabases(region)) {
       findings.push({
@@ -132,18 +133,13 @@ async function readBucketEncryption(ctx: GatherContext, b: BucketRef): Promise<B
   }
 }
 
-export const encryption: Collector<EncryptionFacts> = {
+export const encryption: Collector<EncryptionFacts, EncryptionCheck> = {
   id: 'encryption',
   title: 'Encryption at rest: RDS, S3 and EBS',
   controls: ['CC6.1', 'C1.1'],
   scope: 'regional',
   frequency: 'weekly',
-  checks: [
-    's3-default-encryption',
-    'rds-storage-encrypted',
-    'ebs-encryption-by-default',
-    'ebs-unencrypted-volumes',
-  ],
+  checks: ENCRYPTION_CHECKS,
   iamActions: [
     'rds:DescribeDBInstances',
     'rds:DescribeDBClusters',

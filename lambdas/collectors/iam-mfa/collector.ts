@@ -10,6 +10,7 @@ import {
 } from '../../readers/credential-report/source';
 import { rootAccessKeysFinding } from './root-access-keys';
 import { IAM_MAX_PAGE } from '../../aws/iam-pages';
+import { IAM_MFA_CHECKS, type IamMfaCheck } from './checks';
 
 export interface IamMfaFacts extends CredentialReportFacts {
   /** Whether root's MFA device is a virtual one; `unknown` when the device list could not be read. */
@@ -31,10 +32,10 @@ function rootDevice(root: CredentialUser, rootVirtualMfa: IamMfaFacts['rootVirtu
 export function assessIamMfa(
   facts: IamMfaFacts,
   now: Date,
-): { findings: Finding[]; figures: Record<string, number> } {
+): { findings: Finding<IamMfaCheck>[]; figures: Record<string, number> } {
   const report = facts.report;
   if (!report) return { findings: [], figures: {} };
-  const findings: Finding[] = [];
+  const findings: Finding<IamMfaCheck>[] = [];
   const consoleUsers = report.users.filter((u) => u.passwordEnabled === true);
   for (const u of consoleUsers) {
     findings.push({
@@ -70,13 +71,13 @@ export function assessIamMfa(
   return { findings, figures };
 }
 
-export const iamMfa: Collector<IamMfaFacts> = {
+export const iamMfa: Collector<IamMfaFacts, IamMfaCheck> = {
   id: 'iam-mfa',
   title: 'IAM MFA status',
   controls: ['CC6.1', 'CC6.6'],
   scope: 'global',
   frequency: 'daily',
-  checks: ['console-mfa', 'root-mfa', 'root-access-keys'],
+  checks: IAM_MFA_CHECKS,
   iamActions: ['iam:GenerateCredentialReport', 'iam:GetCredentialReport', 'iam:ListVirtualMFADevices'],
   policy: () => ({ consoleUsersRequireMfa: true, rootRequiresMfa: true, rootAccessKeysAllowed: false }),
 

@@ -7,7 +7,7 @@ import { isDate, type CredentialUser } from '../../readers/credential-report/par
  * A slot counts as present when its key is active or has a rotation date: an inactive key keeps its
  * `last_rotated`, and `N/A` there means the slot is empty.
  */
-export function rootAccessKeysFinding(root: CredentialUser): Finding {
+export function rootAccessKeysFinding(root: CredentialUser): Finding<'root-access-keys'> {
   const active = root.accessKeys.filter((k) => k.active);
   const inactive = root.accessKeys.filter((k) => !k.active && isDate(k.lastRotated));
   let status: FindingStatus;

@@ -9,6 +9,7 @@ import {
 } from '../../readers/credential-report/source';
 import { rootAccessKeysFinding } from '../iam-mfa/root-access-keys';
 import { iso } from '../../evidence/iso-date';
+import { INACTIVE_USERS_CHECKS, type InactiveUsersCheck } from './checks';
 
 const DAY_MS = 86_400_000;
 
@@ -95,7 +96,11 @@ export function userActivity(user: CredentialUser, now: Date, inactiveAfterDays:
   };
 }
 
-function credentialFinding(u: UserActivity, c: CredentialActivity, inactiveAfterDays: number): Finding {
+function credentialFinding(
+  u: UserActivity,
+  c: CredentialActivity,
+  inactiveAfterDays: number,
+): Finding<InactiveUsersCheck> {
   return {
     resource: u.arn,
     check: c.kind === 'password' ? 'console-password-inactive' : 'access-key-inactive',
@@ -112,7 +117,11 @@ function credentialFinding(u: UserActivity, c: CredentialActivity, inactiveAfter
   };
 }
 
-function rootFindings(root: CredentialUser, now: Date, inactiveAfterDays: number): Finding[] {
+function rootFindings(
+  root: CredentialUser,
+  now: Date,
+  inactiveAfterDays: number,
+): Finding<InactiveUsersCheck>[] {
   const activeKeys = root.accessKeys.filter((k) => k.active);
   const lastUsed = latest([date(root.passwordLastUsed), ...activeKeys.map((k) => date(k.lastUsed))]);
   const recent = lastUsed !== null && now.getTime() - lastUsed.getTime() <= inactiveAfterDays * DAY_MS;
@@ -136,11 +145,11 @@ export function assessInactiveUsers(
   facts: CredentialReportFacts,
   settings: Pick<CollectorSettings, 'inactiveAfterDays'>,
   now: Date,
-): { findings: Finding[]; figures: Record<string, number> } {
+): { findings: Finding<InactiveUsersCheck>[]; figures: Record<string, number> } {
   const report = facts.report;
   if (!report) return { findings: [], figures: {} };
   const days = settings.inactiveAfterDays;
-  const findings: Finding[] = [];
+  const findings: Finding<InactiveUsersCheck>[] = [];
   const activities = report.users.map((u) => userActivity(u, now, days));
   for (const u of activities) {
     if (!u.hasCredentials) {
@@ -169,19 +178,13 @@ export function assessInactiveUsers(
   return { findings, figures };
 }
 
-export const inactiveUsers: Collector<CredentialReportFacts> = {
+export const inactiveUsers: Collector<CredentialReportFacts, InactiveUsersCheck> = {
   id: 'inactive-users',
   title: 'Inactive IAM users and credentials',
   controls: ['CC6.2', 'CC6.3'],
   scope: 'global',
   frequency: 'daily',
-  checks: [
-    'console-password-inactive',
-    'access-key-inactive',
-    'root-recently-used',
-    'root-access-keys',
-    'no-credentials',
-  ],
+  checks: INACTIVE_USERS_CHECKS,
   iamActions: ['iam:GenerateCredentialReport', 'iam:GetCredentialReport'],
   policy: (settings) => ({
     inactiveAfterDays: settings.inactiveAfterDays,

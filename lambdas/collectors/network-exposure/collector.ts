@@ -22,6 +22,7 @@ import {
   type WorldRule,
 } from './security-groups';
 import { partitionOf } from '../../aws/arn';
+import { NETWORK_EXPOSURE_CHECKS, type NetworkExposureCheck } from './checks';
 
 export interface NetworkExposureFacts {
   /** Every security group of every region that could be read. */
@@ -104,8 +105,8 @@ function onlyLoadBalancers(attachments: readonly Attachment[]): boolean {
 export function assessNetworkExposure(
   facts: NetworkExposureFacts,
   settings: Pick<CollectorSettings, 'adminPorts' | 'publicWebPorts'>,
-): { findings: Finding[]; figures: Record<string, number> } {
-  const findings: Finding[] = [];
+): { findings: Finding<NetworkExposureCheck>[]; figures: Record<string, number> } {
+  const findings: Finding<NetworkExposureCheck>[] = [];
   const exposed = new Set<string>();
   let worldOpenRules = 0;
   let worldOpenGroups = 0;
@@ -155,7 +156,7 @@ export function assessNetworkExposure(
     }
     if (g.attachments !== 'unknown') for (const a of g.attachments) exposed.add(a.networkInterfaceId);
     for (const { rule, cls } of classes) {
-      let check: string;
+      let check: NetworkExposureCheck;
       let status: FindingStatus;
       const extra: Record<string, unknown> = {};
       if (cls.kind === 'admin') {
@@ -226,19 +227,13 @@ async function readRegion(ctx: GatherContext, region: string): Promise<RegionRea
   return { groups: raw.map((g) => groupFacts(region, g, attachments)), raw, errors };
 }
 
-export const networkExposure: Collector<NetworkExposureFacts> = {
+export const networkExposure: Collector<NetworkExposureFacts, NetworkExposureCheck> = {
   id: 'network-exposure',
   title: 'Security group rules open to the internet',
   controls: ['CC6.1', 'CC6.6'],
   scope: 'regional',
   frequency: 'weekly',
-  checks: [
-    'no-world-ingress',
-    'unattached-group-open-to-world',
-    'admin-port-open-to-world',
-    'web-port-open-to-world',
-    'port-open-to-world',
-  ],
+  checks: NETWORK_EXPOSURE_CHECKS,
   iamActions: ['ec2:DescribeSecurityGroups', 'ec2:DescribeNetworkInterfaces'],
   policy: (settings) => ({
     adminPorts: [...settings.adminPorts],

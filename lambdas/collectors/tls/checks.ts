@@ -27,7 +27,7 @@ export const TLS_CHECKS = defineChecks({
     criteria: ['CC6.7'],
     severity: 'medium',
     remediation:
-      'Add a statement to the bucket policy that denies "s3:*" to Principal "*" on the bucket and its objects when "aws:SecureTransport" is "false" (`aws s3api put-bucket-policy`).',
+      'Add a statement to the bucket policy that denies `s3:*` to Principal `*` on the bucket and its objects when `aws:SecureTransport` is `false` (`aws s3api put-bucket-policy`).',
   },
   'rds-tls-enforced': {
     title: 'Databases refuse unencrypted connections',

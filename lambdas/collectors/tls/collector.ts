@@ -18,6 +18,7 @@ import {
   type RegionListeners,
 } from './load-balancers';
 import { judgeProtocols } from './ssl-policy';
+import { TLS_CHECKS, type TlsCheck } from './checks';
 
 export interface BucketPolicyFacts extends BucketRef {
   /** The policy document; undefined when the bucket has none (NoSuchBucketPolicy). */
@@ -60,7 +61,7 @@ export function assessTlsListener(
   l: ListenerFacts,
   policies: Omit<RegionListeners, 'errors'>['policies'],
   minimum: CollectorSettings['minimumTlsVersion'],
-): Finding {
+): Finding<TlsCheck> {
   const policy = policies.find((p) => p.name === l.sslPolicy);
   const judgement = policy
     ? judgeProtocols(policy.protocols, minimum)
@@ -97,7 +98,7 @@ function servingRules(l: ListenerFacts): string[] {
 }
 
 /** An ALB HTTP listener passes only when its default action and every rule redirect to HTTPS. */
-export function assessHttpListener(l: ListenerFacts): Finding {
+export function assessHttpListener(l: ListenerFacts): Finding<TlsCheck> {
   const redirects = redirectsToHttps(l.defaultActions);
   const serving = redirects ? servingRules(l) : [];
   const status: FindingStatus = redirects && serving.length === 0 ? 'PASS' : 'FAIL';
@@ -120,7 +121,7 @@ export function assessHttpListener(l: ListenerFacts): Finding {
   };
 }
 
-export function assessBucketTls(b: BucketPolicyFacts): Finding {
+export function assessBucketTls(b: BucketPolicyFacts): Finding<TlsCheck> {
   const analysis = analyseBucketPolicy(b.policy, b.arn);
   return {
     resource: b.arn,
@@ -140,7 +141,7 @@ export function assessBucketTls(b: BucketPolicyFacts): Finding {
   };
 }
 
-export function assessDatabaseTls(d: DatabaseTlsFacts): Finding {
+export function assessDatabaseTls(d: DatabaseTlsFacts): Finding<TlsCheck> {
   const param = tlsParameterFor(d.db.engine);
   let status: FindingStatus;
   let reason: string;
@@ -190,8 +191,8 @@ export function assessDatabaseTls(d: DatabaseTlsFacts): Finding {
 export function assessTls(
   facts: TlsFacts,
   settings: Pick<CollectorSettings, 'minimumTlsVersion'>,
-): { findings: Finding[]; figures: Record<string, number> } {
-  const findings: Finding[] = [];
+): { findings: Finding<TlsCheck>[]; figures: Record<string, number> } {
+  const findings: Finding<TlsCheck>[] = [];
   let notJudged = 0;
   for (const region of facts.listeners) {
     for (const l of region.listeners) {
@@ -283,13 +284,13 @@ async function readDatabaseTls(
   return read.filter((d): d is DatabaseTlsFacts => d !== undefined);
 }
 
-export const tls: Collector<TlsFacts> = {
+export const tls: Collector<TlsFacts, TlsCheck> = {
   id: 'tls',
   title: 'TLS in transit: load balancers, S3 bucket policies, databases',
   controls: ['CC6.7'],
   scope: 'regional',
   frequency: 'weekly',
-  checks: ['listener-tls-policy', 'listener-http-redirect', 's3-tls-only-policy', 'rds-tls-enforced'],
+  checks: TLS_CHECKS,
   iamActions: [
     'elasticloadbalancing:DescribeLoadBalancers',
     'elasticloadbalancing:DescribeListeners',

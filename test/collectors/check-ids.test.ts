@@ -1,0 +1,70 @@
+import { sampleAnswers } from '../../cli/demo/sample-answers';
+import { OfflineClientFactory } from '../../cli/demo/offline-clients';
+import type { Collector } from '../../lambdas/collectors/collector';
+import type { IamMfaCheck } from '../../lambdas/collectors/iam-mfa/checks';
+import { iamMfa } from '../../lambdas/collectors/iam-mfa/collector';
+import { COLLECTORS } from '../../lambdas/collectors/registry';
+import type { Finding } from '../../lambdas/evidence/envelope';
+import { memoFrom } from '../../lambdas/run-collector';
+import { DEFAULT_SETTINGS } from '../../lambdas/settings';
+
+const NOW = new Date('2026-11-23T06:00:00Z');
+const settings = { ...DEFAULT_SETTINGS, regions: ['us-east-1', 'eu-west-1'] };
+
+describe('declared check ids', () => {
+  // The compiler enforces this for literal ids (Finding.check is typed from the catalogue, see below); this
+  // run also catches an id assembled at run time.
+  const emitted = new Map<string, Set<string>>();
+
+  beforeAll(async () => {
+    const clients = new OfflineClientFactory(sampleAnswers(NOW));
+    const memo = memoFrom(new Map());
+    for (const c of COLLECTORS) {
+      const gathered = await c.gather({ clients, settings, now: NOW, memo });
+      expect(gathered.errors).toEqual([]);
+      const { findings } = c.assess(gathered.facts, settings, NOW);
+      emitted.set(c.id, new Set(findings.map((f) => f.check)));
+    }
+  });
+
+  it.each(COLLECTORS.map((c) => [c.id, c] as const))(
+    '%s declares every check its assess emits on the demo account',
+    (id, c) => {
+      const seen = [...emitted.get(id)!];
+      expect(seen.length).toBeGreaterThan(0);
+      expect(seen.filter((check) => !(check in c.checks))).toEqual([]);
+    },
+  );
+});
+
+describe('Finding.check is typed from the catalogue', () => {
+  it('refuses an undeclared check at compile time (npm run typecheck fails if either line compiles)', () => {
+    const declared: Finding<IamMfaCheck> = {
+      resource: 'r',
+      check: 'console-mfa',
+      status: 'PASS',
+      detail: {},
+    };
+    const undeclared: Finding<IamMfaCheck> = {
+      resource: 'r',
+      // @ts-expect-error `console-mfa-typo` is not in lambdas/collectors/iam-mfa/checks.ts
+      check: 'console-mfa-typo',
+      status: 'PASS',
+      detail: {},
+    };
+    const emitsUndeclared: Collector<unknown, IamMfaCheck> = {
+      ...iamMfa,
+      gather: () => Promise.resolve({ facts: {}, sources: [], errors: [] }),
+      assess: () => ({
+        // @ts-expect-error a collector's assess can only emit checks of its own catalogue
+        findings: [{ resource: 'r', check: 'backup-job', status: 'FAIL', detail: {} }],
+        figures: {},
+      }),
+    };
+    expect([declared.check, undeclared.check, typeof emitsUndeclared.assess]).toEqual([
+      'console-mfa',
+      'console-mfa-typo',
+      'function',
+    ]);
+  });
+});
