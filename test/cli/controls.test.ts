@@ -5,8 +5,10 @@ import {
   cadence,
   controlRows,
   CRITERIA,
+  renderCollectorTable,
   renderControlsCsv,
   renderControlsMarkdown,
+  withCollectorTable,
 } from '../../cli/controls';
 import { buildProgram } from '../../cli/main';
 import { checkIds } from '../../lambdas/collectors/check-catalogue';
@@ -139,6 +141,13 @@ describe('controls matrix', () => {
     // A pipe in a cell would split the table.
     expect(md).toContain('| Security \\| Platform |');
     expect(cadence({ cron: 'cron(0 6 * * ? *)', timeZone: 'UTC', enabled: true })).toBe('daily');
+  });
+
+  it("README.md's collectors table is generated from the registry and the shipped cdk.json", () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    // If this fails, run `npm run docs:controls` and commit README.md.
+    expect(withCollectorTable(readme, renderCollectorTable(shippedConfig()))).toBe(readme);
+    for (const k of EVIDENCE_KINDS.filter((x) => x.collector)) expect(readme).toContain(`| \`${k.id}\``);
   });
 
   it('lists every declared check in a row of its kind, and describes each from its catalogue', () => {
