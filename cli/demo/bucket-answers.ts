@@ -27,7 +27,13 @@ function versionsOf(Key: string, held: HeldObject): VersionEntry[] {
     IsLatest: v.isLatest,
     deleteMarker: v.deleteMarker,
   }));
-  const stored = { Key, VersionId: held.versionId, IsLatest: !others.some((v) => v.IsLatest), deleteMarker: false, held };
+  const stored = {
+    Key,
+    VersionId: held.versionId,
+    IsLatest: !others.some((v) => v.IsLatest),
+    deleteMarker: false,
+    held,
+  };
   return [...others.filter((v) => v.IsLatest), stored, ...others.filter((v) => !v.IsLatest)];
 }
 

@@ -34,8 +34,7 @@ export interface EvidenceBucketOptions {
   readonly signer: Signer;
   /** The bucket's default retention: a number of days after each write, or one fixed date. */
   readonly retention:
-    | { readonly mode: LockMode; readonly days: number }
-    | { readonly mode: LockMode; readonly until: Date };
+    { readonly mode: LockMode; readonly days: number } | { readonly mode: LockMode; readonly until: Date };
   /** The time each write is stamped with; without it objects carry no LastModified. */
   readonly now?: () => Date;
   /** @default `v1`, `v2`... */
@@ -93,7 +92,8 @@ export class EvidenceBucket implements EvidenceStore {
       signingKey: signed.keyId,
       retention: {
         mode: retention.mode,
-        until: 'until' in retention ? retention.until : new Date((at?.getTime() ?? 0) + retention.days * DAY_MS),
+        until:
+          'until' in retention ? retention.until : new Date((at?.getTime() ?? 0) + retention.days * DAY_MS),
       },
     });
     return stored ?? { key: object.key, sha256: object.sha256, location: `memory:${object.key}` };

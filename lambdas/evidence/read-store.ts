@@ -138,13 +138,32 @@ export function s3Reader(s3: S3Client, bucket: string): BucketReader {
   };
 }
 
+interface ListedEntry {
+  readonly Key?: string;
+  readonly VersionId?: string;
+  readonly IsLatest?: boolean;
+  readonly LastModified?: Date;
+  readonly Size?: number;
+  readonly ETag?: string;
+}
+
 /** Every page of ListObjectVersions, following KeyMarker and VersionIdMarker (a key may straddle pages). */
 async function listVersions(s3: S3Client, bucket: string, prefix: string): Promise<KeyVersions[]> {
   const byKey = new Map<string, ObjectVersion[]>();
-  const add = (key: string, version: ObjectVersion) => {
-    const list = byKey.get(key);
+  // A delete marker is an entry without Size or ETag: one shape records both kinds.
+  const add = (entry: ListedEntry, deleteMarker: boolean) => {
+    if (!entry.Key) return;
+    const version: ObjectVersion = {
+      versionId: entry.VersionId ?? 'null',
+      deleteMarker,
+      isLatest: entry.IsLatest === true,
+      ...(entry.LastModified ? { lastModified: entry.LastModified.toISOString() } : {}),
+      size: entry.Size ?? 0,
+      ...(entry.ETag ? { etag: entry.ETag } : {}),
+    };
+    const list = byKey.get(entry.Key);
     if (list) list.push(version);
-    else byKey.set(key, [version]);
+    else byKey.set(entry.Key, [version]);
   };
   let keyMarker: string | undefined;
   let versionIdMarker: string | undefined;
@@ -157,27 +176,8 @@ async function listVersions(s3: S3Client, bucket: string, prefix: string): Promi
         ...(versionIdMarker ? { VersionIdMarker: versionIdMarker } : {}),
       }),
     );
-    for (const v of page.Versions ?? []) {
-      if (!v.Key) continue;
-      add(v.Key, {
-        versionId: v.VersionId ?? 'null',
-        deleteMarker: false,
-        isLatest: v.IsLatest === true,
-        ...(v.LastModified ? { lastModified: v.LastModified.toISOString() } : {}),
-        size: v.Size ?? 0,
-        ...(v.ETag ? { etag: v.ETag } : {}),
-      });
-    }
-    for (const d of page.DeleteMarkers ?? []) {
-      if (!d.Key) continue;
-      add(d.Key, {
-        versionId: d.VersionId ?? 'null',
-        deleteMarker: true,
-        isLatest: d.IsLatest === true,
-        ...(d.LastModified ? { lastModified: d.LastModified.toISOString() } : {}),
-        size: 0,
-      });
-    }
+    for (const v of page.Versions ?? []) add(v, false);
+    for (const d of page.DeleteMarkers ?? []) add(d, true);
     if (page.IsTruncated && !page.NextKeyMarker)
       throw new Error(`the listing of ${prefix} is truncated but gives no NextKeyMarker`);
     keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
