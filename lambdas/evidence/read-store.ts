@@ -40,7 +40,7 @@ export interface ObjectVersion {
 
 export interface KeyVersions {
   readonly key: string;
-  /** In listing order: S3 lists a key's versions newest first. */
+  /** As each ListObjectVersions page returns them: its versions, then its delete markers. */
   readonly versions: readonly ObjectVersion[];
 }
 
@@ -76,8 +76,9 @@ export function directoryReader(root: string): EvidenceReader {
     return path;
   };
   return {
-    get: (key) => readFile(pathOf(key)),
-    getText: (key) => readFile(pathOf(key), 'utf8'),
+    // async, so a bad key rejects like a failed read rather than throwing at the call.
+    get: async (key) => readFile(pathOf(key)),
+    getText: async (key) => readFile(pathOf(key), 'utf8'),
     async list(prefix) {
       const start = pathOf(prefix.replace(/\/?$/, '/x')).replace(/[\\/]x$/, '');
       let entries: string[];
