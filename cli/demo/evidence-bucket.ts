@@ -93,7 +93,9 @@ export class EvidenceBucket implements EvidenceStore {
       retention: {
         mode: retention.mode,
         until:
-          'until' in retention ? retention.until : new Date((at?.getTime() ?? 0) + retention.days * DAY_MS),
+          'until' in retention
+            ? retention.until
+            : new Date((at ?? new Date()).getTime() + retention.days * DAY_MS),
       },
     });
     return stored ?? { key: object.key, sha256: object.sha256, location: `memory:${object.key}` };

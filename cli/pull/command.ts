@@ -1,3 +1,4 @@
+/** The `pull` command: its options, checked as commander parses them, and the real AWS clients. */
 import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import { InvalidArgumentError, type Command } from 'commander';
