@@ -1,16 +1,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { S3Client } from '@aws-sdk/client-s3';
-// The mixin @smithy/util-stream exports, so a Body has transformToByteArray as a real response's does.
-import { sdkStreamMixin } from '@smithy/core/serde';
-import { OfflineClientFactory, type Answers } from '../cli/demo/offline-clients';
+import { bucketAnswers } from '../cli/demo/bucket-answers';
+import { EvidenceBucket } from '../cli/demo/evidence-bucket';
+import { OfflineClientFactory } from '../cli/demo/offline-clients';
 import { COLLECTORS } from '../lambdas/collectors/registry';
-import { hexToBase64 } from '../lambdas/evidence/canonical-json';
 import { SCHEMA_VERSION, summarise, type Finding } from '../lambdas/evidence/envelope';
-import { LocalSigner, SIGNATURE_METADATA, SIGNING_KEY_METADATA } from '../lambdas/evidence/signer';
-import type { EvidenceObject, EvidenceStore, StoredObject } from '../lambdas/evidence/store';
+import { LocalSigner } from '../lambdas/evidence/signer';
 import { writeEvidence } from '../lambdas/evidence/write-evidence';
 import { PRODUCER } from '../lambdas/producer';
 import { pull } from '../cli/pull';
@@ -20,35 +17,8 @@ import { ACCOUNT_ID, PAGE, seededRandom } from './synthetic-account';
 const BUCKET = 'evidence-bucket-example';
 const KEY_ARN = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 
-interface Stored {
-  readonly body: Buffer;
-  readonly sha256: string;
-  readonly signature: string;
-  readonly versionId: string;
-}
-
-/** The evidence bucket as S3Store leaves it: signed objects under COMPLIANCE retention, held in memory. */
-class SignedMemoryBucket implements EvidenceStore {
-  readonly objects = new Map<string, Stored>();
-  readonly description = 'memory';
-  constructor(private readonly signer: LocalSigner) {}
-  async put(o: EvidenceObject): Promise<StoredObject> {
-    const { signature } = await this.signer.sign(o.body);
-    this.objects.set(o.key, {
-      body: Buffer.from(o.body),
-      sha256: o.sha256,
-      signature,
-      versionId: `v${this.objects.size + 1}`,
-    });
-    return { key: o.key, sha256: o.sha256, location: `memory:${o.key}` };
-  }
-}
-
 /** Every collector once a day (an envelope and one source each), as many days as `objects` needs. */
-async function fillBucket(
-  bucket: SignedMemoryBucket,
-  objects: number,
-): Promise<{ from: string; to: string }> {
+async function fillBucket(bucket: EvidenceBucket, objects: number): Promise<{ from: string; to: string }> {
   const perDay = COLLECTORS.length * 2;
   const days = Math.ceil(objects / perDay);
   const start = Date.parse('2024-01-01T00:00:00Z');
@@ -98,74 +68,6 @@ async function fillBucket(
   return { from: '2024-01-01', to: new Date(start + (days - 1) * 86_400_000).toISOString().slice(0, 10) };
 }
 
-function bucketAnswers(bucket: SignedMemoryBucket): Answers {
-  const keys = [...bucket.objects.keys()].sort();
-  /** Keys are sorted, so a prefix is one contiguous run of them: [start, end). */
-  const prefixRange = (prefix: string): [number, number] => {
-    let lo = 0;
-    let hi = keys.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (keys[mid]! < prefix) lo = mid + 1;
-      else hi = mid;
-    }
-    let end = lo;
-    while (end < keys.length && keys[end]!.startsWith(prefix)) end++;
-    return [lo, end];
-  };
-  return {
-    'S3:ListObjectVersions': (input) => {
-      const prefix = String(input.Prefix ?? '');
-      const marker = typeof input.KeyMarker === 'string' ? input.KeyMarker : '';
-      const [lo, end] = prefixRange(prefix);
-      let from = lo;
-      while (from < end && marker && keys[from]! <= marker) from++;
-      const size = Math.min(
-        typeof input.MaxKeys === 'number' ? input.MaxKeys : 1000,
-        PAGE.s3ListObjects!.max,
-      );
-      const page = keys.slice(from, Math.min(end, from + size));
-      const truncated = from + page.length < end;
-      return {
-        Versions: page.map((Key) => {
-          const o = bucket.objects.get(Key)!;
-          return {
-            Key,
-            VersionId: o.versionId,
-            IsLatest: true,
-            Size: o.body.length,
-            ETag: `"${o.sha256.slice(0, 32)}"`,
-            LastModified: new Date('2025-01-01T00:00:00Z'),
-          };
-        }),
-        DeleteMarkers: [],
-        IsTruncated: truncated,
-        ...(truncated
-          ? { NextKeyMarker: page.at(-1), NextVersionIdMarker: bucket.objects.get(page.at(-1)!)!.versionId }
-          : {}),
-      };
-    },
-    'S3:GetObject': (input) => {
-      const o = bucket.objects.get(String(input.Key));
-      if (!o)
-        throw Object.assign(new Error('The specified key does not exist.'), {
-          name: 'NoSuchKey',
-          $fault: 'client',
-        });
-      return {
-        Body: sdkStreamMixin(Readable.from([o.body])),
-        ContentLength: o.body.length,
-        ETag: `"${o.sha256.slice(0, 32)}"`,
-        VersionId: o.versionId,
-        ...(input.ChecksumMode === 'ENABLED' ? { ChecksumSHA256: hexToBase64(o.sha256) } : {}),
-        Metadata: { sha256: o.sha256, [SIGNATURE_METADATA]: o.signature, [SIGNING_KEY_METADATA]: KEY_ARN },
-        ObjectLockMode: 'COMPLIANCE',
-        ObjectLockRetainUntilDate: new Date('2031-01-01T00:00:00Z'),
-      };
-    },
-  };
-}
-
 export interface PullBenchResult {
   readonly objects: number;
   readonly days: number;
@@ -188,13 +90,18 @@ export async function benchPull(
 ): Promise<PullBenchResult> {
   const t0 = Date.now();
   const signer = LocalSigner.generate(KEY_ARN);
-  const bucket = new SignedMemoryBucket(signer);
+  // The bucket as S3Store leaves it (signed, COMPLIANCE retention), the same model the demo and tests use.
+  const bucket = new EvidenceBucket({
+    signer,
+    retention: { mode: 'COMPLIANCE', until: new Date('2031-01-01T00:00:00Z') },
+    now: () => new Date('2025-01-01T00:00:00Z'),
+  });
   const period = await fillBucket(bucket, objects);
   const work = mkdtempSync(join(tmpdir(), 'soc2-bench-pull-'));
   const keyFile = join(work, 'signing-key.pem');
   writeFileSync(keyFile, signer.publicKeyPem());
   const out = join(work, 'package');
-  const clients = new OfflineClientFactory(bucketAnswers(bucket), {
+  const clients = new OfflineClientFactory(bucketAnswers(bucket, { pageSize: PAGE.s3ListObjects!.max }), {
     latencyMs,
     throttleRate,
     random: seededRandom(7),

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -15,7 +16,8 @@ import { collectorSettings, parseConfig, type ScheduleConfig } from '../lib/conf
 import { CliError } from './cli-error';
 import { SAMPLE_ACCOUNT_ID } from './demo/sample-account';
 import { sampleAnswers } from './demo/sample-answers';
-import { OfflineBucket } from './demo/offline-bucket';
+import { bucketAnswers } from './demo/bucket-answers';
+import { EvidenceBucket } from './demo/evidence-bucket';
 import { INDEX_FILE, MANIFEST_FILE, PROGRESS_FILE } from './package/manifest';
 import { pull } from './pull';
 import { verify } from './verify';
@@ -109,10 +111,14 @@ export async function runDemo(
   });
   const signer = LocalSigner.generate(DEMO_KEY_ID);
   let clock = now;
-  const bucket = new OfflineBucket(new DirectoryStore(out), {
+  // Signed and locked as in S3, served to pull in memory; the files are what the user browses. Only objects
+  // written by this run are listed: leftovers of earlier demo runs in `out` are not part of this bucket.
+  const bucket = new EvidenceBucket({
     signer,
     retention: config.retention,
     now: () => clock,
+    versionId: () => randomBytes(24).toString('base64url'),
+    files: new DirectoryStore(out),
   });
 
   let results: RunResult[] = [];
@@ -178,7 +184,7 @@ export async function runDemo(
   const pullExitCode = await pull(
     { bucket: DEMO_BUCKET, from, to, out: packageDir, publicKey },
     {
-      s3: new OfflineClientFactory(bucket.answers()).get(S3Client),
+      s3: new OfflineClientFactory(bucketAnswers(bucket)).get(S3Client),
       out: (line) => pullLines.push(line),
       now: () => now,
     },

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
+import { messageOf } from '../lambdas/aws/aws-error';
 import { sha256Hex } from '../lambdas/evidence/canonical-json';
 import { parseEvidenceKey } from '../lambdas/evidence/keys';
 import { publicKeyFrom } from '../lambdas/evidence/signer';
@@ -43,7 +44,7 @@ export async function verify(
   try {
     manifest = JSON.parse(await readFile(join(root, MANIFEST_FILE), 'utf8')) as Manifest;
   } catch (err) {
-    throw new CliError(`${MANIFEST_FILE} is not valid JSON: ${(err as Error).message}`);
+    throw new CliError(`${MANIFEST_FILE} is not valid JSON: ${messageOf(err)}`);
   }
   const sums = parseSums(await readFile(join(root, SUMS_FILE), 'utf8'));
   problems.push(...sums.problems);
@@ -70,7 +71,7 @@ export async function verify(
     try {
       trusted = publicKeyFrom(await readFile(options.publicKey));
     } catch (err) {
-      throw new CliError(`--public-key ${options.publicKey}: ${(err as Error).message}`);
+      throw new CliError(`--public-key ${options.publicKey}: ${messageOf(err)}`);
     }
   }
   const packaged = new Map<string, KeyObject | undefined>();

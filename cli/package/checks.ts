@@ -1,4 +1,5 @@
 import type { KeyObject } from 'node:crypto';
+import { messageOf } from '../../lambdas/aws/aws-error';
 import { canonicalJson } from '../../lambdas/evidence/canonical-json';
 import type { Envelope } from '../../lambdas/evidence/envelope';
 import { parseEvidenceKey, type ParsedEvidenceKey } from '../../lambdas/evidence/keys';
@@ -47,7 +48,7 @@ export function checkEnvelope(
   } catch (err) {
     return {
       result: 'invalid-json',
-      problems: [`not valid JSON: ${(err as Error).message}`],
+      problems: [`not valid JSON: ${messageOf(err)}`],
       sourceRefs: new Map(),
     };
   }

@@ -1,6 +1,8 @@
 import { mkdir, writeFile, chmod } from 'node:fs/promises';
-import { dirname, join, resolve, sep } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { isAwsError, messageOf } from '../aws/aws-error';
 import { sha256Hex } from './canonical-json';
+import { pathUnder } from './key-path';
 import type { EvidenceObject, EvidenceStore, StoredObject } from './store';
 import { EvidenceExistsError, EvidenceWriteError } from './store';
 
@@ -21,15 +23,14 @@ export class DirectoryStore implements EvidenceStore {
     if (sha256Hex(object.body) !== object.sha256) {
       throw new EvidenceWriteError(object.key, 'the body does not match its SHA-256');
     }
-    const path = join(this.root, ...object.key.split('/'));
-    if (!path.startsWith(this.root + sep))
-      throw new EvidenceWriteError(object.key, 'the key leaves the directory');
+    const path = pathUnder(this.root, object.key);
+    if (!path) throw new EvidenceWriteError(object.key, 'the key leaves the directory');
     await mkdir(dirname(path), { recursive: true });
     try {
       await writeFile(path, object.body, { flag: 'wx' });
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new EvidenceExistsError(object.key);
-      throw new EvidenceWriteError(object.key, (err as Error).message);
+      if (isAwsError(err, 'EEXIST')) throw new EvidenceExistsError(object.key);
+      throw new EvidenceWriteError(object.key, messageOf(err));
     }
     await chmod(path, 0o444);
     return { key: object.key, sha256: object.sha256, location: path };

@@ -11,9 +11,9 @@
  * window on the next two checks. A `rate(N days)` with N > 1 has no recorded phase and is only judged by
  * `pull` over a longer period; here it is reported as not judged.
  */
-import { GetObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { mapWithConcurrency } from '../aws/concurrency';
-import { errorEntry } from '../aws/aws-error';
+import { errorEntry, messageOf } from '../aws/aws-error';
 import {
   computeCoverage,
   expectedRunDays,
@@ -24,6 +24,7 @@ import {
 import type { Envelope, ErrorEntry, Finding, RunStatus, ScheduleRef } from '../evidence/envelope';
 import { draftEnvelope } from '../evidence/draft';
 import { dayPrefix, parseEvidenceKey } from '../evidence/keys';
+import { s3Reader, type EvidenceReader } from '../evidence/read-store';
 import type { EvidenceStore } from '../evidence/store';
 import { writeEvidence, type RawSource, type WrittenEvidence } from '../evidence/write-evidence';
 import { emfLine } from '../runtime/emf';
@@ -95,29 +96,29 @@ interface ListedEnvelope {
   readonly date: string;
 }
 
-/** Envelope keys (not sources) of this account under one UTC day's prefix, every page. */
-async function listDay(ctx: WatchdogContext, date: string): Promise<ListedEnvelope[]> {
+/**
+ * Envelope keys (not sources) of this account under one UTC day's prefix, every page. Current keys only
+ * (ListObjectsV2): the watchdog's role holds s3:ListBucket, not s3:ListBucketVersions.
+ */
+async function listDay(
+  ctx: WatchdogContext,
+  reader: EvidenceReader,
+  date: string,
+): Promise<ListedEnvelope[]> {
   const out: ListedEnvelope[] = [];
-  for await (const page of paginateListObjectsV2(
-    { client: ctx.s3 },
-    { Bucket: ctx.bucket, Prefix: dayPrefix(date) },
-  )) {
-    for (const o of page.Contents ?? []) {
-      const parsed = o.Key ? parseEvidenceKey(o.Key) : undefined;
-      if (!parsed || parsed.source !== undefined || parsed.account !== ctx.account) continue;
-      if (parsed.date !== date || !(parsed.collector in ctx.schedules)) continue;
-      out.push({ key: o.Key!, collector: parsed.collector, date: parsed.date });
-    }
+  for (const key of await reader.list(dayPrefix(date))) {
+    const parsed = parseEvidenceKey(key);
+    if (!parsed || parsed.source !== undefined || parsed.account !== ctx.account) continue;
+    if (parsed.date !== date || !(parsed.collector in ctx.schedules)) continue;
+    out.push({ key, collector: parsed.collector, date: parsed.date });
   }
   return out;
 }
 
 const STATUSES: readonly RunStatus[] = ['PASS', 'FAIL', 'PARTIAL', 'ERROR'];
 
-async function readStatus(ctx: WatchdogContext, key: string): Promise<RunStatus> {
-  const out = await ctx.s3.send(new GetObjectCommand({ Bucket: ctx.bucket, Key: key }));
-  if (!out.Body) throw new Error('GetObject returned no body');
-  const envelope = JSON.parse(await out.Body.transformToString()) as Partial<Envelope>;
+async function readStatus(reader: EvidenceReader, key: string): Promise<RunStatus> {
+  const envelope = JSON.parse(await reader.getText(key)) as Partial<Envelope>;
   const status = envelope.summary?.status;
   if (!status || !STATUSES.includes(status)) throw new Error(`envelope has no summary.status`);
   return status;
@@ -157,16 +158,17 @@ export async function runWatchdog(ctx: WatchdogContext): Promise<WatchdogResult>
     }
   }
 
-  const listed = (await Promise.all(days.map((d) => listDay(ctx, d)))).flat();
+  const reader = s3Reader(ctx.s3, ctx.bucket);
+  const listed = (await Promise.all(days.map((d) => listDay(ctx, reader, d)))).flat();
   const toRead = listed.filter((e) => mayMatter(expected, e));
   const errors: ErrorEntry[] = [];
   const read = await mapWithConcurrency(toRead, READ_CONCURRENCY, async (e) => {
     try {
-      return { ...e, status: await readStatus(ctx, e.key) };
+      return { ...e, status: await readStatus(reader, e.key) };
     } catch (err) {
       errors.push({
         ...errorEntry(err, 'global', 's3:GetObject'),
-        message: `${e.key}: ${(err as Error).message}`,
+        message: `${e.key}: ${messageOf(err)}`,
       });
       return undefined;
     }

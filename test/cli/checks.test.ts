@@ -1,6 +1,6 @@
 import { checkEnvelope } from '../../cli/package/checks';
 import { LocalSigner } from '../../lambdas/evidence/signer';
-import { KEY_ARN, MemoryBucket, writeDay } from './evidence-bucket-fixture';
+import { KEY_ARN, memoryBucket, writeDay } from './evidence-bucket-fixture';
 
 describe('checkEnvelope: an envelope is tied to its key', () => {
   let key: string;
@@ -8,7 +8,7 @@ describe('checkEnvelope: an envelope is tied to its key', () => {
   let objects: Map<string, { sha256: string; bytes: number }>;
 
   beforeAll(async () => {
-    const bucket = new MemoryBucket(LocalSigner.generate(KEY_ARN));
+    const bucket = memoryBucket(LocalSigner.generate(KEY_ARN));
     await writeDay(bucket, '2026-01-05');
     key = [...bucket.objects.keys()].find((k) => k.endsWith('.json'))!;
     body = bucket.objects.get(key)!.body;

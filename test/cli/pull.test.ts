@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetObjectCommand, ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { GetPublicKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { mockClient } from 'aws-sdk-client-mock';
 import { SCHEMA_VERSION, summarise, type ScheduleRef } from '../../lambdas/evidence/envelope';
@@ -21,21 +21,23 @@ import { verify } from '../../cli/verify';
 import {
   ACCOUNT,
   BUCKET,
+  accessDenied,
   KEY_ARN,
-  MemoryBucket,
+  memoryBucket,
   monthOfEvidence,
+  serveAnswers,
   serveBucket,
   writeDay,
 } from './evidence-bucket-fixture';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'soc2-pull-'));
 
-async function run(options: Partial<PullOptions> & { out: string }, kms?: KMSClient) {
+async function run(s3: S3Client, options: Partial<PullOptions> & { out: string }, kms?: KMSClient) {
   const lines: string[] = [];
   const code = await pull(
     { bucket: BUCKET, from: '2026-01-01', to: '2026-01-31', collector: ['iam-mfa'], ...options },
     {
-      s3: new S3Client({}),
+      s3,
       ...(kms ? { kms } : {}),
       out: (l) => lines.push(l),
       now: () => new Date('2026-02-02T00:00:00Z'),
@@ -58,34 +60,38 @@ describe('soc2-evidence pull', () => {
 
   it('pulls a clean month: exit 0, SHA256SUMS accepted by sha256sum -c, verify passes, resume downloads nothing', async () => {
     const { bucket, signer } = await monthOfEvidence();
-    const s3 = serveBucket(bucket);
+    const { s3, calls } = serveBucket(bucket);
     const kms = mockClient(KMSClient);
     kms
       .on(GetPublicKeyCommand)
       .resolves({ KeyId: KEY_ARN, PublicKey: signer.publicKey.export({ type: 'spki', format: 'der' }) });
     const out = tmp();
 
-    const first = await run({ out }, new KMSClient({}));
+    const first = await run(s3, { out }, new KMSClient({}));
     expect(first.lines.at(-1)).toMatch(
       /pulled 62 objects \(62 downloaded, 0 already present\).*0 with integrity problems, 0 gaps/,
     );
     expect(first.code).toBe(0);
     // 31 day prefixes, each listed in pages of 3 (2 objects a day: one page each).
-    expect(s3.commandCalls(ListObjectVersionsCommand)).toHaveLength(31);
-    const get = s3.commandCalls(GetObjectCommand)[0]!.args[0].input;
+    const sent = (api: string) => calls.filter((c) => c.api === api);
+    expect(sent('S3:ListObjectVersions')).toHaveLength(31);
+    const get = sent('S3:GetObject')[0]!.input;
     expect(get).toMatchObject({ ChecksumMode: 'ENABLED', VersionId: expect.stringMatching(/^v\d+$/) });
     // Every call pull made is one the auditor role may make.
     const ACTION: Record<string, string> = {
-      ListObjectVersionsCommand: 's3:ListBucketVersions',
-      GetObjectCommand: 's3:GetObjectVersion',
-      GetPublicKeyCommand: 'kms:GetPublicKey',
+      'S3:ListObjectVersions': 's3:ListBucketVersions',
+      'S3:GetObject': 's3:GetObjectVersion',
+      'KMS:GetPublicKey': 'kms:GetPublicKey',
     };
     const allowed: readonly string[] = [
       ...AUDITOR_BUCKET_ACTIONS,
       ...AUDITOR_OBJECT_ACTIONS,
       ...AUDITOR_SIGNING_KEY_ACTIONS,
     ];
-    const made = [...s3.calls(), ...kms.calls()].map((c) => c.args[0].constructor.name);
+    const made = [
+      ...calls.map((c) => c.api),
+      ...kms.calls().map((c) => `KMS:${c.args[0].constructor.name.replace(/Command$/, '')}`),
+    ];
     expect(new Set(made)).toEqual(new Set(Object.keys(ACTION)));
     for (const name of new Set(made)) expect(allowed).toContain(ACTION[name]);
     const o = first.manifest.objects[0]!;
@@ -130,10 +136,10 @@ describe('soc2-evidence pull', () => {
     const verified: string[] = [];
     expect(await verify(out, {}, (l) => verified.push(l))).toBe(0);
 
-    s3.resetHistory();
-    const again = await run({ out }, new KMSClient({}));
+    calls.length = 0;
+    const again = await run(s3, { out }, new KMSClient({}));
     expect(again.code).toBe(0);
-    expect(s3.commandCalls(GetObjectCommand)).toHaveLength(0);
+    expect(sent('S3:GetObject')).toHaveLength(0);
     expect(again.lines.at(-1)).toMatch(/\(0 downloaded, 62 already present\)/);
     const html = readFileSync(join(out, 'index.html'), 'utf8');
     expect(html).toContain('<table class="cal">');
@@ -145,21 +151,23 @@ describe('soc2-evidence pull', () => {
     const { bucket, signer } = await monthOfEvidence(LocalSigner.generate(KEY_ARN), ['2026-01-15']);
     // Tampered after writing: the bytes change, S3's stored checksum and metadata do not.
     const tampered = keyOn(bucket.objects.keys(), '2026-01-10', true);
-    bucket.objects.get(tampered)!.body = Buffer.from(
-      'user,arn,mfa_active\nalice,arn:aws:iam::123456789012:user/alice,true\n',
-    );
+    bucket.alter(tampered, (o) => ({
+      ...o,
+      body: Buffer.from('user,arn,mfa_active\nalice,arn:aws:iam::123456789012:user/alice,true\n'),
+    }));
     // Signed by another key that claims to be the stack's.
     const forged = keyOn(bucket.objects.keys(), '2026-01-20', false);
     const other = LocalSigner.generate(KEY_ARN);
-    bucket.objects.get(forged)!.signature = (await other.sign(bucket.objects.get(forged)!.body)).signature;
+    const { signature } = await other.sign(bucket.objects.get(forged)!.body);
+    bucket.alter(forged, (o) => ({ ...o, signature }));
     const unlocked = keyOn(bucket.objects.keys(), '2026-01-25', false);
-    delete bucket.objects.get(unlocked)!.retention;
-    serveBucket(bucket);
+    bucket.alter(unlocked, ({ retention: _none, ...o }) => o);
+    const { s3 } = serveBucket(bucket);
     const out = tmp();
     const pem = join(out, '..', 'trusted.pem');
     writeFileSync(pem, signer.publicKeyPem());
 
-    const { code, lines, manifest } = await run({ out, publicKey: pem });
+    const { code, lines, manifest } = await run(s3, { out, publicKey: pem });
 
     expect(code).toBe(4);
     const problems = lines.filter((l) => l.startsWith('problem '));
@@ -199,11 +207,11 @@ describe('soc2-evidence pull', () => {
     // Jan 2: only an ERROR envelope (failed). Jan 5: an ERROR run and a good one, so the day is covered.
     await writeDay(bucket, '2026-01-02', 'errored', true);
     await writeDay(bucket, '2026-01-05', 'retry-errored', true);
-    serveBucket(bucket);
+    const { s3 } = serveBucket(bucket);
     const out = tmp();
     const pem = join(out, '..', 'k.pem');
     writeFileSync(pem, signer.publicKeyPem());
-    const { code, lines } = await run({ out, publicKey: pem, from: '2026-01-01', to: '2026-01-05' });
+    const { code, lines } = await run(s3, { out, publicKey: pem, from: '2026-01-01', to: '2026-01-05' });
     expect(lines.filter((l) => l.startsWith('gap '))).toEqual([
       `gap iam-mfa account ${ACCOUNT} 2026-01-02: failed`,
       `gap iam-mfa account ${ACCOUNT} 2026-01-03: missing`,
@@ -212,11 +220,12 @@ describe('soc2-evidence pull', () => {
   });
 
   it('reports a listing it cannot do as one clear error', async () => {
-    const s3 = mockClient(S3Client);
-    s3.on(ListObjectVersionsCommand).rejects(
-      Object.assign(new Error('Access Denied'), { name: 'AccessDenied' }),
-    );
-    await expect(run({ out: tmp() })).rejects.toThrow(
+    const { s3 } = serveAnswers({
+      'S3:ListObjectVersions': () => {
+        throw accessDenied();
+      },
+    });
+    await expect(run(s3, { out: tmp() })).rejects.toThrow(
       `cannot list s3://${BUCKET}/evidence/: AccessDenied: Access Denied`,
     );
   });
@@ -225,13 +234,13 @@ describe('soc2-evidence pull', () => {
     // S3 CopyObject keeps the metadata, so the copy carries a valid signature by the stack's key.
     const original = keyOn(bucket.objects.keys(), '2026-01-14', false);
     const copied = original.replace('/2026/01/14/', '/2026/01/15/');
-    bucket.objects.set(copied, { ...bucket.objects.get(original)!, versionId: 'v-copied' });
-    serveBucket(bucket);
+    bucket.copy(original, copied, 'v-copied');
+    const { s3 } = serveBucket(bucket);
     const out = tmp();
     const pem = join(out, '..', 'copy.pem');
     writeFileSync(pem, signer.publicKeyPem());
 
-    const { code, lines, manifest } = await run({ out, publicKey: pem });
+    const { code, lines, manifest } = await run(s3, { out, publicKey: pem });
 
     expect(code).toBe(4);
     const copy = manifest.objects.find((o) => o.key === copied)!;
@@ -253,18 +262,16 @@ describe('soc2-evidence pull', () => {
   it('reports an overwritten key and a delete marker, naming the versions, and downloads the listed version', async () => {
     const { bucket, signer } = await monthOfEvidence();
     const overwritten = keyOn(bucket.objects.keys(), '2026-01-10', false);
-    bucket.objects.get(overwritten)!.otherVersions = [
-      { versionId: 'v-original', deleteMarker: false, isLatest: false },
-    ];
+    bucket.addVersions(overwritten, [{ versionId: 'v-original', deleteMarker: false, isLatest: false }]);
     const deleted = keyOn(bucket.objects.keys(), '2026-01-12', true);
-    bucket.objects.get(deleted)!.otherVersions = [{ versionId: 'dm-1', deleteMarker: true, isLatest: true }];
+    bucket.addVersions(deleted, [{ versionId: 'dm-1', deleteMarker: true, isLatest: true }]);
     // One entry per page: a key's versions straddle pages, following KeyMarker and VersionIdMarker.
-    const s3 = serveBucket(bucket, 1);
+    const { s3, calls } = serveBucket(bucket, { pageSize: 1 });
     const out = tmp();
     const pem = join(out, '..', 'versions.pem');
     writeFileSync(pem, signer.publicKeyPem());
 
-    const { code, lines, manifest } = await run({ out, publicKey: pem });
+    const { code, lines, manifest } = await run(s3, { out, publicKey: pem });
 
     expect(code).toBe(4);
     const current = (k: string) => bucket.objects.get(k)!.versionId;
@@ -272,7 +279,7 @@ describe('soc2-evidence pull', () => {
       `problem ${overwritten}: the key holds more than one version: ${current(overwritten)} (downloaded) and v-original; evidence is written once, so it was overwritten or deleted`,
       `problem ${deleted}: the key holds more than one version: ${current(deleted)} (downloaded) and dm-1 (delete marker) (latest); evidence is written once, so it was overwritten or deleted`,
     ]);
-    const gets = s3.commandCalls(GetObjectCommand).map((c) => c.args[0].input);
+    const gets = calls.filter((c) => c.api === 'S3:GetObject').map((c) => c.input);
     expect(gets.find((g) => g.Key === deleted)).toMatchObject({ VersionId: current(deleted) });
     expect(manifest.objects.find((o) => o.key === deleted)!.otherVersions).toEqual([
       { versionId: 'dm-1', deleteMarker: true, isLatest: true },
@@ -282,7 +289,7 @@ describe('soc2-evidence pull', () => {
 
   it('expects only scheduled registry collectors: attestations, review emails and the watchdog are never gaps', async () => {
     const signer = LocalSigner.generate(KEY_ARN);
-    const bucket = new MemoryBucket(signer);
+    const bucket = memoryBucket(signer);
     const write = async (collector: string, collectedAt: string, schedule?: ScheduleRef) => {
       const runId = `run-${collector}-${collectedAt.slice(0, 10)}`;
       await writeEvidence(
@@ -311,12 +318,12 @@ describe('soc2-evidence pull', () => {
     await write('access-review-email', '2026-02-03T09:00:06.000Z', quarterly);
     await write('access-review-attestation', '2026-02-10T14:22:01.000Z');
     await write('coverage', '2026-03-01T07:00:00.000Z', { expression: 'cron(0 7 * * ? *)', timeZone: 'UTC' });
-    serveBucket(bucket);
+    const { s3 } = serveBucket(bucket);
     const out = tmp();
     const pem = join(out, '..', 'quarter.pem');
     writeFileSync(pem, signer.publicKeyPem());
 
-    const { code, lines, manifest } = await run({
+    const { code, lines, manifest } = await run(s3, {
       out,
       publicKey: pem,
       from: '2026-01-01',
@@ -341,18 +348,24 @@ describe('soc2-evidence pull', () => {
 
   it('warns about GOVERNANCE retention and reports a retain-until date before the day after collection', async () => {
     const signer = LocalSigner.generate(KEY_ARN);
-    const bucket = new MemoryBucket(signer);
+    const bucket = memoryBucket(signer);
     for (const d of ['2026-01-01', '2026-01-02', '2026-01-03']) await writeDay(bucket, d);
-    for (const o of bucket.objects.values())
-      o.retention = { mode: 'GOVERNANCE', until: new Date('2027-03-01T00:00:00Z') };
+    for (const key of [...bucket.objects.keys()])
+      bucket.alter(key, (o) => ({
+        ...o,
+        retention: { mode: 'GOVERNANCE', until: new Date('2027-03-01T00:00:00Z') },
+      }));
     const short = keyOn(bucket.objects.keys(), '2026-01-02', true);
-    bucket.objects.get(short)!.retention = { mode: 'COMPLIANCE', until: new Date('2026-01-02T23:59:59Z') };
-    serveBucket(bucket);
+    bucket.alter(short, (o) => ({
+      ...o,
+      retention: { mode: 'COMPLIANCE', until: new Date('2026-01-02T23:59:59Z') },
+    }));
+    const { s3 } = serveBucket(bucket);
     const out = tmp();
     const pem = join(out, '..', 'retention.pem');
     writeFileSync(pem, signer.publicKeyPem());
 
-    const { code, lines, manifest } = await run({
+    const { code, lines, manifest } = await run(s3, {
       out,
       publicKey: pem,
       from: '2026-01-01',

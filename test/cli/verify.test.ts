@@ -2,12 +2,18 @@ import { createHash } from 'node:crypto';
 import { chmodSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { pull } from '../../cli/pull';
 import type { Manifest } from '../../cli/package/manifest';
 import { verify } from '../../cli/verify';
 import { LocalSigner } from '../../lambdas/evidence/signer';
-import { BUCKET, KEY_ARN, MemoryBucket, serveBucket, writeDay } from './evidence-bucket-fixture';
+import {
+  accessDenied,
+  BUCKET,
+  KEY_ARN,
+  memoryBucket,
+  serveBucket,
+  writeDay,
+} from './evidence-bucket-fixture';
 
 let pristine: string;
 let pem: string;
@@ -15,9 +21,9 @@ let manifest: Manifest;
 
 beforeAll(async () => {
   const signer = LocalSigner.generate(KEY_ARN);
-  const bucket = new MemoryBucket(signer);
+  const bucket = memoryBucket(signer);
   for (const d of ['2026-01-01', '2026-01-02', '2026-01-03']) await writeDay(bucket, d);
-  serveBucket(bucket);
+  const { s3 } = serveBucket(bucket);
   pristine = mkdtempSync(join(tmpdir(), 'soc2-verify-'));
   pem = join(pristine, '..', `${Date.now()}-trusted.pem`);
   writeFileSync(pem, signer.publicKeyPem());
@@ -30,7 +36,7 @@ beforeAll(async () => {
       collector: ['iam-mfa'],
       publicKey: pem,
     },
-    { s3: new S3Client({}), out: () => undefined },
+    { s3, out: () => undefined },
   );
   expect(code).toBe(0);
   manifest = JSON.parse(readFileSync(join(pristine, 'manifest.json'), 'utf8')) as Manifest;
@@ -199,20 +205,25 @@ describe('soc2-evidence verify', () => {
 
   it('fails a package whose pull could not download an object or found an integrity problem', async () => {
     const signer = LocalSigner.generate(KEY_ARN);
-    const bucket = new MemoryBucket(signer);
+    const bucket = memoryBucket(signer);
     for (const d of ['2026-01-01', '2026-01-02']) await writeDay(bucket, d);
     const keys = [...bucket.objects.keys()].sort();
     const unlocked = keys[0]!;
-    delete bucket.objects.get(unlocked)!.retention;
-    const s3 = serveBucket(bucket);
+    bucket.alter(unlocked, ({ retention: _none, ...o }) => o);
     const unreadable = keys[3]!;
-    s3.on(GetObjectCommand, { Key: unreadable }).rejects(
-      Object.assign(new Error('Access Denied'), { name: 'AccessDenied' }),
-    );
+    const { s3 } = serveBucket(bucket, {
+      answers: (served) => ({
+        ...served,
+        'S3:GetObject': (input, region) => {
+          if (input.Key === unreadable) throw accessDenied();
+          return served['S3:GetObject']!(input, region);
+        },
+      }),
+    });
     const dir = mkdtempSync(join(tmpdir(), 'soc2-verify-broken-'));
     const code = await pull(
       { bucket: BUCKET, from: '2026-01-01', to: '2026-01-02', out: dir, publicKey: pem2(signer) },
-      { s3: new S3Client({}), out: () => undefined },
+      { s3, out: () => undefined },
     );
     expect(code).toBe(4);
 

@@ -1,0 +1,48 @@
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { sha256Hex } from '../../lambdas/evidence/canonical-json';
+import { renderIndexHtml, type AccountCoverage } from './index-html';
+import { COVERAGE_FILE, INDEX_FILE, MANIFEST_FILE, renderSums, SUMS_FILE, type Manifest } from './manifest';
+
+/** Written beside and renamed into place, so a package never holds half a file. */
+export async function writeAtomic(path: string, body: Uint8Array | string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const tmp = `${path}.partial`;
+  await writeFile(tmp, body);
+  await rename(tmp, path);
+}
+
+/** One row per account, collector and day of the period: what the calendar in index.html shows. */
+export function coverageCsv(reports: readonly AccountCoverage[]): string {
+  const lines = ['account,collector,date,expected,status,runs'];
+  for (const { account, report } of reports) {
+    for (const c of report.cells)
+      lines.push([account, c.collector, c.date, c.expected, c.status, c.runs].join(','));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Writes the package's own files beside the downloaded objects: `extraFiles` (the public keys),
+ * coverage.csv, index.html, manifest.json, and last SHA256SUMS, which lists every one of them and every
+ * downloaded object, so `sha256sum -c` alone proves the package intact.
+ */
+export async function writePackage(
+  root: string,
+  manifest: Manifest,
+  reports: readonly AccountCoverage[],
+  extraFiles: ReadonlyMap<string, string>,
+): Promise<void> {
+  const generated = new Map<string, string>([
+    ...extraFiles,
+    [COVERAGE_FILE, coverageCsv(reports)],
+    [INDEX_FILE, renderIndexHtml(manifest, reports)],
+    [MANIFEST_FILE, `${JSON.stringify(manifest, null, 2)}\n`],
+  ]);
+  for (const [name, text] of generated) await writeAtomic(join(root, name), text);
+  const sums = [
+    ...manifest.objects.filter((o) => !o.downloadError).map((o) => ({ path: o.key, sha256: o.sha256 })),
+    ...[...generated].map(([path, text]) => ({ path, sha256: sha256Hex(text) })),
+  ];
+  await writeAtomic(join(root, SUMS_FILE), renderSums(sums));
+}

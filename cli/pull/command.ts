@@ -1,0 +1,87 @@
+/** The `pull` command: its options, checked as commander parses them, and the real AWS clients. */
+import { KMSClient } from '@aws-sdk/client-kms';
+import { S3Client } from '@aws-sdk/client-s3';
+import { InvalidArgumentError, type Command } from 'commander';
+import { ClientFactory } from '../../lambdas/aws/client-factory';
+import { ATTESTATION_COLLECTOR } from '../../lambdas/collectors/access-review/attestation';
+import { EMAIL_COLLECTOR } from '../../lambdas/collectors/access-review/review';
+import { COLLECTOR_IDS } from '../../lambdas/collectors/registry';
+import { COVERAGE_COLLECTOR } from '../../lambdas/watchdog/watchdog';
+import { progressFor } from '../package/progress';
+import { pull } from './pull';
+
+function date(value: string): string {
+  const t = Date.parse(`${value}T00:00:00Z`);
+  if (
+    !/^\d{4}-\d{2}-\d{2}$/.test(value) ||
+    Number.isNaN(t) ||
+    new Date(t).toISOString().slice(0, 10) !== value
+  ) {
+    throw new InvalidArgumentError(`expected a date YYYY-MM-DD, got "${value}"`);
+  }
+  return value;
+}
+
+function account(value: string): string {
+  if (!/^\d{12}$/.test(value))
+    throw new InvalidArgumentError(`expected a 12-digit account id, got "${value}"`);
+  return value;
+}
+
+/** Every kind of evidence a bucket can hold: the scheduled collectors and the event-driven objects. */
+const EVIDENCE_KINDS: readonly string[] = [
+  ...COLLECTOR_IDS,
+  EMAIL_COLLECTOR,
+  ATTESTATION_COLLECTOR,
+  COVERAGE_COLLECTOR,
+];
+
+function collectorIds(value: string, previous: string[] = []): string[] {
+  const ids = value.split(',').filter(Boolean);
+  const unknown = ids.filter((id) => !EVIDENCE_KINDS.includes(id));
+  if (unknown.length > 0) {
+    throw new InvalidArgumentError(
+      `unknown collector ${unknown.map((id) => JSON.stringify(id)).join(', ')}; known: ${EVIDENCE_KINDS.join(', ')}`,
+    );
+  }
+  return [...previous, ...ids];
+}
+
+/** The `pull` command; `out` receives the report lines, progress goes to stderr. */
+export function registerPull(program: Command, out: (line: string) => void): void {
+  program
+    .command('pull')
+    .description(
+      'Download a period of evidence into the --out directory, check every object (SHA-256, signature, Object Lock) and every ' +
+        'expected run. Exit 3: expected runs missing; exit 4: integrity problems.',
+    )
+    .requiredOption('--bucket <name>', 'the evidence bucket')
+    .requiredOption('--from <date>', 'first UTC day, YYYY-MM-DD', date)
+    .requiredOption('--to <date>', 'last UTC day, YYYY-MM-DD', date)
+    .requiredOption('--out <dir>', 'package directory (an existing one is resumed)')
+    .option('--collector <id>', 'only this collector (repeat for more)', collectorIds)
+    .option('--account <id>', 'only this account', account)
+    .option(
+      '--public-key <file>',
+      'PEM public key of the signing key (default: fetched with kms:GetPublicKey)',
+    )
+    .action(
+      async (opts: {
+        bucket: string;
+        from: string;
+        to: string;
+        out: string;
+        collector?: string[];
+        account?: string;
+        publicKey?: string;
+      }) => {
+        const clients = new ClientFactory();
+        process.exitCode = await pull(opts, {
+          s3: clients.get(S3Client),
+          kms: clients.get(KMSClient),
+          out,
+          progress: progressFor(process.stderr),
+        });
+      },
+    );
+}

@@ -1,0 +1,85 @@
+import { collectorById, COLLECTOR_IDS } from '../../lambdas/collectors/registry';
+import { computeCoverage, type FoundEnvelope } from '../../lambdas/evidence/coverage';
+import type { ScheduleRef } from '../../lambdas/evidence/envelope';
+import { DEFAULT_CRON } from '../../lib/config';
+import type { AccountCoverage } from '../package/index-html';
+import type { CoverageSection, ManifestObject } from '../package/manifest';
+import type { PullOptions } from './options';
+
+type Schedules = Record<string, ScheduleRef & { source: 'envelope' | 'default' }>;
+
+/**
+ * Each registry collector's schedule as its latest envelope recorded it, else the configuration's default.
+ * Only registry collectors run on a schedule; callers must pass no other id.
+ */
+function schedulesFor(collectors: readonly string[], envelopes: readonly ManifestObject[]): Schedules {
+  const out: Schedules = {};
+  for (const id of collectors) {
+    const latest = envelopes.filter((e) => e.collector === id && e.schedule).pop();
+    if (latest?.schedule) out[id] = { ...latest.schedule, source: 'envelope' };
+    else {
+      const frequency = collectorById(id)?.frequency ?? 'daily';
+      out[id] = { expression: DEFAULT_CRON[frequency], timeZone: 'UTC', source: 'default' };
+    }
+  }
+  return out;
+}
+
+/** Coverage of one account (`*` when the period holds no envelope at all). */
+function accountCoverage(
+  options: PullOptions,
+  account: string,
+  envelopes: readonly ManifestObject[],
+): { section: CoverageSection; report: AccountCoverage } {
+  const mine = envelopes.filter((e) => account === '*' || e.account === account);
+  const collectors = options.collector?.length
+    ? [...options.collector]
+    : [...new Set([...mine.map((e) => e.collector!), ...COLLECTOR_IDS])].sort();
+  // Event-driven evidence (attestations, review emails, the coverage watchdog's own) has no promised day.
+  const unscheduled = collectors.filter((id) => !collectorById(id));
+  const schedules = schedulesFor(
+    collectors.filter((id) => collectorById(id)),
+    mine,
+  );
+  const found: FoundEnvelope[] = mine.map((e) => ({
+    collector: e.collector!,
+    date: e.date!,
+    // An envelope whose status cannot be read (unparseable) proves nothing about the run.
+    status: e.status ?? 'ERROR',
+  }));
+  const report = computeCoverage({
+    from: options.from,
+    to: options.to,
+    schedules,
+    unscheduled,
+    envelopes: found,
+  });
+  const section: CoverageSection = {
+    account,
+    schedules,
+    gaps: report.gaps.map((g) => ({ collector: g.collector, date: g.date, status: g.status })),
+    partial: report.cells
+      .filter((c) => c.status === 'partial')
+      .map((c) => ({ collector: c.collector, date: c.date })),
+    ...(unscheduled.length ? { unscheduled } : {}),
+    problems: report.problems.map((p) => `${p.collector}: ${p.message}`),
+  };
+  return { section, report: { account, report } };
+}
+
+/** Coverage of the period per account, judged by the same `computeCoverage` as the watchdog. */
+export function coverageFor(
+  options: PullOptions,
+  objects: readonly ManifestObject[],
+): { sections: CoverageSection[]; reports: AccountCoverage[] } {
+  // An envelope that is not the one its key names (e.g. an old one copied under another day) proves no run.
+  const envelopes = objects.filter(
+    (o) => o.kind === 'envelope' && o.collector && o.date && o.checks.envelope !== 'key-mismatch',
+  );
+  const accounts = options.account
+    ? [options.account]
+    : [...new Set(envelopes.map((e) => e.account!))].sort();
+  if (accounts.length === 0) accounts.push('*');
+  const each = accounts.map((account) => accountCoverage(options, account, envelopes));
+  return { sections: each.map((e) => e.section), reports: each.map((e) => e.report) };
+}

@@ -1,0 +1,114 @@
+/**
+ * `pull`: a period of evidence into a self-checking package. The steps, one module each: list every
+ * version of each day (list.ts), download what an earlier pull did not already fetch (download.ts,
+ * resume.ts), get the signing keys' public halves (public-keys.ts), check every object (assess.ts), judge
+ * coverage (coverage.ts), write the package (../package/write-package.ts) and print (report.ts).
+ */
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { mapWithConcurrency } from '../../lambdas/aws/concurrency';
+import { messageOf, readAwsError } from '../../lambdas/aws/aws-error';
+import { daysBetween } from '../../lambdas/evidence/coverage';
+import { s3Reader } from '../../lambdas/evidence/read-store';
+import { PRODUCER } from '../../lambdas/producer';
+import { CliError } from '../cli-error';
+import { EXIT_GAPS, EXIT_INTEGRITY, type FetchedObject, type Manifest } from '../package/manifest';
+import { silentProgress } from '../package/progress';
+import { writePackage } from '../package/write-package';
+import { assessAll } from './assess';
+import { coverageFor } from './coverage';
+import { download } from './download';
+import { listPeriod, type Listed } from './list';
+import type { PullDeps, PullOptions } from './options';
+import { publicKeysFor } from './public-keys';
+import { reportLines } from './report';
+import { ResumeLog } from './resume';
+
+function periodDays(options: PullOptions): string[] {
+  try {
+    return daysBetween(options.from, options.to);
+  } catch (err) {
+    throw new CliError(`--from/--to: ${messageOf(err)}`);
+  }
+}
+
+async function listOrExplain(options: PullOptions, deps: PullDeps, days: string[]): Promise<Listed[]> {
+  try {
+    return await listPeriod(s3Reader(deps.s3, options.bucket), days, options, deps.concurrency ?? 8);
+  } catch (err) {
+    const e = readAwsError(err);
+    throw new CliError(`cannot list s3://${options.bucket}/evidence/: ${e.code}: ${e.message}`);
+  }
+}
+
+/** Downloads what the resume log cannot vouch for; returns the records and how many were reused. */
+async function fetchAll(
+  options: PullOptions,
+  deps: PullDeps,
+  root: string,
+  listed: readonly Listed[],
+  log: ResumeLog,
+): Promise<{ fetched: FetchedObject[]; reused: number }> {
+  const reader = s3Reader(deps.s3, options.bucket);
+  const progress = deps.progress ?? silentProgress;
+  progress.start(listed.length);
+  let reused = 0;
+  const fetched = await mapWithConcurrency(listed, deps.concurrency ?? 8, async (l) => {
+    let record = await log.reusable(l);
+    if (record) reused++;
+    else {
+      record = await download(reader, root, l);
+      await log.record(record);
+    }
+    progress.tick(record.bytes);
+    // Versions come from this listing, never from a previous pull's record.
+    const { otherVersions: _previous, ...current } = record;
+    return l.otherVersions.length > 0 ? { ...current, otherVersions: l.otherVersions } : current;
+  });
+  progress.done();
+  return { fetched, reused };
+}
+
+/**
+ * Pulls a period of evidence into a self-checking package. Returns the exit code: 0 when everything holds,
+ * 3 when an expected run left no evidence (or only an ERROR envelope), 4 when any object failed an
+ * integrity check (this wins over 3).
+ */
+export async function pull(options: PullOptions, deps: PullDeps): Promise<number> {
+  const days = periodDays(options);
+  const root = resolve(options.out);
+  await mkdir(root, { recursive: true });
+  const listed = await listOrExplain(options, deps, days);
+  const log = await ResumeLog.open(root);
+  const { fetched, reused } = await fetchAll(options, deps, root, listed, log);
+
+  const signingKeys = [...new Set(fetched.flatMap((f) => (f.signingKey ? [f.signingKey] : [])))].sort();
+  const publicKeys = await publicKeysFor(signingKeys, options.publicKey, deps.kms);
+  const objects = await assessAll(root, fetched, publicKeys.keys);
+  const { sections, reports } = coverageFor(options, objects);
+  const manifest: Manifest = {
+    schemaVersion: 1,
+    producer: { name: PRODUCER.name, version: PRODUCER.version },
+    generatedAt: (deps.now ?? (() => new Date()))().toISOString(),
+    bucket: options.bucket,
+    period: { from: options.from, to: options.to },
+    filters: {
+      ...(options.collector?.length ? { collectors: [...options.collector] } : {}),
+      ...(options.account ? { account: options.account } : {}),
+    },
+    publicKeys: publicKeys.files,
+    objects,
+    coverage: sections,
+    summary: {
+      objects: objects.length,
+      integrityProblems: objects.filter((o) => o.problems.length > 0).length,
+      gaps: sections.reduce((n, s) => n + s.gaps.length, 0),
+    },
+  };
+  await writePackage(root, manifest, reports, publicKeys.pems);
+  await log.close();
+
+  for (const line of reportLines(manifest, publicKeys.notes, root, reused)) deps.out(line);
+  if (manifest.summary.integrityProblems > 0) return EXIT_INTEGRITY;
+  return manifest.summary.gaps > 0 ? EXIT_GAPS : 0;
+}
