@@ -6,10 +6,10 @@ import { bucketAnswers } from '../cli/demo/bucket-answers';
 import { EvidenceBucket } from '../cli/demo/evidence-bucket';
 import { OfflineClientFactory } from '../cli/demo/offline-clients';
 import { COLLECTORS } from '../lambdas/collectors/registry';
-import { SCHEMA_VERSION, summarise, type Finding } from '../lambdas/evidence/envelope';
+import { draftEnvelope } from '../lambdas/evidence/draft';
+import type { Finding } from '../lambdas/evidence/envelope';
 import { LocalSigner } from '../lambdas/evidence/signer';
 import { writeEvidence } from '../lambdas/evidence/write-evidence';
-import { PRODUCER } from '../lambdas/producer';
 import { pull } from '../cli/pull';
 import { verify } from '../cli/verify';
 import { ACCOUNT_ID, PAGE, seededRandom } from './synthetic-account';
@@ -37,21 +37,18 @@ async function fillBucket(bucket: EvidenceBucket, objects: number): Promise<{ fr
       }));
       await writeEvidence(
         bucket,
-        {
-          schemaVersion: SCHEMA_VERSION,
+        draftEnvelope({
           collector: c.id,
           controls: c.controls,
           account: ACCOUNT_ID,
-          ...(c.scope === 'global'
-            ? { region: 'global' }
-            : { region: 'multi-region', regions: ['us-east-1'] }),
-          collectedAt: `${date}T06:00:03.120Z`,
+          region: c.scope === 'global' ? 'global' : { regions: ['us-east-1'] },
+          collectedAt: new Date(`${date}T06:00:03.120Z`),
           policy: {},
-          summary: summarise(findings, []),
           findings,
           errors: [],
-          producer: { ...PRODUCER, runId, invocationId: 'bench' },
-        },
+          runId,
+          invocationId: 'bench',
+        }),
         [
           {
             name: 'source.json',

@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
 import { csvCell } from '../lambdas/collectors/access-review/render';
-import { checkIds, type CheckSpec } from '../lambdas/collectors/check-catalogue';
-import { EVIDENCE_KINDS, type EvidenceKind } from '../lambdas/collectors/registry';
+import { checkIds } from '../lambdas/collectors/check-catalogue';
+import { declaredChecks, EVIDENCE_KINDS, type EvidenceKind } from '../lambdas/collectors/registry';
 import { expectedRunDays } from '../lambdas/evidence/coverage';
 import type { ScheduleConfig, Soc2EvidenceConfig } from '../lib/config';
 import { CliError } from './cli-error';
@@ -126,20 +126,6 @@ export function controlRows(config: Soc2EvidenceConfig, kinds = EVIDENCE_KINDS):
   });
 }
 
-/** Every check of every kind once, in registry order: id, where its code lives, and its declaration. */
-export function checkRows(
-  kinds = EVIDENCE_KINDS,
-): { id: string; kinds: string[]; home: string; spec: CheckSpec }[] {
-  const rows = new Map<string, { id: string; kinds: string[]; home: string; spec: CheckSpec }>();
-  for (const k of kinds)
-    for (const id of checkIds(k.checks)) {
-      const seen = rows.get(id);
-      if (seen) seen.kinds.push(k.id);
-      else rows.set(id, { id, kinds: [k.id], home: k.home, spec: k.checks[id]! });
-    }
-  return [...rows.values()];
-}
-
 // ---- Markdown -------------------------------------------------------------------------------------------
 
 const GENERATED =
@@ -211,7 +197,7 @@ export function renderControlsMarkdown(config: Soc2EvidenceConfig, kinds = EVIDE
     'Every check a finding can name, as declared in the `checks.ts` beside the code that emits it. Severity',
     'says how much a FAIL matters; the description says what passes, fails and warns, and why it matters.',
     '',
-    ...checkRows(kinds).flatMap((c) => [
+    ...declaredChecks(kinds).flatMap((c) => [
       `### ${code(c.id)}: ${c.spec.title}`,
       '',
       `Severity **${c.spec.severity}** · ${c.spec.criteria.join(', ')} · emitted by ${c.kinds.map(code).join(' and ')} (${code(c.home)})`,

@@ -1,5 +1,6 @@
 import type { CoverageReport, CellStatus } from '../../lambdas/evidence/coverage';
 import type { Manifest, ManifestObject } from './manifest';
+import { declaredChecks, EVIDENCE_KINDS } from '../../lambdas/collectors/registry';
 
 /**
  * One self-contained page for the auditor: a calendar of collectors by day, a per-control summary, every
@@ -40,6 +41,8 @@ table.cal td a{display:block;width:100%;height:22px;line-height:22px;text-decora
 code{font-size:12px}.summary td{min-width:70px}
 .verdict{padding:8px 12px;border-radius:4px;margin:6px 0;max-width:900px}
 .verdict.ok{background:#dafbe1;border:1px solid #4ac26b}.verdict.bad{background:#ffebe9;border:1px solid #ff8182}
+details p{max-width:760px;margin:4px 0}summary{cursor:pointer}
+.sev-critical,.sev-high{color:#cf222e;font-weight:600}.sev-medium{color:#9a6700}
 table.objects td{white-space:nowrap}table.objects td:first-child{white-space:normal;overflow-wrap:anywhere}
 `;
 
@@ -149,6 +152,21 @@ function controlSummary(manifest: Manifest, coverage: readonly AccountCoverage[]
   return `<table class="summary"><tr><th>Control</th><th>Collectors</th><th>Envelopes</th><th>PASS</th><th>FAIL</th><th>PARTIAL</th><th>ERROR</th><th>Expected runs</th><th>Gaps</th></tr>\n${body}</table>`;
 }
 
+/** What each check found in the package judges, from the catalogue beside the code that emits it. */
+function checkGlossary(envelopes: readonly ManifestObject[]): string {
+  const present = new Set(envelopes.map((o) => o.collector));
+  const checks = declaredChecks(EVIDENCE_KINDS.filter((k) => present.has(k.id)));
+  if (checks.length === 0) return '<p class="muted">No envelope in this package.</p>';
+  const rows = checks
+    .map(
+      (c) =>
+        `<tr><td><code>${esc(c.id)}</code></td><td>${esc(c.kinds.join(', '))}</td><td class="sev-${esc(c.spec.severity)}">${esc(c.spec.severity)}</td><td>${esc(c.spec.criteria.join(', '))}</td>` +
+        `<td><details><summary>${esc(c.spec.title)}</summary><p>${esc(c.spec.description)}</p><p><b>Remediation:</b> ${esc(c.spec.remediation)}</p></details></td></tr>`,
+    )
+    .join('\n');
+  return `<table><tr><th>Check</th><th>Collector</th><th>Severity</th><th>Criteria</th><th>What it judges</th></tr>\n${rows}</table>`;
+}
+
 function objectTable(objects: readonly ManifestObject[]): string {
   const rows = objects
     .map((o) => {
@@ -229,6 +247,7 @@ ${verdict(manifest)}
 ${sections}
 <h2>Gaps</h2>${gapList}
 <h2>Per control</h2><p class="muted">Runs by status: FAIL means the run completed and at least one check failed; ERROR means it could not read its source.</p>${controlSummary(manifest, coverage)}
+<h2>Checks</h2><p class="muted">What each check in this package judges: the text declared beside the code that emits it (the same as docs/CONTROLS.md of this version). Open a row for the description and the remediation.</p>${checkGlossary(envelopes)}
 <h2>Integrity problems</h2>${problemList}${warningList(manifest.objects)}
 <h2>All objects</h2>${objectTable(manifest.objects)}
 <p class="muted">Check this package with <code>sha256sum -c SHA256SUMS</code> or <code>soc2-evidence verify .</code>; see docs/AUDITOR.md.</p>

@@ -3,10 +3,7 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import { InvalidArgumentError, type Command } from 'commander';
 import { ClientFactory } from '../../lambdas/aws/client-factory';
-import { ATTESTATION_COLLECTOR } from '../../lambdas/collectors/access-review/attestation';
-import { EMAIL_COLLECTOR } from '../../lambdas/collectors/access-review/review';
-import { COLLECTOR_IDS } from '../../lambdas/collectors/registry';
-import { COVERAGE_COLLECTOR } from '../../lambdas/watchdog/watchdog';
+import { EVIDENCE_KIND_IDS } from '../../lambdas/collectors/registry';
 import { progressFor } from '../package/progress';
 import { pull } from './pull';
 
@@ -28,13 +25,8 @@ function account(value: string): string {
   return value;
 }
 
-/** Every kind of evidence a bucket can hold: the scheduled collectors and the event-driven objects. */
-const EVIDENCE_KINDS: readonly string[] = [
-  ...COLLECTOR_IDS,
-  EMAIL_COLLECTOR,
-  ATTESTATION_COLLECTOR,
-  COVERAGE_COLLECTOR,
-];
+/** Every kind of evidence a bucket can hold, from the registry. */
+const EVIDENCE_KINDS = EVIDENCE_KIND_IDS;
 
 function collectorIds(value: string, previous: string[] = []): string[] {
   const ids = value.split(',').filter(Boolean);

@@ -5,7 +5,7 @@ import { ACCESS_REVIEW_ATTESTATION_CHECKS, ACCESS_REVIEW_EMAIL_CHECKS } from './
 import { accessReview } from './access-review/collector';
 import { EMAIL_COLLECTOR } from './access-review/review';
 import { backups } from './backups/collector';
-import type { CheckCatalogue, CheckSpec } from './check-catalogue';
+import { checkIds, type CheckCatalogue, type CheckSpec } from './check-catalogue';
 import type { AnyCollector } from './collector';
 import { consoleSignins } from './console-signins/collector';
 import { encryption } from './encryption/collector';
@@ -116,4 +116,25 @@ export function checkById(
   const kinds = EVIDENCE_KINDS.filter((k) => check in k.checks);
   const spec = kinds[0]?.checks[check];
   return spec ? { spec, kinds } : undefined;
+}
+
+export interface DeclaredCheck {
+  readonly id: string;
+  /** The kinds that emit it, in registry order. */
+  readonly kinds: readonly string[];
+  /** The folder of the first kind that declares it. */
+  readonly home: string;
+  readonly spec: CheckSpec;
+}
+
+/** Every check of the given kinds once, in registry order (a check two kinds share is listed once). */
+export function declaredChecks(kinds: readonly EvidenceKind[] = EVIDENCE_KINDS): DeclaredCheck[] {
+  const rows = new Map<string, { id: string; kinds: string[]; home: string; spec: CheckSpec }>();
+  for (const k of kinds)
+    for (const id of checkIds(k.checks)) {
+      const seen = rows.get(id);
+      if (seen) seen.kinds.push(k.id);
+      else rows.set(id, { id, kinds: [k.id], home: k.home, spec: k.checks[id]! });
+    }
+  return [...rows.values()];
 }

@@ -1,6 +1,6 @@
 import { defineChecks } from '../collectors/check-catalogue';
 
-/** The check of the coverage watchdog (`COVERAGE_CHECKS`); its criteria are drawn from `COVERAGE_CONTROLS`. */
+/** The check of the coverage watchdog; its criteria are drawn from `COVERAGE_CONTROLS`. */
 export const COVERAGE_CHECK_CATALOGUE = defineChecks({
   'scheduled-evidence-present': {
     title: 'Every scheduled collector left its evidence',

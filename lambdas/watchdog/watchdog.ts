@@ -23,6 +23,7 @@ import {
 } from '../evidence/coverage';
 import type { Envelope, ErrorEntry, Finding, RunStatus, ScheduleRef } from '../evidence/envelope';
 import { draftEnvelope } from '../evidence/draft';
+import type { CoverageCheck } from './checks';
 import { dayPrefix, parseEvidenceKey } from '../evidence/keys';
 import { s3Reader, type EvidenceReader } from '../evidence/read-store';
 import type { EvidenceStore } from '../evidence/store';
@@ -42,8 +43,6 @@ export const WATCHDOG_CRON = 'cron(0 12 * * ? *)';
  */
 export const COVERAGE_CONTROLS = ['CC4.1', 'CC7.2'] as const;
 
-/** The check ids the coverage evidence carries. */
-export const COVERAGE_CHECKS = ['scheduled-evidence-present'] as const;
 export const DEFAULT_JUDGED_DAYS = 2;
 /** Envelope reads in flight at once: a day holds a few envelopes per collector. */
 export const READ_CONCURRENCY = 8;
@@ -189,7 +188,7 @@ export async function runWatchdog(ctx: WatchdogContext): Promise<WatchdogResult>
       failed: count(cells, 'failed'),
     };
   });
-  const findings: Finding[] = perCollector.map((c) => {
+  const findings: Finding<CoverageCheck>[] = perCollector.map((c) => {
     const cells = report.cells.filter((x) => x.collector === c.collector);
     const dates = (s: CoverageCell['status']) =>
       cells.filter((x) => x.expected && x.status === s).map((x) => x.date);
@@ -206,7 +205,7 @@ export async function runWatchdog(ctx: WatchdogContext): Promise<WatchdogResult>
             : 'PASS';
     return {
       resource: `collector:${c.collector}`,
-      check: COVERAGE_CHECKS[0],
+      check: 'scheduled-evidence-present',
       status,
       detail: {
         schedule: schedule.expression,

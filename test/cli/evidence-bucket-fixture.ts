@@ -2,11 +2,11 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { bucketAnswers } from '../../cli/demo/bucket-answers';
 import { EvidenceBucket } from '../../cli/demo/evidence-bucket';
 import { OfflineClientFactory, type Answers } from '../../cli/demo/offline-clients';
-import { SCHEMA_VERSION, summarise, type Envelope, type Finding } from '../../lambdas/evidence/envelope';
+import { draftEnvelope } from '../../lambdas/evidence/draft';
+import type { Envelope, Finding } from '../../lambdas/evidence/envelope';
 import { LocalSigner, type Signer } from '../../lambdas/evidence/signer';
 import type { EvidenceStore } from '../../lambdas/evidence/store';
 import { writeEvidence } from '../../lambdas/evidence/write-evidence';
-import { PRODUCER } from '../../lambdas/producer';
 import { expectValidEnvelope } from '../helpers/envelope-schema';
 
 export const ACCOUNT = '123456789012';
@@ -44,20 +44,19 @@ export async function writeDay(
     : [];
   const written = await writeEvidence(
     store,
-    {
-      schemaVersion: SCHEMA_VERSION,
+    draftEnvelope({
       collector: 'iam-mfa',
       controls: ['CC6.1', 'CC6.6'],
       account: ACCOUNT,
       region: 'global',
-      collectedAt: `${date}T06:00:03.120Z`,
+      collectedAt: new Date(`${date}T06:00:03.120Z`),
       schedule: { expression: 'cron(0 6 * * ? *)', timeZone: 'UTC' },
       policy: {},
-      summary: summarise(findings, errors),
       findings,
       errors,
-      producer: { ...PRODUCER, runId, invocationId: 'test' },
-    },
+      runId,
+      invocationId: 'test',
+    }),
     [
       {
         name: 'credential-report.csv',

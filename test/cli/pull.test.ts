@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { GetPublicKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { mockClient } from 'aws-sdk-client-mock';
-import { SCHEMA_VERSION, summarise, type ScheduleRef } from '../../lambdas/evidence/envelope';
+import { draftEnvelope } from '../../lambdas/evidence/draft';
+import type { ScheduleRef } from '../../lambdas/evidence/envelope';
 import { LocalSigner } from '../../lambdas/evidence/signer';
 import { writeEvidence } from '../../lambdas/evidence/write-evidence';
-import { PRODUCER } from '../../lambdas/producer';
 import { DEFAULT_CRON } from '../../lib/config';
 import {
   AUDITOR_BUCKET_ACTIONS,
@@ -294,20 +294,19 @@ describe('soc2-evidence pull', () => {
       const runId = `run-${collector}-${collectedAt.slice(0, 10)}`;
       await writeEvidence(
         bucket,
-        {
-          schemaVersion: SCHEMA_VERSION,
+        draftEnvelope({
           collector,
           controls: ['CC6.2'],
           account: ACCOUNT,
           region: 'global',
-          collectedAt,
+          collectedAt: new Date(collectedAt),
           ...(schedule ? { schedule } : {}),
           policy: {},
-          summary: summarise([], []),
           findings: [],
           errors: [],
-          producer: { ...PRODUCER, runId, invocationId: 'test' },
-        },
+          runId,
+          invocationId: 'test',
+        }),
         [],
         runId,
       );

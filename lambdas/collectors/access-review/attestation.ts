@@ -6,6 +6,7 @@ import type { EvidenceReader } from '../../evidence/read-store';
 import type { EvidenceStore } from '../../evidence/store';
 import { writeEvidence, type WrittenEvidence } from '../../evidence/write-evidence';
 import { newRunId } from '../../run-collector';
+import type { AccessReviewAttestationCheck } from './checks';
 import { accessReview, POPULATION_SOURCE } from './collector';
 import { validateDecisions } from './decisions';
 import type { Population } from './population';
@@ -133,7 +134,7 @@ export async function recordDecisions(input: AttestationInput): Promise<WrittenE
     frozen.population,
     input.reviewer,
   );
-  const findings: Finding[] = decisions.map((d) => ({
+  const findings: Finding<AccessReviewAttestationCheck>[] = decisions.map((d) => ({
     resource: d.arn,
     check: 'access-decision',
     // A self-review stands, but an auditor should see it at a glance.

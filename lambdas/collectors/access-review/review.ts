@@ -7,6 +7,7 @@ import { evidenceFolder, parseEvidenceKey } from '../../evidence/keys';
 import type { EvidenceReader } from '../../evidence/read-store';
 import { writeEvidence, type WrittenEvidence } from '../../evidence/write-evidence';
 import { newRunId, runCollector, type RunContext, type RunResult } from '../../run-collector';
+import type { AccessReviewEmailCheck } from './checks';
 import { accessReview, POPULATION_SOURCE } from './collector';
 import { buildRawMessage } from './message';
 import { quarterOf, renderHtml, renderText, reviewSubject } from './render';
@@ -94,7 +95,7 @@ export async function runAccessReview(ctx: ReviewContext): Promise<ReviewResult>
     messageSha256: sha256Hex(raw),
   };
   const emailDraft = (
-    finding: Finding,
+    finding: Finding<AccessReviewEmailCheck>,
     errors: ErrorEntry[],
     policy: Record<string, unknown>,
     at: Date,
@@ -120,7 +121,7 @@ export async function runAccessReview(ctx: ReviewContext): Promise<ReviewResult>
   if (retryGuard) {
     const prior = await priorAttempt(retryGuard.reader!, ctx.account, retryGuard.invocationId!, sentAt);
     if (prior) {
-      const finding: Finding = {
+      const finding: Finding<AccessReviewEmailCheck> = {
         resource: `mailto:${ctx.securityEmail}`,
         check: 'review-email-sent',
         // Already sent: nothing to do. Outcome unknown: someone should check the inbox, not get a second copy.
@@ -196,7 +197,7 @@ export async function runAccessReview(ctx: ReviewContext): Promise<ReviewResult>
     }
   }
 
-  const finding: Finding = {
+  const finding: Finding<AccessReviewEmailCheck> = {
     resource: `mailto:${ctx.securityEmail}`,
     check: 'review-email-sent',
     status: ctx.dryRun ? 'INFO' : messageId ? 'PASS' : 'FAIL',
