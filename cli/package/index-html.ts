@@ -152,6 +152,9 @@ function controlSummary(manifest: Manifest, coverage: readonly AccountCoverage[]
   return `<table class="summary"><tr><th>Control</th><th>Collectors</th><th>Envelopes</th><th>PASS</th><th>FAIL</th><th>PARTIAL</th><th>ERROR</th><th>Expected runs</th><th>Gaps</th></tr>\n${body}</table>`;
 }
 
+/** Catalogue prose, escaped, with its `inline code` shown as code. */
+const prose = (text: string) => esc(text).replace(/`([^`]+)`/g, '<code>$1</code>');
+
 /** What each check found in the package judges, from the catalogue beside the code that emits it. */
 function checkGlossary(envelopes: readonly ManifestObject[]): string {
   const present = new Set(envelopes.map((o) => o.collector));
@@ -161,7 +164,7 @@ function checkGlossary(envelopes: readonly ManifestObject[]): string {
     .map(
       (c) =>
         `<tr><td><code>${esc(c.id)}</code></td><td>${esc(c.kinds.join(', '))}</td><td class="sev-${esc(c.spec.severity)}">${esc(c.spec.severity)}</td><td>${esc(c.spec.criteria.join(', '))}</td>` +
-        `<td><details><summary>${esc(c.spec.title)}</summary><p>${esc(c.spec.description)}</p><p><b>Remediation:</b> ${esc(c.spec.remediation)}</p></details></td></tr>`,
+        `<td><details><summary>${esc(c.spec.title)}</summary><p>${prose(c.spec.description)}</p><p><b>Remediation:</b> ${prose(c.spec.remediation)}</p></details></td></tr>`,
     )
     .join('\n');
   return `<table><tr><th>Check</th><th>Collector</th><th>Severity</th><th>Criteria</th><th>What it judges</th></tr>\n${rows}</table>`;

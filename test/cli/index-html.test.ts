@@ -1,3 +1,5 @@
+import { checkIds } from '../../lambdas/collectors/check-catalogue';
+import { IAM_MFA_CHECKS } from '../../lambdas/collectors/iam-mfa/checks';
 import type { RunStatus } from '../../lambdas/evidence/envelope';
 import { computeCoverage } from '../../lambdas/evidence/coverage';
 import { renderIndexHtml } from '../../cli/package/index-html';
@@ -68,5 +70,36 @@ describe('index.html', () => {
     expect(html).toContain(
       '<td>envelope &lt;/td&gt;&lt;script&gt;alert(document.cookie)&lt;/script&gt;</td>',
     );
+  });
+
+  it('describes the checks of the kinds in the package, from their catalogues, and no others', () => {
+    const object = {
+      ...hostileObject(),
+      collector: 'iam-mfa',
+      status: 'FAIL' as RunStatus,
+      controls: ['CC6.1'],
+    };
+    const manifest: Manifest = {
+      schemaVersion: 1,
+      producer: { name: 'soc2-evidence', version: '0.1.0' },
+      generatedAt: '2026-01-04T00:00:00Z',
+      bucket: 'evidence-bucket-example',
+      period: { from: '2026-01-01', to: '2026-01-03' },
+      filters: {},
+      publicKeys: {},
+      objects: [object],
+      coverage: [],
+      summary: { objects: 1, integrityProblems: 0, gaps: 0 },
+    };
+    const html = renderIndexHtml(manifest, []);
+    const checks = html.slice(html.indexOf('<h2>Checks</h2>'), html.indexOf('<h2>Integrity problems</h2>'));
+    for (const id of checkIds(IAM_MFA_CHECKS)) {
+      expect(checks).toContain(`<code>${id}</code>`);
+      expect(checks).toContain(`<summary>${IAM_MFA_CHECKS[id].title}</summary>`);
+    }
+    expect(checks).toContain(IAM_MFA_CHECKS['console-mfa'].description);
+    // Inline code in the catalogue's prose is shown as code.
+    expect(checks).toContain('<code>aws iam delete-login-profile --user-name NAME</code>');
+    expect(checks).not.toContain('<code>backup-job</code>');
   });
 });
