@@ -1,3 +1,9 @@
+/**
+ * Declared check ids, against the demo's sample account (cli/demo/sample-answers.ts): every collector is
+ * gathered and assessed on it, and must do so without an error entry. This pins the demo's data only that
+ * far; a check the sample no longer triggers falls back to the source-text test below, so editing the sample
+ * account cannot make a wrong declaration pass, only move which test proves it.
+ */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sampleAnswers } from '../../cli/demo/sample-answers';
@@ -17,7 +23,7 @@ function lambdaSources(dir = join(__dirname, '..', '..', 'lambdas')): string {
     .join('\n');
 }
 
-describe('declared check ids', () => {
+describe("declared check ids, against the demo's sample account", () => {
   const emitted = new Map<string, Set<string>>();
 
   beforeAll(async () => {
