@@ -7,6 +7,11 @@
  * evidence writes, signatures, the review email) is recorded as `Service:Operation`. A second scenario
  * changes the answers to reach the rarer paths (a ListBuckets without BucketRegion makes the collectors ask
  * GetBucketLocation). Each operation maps to its IAM action through an explicit table, never a guess.
+ *
+ * It runs against the demo's sample account (cli/demo/sample-answers.ts) and pins what that account
+ * reaches: RARE_PATHS below holds only while the sample keeps, for instance, an HTTP listener that redirects
+ * to HTTPS (its rules are read: DescribeRules) and a root user with MFA (ListVirtualMFADevices). If an edit
+ * of the sample account drops one of those, this test fails and names the call it no longer reaches.
  */
 import { S3Client } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
@@ -244,7 +249,7 @@ function reviewRetryCheck(): Answers {
   };
 }
 
-describe('least privilege: each role grants exactly what its code sends', () => {
+describe("least privilege: each role grants exactly what its code sends, against the demo's sample account", () => {
   it('synthesises one function per collector', () => {
     expect(Object.keys(stack.collectors).sort()).toEqual([
       'access-review',

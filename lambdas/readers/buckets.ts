@@ -2,7 +2,7 @@ import { GetBucketLocationCommand, paginateListBuckets, S3Client } from '@aws-sd
 import { mapWithConcurrency } from '../aws/concurrency';
 import type { ErrorEntry } from '../evidence/envelope';
 import type { GatherContext } from '../collectors/collector';
-import { resourceError, withApi } from '../aws/aws-error';
+import { errorEntry, isAwsError, resourceError, withApi } from '../aws/aws-error';
 import { partitionOf } from '../aws/arn';
 
 export interface BucketRef {
@@ -69,4 +69,56 @@ export function listBuckets(ctx: GatherContext): Promise<BucketList> {
     );
     return { buckets, errors };
   });
+}
+
+/** One per-bucket S3 read, as `readEachBucket` runs it. */
+export interface PerBucketRead<T> {
+  /** The API read for each bucket (`s3:GetBucketPolicy`), named in its error entries. */
+  readonly api: string;
+  /** Reads one bucket through a client of the bucket's own region. */
+  readonly read: (client: S3Client, bucket: BucketRef) => Promise<T>;
+  /**
+   * The error code S3 answers when the bucket simply has no such configuration (`NoSuchBucketPolicy`), and
+   * what that answer means: a fact about the bucket, not an error.
+   */
+  readonly notFound: { readonly code: string; readonly answer: (bucket: BucketRef) => T };
+}
+
+export interface PerBucketResults<T> {
+  /** One result per bucket that could be read, in ListBuckets order. */
+  readonly results: readonly T[];
+  /**
+   * The list's own errors (unlocated buckets), then one per bucket whose read failed (that bucket has no
+   * result: unreadable is not a pass), or the single ListBuckets error when the list itself failed.
+   */
+  readonly errors: readonly ErrorEntry[];
+}
+
+/**
+ * Lists the account's buckets (`listBuckets`, shared within a run), then runs `read` on each with the
+ * settings' bounded concurrency. A `notFound` error becomes its answer; any other failure becomes an error
+ * entry naming the bucket, and a failed list becomes one `s3:ListBuckets` error entry. Never throws.
+ */
+export async function readEachBucket<T>(
+  ctx: GatherContext,
+  each: PerBucketRead<T>,
+): Promise<PerBucketResults<T>> {
+  const errors: ErrorEntry[] = [];
+  try {
+    const list = await listBuckets(ctx);
+    errors.push(...list.errors);
+    const read = await mapWithConcurrency(list.buckets, ctx.settings.concurrency, async (b) => {
+      try {
+        return { value: await each.read(ctx.clients.get(S3Client, b.region), b) };
+      } catch (err) {
+        if (isAwsError(err, each.notFound.code)) return { value: each.notFound.answer(b) };
+        errors.push(resourceError(err, b.region, each.api, b.name));
+        return undefined;
+      }
+    });
+    return { results: read.flatMap((r) => (r ? [r.value] : [])), errors };
+  } catch (err) {
+    errors.push(errorEntry(err, ctx.settings.regions[0] ?? 'us-east-1', 's3:ListBuckets'));
+    return { results: [], errors };
+  }
 }

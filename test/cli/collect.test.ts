@@ -12,10 +12,19 @@ const run = promisify(execFile);
 const ROOT = join(__dirname, '..', '..');
 const CSV = readFileSync(join(__dirname, '..', 'fixtures', 'credential-report.csv'));
 
-function cli(args: string[], env: Record<string, string> = {}) {
+interface CliResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the real CLI in a child process (`env` replaces the environment when `replaceEnv`); never rejects. */
+function cli(args: string[], env: NodeJS.ProcessEnv = {}, replaceEnv = false): Promise<CliResult> {
   return run(process.execPath, [join(ROOT, 'bin', 'soc2-evidence.cjs'), ...args], {
     cwd: ROOT,
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
+    env: replaceEnv
+      ? env
+      : { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
   }).then(
     (r) => ({ code: 0, ...r }),
     (e: { code: number; stdout: string; stderr: string }) => ({
@@ -72,64 +81,91 @@ describe('soc2-evidence collect against an AWS-compatible endpoint (AWS_ENDPOINT
       'ListVirtualMFADevices',
     ]);
   });
+});
 
-  it.each<[string[], string]>([
+const REFUSALS: [string[], string][] = [
+  [
+    ['collect', 'iam-mfaa', '--dir', 'x'],
+    'soc2-evidence: unknown collector "iam-mfaa"; known collectors: iam-mfa',
+  ],
+  [['collect', 'iam-mfa'], 'soc2-evidence: give exactly one of --bucket NAME or --dir PATH'],
+  [['collect', '--dir', 'x'], 'soc2-evidence: name at least one collector'],
+  [['collect', 'iam-mfa', '--dir', 'x', '--regions', 'moon-1'], 'expected comma-separated region codes'],
+  [['collect', 'iam-mfa', '--dir', 'x', '--config', 'missing.json'], 'does not exist'],
+];
+
+const NO_SETUP: [string[], string][] = [
+  [
+    ['collect', 'iam-mfa', '--dir', 'x'],
+    'no AWS region is configured; set AWS_REGION or a region in your AWS profile',
+  ],
+  [
+    ['pull', '--bucket', 'b', '--from', '2026-01-01', '--to', '2026-01-02', '--out', 'x'],
+    'no AWS region is configured',
+  ],
+  [
     [
-      ['collect', 'iam-mfaa', '--dir', 'x'],
-      'soc2-evidence: unknown collector "iam-mfaa"; known collectors: iam-mfa',
+      'pull',
+      '--bucket',
+      'b',
+      '--from',
+      '2026-01-01',
+      '--to',
+      '2026-01-02',
+      '--out',
+      'x',
+      '--collector',
+      'nope',
     ],
-    [['collect', 'iam-mfa'], 'soc2-evidence: give exactly one of --bucket NAME or --dir PATH'],
-    [['collect', '--dir', 'x'], 'soc2-evidence: name at least one collector'],
-    [['collect', 'iam-mfa', '--dir', 'x', '--regions', 'moon-1'], 'expected comma-separated region codes'],
-    [['collect', 'iam-mfa', '--dir', 'x', '--config', 'missing.json'], 'does not exist'],
-  ])('refuses %j with one clear line and a non-zero exit', async (args, message) => {
-    const result = await cli(args, { AWS_ENDPOINT_URL: endpoint.url });
-    expect(result.code).not.toBe(0);
-    expect(result.stderr).toContain(message);
-    expect(result.stderr).not.toMatch(/\n\s+at /);
-  });
+    'unknown collector "nope"; known: iam-mfa',
+  ],
+];
+
+/** The environment of a machine with no AWS setup: no region, no profile, no config file. */
+function noSetupEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, AWS_CONFIG_FILE: '/nonexistent' };
+  delete env.AWS_REGION;
+  delete env.AWS_DEFAULT_REGION;
+  delete env.AWS_PROFILE;
+  return env;
+}
+
+// Each CLI run is a child process that spends seconds loading the CLI: the refusals and the no-setup runs
+// are all started at once, before the tests, and each test awaits its own. They point at an endpoint of
+// their own that answers nothing, so none of them can reach AWS or touch the calls counted above.
+let refusalEndpoint: FakeEndpoint;
+let refusals: Promise<CliResult>[];
+let noSetup: Promise<CliResult>[];
+beforeAll(async () => {
+  refusalEndpoint = await startFakeEndpoint({});
+  refusals = REFUSALS.map(([args]) => cli(args, { AWS_ENDPOINT_URL: refusalEndpoint.url }));
+  noSetup = NO_SETUP.map(([args]) => cli(args, noSetupEnv(), true));
+});
+afterAll(async () => {
+  await Promise.all([...refusals, ...noSetup]);
+  await refusalEndpoint.close();
+});
+
+describe('soc2-evidence collect refusals', () => {
+  it.each(REFUSALS.map(([args, message], i) => [args, message, i] as const))(
+    'refuses %j with one clear line and a non-zero exit',
+    async (_args, message, i) => {
+      const result = await refusals[i]!;
+      expect(result.code).not.toBe(0);
+      expect(result.stderr).toContain(message);
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+    },
+  );
 });
 
 describe('a machine with no AWS setup', () => {
-  it.each([
-    [
-      ['collect', 'iam-mfa', '--dir', 'x'],
-      'no AWS region is configured; set AWS_REGION or a region in your AWS profile',
-    ],
-    [
-      ['pull', '--bucket', 'b', '--from', '2026-01-01', '--to', '2026-01-02', '--out', 'x'],
-      'no AWS region is configured',
-    ],
-    [
-      [
-        'pull',
-        '--bucket',
-        'b',
-        '--from',
-        '2026-01-01',
-        '--to',
-        '2026-01-02',
-        '--out',
-        'x',
-        '--collector',
-        'nope',
-      ],
-      'unknown collector "nope"; known: iam-mfa',
-    ],
-  ])('says what to do for %j, in one line', async (args, message) => {
-    const env: Record<string, string | undefined> = { ...process.env, AWS_CONFIG_FILE: '/nonexistent' };
-    delete env.AWS_REGION;
-    delete env.AWS_DEFAULT_REGION;
-    delete env.AWS_PROFILE;
-    const result = await run(process.execPath, [join(ROOT, 'bin', 'soc2-evidence.cjs'), ...args], {
-      cwd: ROOT,
-      env,
-    }).then(
-      () => ({ code: 0, stderr: '' }),
-      (e: { code: number; stderr: string }) => ({ code: e.code, stderr: e.stderr }),
-    );
-    expect(result.code).not.toBe(0);
-    expect(result.stderr).toContain(message);
-    expect(result.stderr).not.toMatch(/\n\s+at /);
-  });
+  it.each(NO_SETUP.map(([args, message], i) => [args, message, i] as const))(
+    'says what to do for %j, in one line',
+    async (_args, message, i) => {
+      const result = await noSetup[i]!;
+      expect(result.code).not.toBe(0);
+      expect(result.stderr).toContain(message);
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+    },
+  );
 });

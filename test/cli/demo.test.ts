@@ -1,3 +1,12 @@
+/**
+ * The demo, against the demo's sample account (cli/demo/sample-account.ts, cli/demo/sample-answers.ts).
+ *
+ * These tests pin the demo's data on purpose: the failures they expect (bob and erin, console users without
+ * MFA), the errorless envelopes and the replayed history are what the shipped sample account produces. If
+ * you edit the sample account, as the README invites, update the expectations here with it. Two other
+ * tests run against it and say so in their names (least-privilege.test.ts, collectors/checks.test.ts); the
+ * collectors' logic tests build their own fixtures.
+ */
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,7 +52,7 @@ function part(eml: string, marker: string): string {
   return eml.slice(body, eml.indexOf('\r\n----_', body));
 }
 
-describe('demo', () => {
+describe("demo, against the demo's sample account", () => {
   it('runs every collector offline against the sample account today and prints a table that fits 120 columns', () => {
     expect(result.results.map((r) => r.envelope.collector)).toEqual(COLLECTORS.map((c) => c.id));
     for (const r of result.results) {

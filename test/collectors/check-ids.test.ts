@@ -1,3 +1,9 @@
+/**
+ * Declared check ids, against the demo's sample account (cli/demo/sample-answers.ts): every collector is
+ * gathered and assessed on it, and must do so without an error entry. The compiler already refuses a literal
+ * undeclared check (second block); this run also catches an id assembled at run time. Editing the sample
+ * account can only change which checks this run sees, never make an undeclared one pass.
+ */
 import { sampleAnswers } from '../../cli/demo/sample-answers';
 import { OfflineClientFactory } from '../../cli/demo/offline-clients';
 import type { Collector } from '../../lambdas/collectors/collector';
@@ -11,7 +17,7 @@ import { DEFAULT_SETTINGS } from '../../lambdas/settings';
 const NOW = new Date('2026-11-23T06:00:00Z');
 const settings = { ...DEFAULT_SETTINGS, regions: ['us-east-1', 'eu-west-1'] };
 
-describe('declared check ids', () => {
+describe("declared check ids, against the demo's sample account", () => {
   // The compiler enforces this for literal ids (Finding.check is typed from the catalogue, see below); this
   // run also catches an id assembled at run time.
   const emitted = new Map<string, Set<string>>();

@@ -1,11 +1,8 @@
-import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { ConfigError, parseConfig } from '../../lib/config';
 import { Soc2EvidenceStack } from '../../lib/soc2-evidence-stack';
-import { CDK_CONTEXT } from './stack-fixture';
+import { testApp } from './stack-fixture';
 
-// The shipped feature flags (cdk.json), so the stack synthesises as `cdk synth` does.
-const FLAGS = CDK_CONTEXT;
 const EMAILS = {
   securityEmail: 'security@example.com',
   senderEmail: 'soc2@example.com',
@@ -16,8 +13,9 @@ const AUDITOR = {
   externalId: 'audit-2026-example',
 };
 
+/** The stack alone (no cdk-nag) with the shipped feature flags; each call is one synthesis. */
 function synth(extra: Record<string, unknown>) {
-  const app = new App({ context: { ...FLAGS, 'aws:cdk:bundling-stacks': [] } });
+  const app = testApp();
   const stack = new Soc2EvidenceStack(app, 'T', {
     config: parseConfig({ ...EMAILS, ...extra }, { requireEmails: true }),
   });

@@ -1,19 +1,17 @@
-import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { parseConfig } from '../../lib/config';
 import { SIGNING_KEY_ADMIN_ACTIONS } from '../../lib/signing-key';
 import { Soc2EvidenceStack } from '../../lib/soc2-evidence-stack';
 import { ENV } from '../../lambdas/runtime/runtime-env';
-import { CDK_CONTEXT } from './stack-fixture';
+import { testApp } from './stack-fixture';
 
-// The shipped feature flags (cdk.json), so the stack synthesises as `cdk synth` does.
-const FLAGS = CDK_CONTEXT;
 const EMAILS = {
   securityEmail: 'security@example.com',
   senderEmail: 'soc2@example.com',
   alarmEmail: 'alerts@example.com',
 };
-const app = new App({ context: { ...FLAGS, 'aws:cdk:bundling-stacks': [] } });
+// The stack alone (no cdk-nag) with the shipped feature flags, synthesised once for the file.
+const app = testApp();
 const stack = new Soc2EvidenceStack(app, 'T', { config: parseConfig(EMAILS, { requireEmails: true }) });
 const template = Template.fromStack(stack);
 

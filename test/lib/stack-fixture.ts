@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../lib/app';
+import type { Soc2EvidenceStack } from '../../lib/soc2-evidence-stack';
 
 export const BASE_CONFIG = {
   securityEmail: 'security@example.com',
@@ -19,9 +20,57 @@ export const CDK_CONTEXT = (
   }
 ).context;
 
-/** Synthesises the app as `cdk synth` would (cdk-nag included), without bundling the functions. */
-export function synth(config: Record<string, unknown> = BASE_CONFIG) {
-  const app = new App({ context: { ...CDK_CONTEXT, soc2Evidence: config, 'aws:cdk:bundling-stacks': [] } });
-  const { stack } = buildApp(app);
-  return { app, stack, template: Template.fromStack(stack) };
+export interface SynthOptions {
+  /**
+   * Run CloudFormation's built-in template validation, strictly: any error or warning fails the synth
+   * (`cdk synth` runs it too, but only warns). Building its rule engine takes seconds, so one test file
+   * (stack.test.ts) validates the default stack and the others leave it out.
+   */
+  readonly validate?: boolean;
+}
+
+/**
+ * An App for tests: the shipped feature flags, no function bundled (`aws:cdk:bundling-stacks: []`; only
+ * bundled-handler.test.ts bundles), and CloudFormation's template validation only when asked for.
+ */
+export function testApp(context: Record<string, unknown> = {}, options: SynthOptions = {}): App {
+  return new App({
+    builtinCloudFormationValidation: options.validate === true,
+    context: {
+      ...CDK_CONTEXT,
+      ...context,
+      'aws:cdk:bundling-stacks': [],
+      ...(options.validate
+        ? { '@aws-cdk/core:validateAgainstDefaultRules': true, '@aws-cdk/core:strictCfnValidateErrors': true }
+        : {}),
+    },
+  });
+}
+
+export interface Synthesised {
+  readonly app: App;
+  readonly stack: Soc2EvidenceStack;
+  readonly template: Template;
+}
+
+/** One synthesis per configuration within a test file (jest gives each file its own module registry). */
+const cache = new Map<string, Synthesised>();
+
+/**
+ * Synthesises the app as `cdk synth` would (cdk-nag included), without bundling the functions. A second call
+ * with the same configuration in the same file returns the same stack and template: treat them as read-only.
+ */
+export function synth(
+  config: Record<string, unknown> = BASE_CONFIG,
+  options: SynthOptions = {},
+): Synthesised {
+  const key = JSON.stringify({ config, validate: options.validate === true });
+  let hit = cache.get(key);
+  if (!hit) {
+    const app = testApp({ soc2Evidence: config }, options);
+    const { stack } = buildApp(app);
+    hit = { app, stack, template: Template.fromStack(stack) };
+    cache.set(key, hit);
+  }
+  return hit;
 }

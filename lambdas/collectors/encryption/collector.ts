@@ -1,12 +1,11 @@
 import { EC2Client, GetEbsEncryptionByDefaultCommand, paginateDescribeVolumes } from '@aws-sdk/client-ec2';
-import { GetBucketEncryptionCommand, S3Client } from '@aws-sdk/client-s3';
-import { mapWithConcurrency } from '../../aws/concurrency';
-import { errorEntry, isAwsError, resourceError, withApi } from '../../aws/aws-error';
+import { GetBucketEncryptionCommand } from '@aws-sdk/client-s3';
+import { withApi } from '../../aws/aws-error';
 import { readRegions } from '../../readers/regions';
 import type { ErrorEntry, Finding } from '../../evidence/envelope';
 import type { CollectorSettings } from '../../settings';
-import type { Collector, GatherContext } from '../collector';
-import { listBuckets, type BucketRef } from '../../readers/buckets';
+import type { Collector } from '../collector';
+import { readEachBucket, type BucketRef, type PerBucketRead } from '../../readers/buckets';
 import { judgedDatabases, readDatabases, serviceOf, type RegionDatabases } from '../../readers/databases';
 import { ENCRYPTION_CHECKS, type EncryptionCheck } from './checks';
 
@@ -114,11 +113,11 @@ export function assessEncryption(
   };
 }
 
-async function readBucketEncryption(ctx: GatherContext, b: BucketRef): Promise<BucketEncryption> {
-  try {
-    const out = await ctx.clients
-      .get(S3Client, b.region)
-      .send(new GetBucketEncryptionCommand({ Bucket: b.name }));
+/** A bucket's default encryption; S3 answers ServerSideEncryptionConfigurationNotFoundError for none. */
+const READ_BUCKET_ENCRYPTION: PerBucketRead<BucketEncryption> = {
+  api: 's3:GetBucketEncryption',
+  read: async (client, b) => {
+    const out = await client.send(new GetBucketEncryptionCommand({ Bucket: b.name }));
     const rule = out.ServerSideEncryptionConfiguration?.Rules?.[0];
     const dflt = rule?.ApplyServerSideEncryptionByDefault;
     return {
@@ -127,11 +126,12 @@ async function readBucketEncryption(ctx: GatherContext, b: BucketRef): Promise<B
       kmsKeyId: dflt?.KMSMasterKeyID,
       bucketKeyEnabled: rule?.BucketKeyEnabled ?? false,
     };
-  } catch (err) {
-    if (isAwsError(err, 'ServerSideEncryptionConfigurationNotFoundError')) return { ...b, algorithm: 'none' };
-    throw err;
-  }
-}
+  },
+  notFound: {
+    code: 'ServerSideEncryptionConfigurationNotFoundError',
+    answer: (b) => ({ ...b, algorithm: 'none' }),
+  },
+};
 
 export const encryption: Collector<EncryptionFacts, EncryptionCheck> = {
   id: 'encryption',
@@ -185,29 +185,14 @@ export const encryption: Collector<EncryptionFacts, EncryptionCheck> = {
     ]);
     errors.push(...dbs.errors, ...ebs.errors);
 
-    let buckets: BucketEncryption[] = [];
-    const home = regions[0] ?? 'us-east-1';
-    try {
-      const list = await listBuckets(ctx);
-      errors.push(...list.errors);
-      const read = await mapWithConcurrency(list.buckets, ctx.settings.concurrency, async (b) => {
-        try {
-          return await readBucketEncryption(ctx, b);
-        } catch (err) {
-          // Unreadable encryption is not a pass: it is an error entry, and the bucket has no finding.
-          errors.push(resourceError(err, b.region, 's3:GetBucketEncryption', b.name));
-          return undefined;
-        }
-      });
-      buckets = read.filter((b): b is BucketEncryption => b !== undefined);
-    } catch (err) {
-      errors.push(errorEntry(err, home, 's3:ListBuckets'));
-    }
+    // Unreadable encryption is not a pass: it is an error entry, and the bucket has no finding.
+    const buckets = await readEachBucket(ctx, READ_BUCKET_ENCRYPTION);
+    errors.push(...buckets.errors);
 
     return {
       facts: {
         databases: dbs.results.flatMap((r) => (r.value ? [{ region: r.region, ...r.value }] : [])),
-        buckets,
+        buckets: buckets.results,
         ebs: ebs.results.flatMap((r) => (r.value ? [r.value] : [])),
       },
       sources: [],

@@ -1,12 +1,12 @@
-import { GetBucketPolicyCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetBucketPolicyCommand } from '@aws-sdk/client-s3';
 import { mapWithConcurrency } from '../../aws/concurrency';
-import { errorEntry, isAwsError, resourceError } from '../../aws/aws-error';
+import { resourceError } from '../../aws/aws-error';
 import { readRegions } from '../../readers/regions';
 import { canonicalBytes } from '../../evidence/canonical-json';
 import type { ErrorEntry, Finding, FindingStatus } from '../../evidence/envelope';
 import type { CollectorSettings } from '../../settings';
 import type { Collector, GatherContext } from '../collector';
-import { listBuckets, type BucketRef } from '../../readers/buckets';
+import { readEachBucket, type BucketRef, type PerBucketRead } from '../../readers/buckets';
 import { judgedDatabases, readDatabases, serviceOf, type DatabaseFacts } from '../../readers/databases';
 import { analyseBucketPolicy } from './bucket-policy';
 import { readParameter, tlsParameterFor } from './db-parameters';
@@ -223,29 +223,23 @@ export function assessTls(
   };
 }
 
-async function readBucketPolicies(ctx: GatherContext, errors: ErrorEntry[]): Promise<BucketPolicyFacts[]> {
-  const home = ctx.settings.regions[0] ?? 'us-east-1';
-  try {
-    const list = await listBuckets(ctx);
-    errors.push(...list.errors);
-    const read = await mapWithConcurrency(list.buckets, ctx.settings.concurrency, async (b) => {
-      try {
-        const out = await ctx.clients
-          .get(S3Client, b.region)
-          .send(new GetBucketPolicyCommand({ Bucket: b.name }));
-        return { ...b, ...(out.Policy ? { policy: out.Policy } : {}) };
-      } catch (err) {
-        // No policy at all is a fact (not TLS-only), not an error.
-        if (isAwsError(err, 'NoSuchBucketPolicy')) return { ...b };
-        errors.push(resourceError(err, b.region, 's3:GetBucketPolicy', b.name));
-        return undefined;
-      }
-    });
-    return read.filter((b): b is BucketPolicyFacts => b !== undefined);
-  } catch (err) {
-    errors.push(errorEntry(err, home, 's3:ListBuckets'));
-    return [];
-  }
+/** A bucket's policy; S3 answers NoSuchBucketPolicy when there is none, a fact (not TLS-only), not an error. */
+const READ_BUCKET_POLICY: PerBucketRead<BucketPolicyFacts> = {
+  api: 's3:GetBucketPolicy',
+  read: async (client, b) => {
+    const out = await client.send(new GetBucketPolicyCommand({ Bucket: b.name }));
+    return { ...b, ...(out.Policy ? { policy: out.Policy } : {}) };
+  },
+  notFound: { code: 'NoSuchBucketPolicy', answer: (b) => ({ ...b }) },
+};
+
+async function readBucketPolicies(
+  ctx: GatherContext,
+  errors: ErrorEntry[],
+): Promise<readonly BucketPolicyFacts[]> {
+  const read = await readEachBucket(ctx, READ_BUCKET_POLICY);
+  errors.push(...read.errors);
+  return read.results;
 }
 
 async function readDatabaseTls(

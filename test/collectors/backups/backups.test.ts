@@ -1,7 +1,8 @@
 import { BackupClient, ListBackupJobsCommand } from '@aws-sdk/client-backup';
 import { DescribeDBClustersCommand, DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { relative, sep } from 'node:path';
 import {
   assessBackupJob,
   assessBackups,
@@ -413,7 +414,7 @@ describe('backups collector', () => {
       };
     });
 
-    const { written, dir, sourceObjects } = await runInTempDir(backups, {
+    const { written, dir, envelopeObject, sourceObjects } = await runInTempDir(backups, {
       regions: ['us-east-1', 'eu-west-1'],
     });
 
@@ -443,7 +444,11 @@ describe('backups collector', () => {
       ['us-east-1', 2],
       ['eu-west-1', 2],
     ]);
-    expect(dir).toBeTruthy();
+    // A partial run is still evidence: its envelope and its one source are what the run wrote, under their keys.
+    const filesWritten = readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => relative(dir, `${e.parentPath}${sep}${e.name}`).split(sep).join('/'));
+    expect(filesWritten.sort()).toEqual([envelopeObject.key, sourceObjects[0]!.key].sort());
     expect(written.policy).toMatchObject({
       backupMaxAgeHours: 26,
       backupJobWindowDays: 7,
