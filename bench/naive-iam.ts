@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-iam';
 import type { ClientFactory } from '../lambdas/aws/client-factory';
 import { mapWithConcurrency } from '../lambdas/aws/concurrency';
+import { isAwsError } from '../lambdas/aws/aws-error';
 
 /** What the naive approach learns per user: the same facts the credential report gives in one file. */
 export interface NaiveUserRow {
@@ -31,7 +32,7 @@ export async function naiveIamEvidence(clients: ClientFactory, concurrency = 8):
     try {
       await iam.send(new GetLoginProfileCommand({ UserName: name }));
     } catch (err) {
-      if ((err as { name?: string }).name !== 'NoSuchEntity') throw err;
+      if (!isAwsError(err, 'NoSuchEntity')) throw err;
       console = false;
     }
     const mfa = await iam.send(new ListMFADevicesCommand({ UserName: name }));

@@ -16,6 +16,7 @@ import type { CollectorMeasurement, Job } from './child';
 import { floors, naiveCalls, type Floor } from './minimums';
 import type { PullBenchResult } from './pull-bench';
 import { DEFAULT_SIZES, REGION_POOL, SyntheticAccount, type AccountSizes } from './synthetic-account';
+import { isAwsError } from '../lambdas/aws/aws-error';
 
 const ROOT = resolve(__dirname, '..');
 const SEED = 20260302;
@@ -140,7 +141,7 @@ function runChild<T>(child: string, dir: string, job: Job, timeoutMs?: number): 
       ...(timeoutMs ? { timeout: timeoutMs, killSignal: 'SIGKILL' as const } : {}),
     });
   } catch (err) {
-    if (timeoutMs && (err as { code?: string }).code === 'ETIMEDOUT') return undefined;
+    if (timeoutMs && isAwsError(err, 'ETIMEDOUT')) return undefined;
     throw err;
   }
   return JSON.parse(readFileSync(job.out, 'utf8')) as T;

@@ -9,6 +9,7 @@ import type { EvidenceStore } from '../lambdas/evidence/store';
 import { runCollector, type RunResult } from '../lambdas/run-collector';
 import { collectorSettings, type Soc2EvidenceConfig } from '../lib/config';
 import { CliError } from './cli-error';
+import { messageOf, readAwsError } from '../lambdas/aws/aws-error';
 
 export interface CollectOptions {
   readonly all?: boolean;
@@ -50,14 +51,13 @@ export async function checkEvidenceBucket(clients: ClientFactory, bucket: string
     }
   } catch (err) {
     if (err instanceof CliError) throw err;
-    const name = (err as { name?: string }).name;
+    const name = readAwsError(err).code;
     if (name === 'NoSuchBucket')
       throw new CliError(`bucket ${bucket} does not exist (or is in another partition)`);
     if (name === 'ObjectLockConfigurationNotFoundError') {
       throw new CliError(`bucket ${bucket} is not an evidence bucket: Object Lock is not enabled`);
     }
-    if (name !== 'AccessDenied')
-      throw new CliError(`cannot check bucket ${bucket}: ${(err as Error).message}`);
+    if (name !== 'AccessDenied') throw new CliError(`cannot check bucket ${bucket}: ${messageOf(err)}`);
   }
 }
 
@@ -67,7 +67,7 @@ export async function callerAccount(clients: ClientFactory): Promise<string> {
     if (!id.Account) throw new Error('GetCallerIdentity returned no account');
     return id.Account;
   } catch (err) {
-    throw new CliError(`cannot identify the AWS account from your credentials: ${(err as Error).message}`);
+    throw new CliError(`cannot identify the AWS account from your credentials: ${messageOf(err)}`);
   }
 }
 

@@ -7,6 +7,7 @@ import { expectedRunDays } from '../lambdas/evidence/coverage';
 import type { ScheduleConfig, Soc2EvidenceConfig } from '../lib/config';
 import { CliError } from './cli-error';
 import { loadCliConfig } from './load-config';
+import { messageOf } from '../lambdas/aws/aws-error';
 
 /**
  * The AICPA Trust Services Criteria (2017, points of focus revised 2022) the collectors support, each in
@@ -304,7 +305,7 @@ export function registerControls(program: Command, out: (line: string) => void):
         try {
           writeFileSync(opts.out, text);
         } catch (err) {
-          throw new CliError(`cannot write ${opts.out}: ${(err as Error).message}`);
+          throw new CliError(`cannot write ${opts.out}: ${messageOf(err)}`);
         }
         out(`wrote ${opts.out}`);
       } else out(text.replace(/\r?\n$/, ''));

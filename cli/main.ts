@@ -9,6 +9,7 @@ import { demoTable, runDemo } from './demo';
 import { loadCliConfig } from './load-config';
 import { registerPull } from './pull';
 import { registerVerify } from './verify';
+import { messageOf } from '../lambdas/aws/aws-error';
 
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
 
@@ -95,7 +96,7 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
       process.exitCode = err instanceof CliError ? err.exitCode : 1;
       return;
     }
-    console.error(`soc2-evidence: ${explainSetupError((err as Error).message ?? String(err))}`);
+    console.error(`soc2-evidence: ${explainSetupError(messageOf(err))}`);
     process.exitCode = 1;
   }
 }

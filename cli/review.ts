@@ -11,6 +11,7 @@ import { collectorSettings, type Soc2EvidenceConfig } from '../lib/config';
 import { CliError } from './cli-error';
 import { callerAccount, storeFor } from './collect';
 import { loadCliConfig } from './load-config';
+import { messageOf } from '../lambdas/aws/aws-error';
 
 interface Where {
   readonly bucket?: string;
@@ -66,7 +67,7 @@ export async function reviewRecord(
   try {
     csv = readFileSync(options.decisions);
   } catch (err) {
-    throw new CliError(`cannot read the decisions file ${options.decisions}: ${(err as Error).message}`);
+    throw new CliError(`cannot read the decisions file ${options.decisions}: ${messageOf(err)}`);
   }
   const reader = readerFor(options, clients);
   const store = storeFor(options, clients);
@@ -86,7 +87,7 @@ export async function reviewRecord(
   } catch (err) {
     if (err instanceof DecisionsError) throw new CliError(err.message);
     if (err instanceof CliError) throw err;
-    throw new CliError((err as Error).message);
+    throw new CliError(messageOf(err));
   }
 }
 

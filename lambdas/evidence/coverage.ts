@@ -8,6 +8,7 @@
  * `cron(30 0 * * ? *)` in Europe/Paris runs at 22:30 or 23:30 UTC the previous day.
  */
 import type { RunStatus, ScheduleRef } from './envelope';
+import { messageOf } from '../aws/aws-error';
 
 export type CellStatus = 'present' | 'missing' | 'failed' | 'partial' | 'not-expected';
 
@@ -291,7 +292,7 @@ export function computeCoverage(input: CoverageInput): CoverageReport {
       } catch (err) {
         problems.push({
           collector,
-          message: `cannot compute expected runs of "${schedule.expression}" in ${schedule.timeZone}: ${(err as Error).message}`,
+          message: `cannot compute expected runs of "${schedule.expression}" in ${schedule.timeZone}: ${messageOf(err)}`,
         });
       }
     }

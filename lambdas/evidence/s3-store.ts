@@ -3,6 +3,7 @@ import { hexToBase64 } from './canonical-json';
 import { SIGNATURE_METADATA, SIGNING_KEY_METADATA, type Signer } from './signer';
 import type { EvidenceObject, EvidenceStore, StoredObject } from './store';
 import { EvidenceExistsError, EvidenceWriteError } from './store';
+import { readAwsError } from '../aws/aws-error';
 
 /**
  * Writes evidence to the Object Lock bucket. Each PutObject:
@@ -47,13 +48,10 @@ export class S3Store implements EvidenceStore {
         }),
       );
     } catch (err) {
-      const e = err as { name?: string; $metadata?: { httpStatusCode?: number }; message?: string };
-      const status = e.$metadata?.httpStatusCode;
-      if (status === 412 || e.name === 'PreconditionFailed') throw new EvidenceExistsError(object.key);
-      throw new EvidenceWriteError(
-        object.key,
-        `${e.name ?? 'Error'}${status ? ` (HTTP ${status})` : ''}: ${e.message}`,
-      );
+      const e = readAwsError(err);
+      const status = e.httpStatus;
+      if (status === 412 || e.code === 'PreconditionFailed') throw new EvidenceExistsError(object.key);
+      throw new EvidenceWriteError(object.key, `${e.code}${status ? ` (HTTP ${status})` : ''}: ${e.message}`);
     }
     if (response.ChecksumSHA256 !== undefined && response.ChecksumSHA256 !== checksum) {
       throw new EvidenceWriteError(

@@ -13,6 +13,7 @@ import type { CredentialReport } from '../../readers/credential-report/parse';
 import { userActivity } from '../inactive-users/collector';
 import type { ErrorEntry } from '../../evidence/envelope';
 import { IAM_MAX_PAGE } from '../../aws/iam-pages';
+import { messageOf } from '../../aws/aws-error';
 
 /** The raw answer of GetAccountAuthorizationDetails, all pages merged. */
 export interface AuthorizationDetails {
@@ -264,7 +265,7 @@ export function buildPopulation(
     try {
       return parsePolicyDocument(raw);
     } catch (err) {
-      problems.push(`${what}: the policy document does not parse (${(err as Error).message})`);
+      problems.push(`${what}: the policy document does not parse (${messageOf(err)})`);
       return undefined;
     }
   };

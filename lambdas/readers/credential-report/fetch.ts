@@ -3,6 +3,7 @@ import {
   GetCredentialReportCommand,
   type IAMClient,
 } from '@aws-sdk/client-iam';
+import { readAwsError } from '../../aws/aws-error';
 
 export interface FetchedCredentialReport {
   /** The CSV exactly as IAM returned it. */
@@ -46,7 +47,7 @@ export async function fetchCredentialReport(
         ...(report.GeneratedTime ? { generatedAt: report.GeneratedTime.toISOString() } : {}),
       };
     } catch (err) {
-      const name = (err as { name?: string }).name ?? '';
+      const name = readAwsError(err).code;
       if (ABSENT.has(name) && regenerated < 2) {
         regenerated++;
         await iam.send(new GenerateCredentialReportCommand({}));
