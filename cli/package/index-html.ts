@@ -1,26 +1,21 @@
 import type { CoverageReport, CellStatus } from '../../lambdas/evidence/coverage';
 import type { Manifest, ManifestObject } from './manifest';
 import { declaredChecks, EVIDENCE_KINDS } from '../../lambdas/collectors/registry';
+import { daySummaries, type DayResult, type DaySummary } from './day-status';
+import { failingSummary, findingsSection } from './findings-html';
+import { NO_FINDINGS, type PackageFindings } from './findings';
+import { esc, href } from './html';
 
 /**
- * One self-contained page for the auditor: a calendar of collectors by day, a per-control summary, every
- * problem and gap, and a link to every object. Inline CSS, no scripts, relative links: it works offline
+ * One self-contained page for the auditor: a calendar of each collector's result by day (day-status.ts),
+ * the findings per check and per control (findings-html.ts), every problem and gap, and a link to every
+ * object (folded). Inline CSS, no scripts, relative links: it works offline
  * from the package directory.
  */
 export interface AccountCoverage {
   readonly account: string;
   readonly report: CoverageReport;
 }
-
-/** Every value inserted into the page goes through this: envelope fields are attacker-controlled. */
-const esc = (v: unknown) =>
-  String(v).replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
-  );
-
-/** Keys are restricted to safe characters, but encode each segment anyway. */
-const href = (key: string) => esc(key.split('/').map(encodeURIComponent).join('/'));
 
 const CSS = `
 body{font:14px/1.4 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:24px;color:#1b1f24}
@@ -33,25 +28,45 @@ table.cal td,table.cal th{padding:0;text-align:center;vertical-align:middle;min-
 table.cal th.row{padding:0 8px;text-align:left;white-space:nowrap;font-size:12px}
 table.cal th.wd{font-weight:400;color:#57606a;height:16px}table.cal th.we{background:#eaeef2}
 table.cal td a{display:block;width:100%;height:22px;line-height:22px;text-decoration:none;color:inherit}
-.present{background:#2da44e;color:#fff}.missing{background:#cf222e;color:#fff}
-.failed{background:#8c1d18;color:#fff}.partial{background:#d4a72c;color:#1b1f24}
-.not-expected{background:#f6f8fa;color:#8c959f}.extra{background:#8fd4a3}
-.legend span{display:inline-block;padding:2px 8px;margin-right:6px;border-radius:3px}
+.s-pass{background:#009e73;color:#fff}.s-fail{background:#d55e00;color:#fff;font-weight:700}
+.s-partial{background:#f0e442;color:#1b1f24}.s-error{background:#cc79a7;color:#1b1f24;font-weight:700}
+.s-missing{background:#1b1f24;color:#fff}.s-not-expected{background:#f6f8fa;color:#8c959f}
+span.key.s-not-expected{border:1px solid #d0d7de}
+table.cal td.extra{outline:2px dashed #0072b2;outline-offset:-3px}
+ul.legend{list-style:none;padding:0;margin:6px 0;columns:2;max-width:1100px}ul.legend li{margin:2px 0}
+.key{display:inline-block;min-width:26px;text-align:center;padding:1px 4px;border-radius:3px;font-size:12px}
+span.key.extra{outline:2px dashed #0072b2;outline-offset:-3px}p.rule{max-width:1000px}
+h4{font-size:14px;margin:14px 0 4px}.sev{display:inline-block;padding:0 6px;border-radius:3px;border:1px solid #d0d7de;font-size:12px}
+table.findings{width:100%;max-width:1360px;table-layout:fixed}table.findings td{overflow-wrap:anywhere}
+table.findings td.detail{font-size:12px;color:#57606a}table.findings td.day{white-space:nowrap}
+col.c-res{width:30%}col.c-acc{width:9.5em}col.c-st{width:5.5em}col.c-day{width:6.5em}col.c-last{width:11em}
+col.c-n{width:7.5em}col.c-link{width:6.5em}
+.open{background:#ffebe9;color:#a40e26;border-radius:3px;padding:0 4px;font-size:12px;white-space:nowrap}
+table.per-control th.control{vertical-align:top;white-space:nowrap}
 .ok{color:#1a7f37}.bad{color:#cf222e;font-weight:600}.warn{color:#9a6700;font-weight:600}
 code{font-size:12px}.summary td{min-width:70px}
 .verdict{padding:8px 12px;border-radius:4px;margin:6px 0;max-width:900px}
 .verdict.ok{background:#dafbe1;border:1px solid #4ac26b}.verdict.bad{background:#ffebe9;border:1px solid #ff8182}
 details p{max-width:760px;margin:4px 0}summary{cursor:pointer}
-.sev-critical,.sev-high{color:#cf222e;font-weight:600}.sev-medium{color:#9a6700}
+.sev-critical,.sev-high{color:#cf222e;font-weight:600}.sev-medium{color:#9a6700}.sev-unknown{color:#8250df}
 table.objects td{white-space:nowrap}table.objects td:first-child{white-space:normal;overflow-wrap:anywhere}
 `;
 
-const LABEL: Record<CellStatus, string> = {
-  present: '✓',
-  missing: '✗',
-  failed: '!',
-  partial: '~',
-  'not-expected': '',
+/** What a calendar cell shows: the day's result when it has runs, else whether a run was expected. */
+type CellView = DayResult | 'missing' | 'not-expected';
+
+/** Colour-blind safe: every status has its own symbol as well as its own colour (Okabe-Ito hues). */
+const CELL: Record<CellView, { readonly symbol: string; readonly meaning: string }> = {
+  pass: { symbol: '✓', meaning: 'pass: every counted run passed' },
+  fail: { symbol: '✗', meaning: 'fail: a counted run found a failing resource (see Findings)' },
+  partial: {
+    symbol: '◐',
+    meaning:
+      'partial: a counted run could judge only part of its scope, or one scope errored while another completed',
+  },
+  error: { symbol: '!', meaning: 'error: every run errored, nothing was judged (a gap when expected)' },
+  missing: { symbol: '∅', meaning: 'missing: a run was expected and left no evidence (a gap)' },
+  'not-expected': { symbol: '', meaning: 'not expected: the schedule promised no run that day' },
 };
 
 /** Two letters, so a weekly schedule's column is easy to spot. */
@@ -61,19 +76,28 @@ function monthsOf(days: readonly string[]): string[] {
   return [...new Set(days.map((d) => d.slice(0, 7)))];
 }
 
+function viewOf(status: CellStatus, summary: DaySummary | undefined): CellView {
+  if (summary) return summary.result;
+  if (status === 'missing' || status === 'not-expected') return status;
+  // Coverage saw a run that the page's envelopes do not hold: say nothing was judged.
+  return 'error';
+}
+
+function runsText(summary: DaySummary | undefined): string {
+  if (!summary) return '0 runs';
+  const parts = Object.entries(summary.runs).map(([s, n]) => `${n} ${s}`);
+  const total = Object.values(summary.runs).reduce((a, b) => a + b, 0);
+  return `${total} run(s): ${parts.join(', ')}`;
+}
+
 function calendar(cov: AccountCoverage, envelopes: readonly ManifestObject[]): string {
-  const firstEnvelope = new Map<string, string>();
-  for (const e of envelopes) {
-    if (e.account !== cov.account && cov.account !== '*') continue;
-    const k = `${e.collector}\n${e.date}`;
-    if (!firstEnvelope.has(k)) firstEnvelope.set(k, e.key);
-  }
+  const days = daySummaries(envelopes, cov.account);
   const cells = new Map(cov.report.cells.map((c) => [`${c.collector}\n${c.date}`, c]));
   return monthsOf(cov.report.days)
     .map((month) => {
-      const days = cov.report.days.filter((d) => d.startsWith(month));
-      const head = days.map((d) => `<th>${esc(Number(d.slice(8)))}</th>`).join('');
-      const weekdays = days
+      const monthDays = cov.report.days.filter((d) => d.startsWith(month));
+      const head = monthDays.map((d) => `<th>${esc(Number(d.slice(8)))}</th>`).join('');
+      const weekdays = monthDays
         .map((d) => {
           const wd = new Date(`${d}T00:00:00Z`).getUTCDay();
           return `<th class="wd${wd === 0 || wd === 6 ? ' we' : ''}">${esc(WEEKDAY[wd] ?? '')}</th>`;
@@ -81,24 +105,44 @@ function calendar(cov: AccountCoverage, envelopes: readonly ManifestObject[]): s
         .join('');
       const rows = cov.report.collectors
         .map((collector) => {
-          const tds = days
+          const tds = monthDays
             .map((date) => {
               const cell = cells.get(`${collector}\n${date}`);
               if (!cell) return '<td></td>';
-              const cls = cell.status === 'present' && !cell.expected ? 'present extra' : esc(cell.status);
-              const title = `${collector} ${date}: ${cell.status}${cell.expected ? ' (expected)' : ''}, ${cell.runs} run(s)`;
-              const link = firstEnvelope.get(`${collector}\n${date}`);
-              const label = esc(LABEL[cell.status] ?? '');
-              const inner = link ? `<a href="${href(link)}">${label}</a>` : label;
+              const summary = days.get(`${collector}\n${date}`);
+              const view = viewOf(cell.status, summary);
+              const unscheduled = cell.runs > 0 && !cell.expected;
+              const cls = `s-${view}${unscheduled ? ' extra' : ''}`;
+              const title =
+                `${collector} ${date}: ${view}` +
+                `${cell.expected ? ' (expected)' : unscheduled ? ' (run on an unscheduled day)' : ''}, ${runsText(summary)}`;
+              const label = esc(`${CELL[view].symbol}${unscheduled ? '+' : ''}`);
+              const inner = summary ? `<a href="${href(summary.key)}">${label}</a>` : label;
               return `<td class="${cls}" title="${esc(title)}">${inner}</td>`;
             })
             .join('');
           return `<tr><th class="row">${esc(collector)}</th>${tds}</tr>`;
         })
         .join('\n');
-      return `<h3>${esc(month)}</h3><table class="cal"><tr><th class="row">collector</th>${head}</tr>\n<tr><th class="row wd"></th>${weekdays}</tr>\n${rows}</table>`;
+      return `<h4>${esc(month)}</h4><table class="cal"><tr><th class="row">collector</th>${head}</tr>\n<tr><th class="row wd"></th>${weekdays}</tr>\n${rows}</table>`;
     })
     .join('\n');
+}
+
+function legend(): string {
+  const items = (Object.keys(CELL) as CellView[])
+    .map(
+      (v) =>
+        `<li><span class="key s-${v}">${esc(CELL[v].symbol || '\u00a0')}</span> ${esc(CELL[v].meaning)}</li>`,
+    )
+    .join('');
+  return (
+    `<ul class="legend">${items}<li><span class="key s-pass extra">✓+</span> a run on a day its schedule did not promise (any status, with a dashed border and +)</li></ul>` +
+    '<p class="muted rule">How a day with several runs is summarised: for each scope the collector covers (its account and region, ' +
+    '<code>global</code> or <code>multi-region</code>), the day counts the latest run, or the latest run that completed ' +
+    'when a later retry errored; the cell shows the worst of those counted runs (fail, then partial, then pass), and ' +
+    'error only when every run errored. Each cell links to the envelope that decided it; hover for the count of runs by status.</p>'
+  );
 }
 
 function controlSummary(manifest: Manifest, coverage: readonly AccountCoverage[]): string {
@@ -207,7 +251,7 @@ function warningList(objects: readonly ManifestObject[]): string {
   return `<h2>Warnings</h2><p class="muted">Not integrity failures, but weaker than the recommended configuration.</p><ul>${items}</ul>`;
 }
 
-function verdict(manifest: Manifest): string {
+function verdict(manifest: Manifest, findings: PackageFindings): string {
   const { objects, integrityProblems, gaps } = manifest.summary;
   const integrity =
     integrityProblems === 0
@@ -217,16 +261,22 @@ function verdict(manifest: Manifest): string {
     gaps === 0
       ? '<p class="verdict ok">Every expected run left evidence.</p>'
       : `<p class="verdict bad">${esc(gaps)} expected run(s) left no evidence, or only an ERROR: see Gaps.</p>`;
-  return integrity + coverage;
+  const failing = failingSummary(findings);
+  const result =
+    failing.resources === 0
+      ? '<p class="verdict ok">No check failed on any resource in the verified envelopes.</p>'
+      : `<p class="verdict bad">${esc(failing.resources)} resource(s) failed ${esc(failing.checks)} check(s) within the period: see <a href="#findings">Findings</a>.</p>`;
+  return integrity + coverage + result;
 }
 
-export function renderIndexHtml(manifest: Manifest, coverage: readonly AccountCoverage[]): string {
+export function renderIndexHtml(
+  manifest: Manifest,
+  coverage: readonly AccountCoverage[],
+  findings: PackageFindings = NO_FINDINGS,
+): string {
   const envelopes = manifest.objects.filter((o) => o.kind === 'envelope');
   const problems = manifest.objects.filter((o) => o.problems.length > 0);
   const gaps = coverage.flatMap((c) => c.report.gaps.map((g) => ({ account: c.account, ...g })));
-  const legend = (['present', 'missing', 'failed', 'partial', 'not-expected'] as const)
-    .map((s) => `<span class="${s}">${LABEL[s] || '·'} ${s}</span>`)
-    .join('');
   const sections = coverage
     .map((c) => {
       const notes = c.report.problems.map((p) => `<li>${esc(p.collector)}: ${esc(p.message)}</li>`).join('');
@@ -244,15 +294,16 @@ export function renderIndexHtml(manifest: Manifest, coverage: readonly AccountCo
 <style>${CSS}</style></head><body>
 <h1>SOC 2 evidence, ${esc(manifest.period.from)} to ${esc(manifest.period.to)}</h1>
 <p class="muted">Bucket <code>${esc(manifest.bucket)}</code> · pulled ${esc(manifest.generatedAt)} by ${esc(manifest.producer.name)} ${esc(manifest.producer.version)} · ${esc(manifest.summary.objects)} objects · ${esc(manifest.summary.integrityProblems)} with problems · ${esc(manifest.summary.gaps)} gaps. Dates are UTC.</p>
-${verdict(manifest)}
-<h2>Coverage</h2><p class="legend">${legend}<span class="present extra">✓ run on an unscheduled day</span></p>
-<p class="muted">A cell shows whether a run left evidence, not whether its checks passed (see Per control); each links to that day's envelope.</p>
-${sections}
+${verdict(manifest, findings)}
+<section id="coverage"><h2>Coverage and results</h2><p class="muted">One row per collector, one cell per UTC day: what that day's runs concluded, by colour and by symbol.</p>
+${legend()}
+${sections}</section>
+${findingsSection(findings, envelopes)}
 <h2>Gaps</h2>${gapList}
-<h2>Per control</h2><p class="muted">Runs by status: FAIL means the run completed and at least one check failed; ERROR means it could not read its source.</p>${controlSummary(manifest, coverage)}
+<h2>Runs per control</h2><p class="muted">Runs by status: FAIL means the run completed and at least one check failed; ERROR means it could not read its source.</p>${controlSummary(manifest, coverage)}
 <h2>Checks</h2><p class="muted">What each check in this package judges: the text declared beside the code that emits it (the same as docs/CONTROLS.md of this version). Open a row for the description and the remediation.</p>${checkGlossary(envelopes)}
 <h2>Integrity problems</h2>${problemList}${warningList(manifest.objects)}
-<h2>All objects</h2>${objectTable(manifest.objects)}
+<h2>All objects</h2><details><summary>Every object in the package with its digest, signature, Object Lock and version (${esc(manifest.objects.length)} objects)</summary>${objectTable(manifest.objects)}</details>
 <p class="muted">Check this package with <code>sha256sum -c SHA256SUMS</code> or <code>soc2-evidence verify .</code>; see docs/AUDITOR.md.</p>
 </body></html>
 `;

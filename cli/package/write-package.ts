@@ -1,6 +1,7 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { sha256Hex } from '../../lambdas/evidence/canonical-json';
+import { NO_FINDINGS, type PackageFindings } from './findings';
 import { renderIndexHtml, type AccountCoverage } from './index-html';
 import { COVERAGE_FILE, INDEX_FILE, MANIFEST_FILE, renderSums, SUMS_FILE, type Manifest } from './manifest';
 
@@ -24,19 +25,21 @@ export function coverageCsv(reports: readonly AccountCoverage[]): string {
 
 /**
  * Writes the package's own files beside the downloaded objects: `extraFiles` (the public keys),
- * coverage.csv, index.html, manifest.json, and last SHA256SUMS, which lists every one of them and every
- * downloaded object, so `sha256sum -c` alone proves the package intact.
+ * coverage.csv, index.html (the only file that shows `findings`), manifest.json, and last SHA256SUMS,
+ * which lists every one of them and every downloaded object, so `sha256sum -c` alone proves the package
+ * intact.
  */
 export async function writePackage(
   root: string,
   manifest: Manifest,
   reports: readonly AccountCoverage[],
   extraFiles: ReadonlyMap<string, string>,
+  findings: PackageFindings = NO_FINDINGS,
 ): Promise<void> {
   const generated = new Map<string, string>([
     ...extraFiles,
     [COVERAGE_FILE, coverageCsv(reports)],
-    [INDEX_FILE, renderIndexHtml(manifest, reports)],
+    [INDEX_FILE, renderIndexHtml(manifest, reports, findings)],
     [MANIFEST_FILE, `${JSON.stringify(manifest, null, 2)}\n`],
   ]);
   for (const [name, text] of generated) await writeAtomic(join(root, name), text);

@@ -3,17 +3,19 @@ import { readFile } from 'node:fs/promises';
 import { pathUnder } from '../../lambdas/evidence/key-path';
 import { parseEvidenceKey } from '../../lambdas/evidence/keys';
 import { assessObject, checkEnvelope, type EnvelopeCheck } from '../package/checks';
+import { extractFindings, type PackageFindings } from '../package/findings';
 import type { FetchedObject, ManifestObject } from '../package/manifest';
 
 /**
  * Checks every fetched object from the bytes in the package: envelopes first, because an envelope records
- * the digest of each of its sources, which the sources are then checked against. Sorted by key.
+ * the digest of each of its sources, which the sources are then checked against. Objects sorted by key;
+ * beside them, the FAIL and WARN findings of the envelopes that passed every check (for index.html).
  */
 export async function assessAll(
   root: string,
   fetched: readonly FetchedObject[],
   keys: ReadonlyMap<string, KeyObject>,
-): Promise<ManifestObject[]> {
+): Promise<{ objects: ManifestObject[]; findings: PackageFindings }> {
   const byKey = new Map(fetched.map((f) => [f.key, f]));
   const bodyOf = async (f: FetchedObject) => {
     const path = pathUnder(root, f.key);
@@ -42,5 +44,7 @@ export async function assessAll(
       ),
     );
   }
-  return objects.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  objects.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const parsed = new Map([...envelopeChecks].map(([key, check]) => [key, check.envelope]));
+  return { objects, findings: extractFindings(objects, parsed) };
 }

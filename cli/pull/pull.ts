@@ -84,7 +84,7 @@ export async function pull(options: PullOptions, deps: PullDeps): Promise<number
 
   const signingKeys = [...new Set(fetched.flatMap((f) => (f.signingKey ? [f.signingKey] : [])))].sort();
   const publicKeys = await publicKeysFor(signingKeys, options.publicKey, deps.kms);
-  const objects = await assessAll(root, fetched, publicKeys.keys);
+  const { objects, findings } = await assessAll(root, fetched, publicKeys.keys);
   const { sections, reports } = coverageFor(options, objects);
   const manifest: Manifest = {
     schemaVersion: 1,
@@ -105,7 +105,7 @@ export async function pull(options: PullOptions, deps: PullDeps): Promise<number
       gaps: sections.reduce((n, s) => n + s.gaps.length, 0),
     },
   };
-  await writePackage(root, manifest, reports, publicKeys.pems);
+  await writePackage(root, manifest, reports, publicKeys.pems, findings);
   await log.close();
 
   for (const line of reportLines(manifest, publicKeys.notes, root, reused)) deps.out(line);

@@ -151,6 +151,12 @@ describe("demo, against the demo's sample account", () => {
     const index = readFileSync(result.auditorPackage.index, 'utf8');
     expect(index).toContain('SOC 2 evidence, 2026-11-10 to 2026-11-23');
     expect(index).not.toMatch(/<script/i);
+    // pull read the findings out of the envelopes: every demo run FAILed, and the page says so.
+    expect(index).toMatch(/<td class="s-fail" title="iam-mfa 2026-11-1\d: fail \(expected\)/);
+    expect(index).not.toMatch(/class="s-pass" title="iam-mfa/);
+    expect(index).toMatch(
+      /<code>arn:aws:iam::123456789012:user\/bob<\/code><\/td><td>123456789012<\/td><td class="bad">✗ FAIL<\/td><td class="day">2026-11-10<\/td>/,
+    );
 
     const lines: string[] = [];
     await buildProgram((l) => lines.push(l)).parseAsync([
