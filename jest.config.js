@@ -3,6 +3,9 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // dist/ holds the compiled CLI (`npm run build`): never tests, and never a second copy of a module.
+  modulePathIgnorePatterns: ['<rootDir>/dist/'],
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/dist/'],
   transform: {
     // Type checking is done once by `tsc --noEmit` (npm run typecheck); the test transform only strips types.
     '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
