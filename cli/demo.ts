@@ -152,6 +152,8 @@ export async function runDemo(
           ...ctx,
           senderEmail: config.senderEmail!,
           securityEmail: config.securityEmail!,
+          // The email's record command reads this run's evidence where the demo writes it.
+          location: { dir: out },
           timeZone: schedule.timeZone,
           dryRun: true,
         });

@@ -1,5 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { resolve } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { Command } from 'commander';
 import { recordDecisions } from '../lambdas/collectors/access-review/attestation';
 import { accessReview } from '../lambdas/collectors/access-review/collector';
@@ -45,6 +48,8 @@ export async function reviewSend(
     settings: collectorSettings(config),
     senderEmail: config.senderEmail!,
     securityEmail: config.securityEmail!,
+    // The email's record command names this store; a directory as an absolute path, to work from anywhere.
+    location: options.bucket ? { bucket: options.bucket } : { dir: resolve(options.dir!) },
     timeZone: schedule?.timeZone ?? config.timeZone,
     dryRun: Boolean(options.dryRun),
   });
@@ -57,9 +62,39 @@ export async function reviewSend(
   return 0;
 }
 
+/** The name in an identity ARN: an IAM user's name, an assumed role's session name (an SSO user's sign-in). */
+export function reviewerFromArn(arn: string): string {
+  const resource = arn.split(':').slice(5).join(':');
+  if (resource === 'root') return 'root';
+  const parts = resource.split('/');
+  return parts[parts.length - 1] ?? resource;
+}
+
+/** Who reviewed when --reviewer is not given: the AWS identity for a bucket, the login name for a directory. */
+async function defaultReviewer(options: Where, clients: ClientFactory): Promise<string> {
+  if (options.bucket) {
+    try {
+      const id = await clients.get(STSClient).send(new GetCallerIdentityCommand({}));
+      if (id.Arn) return reviewerFromArn(id.Arn);
+    } catch (err) {
+      throw new CliError(
+        `cannot tell who you are from your AWS credentials (${messageOf(err)}); pass --reviewer NAME`,
+      );
+    }
+  }
+  let login: string | undefined;
+  try {
+    login = userInfo().username;
+  } catch {
+    login = process.env.USER ?? process.env.LOGNAME;
+  }
+  if (!login) throw new CliError('cannot tell who you are; pass --reviewer NAME');
+  return login;
+}
+
 /** `review record`: checks a decisions CSV against the frozen population, then writes the attestation. */
 export async function reviewRecord(
-  options: Where & { review: string; reviewer: string; decisions: string },
+  options: Where & { review: string; reviewer?: string; decisions: string },
   out: (line: string) => void,
   clients = new ClientFactory(),
 ): Promise<number> {
@@ -71,17 +106,18 @@ export async function reviewRecord(
   }
   const reader = readerFor(options, clients);
   const store = storeFor(options, clients);
+  const reviewer = options.reviewer?.trim() || (await defaultReviewer(options, clients));
   try {
     const written = await recordDecisions({
       reader,
       store,
       review: options.review,
-      reviewer: options.reviewer,
+      reviewer,
       decisionsCsv: csv,
     });
     const f = written.envelope.summary.figures;
     out(
-      `recorded ${f.decisions} decisions (keep ${f.keep}, remove ${f.remove}, modify ${f.modify}, self-reviews ${f.selfReviews}): ${written.envelopeObject.location}`,
+      `recorded ${f.decisions} decisions by ${reviewer} (keep ${f.keep}, remove ${f.remove}, modify ${f.modify}, self-reviews ${f.selfReviews}): ${written.envelopeObject.location}`,
     );
     return 0;
   } catch (err) {
@@ -116,14 +152,17 @@ export function addReviewCommands(program: Command, out: (line: string) => void)
       "Check a reviewer's decisions against the frozen population and store them as an attestation.",
     )
     .requiredOption('--review <key-or-quarter>', 'the review: a quarter such as 2026-Q4, or its evidence key')
-    .requiredOption('--reviewer <name>', 'who reviewed (their own row is flagged as a self-review)')
+    .option(
+      '--reviewer <name>',
+      'who reviewed; their own row is flagged as a self-review (default: your AWS user or session name; with --dir, your login name)',
+    )
     .requiredOption(
       '--decisions <file>',
-      'CSV with columns user, decision (keep|remove|modify), justification',
+      "the review email's CSV with its decision (keep|remove|modify) and justification columns filled in (or a CSV with columns user, decision, justification)",
     )
     .option('--bucket <name>', 'read and write this evidence bucket (S3)')
     .option('--dir <path>', 'read and write this local directory')
-    .action(async (opts: Where & { review: string; reviewer: string; decisions: string }) => {
+    .action(async (opts: Where & { review: string; reviewer?: string; decisions: string }) => {
       process.exitCode = await reviewRecord(opts, out);
     });
 }

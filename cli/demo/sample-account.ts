@@ -96,14 +96,16 @@ export interface SampleRole {
   /** `saml` for the identity provider, or the 12-digit account trusted to assume it. */
   readonly trust: 'saml' | string;
   readonly policies: readonly string[];
+  /** When someone last assumed it (IAM's RoleLastUsed); null for not within IAM's 400 days. */
+  readonly lastUsedDaysAgo: number | null;
 }
 
 export const SAMPLE_ROLES: readonly SampleRole[] = [
-  { name: 'EngineeringReadOnly', trust: 'saml', policies: ['ReadOnlyAccess'] },
+  { name: 'EngineeringReadOnly', trust: 'saml', policies: ['ReadOnlyAccess'], lastUsedDaysAgo: 0 },
   // Worth a look in the review: full administrator through single sign-on.
-  { name: 'OrganizationAdmin', trust: 'saml', policies: ['AdministratorAccess'] },
-  // A partner's account (AWS's documentation example account) may deploy: near-administrator.
-  { name: 'PartnerDeploy', trust: '111122223333', policies: ['PowerUserAccess'] },
+  { name: 'OrganizationAdmin', trust: 'saml', policies: ['AdministratorAccess'], lastUsedDaysAgo: 12 },
+  // A partner's account (AWS's documentation example account) may deploy: near-administrator, and unused.
+  { name: 'PartnerDeploy', trust: '111122223333', policies: ['PowerUserAccess'], lastUsedDaysAgo: null },
 ];
 
 /** Security groups by region, with what each is attached to (`network-exposure`). */

@@ -131,6 +131,14 @@ export function sampleAnswers(now: Date): Answers {
         RoleName: r.name,
         Arn: `arn:aws:iam::${SAMPLE_ACCOUNT_ID}:role/${r.name}`,
         CreateDate: new Date(now.getTime() - 300 * DAY),
+        ...(r.lastUsedDaysAgo === null
+          ? {}
+          : {
+              RoleLastUsed: {
+                LastUsedDate: new Date(now.getTime() - r.lastUsedDaysAgo * DAY),
+                Region: 'us-east-1',
+              },
+            }),
         // IAM returns policy documents URL-encoded.
         AssumeRolePolicyDocument: encodeURIComponent(
           JSON.stringify({

@@ -10,6 +10,7 @@ export const handler = evidenceHandler('access-review', async (w, logger) => {
     clients: w.clients,
     // Signed like every other collector's evidence: the review is the evidence most likely to be challenged.
     store: w.store,
+    location: { bucket: w.bucket },
     account: w.account,
     settings: w.settings(),
     invocationId: w.invocationId,

@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { actionMatches, matchesIamPattern } from '../../iam-policy/patterns';
 import type { GatherContext } from '../collector';
-import type { CredentialReport } from '../../readers/credential-report/parse';
+import type { CredentialReport, ReportTime } from '../../readers/credential-report/parse';
 import { userActivity } from '../inactive-users/collector';
 import type { ErrorEntry } from '../../evidence/envelope';
 import { IAM_MAX_PAGE } from '../../aws/iam-pages';
@@ -46,10 +46,25 @@ interface AdminVerdict {
   readonly adminReasons: readonly string[];
 }
 
+/** An access key from the credential report: when it was issued (or last rotated), its age, its last use. */
+export interface AccessKeyEntry {
+  readonly slot: 1 | 2;
+  readonly active: boolean;
+  /** ISO time the key was created or last rotated; null when the report does not say. */
+  readonly createdAt: string | null;
+  /** Whole days from `createdAt` to the freeze; null when `createdAt` is. */
+  readonly ageDays: number | null;
+  /** ISO time of last use; null when never used (or not since IAM began tracking it). */
+  readonly lastUsedAt: string | null;
+  readonly lastUsedService: string | null;
+}
+
 export interface UserEntry {
   readonly name: string;
   readonly arn: string;
   readonly createdAt: string | null;
+  /** Keys in the credential report (active or not); empty when the user has none or is not in the report. */
+  readonly accessKeys: readonly AccessKeyEntry[];
   readonly groups: readonly string[];
   readonly policies: readonly PolicyRef[];
   readonly admin: boolean;
@@ -72,6 +87,10 @@ export interface RoleEntry {
    * sts:AssumeRole), or `principal:<arn>` for a named user or role of this account.
    */
   readonly trustedBy: readonly string[];
+  readonly createdAt: string | null;
+  /** RoleLastUsed: ISO time the role was last assumed; null when not within IAM's 400-day tracking window. */
+  readonly lastUsedAt: string | null;
+  readonly lastUsedRegion: string | null;
   readonly policies: readonly PolicyRef[];
   readonly admin: boolean;
   readonly nearAdmin: boolean;
@@ -117,6 +136,9 @@ function list(value: unknown): unknown[] {
 }
 
 const strings = (value: unknown): string[] => list(value).map(String);
+
+const DAY_MS = 86_400_000;
+const isoOf = (t: ReportTime): string | null => (t instanceof Date ? t.toISOString() : null);
 
 /** IAM returns policy documents URL-encoded (RFC 3986); the SDK does not decode them. */
 export function parsePolicyDocument(raw: string): Json {
@@ -325,6 +347,20 @@ export function buildPopulation(
       name,
       arn: u.Arn ?? '',
       createdAt: u.CreateDate ? u.CreateDate.toISOString() : null,
+      // A slot with neither an active key nor an issue date holds no key.
+      accessKeys: (cred?.accessKeys ?? [])
+        .filter((k) => k.active || k.lastRotated instanceof Date)
+        .map((k) => ({
+          slot: k.slot,
+          active: k.active,
+          createdAt: isoOf(k.lastRotated),
+          ageDays:
+            k.lastRotated instanceof Date
+              ? Math.max(0, Math.floor((options.now.getTime() - k.lastRotated.getTime()) / DAY_MS))
+              : null,
+          lastUsedAt: isoOf(k.lastUsed),
+          lastUsedService: k.lastUsedService,
+        })),
       groups: groupNames,
       policies,
       ...verdictOf(policies),
@@ -346,7 +382,16 @@ export function buildPopulation(
       ...(r.AttachedManagedPolicies ?? []).map((p) => managed(p.PolicyArn, p.PolicyName, 'role')),
       ...inline(r.RolePolicyList, 'role', `role ${name}`),
     ];
-    roles.push({ name, arn: r.Arn ?? '', trustedBy: by, policies, ...verdictOf(policies) });
+    roles.push({
+      name,
+      arn: r.Arn ?? '',
+      trustedBy: by,
+      createdAt: r.CreateDate ? r.CreateDate.toISOString() : null,
+      lastUsedAt: r.RoleLastUsed?.LastUsedDate ? r.RoleLastUsed.LastUsedDate.toISOString() : null,
+      lastUsedRegion: r.RoleLastUsed?.Region ?? null,
+      policies,
+      ...verdictOf(policies),
+    });
   }
 
   return {

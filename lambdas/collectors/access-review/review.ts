@@ -10,7 +10,15 @@ import { newRunId, runCollector, type RunContext, type RunResult } from '../../r
 import type { AccessReviewEmailCheck } from './checks';
 import { accessReview, POPULATION_SOURCE } from './collector';
 import { buildRawMessage } from './message';
-import { quarterOf, renderHtml, renderText, reviewSubject } from './render';
+import {
+  csvFilename,
+  quarterOf,
+  renderHtml,
+  renderText,
+  reviewSubject,
+  type EvidenceLocation,
+  type ReviewMeta,
+} from './render';
 import { sendRawEmail } from './send';
 
 /** The evidence of the email itself, beside the population evidence (`access-review`). */
@@ -20,6 +28,8 @@ export const MESSAGE_SOURCE = 'message.eml';
 export interface ReviewContext extends RunContext {
   readonly senderEmail: string;
   readonly securityEmail: string;
+  /** Where `store` keeps the evidence (its bucket, or the `--dir` directory): the email's record command names it. */
+  readonly location: EvidenceLocation;
   /** Quarter labels follow the schedule's time zone. @default 'UTC' */
   readonly timeZone?: string;
   /** Render and store the message, but do not send it. */
@@ -70,7 +80,13 @@ export async function runAccessReview(ctx: ReviewContext): Promise<ReviewResult>
   const clock = ctx.now ?? (() => new Date());
   const sentAt = clock();
   const quarter = quarterOf(new Date(population.envelope.collectedAt), ctx.timeZone);
-  const meta = { quarter, account: ctx.account };
+  // A dry run is never found by its quarter (only a sent review is): its command names the population itself.
+  const meta: ReviewMeta = {
+    quarter,
+    account: ctx.account,
+    location: ctx.location,
+    ...(ctx.dryRun ? { review: population.envelopeObject.key } : {}),
+  };
   const subject = reviewSubject(meta);
   const html = renderHtml(frozen, meta);
   const raw = await buildRawMessage({
@@ -80,7 +96,7 @@ export async function runAccessReview(ctx: ReviewContext): Promise<ReviewResult>
     text: renderText(frozen, meta),
     html,
     csv,
-    csvFilename: `access-review-${quarter}.csv`,
+    csvFilename: csvFilename(quarter),
     date: sentAt,
   });
 

@@ -12,6 +12,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { readFileSync } from 'node:fs';
 import { recordDecisions } from '../../../lambdas/collectors/access-review/attestation';
 import { DecisionsError, validateDecisions } from '../../../lambdas/collectors/access-review/decisions';
+import { renderCsv } from '../../../lambdas/collectors/access-review/render';
+import { parseCsv } from '../../../lambdas/readers/credential-report/csv';
 import { runAccessReview } from '../../../lambdas/collectors/access-review/review';
 import { ClientFactory } from '../../../lambdas/aws/client-factory';
 import { DirectoryStore } from '../../../lambdas/evidence/directory-store';
@@ -27,6 +29,9 @@ const P = {
       name: 'sso-admin',
       arn: 'arn:aws:iam::123456789012:role/sso-admin',
       trustedBy: [],
+      createdAt: null,
+      lastUsedAt: null,
+      lastUsedRegion: null,
       policies: [],
       admin: true,
       nearAdmin: false,
@@ -93,6 +98,69 @@ describe('validateDecisions', () => {
   });
 });
 
+describe('validateDecisions on the review CSV filled in', () => {
+  const T = { ...P, users: [...P.users, entry('=bob'), entry('@ops')] };
+  /** The attached template with `fill(name)` as [decision, justification] per row, saved as `columns`. */
+  function filled(fill: (name: string) => [string, string], drop: readonly string[] = []): string {
+    const [header, ...rows] = parseCsv(renderCsv(T));
+    const keep = header!.map((h, i) => (drop.includes(h) ? -1 : i)).filter((i) => i >= 0);
+    const d = header!.indexOf('decision');
+    const j = header!.indexOf('justification');
+    const name = header!.indexOf('name');
+    const out = rows.map((r) => {
+      const c = [...r];
+      [c[d], c[j]] = fill(c[name]!);
+      return c;
+    });
+    return [header!, ...out]
+      .map((r) => keep.map((i) => `"${r[i]!.replace(/"/g, '""')}"`).join(','))
+      .join('\r\n');
+  }
+
+  it('matches every row, guarded names included, by arn; a role left empty stays undecided', () => {
+    const csv = filled((n) =>
+      n === 'sso-admin' ? ['', ''] : n === "'=bob" ? ['remove', 'left'] : ['keep', ''],
+    );
+    expect(csv).toContain('"\'=bob"');
+    const rows = validateDecisions(csv, T, 'dora');
+    expect(rows.map((r) => [r.principal, r.decision])).toEqual([
+      ['alice', 'keep'],
+      ['bob', 'keep'],
+      ['carol', 'keep'],
+      ['=bob', 'remove'],
+      ['@ops', 'keep'],
+    ]);
+    expect(rows[3]!.arn).toBe('arn:aws:iam::123456789012:user/=bob');
+  });
+
+  it('matches by type and name when the arn column is gone, undoing the formula guard', () => {
+    const csv = filled((n) => ['keep', n === 'sso-admin' ? 'break-glass' : ''], ['arn']);
+    expect(validateDecisions(csv, T, 'dora').map((r) => r.principal)).toEqual([
+      'alice',
+      'bob',
+      'carol',
+      '=bob',
+      '@ops',
+      'role/sso-admin',
+    ]);
+  });
+
+  it('names the user rows left without a decision', () => {
+    const csv = filled((n) => (n === 'bob' ? ['', ''] : ['keep', '']));
+    expect(problems2(csv)).toEqual(['line 3: "bob" has no decision (keep, remove or modify)']);
+  });
+
+  function problems2(csv: string): readonly string[] {
+    try {
+      validateDecisions(csv, T, 'dora');
+    } catch (err) {
+      if (err instanceof DecisionsError) return err.problems;
+      throw err;
+    }
+    return [];
+  }
+});
+
 describe('recordDecisions', () => {
   const iam = mockClient(IAMClient);
   const ses = mockClient(SESv2Client);
@@ -123,6 +191,7 @@ describe('recordDecisions', () => {
       runId: 'review-run',
       senderEmail: 'soc2-evidence@example.com',
       securityEmail: 'security@example.com',
+      location: { dir },
       ...extra,
     });
     return { dir, review };

@@ -51,6 +51,7 @@ export function entry(name: string, extra: Partial<UserEntry> = {}): UserEntry {
     name,
     arn: `${ARN}:user/${name}`,
     createdAt: '2024-01-01T00:00:00.000Z',
+    accessKeys: [],
     groups: [],
     policies: [],
     admin: false,

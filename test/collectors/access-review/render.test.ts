@@ -5,6 +5,7 @@ import {
   csvCell,
   escapeHtml,
   quarterOf,
+  recordCommand,
   renderCsv,
   renderHtml,
   renderText,
@@ -13,7 +14,86 @@ import {
 import { entry, population } from './fixtures';
 import { decodeHeader, leaves, parseMime } from './mime';
 
-const META = { quarter: '2026-Q4', account: '123456789012' };
+const META = { quarter: '2026-Q4', account: '123456789012', location: { bucket: 'evidence-bucket' } };
+
+describe('the record command and the reviewer columns', () => {
+  it('names the quarter and the store, quoting a path that needs it', () => {
+    expect(recordCommand(META)).toBe(
+      'soc2-evidence review record --review 2026-Q4 --bucket evidence-bucket --decisions access-review-2026-Q4.csv',
+    );
+    expect(
+      recordCommand({ ...META, location: { dir: "/home/o'neil/my evidence" }, review: 'evidence/x.json' }),
+    ).toBe(
+      `soc2-evidence review record --review evidence/x.json --dir '/home/o'\\''neil/my evidence' --decisions access-review-2026-Q4.csv`,
+    );
+    const p = population([entry('alice')]);
+    expect(renderText(p, META).split('\n')).toContain(recordCommand(META));
+    expect(renderHtml(p, META)).toContain(escapeHtml(recordCommand(META)));
+  });
+
+  it('shows keys with age and last use, creation, activity and role use as dates', () => {
+    const p = {
+      ...population([
+        entry('kim', {
+          lastActivity: '2026-09-30T10:11:12.000Z',
+          accessKeys: [
+            {
+              slot: 1 as const,
+              active: true,
+              createdAt: '2026-06-03T00:00:00.000Z',
+              ageDays: 120,
+              lastUsedAt: '2026-09-30T10:11:12.000Z',
+              lastUsedService: 's3',
+            },
+            {
+              slot: 2 as const,
+              active: false,
+              createdAt: null,
+              ageDays: null,
+              lastUsedAt: null,
+              lastUsedService: null,
+            },
+          ],
+        }),
+        entry('new', { createdAt: '2026-09-28T00:00:00.000Z', lastActivity: null }),
+      ]),
+      roles: [
+        {
+          name: 'Ops',
+          arn: 'arn:aws:iam::123456789012:role/Ops',
+          trustedBy: ['account:self'],
+          createdAt: '2025-01-02T03:04:05.000Z',
+          lastUsedAt: '2026-09-29T01:00:00.000Z',
+          lastUsedRegion: 'eu-west-1',
+          policies: [],
+          admin: false,
+          nearAdmin: false,
+          adminReasons: [],
+        },
+      ],
+    };
+    const rows = parseCsv(renderCsv(p));
+    const col = (name: string) => rows[0]!.indexOf(name);
+    expect(rows[1]![col('access_keys')]).toBe(
+      'key 1: 120 days old, last used 2026-09-30 (s3); key 2 (inactive): age unknown, never used',
+    );
+    expect(rows[1]![col('last_activity')]).toBe('2026-09-30');
+    expect(rows[1]![col('created')]).toBe('2024-01-01');
+    expect(rows[2]![col('last_activity')]).toBe('none yet (new user)');
+    expect(rows[3]!.slice(0, 2)).toEqual(['role', 'Ops']);
+    expect([rows[3]![col('last_activity')], rows[3]![col('created')]]).toEqual([
+      '2026-09-29 (eu-west-1)',
+      '2025-01-02',
+    ]);
+    expect(rows.slice(1).every((r) => r[col('decision')] === '' && r[col('justification')] === '')).toBe(
+      true,
+    );
+    const html = renderHtml(p, META);
+    expect(html).toContain('key 1: 120 days old, last used 2026-09-30 (s3)<br>key 2 (inactive)');
+    expect(html).not.toMatch(/\d{4}-\d{2}-\d{2}T/);
+    expect(renderText(p, META)).not.toMatch(/\d{4}-\d{2}-\d{2}T/);
+  });
+});
 
 describe('quarterOf', () => {
   it.each([

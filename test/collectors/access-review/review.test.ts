@@ -58,6 +58,7 @@ function context(log: string[], extra: { dryRun?: boolean } = {}) {
       runId: 'review-run',
       senderEmail: 'soc2-evidence@example.com',
       securityEmail: 'security@example.com',
+      location: { dir },
       timeZone: 'Europe/Paris',
       ...extra,
     },
