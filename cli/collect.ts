@@ -16,6 +16,8 @@ export interface CollectOptions {
   readonly bucket?: string;
   readonly dir?: string;
   readonly regions?: string[];
+  /** With `bucket`: write even though the bucket is not in GOVERNANCE mode (the evidence is unsigned). */
+  readonly unsigned?: boolean;
 }
 
 export function selectCollectors(ids: readonly string[], all: boolean | undefined): AnyCollector[] {
@@ -40,15 +42,28 @@ export function storeFor(options: CollectOptions, clients: ClientFactory): Evide
 
 /**
  * Refuses a bucket that does not exist or has no Object Lock before any collector runs, so evidence is
- * never written somewhere it could be deleted. A caller who may not read the lock configuration is let
- * through: the write itself is then the check.
+ * never written somewhere it could be deleted. Then refuses, unless `unsigned`, a bucket whose default
+ * retention is not GOVERNANCE: evidence written from here is unsigned (only the deployed functions may use
+ * the signing key), `pull` and `verify` report every unsigned object as an integrity problem (exit 4), and
+ * COMPLIANCE retention keeps it there for the whole retention period. A caller who may not read the lock
+ * configuration cannot show the bucket is GOVERNANCE, so is refused the same way.
  */
-export async function checkEvidenceBucket(clients: ClientFactory, bucket: string): Promise<void> {
+export async function checkEvidenceBucket(
+  clients: ClientFactory,
+  bucket: string,
+  options: { readonly unsigned?: boolean } = {},
+): Promise<void> {
+  let mode: string | undefined;
+  let days: number | undefined;
+  let unreadable: string | undefined;
   try {
     const lock = await clients.get(S3Client).send(new GetObjectLockConfigurationCommand({ Bucket: bucket }));
     if (lock.ObjectLockConfiguration?.ObjectLockEnabled !== 'Enabled') {
       throw new CliError(`bucket ${bucket} is not an evidence bucket: Object Lock is not enabled`);
     }
+    const retention = lock.ObjectLockConfiguration.Rule?.DefaultRetention;
+    mode = retention?.Mode;
+    days = retention?.Days ?? (retention?.Years === undefined ? undefined : retention.Years * 365);
   } catch (err) {
     if (err instanceof CliError) throw err;
     const name = readAwsError(err).code;
@@ -58,7 +73,14 @@ export async function checkEvidenceBucket(clients: ClientFactory, bucket: string
       throw new CliError(`bucket ${bucket} is not an evidence bucket: Object Lock is not enabled`);
     }
     if (name !== 'AccessDenied') throw new CliError(`cannot check bucket ${bucket}: ${messageOf(err)}`);
+    unreadable = 'its retention mode cannot be read (AccessDenied on s3:GetBucketObjectLockConfiguration)';
   }
+  if (mode === 'GOVERNANCE' || options.unsigned) return;
+  const what = unreadable ?? `its default retention is ${mode ?? 'not set'}`;
+  const locked = mode === 'COMPLIANCE' ? `for ${days ?? 'the retention'} days` : 'for the retention period';
+  throw new CliError(
+    `refusing to write to bucket ${bucket}: ${what}, and evidence written with your own credentials is unsigned, so every later pull of that period exits 4 and, under COMPLIANCE retention, nobody can remove it ${locked}; run the deployed functions with 'soc2-evidence run <collector...>', or add --unsigned to write anyway`,
+  );
 }
 
 export async function callerAccount(clients: ClientFactory): Promise<string> {
@@ -91,7 +113,8 @@ export async function collect(
 ): Promise<number> {
   const collectors = selectCollectors(ids, options.all);
   const store = storeFor(options, clients);
-  if (options.bucket) await checkEvidenceBucket(clients, options.bucket);
+  if (options.bucket)
+    await checkEvidenceBucket(clients, options.bucket, { unsigned: options.unsigned === true });
   const settings = { ...collectorSettings(config), ...(options.regions ? { regions: options.regions } : {}) };
   const account = await callerAccount(clients);
   const memo = new Map<string, Promise<unknown>>();

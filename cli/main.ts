@@ -1,5 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { ConfigError } from '../lib/config';
+import { ConfigError, isKnownRegion } from '../lib/config';
+import { COLLECTOR_IDS } from '../lambdas/collectors/registry';
 import { PRODUCER } from '../lambdas/producer';
 import { CliError, explainSetupError } from './cli-error';
 import { collect } from './collect';
@@ -8,17 +9,16 @@ import { addReviewCommands } from './review';
 import { demoTable, runDemo } from './demo';
 import { loadCliConfig } from './load-config';
 import { registerPull } from './pull';
+import { registerRun } from './run';
 import { registerVerify } from './verify';
 import { messageOf } from '../lambdas/aws/aws-error';
-
-const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
 
 function regionList(value: string): string[] {
   const regions = value
     .split(',')
     .map((r) => r.trim())
     .filter(Boolean);
-  const bad = regions.filter((r) => !REGION.test(r));
+  const bad = regions.filter((r) => !isKnownRegion(r));
   if (regions.length === 0 || bad.length > 0) {
     throw new InvalidArgumentError(
       `expected comma-separated region codes such as us-east-1,eu-west-1, got "${value}"`,
@@ -36,9 +36,13 @@ export function buildProgram(out: (line: string) => void = (l) => console.log(l)
   program
     .command('collect')
     .description('Run collectors once with your AWS credentials and write their evidence.')
-    .argument('[collectors...]', 'collector ids, e.g. iam-mfa')
+    .argument('[collectors...]', `collector ids: ${COLLECTOR_IDS.join(', ')}`)
     .option('--all', 'run every collector')
-    .option('--bucket <name>', 'write to this evidence bucket (S3)')
+    .option(
+      '--bucket <name>',
+      'write to this evidence bucket (S3); refused unless its retention mode is GOVERNANCE or --unsigned is given (use `run` instead)',
+    )
+    .option('--unsigned', 'with --bucket: write unsigned evidence into a COMPLIANCE bucket anyway')
     .option('--dir <path>', 'write to this local directory, in the same layout as the bucket')
     .option(
       '--regions <list>',
@@ -52,7 +56,14 @@ export function buildProgram(out: (line: string) => void = (l) => console.log(l)
     .action(
       async (
         ids: string[],
-        opts: { all?: boolean; bucket?: string; dir?: string; regions?: string[]; config?: string },
+        opts: {
+          all?: boolean;
+          bucket?: string;
+          dir?: string;
+          regions?: string[];
+          config?: string;
+          unsigned?: boolean;
+        },
       ) => {
         const code = await collect(ids, opts, loadCliConfig(opts.config), out);
         process.exitCode = code;
@@ -61,7 +72,9 @@ export function buildProgram(out: (line: string) => void = (l) => console.log(l)
 
   program
     .command('demo')
-    .description('Run every collector offline against the bundled sample account (no AWS account needed).')
+    .description(
+      'Run every collector offline against the bundled sample account (no AWS account needed), with its own fixed configuration: cdk.json is not read.',
+    )
     .option('--out <dir>', 'where to write the evidence tree', './demo-evidence')
     .action(async (opts: { out: string }) => {
       // The demo never reaches AWS: the SDK's notice about future Node.js versions is noise here.
@@ -72,6 +85,7 @@ export function buildProgram(out: (line: string) => void = (l) => console.log(l)
       process.exitCode = result.auditorPackage.verifyExitCode;
     });
 
+  registerRun(program, out);
   registerPull(program, out);
   registerVerify(program, out);
   registerControls(program, out);

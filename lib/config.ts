@@ -1,3 +1,4 @@
+import { partition } from '@aws-sdk/core/client';
 import { z } from 'zod';
 import { COLLECTORS } from '../lambdas/collectors/registry';
 import type { Frequency } from '../lambdas/collectors/collector';
@@ -6,6 +7,9 @@ import { scheduleExpressionProblem } from './schedule-expression';
 
 /** The cdk.json context key holding this app's configuration. */
 export const CONTEXT_KEY = 'soc2Evidence';
+
+/** The stack's name (bin/app.ts); every function is named `<stack>-<collector>`. */
+export const STACK_NAME = 'Soc2Evidence';
 
 export const DEFAULT_CRON: Record<Frequency, string> = {
   daily: 'cron(0 6 * * ? *)',
@@ -79,10 +83,28 @@ const portList = () =>
   z
     .array(intRange(0, 65535), expected(PORT_LIST_FORM))
     .refine((p) => new Set(p).size === p.length, expected(PORT_LIST_FORM));
-const REGION_FORM = 'a list of one or more AWS region codes such as ["us-east-1", "eu-west-1"]';
-const region = z
-  .string(expected('an AWS region code such as "eu-west-1"'))
-  .regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/, expected('an AWS region code such as "eu-west-1"'));
+const REGION_LIST_FORM = 'a list of one or more AWS region codes such as ["us-east-1", "eu-west-1"]';
+const REGION_CODE = /^[a-z]{2,4}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
+/**
+ * A region the AWS SDK knows: listed in the partition data of the installed @aws-sdk/core (every partition:
+ * aws, aws-cn, aws-us-gov, the ISO partitions, the European Sovereign Cloud). A region code that only fits a
+ * partition's pattern ("eu-west-9" does) is refused: the pattern accepts names that do not exist, and a typo
+ * would otherwise deploy collectors that read nothing there. A region launched after this SDK version is
+ * accepted once the SDK is updated.
+ */
+export function isKnownRegion(code: string): boolean {
+  return REGION_CODE.test(code) && (partition(code) as { description?: string }).description !== undefined;
+}
+const REGION_FORM = 'an AWS region code such as "eu-west-1"';
+const region = z.string(expected(REGION_FORM)).superRefine((code, ctx) => {
+  if (!REGION_CODE.test(code)) ctx.addIssue({ code: 'custom', message: REGION_FORM });
+  else if (!isKnownRegion(code))
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        'a region the AWS SDK knows, such as "eu-west-1" (no such region; a region newer than the SDK needs an SDK update)',
+    });
+});
 const SCHEDULE_FORM = 'an EventBridge Scheduler expression such as "cron(0 6 * * ? *)" or "rate(1 day)"';
 
 const scheduleSchema = z.strictObject(
@@ -118,8 +140,8 @@ const schema = z.strictObject(
       .max(200, expected('at most 200 characters'))
       .default('Engineering'),
     regions: z
-      .array(region, expected(REGION_FORM))
-      .min(1, expected(REGION_FORM))
+      .array(region, expected(REGION_LIST_FORM))
+      .min(1, expected(REGION_LIST_FORM))
       .refine((r) => new Set(r).size === r.length, expected('a list without duplicates'))
       .default(['us-east-1']),
     retention: z
@@ -315,6 +337,35 @@ export function parseConfig(raw: unknown, options: ParseOptions = {}): Soc2Evide
     concurrency: c.concurrency,
     schedules,
   };
+}
+
+/** What each address is for, as a deploy refusal names it. */
+export const ADDRESS_PURPOSE = {
+  securityEmail: 'receives the quarterly access review',
+  senderEmail: 'sends the access review; SES emails it a verification link',
+  alarmEmail: 'receives the alarms; SNS emails it a subscription confirmation',
+} as const;
+
+/**
+ * Addresses at a domain reserved for examples (RFC 2606 and RFC 6761: example.com, example.net,
+ * example.org and their subdomains, and the .example, .test, .invalid and .localhost top-level domains).
+ * Nobody can read mail sent there: the shipped cdk.json holds such placeholders, and a stack deployed with
+ * them would send its alarms and access reviews nowhere.
+ */
+export function placeholderAddresses(
+  config: Pick<Soc2EvidenceConfig, keyof typeof ADDRESS_PURPOSE>,
+): { readonly key: keyof typeof ADDRESS_PURPOSE; readonly address: string }[] {
+  const reserved = /@(.+\.)?(example\.(com|net|org)|[^@]+\.(example|test|invalid|localhost))$/i;
+  return (Object.keys(ADDRESS_PURPOSE) as (keyof typeof ADDRESS_PURPOSE)[]).flatMap((key) => {
+    const address = config[key];
+    return address && reserved.test(address) ? [{ key, address }] : [];
+  });
+}
+
+/** One message naming each placeholder key, what it is for, and what to set. */
+export function placeholderRefusal(found: ReturnType<typeof placeholderAddresses>): string {
+  const keys = found.map((f) => `${CONTEXT_KEY}.${f.key} is "${f.address}" (${ADDRESS_PURPOSE[f.key]})`);
+  return `${keys.join('; ')}: these are placeholders at a reserved example domain; set them in cdk.json to real addresses you can read, then deploy again`;
 }
 
 /** The part of the configuration a collector run needs, as passed to each function. */

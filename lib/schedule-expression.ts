@@ -1,6 +1,11 @@
+import { cronRangeProblem } from '../lambdas/evidence/coverage';
+
 /**
  * Checks an EventBridge Scheduler expression: `cron(min hour day-of-month month day-of-week year)` or
- * `rate(N unit)`. Returns a reason when it is not one, so synth fails here instead of at deploy time.
+ * `rate(N unit)`. Returns a reason when it is not one, so synth fails here instead of at deploy time. The
+ * patterns below check each field's form; the ranges (minutes 0-59, hours 0-23, day-of-month 1-31, month
+ * 1-12 or JAN-DEC, day-of-week 1-7 or SUN-SAT, year 1970-2199) are checked by the same parser that computes
+ * expected runs for coverage (lambdas/evidence/coverage.ts), so the two cannot disagree.
  */
 const CRON_FIELDS: ReadonlyArray<{ name: string; pattern: RegExp }> = [
   { name: 'minutes', pattern: /^(\*|\d{1,2}([-/]\d{1,2})?)(,\d{1,2}([-/]\d{1,2})?)*$/ },
@@ -43,5 +48,5 @@ export function scheduleExpressionProblem(expression: string): string | undefine
   }
   const [, , dom, , dow] = fields;
   if ((dom === '?') === (dow === '?')) return 'exactly one of day-of-month and day-of-week must be "?"';
-  return undefined;
+  return cronRangeProblem(fields.join(' '));
 }

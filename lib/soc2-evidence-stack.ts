@@ -1,4 +1,13 @@
-import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import {
+  Annotations,
+  CfnOutput,
+  CfnParameter,
+  CfnRule,
+  Duration,
+  Fn,
+  Stack,
+  type StackProps,
+} from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
@@ -7,7 +16,12 @@ import { AccessReviewEmail } from './access-review-email';
 import { ALARM_PERIOD, alarmOnAny } from './alarm';
 import { AlarmTopic } from './alarm-topic';
 import { AuditorRole } from './auditor-role';
-import { collectorSettings, type Soc2EvidenceConfig } from './config';
+import {
+  collectorSettings,
+  placeholderAddresses,
+  placeholderRefusal,
+  type Soc2EvidenceConfig,
+} from './config';
 import { CoverageWatchdog } from './coverage-watchdog';
 import { EvidenceBucket } from './evidence-bucket';
 import { ScheduledCollector } from './scheduled-collector';
@@ -27,6 +41,7 @@ export class Soc2EvidenceStack extends Stack {
     super(scope, id, props);
     const { config } = props;
     if (!config.alarmEmail) throw new Error('soc2Evidence.alarmEmail is required to deploy the stack');
+    refuseDeployWithPlaceholders(this, config);
 
     this.evidence = new EvidenceBucket(this, 'Evidence', {
       retention: config.retention,
@@ -141,4 +156,30 @@ export class Soc2EvidenceStack extends Stack {
     }
     new CfnOutput(this, 'AlarmTopicArn', { value: alarms.topic.topicArn });
   }
+}
+
+/**
+ * The shipped cdk.json holds placeholder addresses at example.com so that `cdk synth`, CI, the demo and the
+ * tests work from a fresh clone; a deployment with them would send alarms and access reviews nowhere. The CDK
+ * CLI does not tell the app whether it is synthesising or deploying, so the refusal is in the template:
+ * a CloudFormation Rule over a parameter holding the placeholders, checked when CloudFormation creates the
+ * change set, before any resource is created (the same mechanism as the CDK's own CheckBootstrapVersion
+ * rule). `cdk synth` succeeds and warns; `cdk deploy` fails with the Rule's message naming each key to set.
+ */
+function refuseDeployWithPlaceholders(stack: Stack, config: Soc2EvidenceConfig): void {
+  const found = placeholderAddresses(config);
+  if (found.length === 0) return;
+  const message = placeholderRefusal(found);
+  const placeholders = new CfnParameter(stack, 'PlaceholderAddresses', {
+    type: 'String',
+    default: found.map((f) => f.address).join(','),
+    description: 'Placeholder addresses from cdk.json: the stack refuses to deploy until they are replaced.',
+  });
+  new CfnRule(stack, 'ReplacePlaceholderAddresses', {
+    assertions: [{ assert: Fn.conditionEquals(placeholders.valueAsString, ''), assertDescription: message }],
+  });
+  Annotations.of(stack).addWarningV2(
+    'soc2-evidence:placeholder-addresses',
+    `${message} (cdk deploy will be refused)`,
+  );
 }

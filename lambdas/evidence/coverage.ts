@@ -118,11 +118,13 @@ const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', '
 /** EventBridge numbers days of the week 1 (SUN) to 7 (SAT). */
 const WEEKDAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
 
-function value(token: string, names: readonly string[], offset: number): number {
+function value(token: string, names: readonly string[], offset: number, max?: number): number {
   const i = names.indexOf(token.toUpperCase());
   if (i >= 0) return i + offset;
   if (!/^\d+$/.test(token)) throw new Error(`"${token}" is not a number or name`);
-  return Number(token);
+  const n = Number(token);
+  if (max !== undefined && (n < offset || n > max)) throw new Error(`"${token}" is outside ${offset}-${max}`);
+  return n;
 }
 
 /** Expands `*`, lists, ranges and steps into the set of values within [min, max]. */
@@ -163,6 +165,7 @@ function dayOfMonthTest(field: string): DayTest {
   if (field === 'L') return (y, m, d) => d === daysInMonth(y, m);
   const nearest = /^(L|\d{1,2})W$/.exec(field);
   if (nearest) {
+    if (nearest[1] !== 'L') value(nearest[1]!, [], 1, 31);
     return (y, m, d) => {
       const last = daysInMonth(y, m);
       const target = nearest[1] === 'L' ? last : Math.min(Number(nearest[1]), last);
@@ -181,12 +184,12 @@ function dayOfWeekTest(field: string): DayTest {
   if (field === '?' || field === '*') return () => true;
   const nth = /^(\w{1,3})#([1-5])$/.exec(field);
   if (nth) {
-    const wd = value(nth[1]!, WEEKDAYS, 1);
+    const wd = value(nth[1]!, WEEKDAYS, 1, 7);
     return (y, m, d) => weekday(y, m, d) === wd && Math.ceil(d / 7) === Number(nth[2]);
   }
   const last = /^(\w{1,3})?L$/.exec(field);
   if (last) {
-    const wd = last[1] === undefined ? 7 : value(last[1], WEEKDAYS, 1);
+    const wd = last[1] === undefined ? 7 : value(last[1], WEEKDAYS, 1, 7);
     return (y, m, d) => weekday(y, m, d) === wd && d + 7 > daysInMonth(y, m);
   }
   const days = expand(field, 1, 7, WEEKDAYS);
@@ -199,16 +202,42 @@ interface Cron {
   readonly matchesDay: DayTest;
 }
 
+/** Runs one field's parser; its error names the field, as config validation shows it. */
+function inField<T>(name: string, field: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (err) {
+    throw new Error(`the ${name} field "${field}" is not valid: ${messageOf(err)}`);
+  }
+}
+
+/**
+ * Why the body of a `cron(...)` cannot run as written (a value outside its field's range, such as hour 25),
+ * or undefined. Config validation (lib/schedule-expression.ts) uses it, so synth refuses exactly what this
+ * file could not compute expected runs for.
+ */
+export function cronRangeProblem(body: string): string | undefined {
+  try {
+    parseCron(body);
+    return undefined;
+  } catch (err) {
+    return messageOf(err);
+  }
+}
+
 function parseCron(body: string): Cron {
   const fields = body.trim().split(/\s+/);
   if (fields.length !== 6) throw new Error(`cron takes 6 fields, found ${fields.length}`);
   const [min = '', hour = '', dom = '', month = '', dow = '', year = ''] = fields;
-  const minutes = [...expand(min, 0, 59)].sort((a, b) => a - b);
-  const hours = [...expand(hour, 0, 23)].sort((a, b) => a - b);
-  const months = expand(month, 1, 12, MONTHS);
-  const years = year === '*' ? undefined : expand(year.replace(/^(\d{4})\/(\d+)$/, '$1-2199/$2'), 1970, 2199);
-  const domTest = dayOfMonthTest(dom);
-  const dowTest = dayOfWeekTest(dow);
+  const minutes = [...inField('minutes', min, () => expand(min, 0, 59))].sort((a, b) => a - b);
+  const hours = [...inField('hours', hour, () => expand(hour, 0, 23))].sort((a, b) => a - b);
+  const months = inField('month', month, () => expand(month, 1, 12, MONTHS));
+  const years =
+    year === '*'
+      ? undefined
+      : inField('year', year, () => expand(year.replace(/^(\d{4})\/(\d+)$/, '$1-2199/$2'), 1970, 2199));
+  const domTest = inField('day-of-month', dom, () => dayOfMonthTest(dom));
+  const dowTest = inField('day-of-week', dow, () => dayOfWeekTest(dow));
   return {
     minutes,
     hours,

@@ -1,4 +1,10 @@
-import { ConfigError, parseConfig } from '../../lib/config';
+import {
+  ConfigError,
+  isKnownRegion,
+  parseConfig,
+  placeholderAddresses,
+  placeholderRefusal,
+} from '../../lib/config';
 
 function problems(raw: unknown, requireEmails = true): readonly string[] {
   try {
@@ -185,11 +191,98 @@ describe('parseConfig', () => {
       { breakGlassRoleArn: 'arn:aws:iam::123456789012:user/alice' },
       'soc2Evidence.breakGlassRoleArn must be an IAM role ARN such as "arn:aws:iam::123456789012:role/EvidenceBreakGlass", got "arn:aws:iam::123456789012:user/alice"',
     ],
+    [
+      'cron hour 25',
+      { schedules: { 'iam-mfa': { cron: 'cron(0 25 * * ? *)' } } },
+      'soc2Evidence.schedules.iam-mfa.cron must be an EventBridge Scheduler expression such as "cron(0 6 * * ? *)" or "rate(1 day)" (the hours field "25" is not valid: "25" is outside 0-23), got "cron(0 25 * * ? *)"',
+    ],
+    [
+      'cron minute 60',
+      { schedules: { 'iam-mfa': { cron: 'cron(60 6 * * ? *)' } } },
+      'soc2Evidence.schedules.iam-mfa.cron must be an EventBridge Scheduler expression such as "cron(0 6 * * ? *)" or "rate(1 day)" (the minutes field "60" is not valid: "60" is outside 0-59), got "cron(60 6 * * ? *)"',
+    ],
+    [
+      'cron day-of-month 32',
+      { schedules: { 'iam-mfa': { cron: 'cron(0 6 32 * ? *)' } } },
+      'soc2Evidence.schedules.iam-mfa.cron must be an EventBridge Scheduler expression such as "cron(0 6 * * ? *)" or "rate(1 day)" (the day-of-month field "32" is not valid: "32" is outside 1-31), got "cron(0 6 32 * ? *)"',
+    ],
+    [
+      'cron nearest weekday 32W',
+      { schedules: { 'iam-mfa': { cron: 'cron(0 6 32W * ? *)' } } },
+      'soc2Evidence.schedules.iam-mfa.cron must be an EventBridge Scheduler expression such as "cron(0 6 * * ? *)" or "rate(1 day)" (the day-of-month field "32W" is not valid: "32" is outside 1-31), got "cron(0 6 32W * ? *)"',
+    ],
+    [
+      'cron month 13',
+      { schedules: { 'iam-mfa': { cron: 'cron(0 6 1 13 ? *)' } } },
+      'soc2Evidence.schedules.iam-mfa.cron must be an EventBridge Scheduler expression such as "cron(0 6 * * ? *)" or "rate(1 day)" (the month field "13" is not valid: "13" is outside 1-12), got "cron(0 6 1 13 ? *)"',
+    ],
+    [
+      'cron day-of-week 0',
+      { schedules: { 'iam-mfa': { cron: 'cron(0 6 ? * 0 *)' } } },
+      'soc2Evidence.schedules.iam-mfa.cron must be an EventBridge Scheduler expression such as "cron(0 6 * * ? *)" or "rate(1 day)" (the day-of-week field "0" is not valid: "0" is outside 1-7), got "cron(0 6 ? * 0 *)"',
+    ],
+    [
+      'cron nth day-of-week 8#2',
+      { schedules: { 'iam-mfa': { cron: 'cron(0 6 ? * 8#2 *)' } } },
+      'soc2Evidence.schedules.iam-mfa.cron must be an EventBridge Scheduler expression such as "cron(0 6 * * ? *)" or "rate(1 day)" (the day-of-week field "8#2" is not valid: "8" is outside 1-7), got "cron(0 6 ? * 8#2 *)"',
+    ],
+    [
+      'cron year 2200',
+      { schedules: { 'iam-mfa': { cron: 'cron(0 6 * * ? 2200)' } } },
+      'soc2Evidence.schedules.iam-mfa.cron must be an EventBridge Scheduler expression such as "cron(0 6 * * ? *)" or "rate(1 day)" (the year field "2200" is not valid: "2200" is outside 1970-2199), got "cron(0 6 * * ? 2200)"',
+    ],
+    [
+      'region that fits the pattern but does not exist',
+      { regions: ['eu-west-1', 'eu-west-9'] },
+      'soc2Evidence.regions[1] must be a region the AWS SDK knows, such as "eu-west-1" (no such region; a region newer than the SDK needs an SDK update), got "eu-west-9"',
+    ],
     ['not an object', 'hello', 'soc2Evidence must be an object, got "hello"'],
   ])('refuses %s', (_label, bad, message) => {
     const found = problems({ ...valid, ...(typeof bad === 'object' ? bad : {}) });
     const all = typeof bad === 'object' ? found : problems(bad);
     expect(all.some((p) => p.includes(message))).toBe(true);
+  });
+
+  it.each([
+    'cron(0 6 * * ? *)',
+    'cron(0/15 8-17 ? * MON-FRI *)',
+    'cron(0 9 1 1,4,7,10 ? *)',
+    'cron(59 23 L * ? *)',
+    'cron(0 6 LW * ? *)',
+    'cron(0 6 15W * ? *)',
+    'cron(0 6 ? * 6#3 *)',
+    'cron(0 6 ? * FRIL *)',
+    'cron(0 6 ? JAN-DEC 1-7 2026-2199)',
+    'cron(0 6 */2 * ? 2026/2)',
+  ])('accepts %s (every field within its range)', (cron) => {
+    expect(problems({ ...valid, schedules: { 'iam-mfa': { cron } } })).toEqual([]);
+  });
+
+  it('knows regions from the SDK partition data, in every partition', () => {
+    for (const r of ['us-east-1', 'eu-central-2', 'cn-north-1', 'us-gov-west-1', 'ap-southeast-5'])
+      expect(isKnownRegion(r)).toBe(true);
+    for (const r of ['eu-west-9', 'us-east-7', 'aws-global', 'Frankfurt', 'us-east-1 '])
+      expect(isKnownRegion(r)).toBe(false);
+  });
+
+  it('finds placeholder addresses at reserved example domains, naming the key and what to set', () => {
+    expect(
+      placeholderAddresses({
+        securityEmail: 'security@example.com',
+        senderEmail: 'soc2@mail.example.org',
+        alarmEmail: 'alerts@acme.com',
+      }),
+    ).toEqual([
+      { key: 'securityEmail', address: 'security@example.com' },
+      { key: 'senderEmail', address: 'soc2@mail.example.org' },
+    ]);
+    expect(placeholderAddresses({ alarmEmail: 'ops@corp.test' })).toHaveLength(1);
+    expect(
+      placeholderAddresses({ securityEmail: 'a@example.company.com', senderEmail: 'b@notexample.com' }),
+    ).toEqual([]);
+    expect(placeholderRefusal([{ key: 'alarmEmail', address: 'alerts@example.com' }])).toBe(
+      'soc2Evidence.alarmEmail is "alerts@example.com" (receives the alarms; SNS emails it a subscription confirmation): these are placeholders at a reserved example domain; set them in cdk.json to real addresses you can read, then deploy again',
+    );
   });
 
   it('requires the three email addresses for a deployment, naming each', () => {
