@@ -6,7 +6,7 @@ import { COLLECTOR_IDS } from '../lambdas/collectors/registry';
 import { STACK_NAME } from '../lib/config';
 import { explainSetupError } from './cli-error';
 import { selectCollectors } from './collect';
-import { InvokeCommand, LambdaClient } from './lambda-invoke';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 
 export interface RunOptions {
   readonly all?: boolean;

@@ -2,7 +2,8 @@ import { createServer, type IncomingHttpHeaders, type Server, type ServerRespons
 import type { AddressInfo } from 'node:net';
 import { mockClient } from 'aws-sdk-client-mock';
 import { buildProgram } from '../../cli/main';
-import { InvokeCommand, LambdaClient } from '../../cli/lambda-invoke';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { Uint8ArrayBlobAdapter } from '@smithy/core/serde';
 import { runDeployed } from '../../cli/run';
 import { ClientFactory } from '../../lambdas/aws/client-factory';
 import { COLLECTOR_IDS } from '../../lambdas/collectors/registry';
@@ -10,7 +11,8 @@ import { COLLECTOR_IDS } from '../../lambdas/collectors/registry';
 const lambda = mockClient(LambdaClient);
 afterEach(() => lambda.reset());
 
-const json = (value: unknown) => Buffer.from(JSON.stringify(value));
+// The payload as the SDK hands it back: a Uint8Array with the blob helpers.
+const json = (value: unknown) => Uint8ArrayBlobAdapter.fromString(JSON.stringify(value));
 const summary = (status: string) => ({
   status,
   evaluated: 4,
@@ -133,7 +135,7 @@ describe('soc2-evidence run (invokes the deployed functions)', () => {
   });
 });
 
-describe('the Lambda Invoke client against an AWS-compatible endpoint (AWS_ENDPOINT_URL)', () => {
+describe('@aws-sdk/client-lambda through ClientFactory, against an AWS-compatible endpoint (AWS_ENDPOINT_URL)', () => {
   let server: Server;
   let seen: { method?: string; url?: string; headers: IncomingHttpHeaders; body: string }[];
   let answer: (res: ServerResponse) => void;
@@ -172,7 +174,11 @@ describe('the Lambda Invoke client against an AWS-compatible endpoint (AWS_ENDPO
     };
     const client = new ClientFactory().get(LambdaClient);
     const out = await client.send(
-      new InvokeCommand({ FunctionName: 'Soc2Evidence-iam-mfa', Payload: Buffer.from('{"a":1}') }),
+      new InvokeCommand({
+        FunctionName: 'Soc2Evidence-iam-mfa',
+        InvocationType: 'RequestResponse',
+        Payload: Buffer.from('{"a":1}'),
+      }),
     );
     expect(seen[0]).toMatchObject({
       method: 'POST',
