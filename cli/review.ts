@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { Command } from 'commander';
 import { recordDecisions } from '../lambdas/collectors/access-review/attestation';
@@ -8,6 +7,7 @@ import { runAccessReview } from '../lambdas/collectors/access-review/review';
 import { ClientFactory } from '../lambdas/aws/client-factory';
 import { directoryReader, s3Reader, type EvidenceReader } from '../lambdas/evidence/read-store';
 import { collectorSettings, type Soc2EvidenceConfig } from '../lib/config';
+import { readInputFile } from './arguments';
 import { CliError } from './cli-error';
 import { callerAccount, storeFor } from './collect';
 import { loadCliConfig } from './load-config';
@@ -63,12 +63,7 @@ export async function reviewRecord(
   out: (line: string) => void,
   clients = new ClientFactory(),
 ): Promise<number> {
-  let csv: Buffer;
-  try {
-    csv = readFileSync(options.decisions);
-  } catch (err) {
-    throw new CliError(`cannot read the decisions file ${options.decisions}: ${messageOf(err)}`);
-  }
+  const csv = readInputFile('--decisions', options.decisions, 'a decisions CSV file');
   const reader = readerFor(options, clients);
   const store = storeFor(options, clients);
   try {
