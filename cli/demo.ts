@@ -13,12 +13,13 @@ import { dayPrefix, parseEvidenceKey } from '../lambdas/evidence/keys';
 import { LocalSigner } from '../lambdas/evidence/signer';
 import { runCollector, type RunContext, type RunResult } from '../lambdas/run-collector';
 import { collectorSettings, parseConfig, type ScheduleConfig } from '../lib/config';
+import { checkOutputDir } from './arguments';
 import { CliError } from './cli-error';
 import { SAMPLE_ACCOUNT_ID } from './demo/sample-account';
 import { sampleAnswers } from './demo/sample-answers';
 import { bucketAnswers } from './demo/bucket-answers';
 import { EvidenceBucket } from './demo/evidence-bucket';
-import { INDEX_FILE, MANIFEST_FILE, PROGRESS_FILE } from './package/manifest';
+import { INDEX_FILE } from './package/manifest';
 import { pull } from './pull';
 import { verify } from './verify';
 
@@ -29,12 +30,18 @@ export const DEMO_KEY_ID = 'demo-local-signing-key';
 export const PACKAGE_DIR = 'auditor-package';
 export const EMAIL_DIR = 'access-review';
 export const PUBLIC_KEY_FILE = 'demo-signing-key.pem';
+/** Written first into every demo output directory, so the next run knows the directory is its own to replace. */
+export const DEMO_MARKER = '.soc2-evidence-demo';
+/** What the demo writes at the top of its output directory; a rerun removes exactly these. */
+const DEMO_ENTRIES = new Set([DEMO_MARKER, 'evidence', EMAIL_DIR, PACKAGE_DIR, PUBLIC_KEY_FILE]);
 
 export interface DemoOptions {
   /** Days of history, today included, so the package's calendar has something to show. @default 14 */
   readonly days?: number;
   /** Which earlier day (days before today) is left without any run, to show a gap; null for none. @default 4 */
   readonly gapDaysAgo?: number | null;
+  /** Told, in one line, when an earlier demo's output in the directory is removed. @default ignore */
+  readonly notice?: (line: string) => void;
 }
 
 export interface DemoResult {
@@ -74,18 +81,33 @@ function scheduledOn(schedule: ScheduleConfig, date: string, daysAgo: number): b
   return days instanceof Set ? days.has(date) : daysAgo % days.everyDays === 0;
 }
 
-/** A package directory is rebuilt on every run: a stale object in it would fail `verify` as an extra file. */
-async function freshPackageDir(dir: string): Promise<void> {
-  if (existsSync(dir)) {
-    const entries = await readdir(dir);
-    const ours = entries.length === 0 || entries.includes(MANIFEST_FILE) || entries.includes(PROGRESS_FILE);
-    if (!ours)
+/**
+ * Makes `out` an empty demo directory, so a rerun never leaves an earlier run's evidence beside the new one.
+ * An earlier demo's output (it holds DEMO_MARKER; or, written before the marker existed, only the demo's own
+ * entries and its signing key) is removed after saying so; what else the user put beside it stays. Any other
+ * non-empty directory is refused: the demo never deletes what it did not write.
+ */
+async function freshDemoDir(outDir: string, out: string, notice: (line: string) => void): Promise<void> {
+  checkOutputDir('--out', outDir);
+  const entries = existsSync(out) ? await readdir(out) : [];
+  if (entries.length > 0) {
+    const earlierDemo =
+      entries.includes(DEMO_MARKER) ||
+      (entries.includes(PUBLIC_KEY_FILE) && entries.every((e) => DEMO_ENTRIES.has(e)));
+    if (!earlierDemo)
       throw new CliError(
-        `${dir} exists and is not an evidence package; move it away or choose another --out`,
+        `--out ${outDir} is not empty and holds no earlier demo output (no ${DEMO_MARKER}): ` +
+          'give a new or empty directory; the demo does not delete what it did not write',
       );
-    await rm(dir, { recursive: true, force: true });
+    notice(`--out ${outDir} holds an earlier demo run: removing it before writing this one`);
+    for (const e of entries)
+      if (DEMO_ENTRIES.has(e)) await rm(join(out, e), { recursive: true, force: true });
   }
-  await mkdir(dir, { recursive: true });
+  await mkdir(out, { recursive: true });
+  await writeFile(
+    join(out, DEMO_MARKER),
+    'Written by `soc2-evidence demo`: the next demo run into this directory removes its output and writes afresh.\n',
+  );
 }
 
 /**
@@ -104,6 +126,7 @@ export async function runDemo(
   const out = resolve(outDir);
   const days = Math.max(1, options.days ?? 14);
   const gapDaysAgo = options.gapDaysAgo === undefined ? 4 : options.gapDaysAgo;
+  await freshDemoDir(outDir, out, options.notice ?? (() => undefined));
   const config = parseConfig({
     regions: ['us-east-1', 'eu-west-1'],
     securityEmail: 'security@example.com',
@@ -111,8 +134,8 @@ export async function runDemo(
   });
   const signer = LocalSigner.generate(DEMO_KEY_ID);
   let clock = now;
-  // Signed and locked as in S3, served to pull in memory; the files are what the user browses. Only objects
-  // written by this run are listed: leftovers of earlier demo runs in `out` are not part of this bucket.
+  // Signed and locked as in S3, served to pull in memory; the files are what the user browses (freshDemoDir
+  // removed any earlier run's, so they are exactly this bucket's objects).
   const bucket = new EvidenceBucket({
     signer,
     retention: config.retention,
@@ -177,7 +200,7 @@ export async function runDemo(
   await writeFile(email.csv, review.csv);
 
   const packageDir = join(out, PACKAGE_DIR);
-  await freshPackageDir(packageDir);
+  await mkdir(packageDir, { recursive: true });
   const publicKey = join(out, PUBLIC_KEY_FILE);
   await writeFile(publicKey, signer.publicKeyPem());
   const from = isoDate(new Date(now.getTime() - (days - 1) * DAY_MS));

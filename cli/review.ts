@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -11,6 +10,7 @@ import { runAccessReview } from '../lambdas/collectors/access-review/review';
 import { ClientFactory } from '../lambdas/aws/client-factory';
 import { directoryReader, s3Reader, type EvidenceReader } from '../lambdas/evidence/read-store';
 import { collectorSettings, type Soc2EvidenceConfig } from '../lib/config';
+import { readInputFile } from './arguments';
 import { CliError } from './cli-error';
 import { callerAccount, storeFor } from './collect';
 import { loadCliConfig } from './load-config';
@@ -98,12 +98,7 @@ export async function reviewRecord(
   out: (line: string) => void,
   clients = new ClientFactory(),
 ): Promise<number> {
-  let csv: Buffer;
-  try {
-    csv = readFileSync(options.decisions);
-  } catch (err) {
-    throw new CliError(`cannot read the decisions file ${options.decisions}: ${messageOf(err)}`);
-  }
+  const csv = readInputFile('--decisions', options.decisions, 'a decisions CSV file');
   const reader = readerFor(options, clients);
   const store = storeFor(options, clients);
   const reviewer = options.reviewer?.trim() || (await defaultReviewer(options, clients));

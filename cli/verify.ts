@@ -1,15 +1,19 @@
 import type { KeyObject } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
-import { join, relative, resolve, sep } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import type { Command } from 'commander';
 import { messageOf } from '../lambdas/aws/aws-error';
 import { sha256Hex } from '../lambdas/evidence/canonical-json';
 import { parseEvidenceKey } from '../lambdas/evidence/keys';
 import { publicKeyFrom } from '../lambdas/evidence/signer';
+import { checkInputDir, readPublicKey } from './arguments';
 import { CliError } from './cli-error';
 import { checkEnvelope, checkSignature } from './package/checks';
 import { EXIT_INTEGRITY, MANIFEST_FILE, parseSums, SUMS_FILE, type Manifest } from './package/manifest';
+
+/** What `verify <dir>` expects. */
+const PACKAGE_FORM = `the package directory written by pull (with ${MANIFEST_FILE} and ${SUMS_FILE})`;
 
 export interface VerifyOptions {
   /** A public key from a trusted source; without it, the package's own copies are used. */
@@ -35,10 +39,12 @@ export async function verify(
   options: VerifyOptions,
   out: (line: string) => void,
 ): Promise<number> {
-  const root = resolve(dir);
-  if (!existsSync(join(root, MANIFEST_FILE)) || !existsSync(join(root, SUMS_FILE))) {
-    throw new CliError(`${root} is not an evidence package: it needs ${MANIFEST_FILE} and ${SUMS_FILE}`);
-  }
+  const root = checkInputDir('verify', dir, PACKAGE_FORM);
+  const lacking = [MANIFEST_FILE, SUMS_FILE].filter((f) => !existsSync(join(root, f)));
+  if (lacking.length > 0)
+    throw new CliError(
+      `verify ${dir} is not an evidence package: it has no ${lacking.join(' or ')}; expected the package directory written by pull`,
+    );
   const problems: string[] = [];
   let manifest: Manifest;
   try {
@@ -68,11 +74,7 @@ export async function verify(
 
   let trusted: KeyObject | undefined;
   if (options.publicKey) {
-    try {
-      trusted = publicKeyFrom(await readFile(options.publicKey));
-    } catch (err) {
-      throw new CliError(`--public-key ${options.publicKey}: ${messageOf(err)}`);
-    }
+    trusted = readPublicKey('--public-key', options.publicKey);
   }
   const packaged = new Map<string, KeyObject | undefined>();
   const keyFor = (id: string): KeyObject | undefined => {

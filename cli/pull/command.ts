@@ -5,19 +5,8 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { ClientFactory } from '../../lambdas/aws/client-factory';
 import { EVIDENCE_KIND_IDS } from '../../lambdas/collectors/registry';
 import { progressFor } from '../package/progress';
+import { checkOutputDir, checkPeriod, isoDay, readPublicKey, requireRegion } from '../arguments';
 import { pull } from './pull';
-
-function date(value: string): string {
-  const t = Date.parse(`${value}T00:00:00Z`);
-  if (
-    !/^\d{4}-\d{2}-\d{2}$/.test(value) ||
-    Number.isNaN(t) ||
-    new Date(t).toISOString().slice(0, 10) !== value
-  ) {
-    throw new InvalidArgumentError(`expected a date YYYY-MM-DD, got "${value}"`);
-  }
-  return value;
-}
 
 function account(value: string): string {
   if (!/^\d{12}$/.test(value))
@@ -48,8 +37,8 @@ export function registerPull(program: Command, out: (line: string) => void): voi
         'expected run. Exit 3: expected runs missing; exit 4: integrity problems.',
     )
     .requiredOption('--bucket <name>', 'the evidence bucket')
-    .requiredOption('--from <date>', 'first UTC day, YYYY-MM-DD', date)
-    .requiredOption('--to <date>', 'last UTC day, YYYY-MM-DD', date)
+    .requiredOption('--from <date>', 'first UTC day, YYYY-MM-DD', isoDay)
+    .requiredOption('--to <date>', 'last UTC day, YYYY-MM-DD', isoDay)
     .requiredOption('--out <dir>', 'package directory (an existing one is resumed)')
     .option('--collector <id>', 'only this collector (repeat for more)', collectorIds)
     .option('--account <id>', 'only this account', account)
@@ -67,9 +56,15 @@ export function registerPull(program: Command, out: (line: string) => void): voi
         account?: string;
         publicKey?: string;
       }) => {
+        // Every argument is checked before the first AWS call, so each mistake is named as itself.
+        checkPeriod(opts.from, opts.to);
+        checkOutputDir('--out', opts.out);
+        if (opts.publicKey) readPublicKey('--public-key', opts.publicKey);
         const clients = new ClientFactory();
+        const s3 = clients.get(S3Client);
+        await requireRegion(s3);
         process.exitCode = await pull(opts, {
-          s3: clients.get(S3Client),
+          s3,
           kms: clients.get(KMSClient),
           out,
           progress: progressFor(process.stderr),

@@ -1,9 +1,8 @@
 import type { KeyObject } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import { messageOf } from '../../lambdas/aws/aws-error';
-import { fetchKmsPublicKey, publicKeyFrom } from '../../lambdas/evidence/signer';
-import { CliError } from '../cli-error';
+import { fetchKmsPublicKey } from '../../lambdas/evidence/signer';
+import { readPublicKey } from '../arguments';
 
 export interface PublicKeys {
   /** Signing key id → its public half, for the signature checks. */
@@ -34,12 +33,7 @@ export async function publicKeysFor(
   const pems = new Map<string, string>();
   const notes: string[] = [];
   if (publicKeyFile) {
-    let key: KeyObject;
-    try {
-      key = publicKeyFrom(await readFile(publicKeyFile));
-    } catch (err) {
-      throw new CliError(`--public-key ${publicKeyFile}: ${messageOf(err)}`);
-    }
+    const key = readPublicKey('--public-key', publicKeyFile);
     pems.set('signing-key.pem', pemOf(key));
     for (const id of signingKeys) {
       keys.set(id, key);

@@ -7,10 +7,18 @@
  * tests run against it and say so in their names (least-privilege.test.ts, collectors/checks.test.ts); the
  * collectors' logic tests build their own fixtures.
  */
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { demoTable, runDemo, type DemoResult } from '../../cli/demo';
+import { DEMO_MARKER, demoTable, runDemo, type DemoResult } from '../../cli/demo';
 import { buildProgram } from '../../cli/main';
 import type { Manifest } from '../../cli/package/manifest';
 import { verify } from '../../cli/verify';
@@ -29,6 +37,19 @@ beforeAll(async () => {
   out = mkdtempSync(join(tmpdir(), 'soc2-demo-'));
   result = await runDemo(out, NOW);
 });
+
+/** Every file under `dir`/evidence, relative to `dir`, with forward slashes. */
+function evidenceFiles(dir: string): string[] {
+  return readdirSync(join(dir, 'evidence'), { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) =>
+      join(e.parentPath, e.name)
+        .slice(dir.length + 1)
+        .split('\\')
+        .join('/'),
+    )
+    .sort();
+}
 
 /** Decodes a quoted-printable body (RFC 2045 6.7): soft line breaks, then =XX bytes. */
 function quotedPrintable(text: string): string {
@@ -178,19 +199,50 @@ describe("demo, against the demo's sample account", () => {
     process.exitCode = 0;
   });
 
-  it('rebuilds the package on a second run into the same directory', async () => {
-    const again = await runDemo(out, new Date('2026-11-24T06:00:00Z'), { days: 3, gapDaysAgo: null });
+  it('replaces its own earlier output on a second run into the same directory, after saying so', async () => {
+    const before = evidenceFiles(out);
+    expect(before.length).toBe(result.history.objects);
+    writeFileSync(join(out, 'my-notes.txt'), "not the demo's");
+    const notices: string[] = [];
+    const again = await runDemo(out, new Date('2026-11-24T06:00:00Z'), {
+      days: 3,
+      gapDaysAgo: null,
+      notice: (line) => notices.push(line),
+    });
+    expect(notices).toEqual([`--out ${out} holds an earlier demo run: removing it before writing this one`]);
     expect(again.auditorPackage.verifyExitCode).toBe(0);
     expect(again.auditorPackage.pullExitCode).toBe(0);
     expect(again.history).not.toHaveProperty('gapDate');
+    // Only this run's objects are on disk: none of the first run's 14 days is left beside them.
+    const after = evidenceFiles(out);
+    expect(after.length).toBe(again.history.objects);
+    expect(after.every((f) => /^evidence\/2026\/11\/2[234]\//.test(f))).toBe(true);
+    expect(after.filter((f) => before.includes(f))).toEqual([]);
+    // What the user put beside the demo's output is not the demo's to delete.
+    expect(readFileSync(join(out, 'my-notes.txt'), 'utf8')).toBe("not the demo's");
+    expect(existsSync(join(out, DEMO_MARKER))).toBe(true);
   });
 
-  it('refuses to replace a directory that is not a package', async () => {
+  it('refuses a non-empty directory it did not write, naming --out, and deletes nothing', async () => {
     const other = mkdtempSync(join(tmpdir(), 'soc2-demo-'));
     const mine = join(other, 'auditor-package');
     mkdirSync(mine);
     writeFileSync(join(mine, 'notes.txt'), 'keep me');
-    await expect(runDemo(other, NOW, { days: 1 })).rejects.toThrow(/is not an evidence package/);
+    writeFileSync(join(other, 'report.docx'), 'keep me too');
+    await expect(runDemo(other, NOW, { days: 1 })).rejects.toThrow(
+      `--out ${other} is not empty and holds no earlier demo output (no ${DEMO_MARKER}): ` +
+        'give a new or empty directory; the demo does not delete what it did not write',
+    );
     expect(readFileSync(join(mine, 'notes.txt'), 'utf8')).toBe('keep me');
+    expect(readFileSync(join(other, 'report.docx'), 'utf8')).toBe('keep me too');
+    expect(existsSync(join(other, DEMO_MARKER))).toBe(false);
+  });
+
+  it('writes into an empty existing directory', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'soc2-demo-'));
+    const notices: string[] = [];
+    const run = await runDemo(empty, NOW, { days: 1, notice: (l) => notices.push(l) });
+    expect(notices).toEqual([]);
+    expect(run.auditorPackage.verifyExitCode).toBe(0);
   });
 });

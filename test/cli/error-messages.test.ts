@@ -1,0 +1,220 @@
+/**
+ * The CLI's error-message corpus: each mistake a user can make with an argument, run through the real CLI in
+ * a child process, must print one line that names the argument and the form it expects (commander adds its
+ * "(run with --help for usage)" hint after its own parse errors), and exit 1. The children run without
+ * AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED, so on Node.js 20 the one-line check also proves that the
+ * CLI itself silences the SDK's eight-line Node.js version notice. None of them can reach AWS: every check
+ * here fails before the first request, and AWS_ENDPOINT_URL points at a closed local port regardless.
+ */
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { quietSdkNodeNotice } from '../../cli/main';
+
+const run = promisify(execFile);
+const ROOT = join(__dirname, '..', '..');
+const README = join(ROOT, 'README.md');
+const HINT = '(run with --help for usage)';
+
+const tmp = mkdtempSync(join(tmpdir(), 'soc2-errors-'));
+const aFile = join(tmp, 'plain.txt');
+writeFileSync(aFile, 'not a directory');
+const emptyDir = join(tmp, 'empty');
+mkdirSync(emptyDir);
+// Just enough of a package for verify to reach its --public-key check.
+const fakePackage = join(tmp, 'package');
+mkdirSync(fakePackage);
+writeFileSync(join(fakePackage, 'manifest.json'), '{}');
+writeFileSync(join(fakePackage, 'SHA256SUMS'), '');
+const userDir = join(tmp, 'user-folder');
+mkdirSync(userDir);
+writeFileSync(join(userDir, 'notes.txt'), 'keep me');
+
+const PERIOD = ['--bucket', 'b', '--from', '2026-01-01', '--to', '2026-01-02'];
+
+/** The child's environment: region and dummy credentials from test/setup-env.ts, no SDK switch. */
+function env(overrides: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  const e: NodeJS.ProcessEnv = { ...process.env, AWS_ENDPOINT_URL: 'http://127.0.0.1:9', ...overrides };
+  delete e.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED;
+  for (const [k, v] of Object.entries(overrides)) if (v === undefined) delete e[k];
+  return e;
+}
+const NO_REGION_ENV = env({
+  AWS_REGION: undefined,
+  AWS_DEFAULT_REGION: undefined,
+  AWS_PROFILE: undefined,
+  AWS_CONFIG_FILE: '/nonexistent',
+});
+
+interface Case {
+  readonly what: string;
+  readonly args: readonly string[];
+  /** The whole first line of stderr. */
+  readonly line: string;
+  /** Commander's own parse errors are followed by its usage hint. */
+  readonly hint?: boolean;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+const CASES: readonly Case[] = [
+  {
+    what: 'a month that does not exist',
+    args: ['pull', '--bucket', 'b', '--from', '2026-13-01', '--to', '2026-12-31', '--out', tmp],
+    line: "error: option '--from <date>' argument '2026-13-01' is invalid. month 13 does not exist (expected YYYY-MM-DD, month 01-12)",
+    hint: true,
+  },
+  {
+    what: 'a day the month does not have',
+    args: ['pull', '--bucket', 'b', '--from', '2026-02-01', '--to', '2026-02-30', '--out', tmp],
+    line: "error: option '--to <date>' argument '2026-02-30' is invalid. day 30 does not exist: 2026-02 has 28 days (expected YYYY-MM-DD)",
+    hint: true,
+  },
+  {
+    what: 'not a date at all',
+    args: ['pull', '--bucket', 'b', '--from', 'yesterday', '--to', '2026-01-02', '--out', tmp],
+    line: `error: option '--from <date>' argument 'yesterday' is invalid. expected a date YYYY-MM-DD, got "yesterday"`,
+    hint: true,
+  },
+  {
+    what: '--to before --from',
+    args: ['pull', '--bucket', 'b', '--from', '2026-02-01', '--to', '2026-01-31', '--out', join(tmp, 'p1')],
+    line: 'soc2-evidence: --to 2026-01-31 is before --from 2026-02-01: give the first day as --from and the last as --to (YYYY-MM-DD)',
+  },
+  {
+    what: 'pull with no AWS region',
+    args: ['pull', ...PERIOD, '--out', join(tmp, 'p2')],
+    line: 'soc2-evidence: no AWS region is configured; set AWS_REGION or a region in your AWS profile (AWS_PROFILE)',
+    env: NO_REGION_ENV,
+  },
+  {
+    what: 'pull --public-key that is not a key',
+    args: ['pull', ...PERIOD, '--out', join(tmp, 'p3'), '--public-key', README],
+    line: `soc2-evidence: --public-key ${README} is not a PEM public key; expected a PEM public key (-----BEGIN PUBLIC KEY-----), e.g. from 'aws kms get-public-key', or its DER bytes`,
+  },
+  {
+    what: 'pull --public-key that does not exist',
+    args: ['pull', ...PERIOD, '--out', join(tmp, 'p4'), '--public-key', join(tmp, 'nope.pem')],
+    line: `soc2-evidence: --public-key ${join(tmp, 'nope.pem')} does not exist; expected a PEM public key (-----BEGIN PUBLIC KEY-----), e.g. from 'aws kms get-public-key', or its DER bytes`,
+  },
+  {
+    what: 'pull --out that is a file',
+    args: ['pull', ...PERIOD, '--out', aFile],
+    line: `soc2-evidence: --out ${aFile} is a file, not a directory: give a directory to write into`,
+  },
+  {
+    what: 'verify a directory that does not exist',
+    args: ['verify', '/nonexistent'],
+    line: 'soc2-evidence: verify /nonexistent does not exist; expected the package directory written by pull (with manifest.json and SHA256SUMS)',
+  },
+  {
+    what: 'verify a file',
+    args: ['verify', aFile],
+    line: `soc2-evidence: verify ${aFile} is a file, not a directory; expected the package directory written by pull (with manifest.json and SHA256SUMS)`,
+  },
+  {
+    what: 'verify a directory that is not a package',
+    args: ['verify', emptyDir],
+    line: `soc2-evidence: verify ${emptyDir} is not an evidence package: it has no manifest.json or SHA256SUMS; expected the package directory written by pull`,
+  },
+  {
+    what: 'verify --public-key that is not a key',
+    args: ['verify', fakePackage, '--public-key', README],
+    line: `soc2-evidence: --public-key ${README} is not a PEM public key; expected a PEM public key (-----BEGIN PUBLIC KEY-----), e.g. from 'aws kms get-public-key', or its DER bytes`,
+  },
+  {
+    what: 'demo --out that is a file',
+    args: ['demo', '--out', aFile],
+    line: `soc2-evidence: --out ${aFile} is a file, not a directory: give a directory to write into`,
+  },
+  {
+    what: 'demo --out below a file',
+    args: ['demo', '--out', join(aFile, 'sub')],
+    line: `soc2-evidence: --out ${join(aFile, 'sub')} cannot be created: ${aFile} is a file, not a directory; give a directory to write into`,
+  },
+  {
+    what: 'demo --out a folder the demo did not write',
+    args: ['demo', '--out', userDir],
+    line: `soc2-evidence: --out ${userDir} is not empty and holds no earlier demo output (no .soc2-evidence-demo): give a new or empty directory; the demo does not delete what it did not write`,
+  },
+  {
+    what: 'review record --decisions that does not exist',
+    args: [
+      'review',
+      'record',
+      '--review',
+      '2026-Q4',
+      '--reviewer',
+      'alice',
+      '--decisions',
+      join(tmp, 'nope.csv'),
+      '--dir',
+      tmp,
+    ],
+    line: `soc2-evidence: --decisions ${join(tmp, 'nope.csv')} does not exist; expected a decisions CSV file`,
+  },
+  {
+    what: 'review record --decisions that is a directory',
+    args: [
+      'review',
+      'record',
+      '--review',
+      '2026-Q4',
+      '--reviewer',
+      'alice',
+      '--decisions',
+      tmp,
+      '--dir',
+      tmp,
+    ],
+    line: `soc2-evidence: --decisions ${tmp} is a directory, not a file; expected a decisions CSV file`,
+  },
+];
+
+interface Result {
+  readonly code: number;
+  readonly stderr: string;
+}
+
+function cli(c: Case): Promise<Result> {
+  return run(process.execPath, [join(ROOT, 'bin', 'soc2-evidence.cjs'), ...c.args], {
+    cwd: tmp,
+    env: c.env ?? env(),
+  }).then(
+    (r) => ({ code: 0, stderr: r.stderr }),
+    (e: { code: number; stderr: string }) => ({ code: e.code, stderr: e.stderr }),
+  );
+}
+
+// Each child spends a second or two loading the CLI: all start at once and each test awaits its own.
+let results: Promise<Result>[];
+beforeAll(() => {
+  results = CASES.map(cli);
+});
+afterAll(async () => {
+  await Promise.allSettled(results);
+});
+
+describe('CLI error messages', () => {
+  it.each(CASES.map((c, i) => [c.what, c, i] as const))(
+    '%s: one line naming the argument and the expected form, exit 1',
+    async (_what, c, i) => {
+      const result = await results[i]!;
+      const lines = result.stderr.split('\n').filter((l) => l !== '');
+      expect(lines).toEqual(c.hint ? [c.line, HINT] : [c.line]);
+      expect(result.code).toBe(1);
+    },
+  );
+});
+
+describe("the AWS SDK's Node.js version notice", () => {
+  it('is switched off by the CLI unless the user set the switch themselves', () => {
+    const fresh: NodeJS.ProcessEnv = {};
+    quietSdkNodeNotice(fresh);
+    expect(fresh).toEqual({ AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' });
+    const chosen: NodeJS.ProcessEnv = { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'false' };
+    quietSdkNodeNotice(chosen);
+    expect(chosen).toEqual({ AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'false' });
+  });
+});
