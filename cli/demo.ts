@@ -22,6 +22,7 @@ import { EvidenceBucket } from './demo/evidence-bucket';
 import { INDEX_FILE } from './package/manifest';
 import { pull } from './pull';
 import { verify } from './verify';
+import { csvFilename } from '../lambdas/collectors/access-review/render';
 
 const DAY_MS = 86_400_000;
 /** Not a bucket anyone owns: the demo's pull is answered in-process. */
@@ -193,7 +194,8 @@ export async function runDemo(
     quarter: review.quarter,
     html: join(emailDir, 'email.html'),
     eml: join(emailDir, 'message.eml'),
-    csv: join(emailDir, 'access-review.csv'),
+    // The attachment's own name, which the email's `review record` command refers to.
+    csv: join(emailDir, csvFilename(review.quarter)),
   };
   await writeFile(email.html, review.html);
   await writeFile(email.eml, review.raw);

@@ -114,6 +114,10 @@ export async function reviewRecord(
     out(
       `recorded ${f.decisions} decisions by ${reviewer} (keep ${f.keep}, remove ${f.remove}, modify ${f.modify}, self-reviews ${f.selfReviews}): ${written.envelopeObject.location}`,
     );
+    if (options.bucket)
+      out(
+        'note: the attestation is unsigned (your own credentials cannot use the signing key); pull and verify report it as an unsigned object, and CloudTrail records you as its writer',
+      );
     return 0;
   } catch (err) {
     if (err instanceof DecisionsError) throw new CliError(err.message);

@@ -61,7 +61,11 @@ export async function runDeployed(
   out: (line: string) => void,
   clients = new ClientFactory(),
 ): Promise<number> {
-  const collectors = selectCollectors(ids, options.all);
+  // `--all` is every collector except the access review: running it emails the security team and freezes a
+  // quarter's review population, so it runs only when named.
+  const collectors = selectCollectors(ids, options.all).filter(
+    (c) => !options.all || c.id !== 'access-review',
+  );
   const lambda = clients.get(LambdaClient);
   let failed = false;
   let errored = false;
@@ -116,7 +120,10 @@ export function registerRun(program: Command, out: (line: string) => void): void
       'Run collectors now by invoking their deployed functions (signed evidence in the bucket, as on schedule).',
     )
     .argument('[collectors...]', `collector ids: ${COLLECTOR_IDS.join(', ')}`)
-    .option('--all', 'run every collector')
+    .option(
+      '--all',
+      'run every collector except access-review (which emails the security team; name it to run it)',
+    )
     .option('--stack <name>', 'the deployed stack; functions are named <stack>-<collector>', STACK_NAME)
     .addHelpText(
       'after',
@@ -124,7 +131,7 @@ export function registerRun(program: Command, out: (line: string) => void): void
         '',
         'Each run is synchronous (a collector can take minutes). Your credentials need lambda:InvokeFunction',
         "on the functions; the region is the SDK's (AWS_REGION or your profile's). The raw equivalent:",
-        `  aws lambda invoke --function-name ${STACK_NAME}-iam-mfa out.json`,
+        `  aws lambda invoke --function-name ${STACK_NAME}-iam-mfa --cli-read-timeout 900 out.json`,
         'Exit 1 when any run failed, 2 when a run could judge nothing (status ERROR).',
       ].join('\n'),
     )

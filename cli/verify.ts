@@ -11,6 +11,7 @@ import { checkInputDir, readPublicKey } from './arguments';
 import { CliError } from './cli-error';
 import { checkEnvelope, checkSignature } from './package/checks';
 import { EXIT_INTEGRITY, MANIFEST_FILE, parseSums, SUMS_FILE, type Manifest } from './package/manifest';
+import { unsignedExplanation } from '../lambdas/collectors/registry';
 
 /** What `verify <dir>` expects. */
 const PACKAGE_FORM = `the package directory written by pull (with ${MANIFEST_FILE} and ${SUMS_FILE})`;
@@ -130,7 +131,8 @@ export async function verify(
       problems.push(
         `${o.key}: signature does not verify${trusted ? ' with the key given by --public-key' : ''}`,
       );
-    else if (signature === 'unsigned') problems.push(`${o.key}: not signed`);
+    else if (signature === 'unsigned')
+      problems.push(`${o.key}: ${unsignedExplanation(parseEvidenceKey(o.key)?.collector)}`);
     else if (signature === 'no-public-key')
       problems.push(`${o.key}: no public key for ${o.signingKey}: give --public-key FILE`);
     const parsed = parseEvidenceKey(o.key);

@@ -5,6 +5,7 @@ import type { Envelope } from '../../lambdas/evidence/envelope';
 import { parseEvidenceKey, type ParsedEvidenceKey } from '../../lambdas/evidence/keys';
 import { verifySignature } from '../../lambdas/evidence/signer';
 import type { FetchedObject, ManifestObject, ObjectChecks } from './manifest';
+import { unsignedExplanation } from '../../lambdas/collectors/registry';
 
 /** Looks up a signing key's public half; undefined when it is not available. */
 export type PublicKeyFor = (keyId: string) => KeyObject | undefined;
@@ -167,7 +168,7 @@ export function assessObject(
     problems.push(
       `signature does not verify with the public key of ${fetched.signingKey ?? 'its signing key'}`,
     );
-  if (signature === 'unsigned') problems.push('the object carries no signature (x-amz-meta-signature)');
+  if (signature === 'unsigned') problems.push(unsignedExplanation(parsed?.collector));
   if (signature === 'no-public-key')
     problems.push(`no public key for signing key ${fetched.signingKey}: give --public-key FILE`);
 

@@ -36,10 +36,14 @@ export interface EvidenceKind {
   readonly partOf?: string;
   /** A fixed schedule (the watchdog's), for kinds whose schedule is not configured per collector. */
   readonly fixedSchedule?: string;
+  /** The CLI command that writes this kind with a person's own credentials, which cannot sign. */
+  readonly writtenUnsignedBy?: string;
 }
 
 function collectorKind(collector: AnyCollector, writtenBy?: string): EvidenceKind {
   return {
+    writtenUnsignedBy:
+      '`collect --bucket --unsigned` (someone ran the collector with their own AWS credentials)',
     id: collector.id,
     title: collector.title,
     controls: collector.controls,
@@ -75,6 +79,7 @@ export const EVIDENCE_KINDS: readonly EvidenceKind[] = [
     home: 'lambdas/collectors/access-review',
     writtenBy: '`soc2-evidence review record`',
     partOf: accessReview.id,
+    writtenUnsignedBy: '`review record` (the reviewer records decisions with their own AWS credentials)',
   },
   collectorKind(networkExposure),
   collectorKind(consoleSignins),
@@ -137,4 +142,15 @@ export function declaredChecks(kinds: readonly EvidenceKind[] = EVIDENCE_KINDS):
       else rows.set(id, { id, kinds: [k.id], home: k.home, spec: k.checks[id]! });
     }
   return [...rows.values()];
+}
+
+/**
+ * Why an object of this kind can carry no signature, for `pull` and `verify` to say next to the integrity
+ * problem: only a person's own credentials write evidence unsigned, and CloudTrail's PutObject data event on
+ * the bucket names who did.
+ */
+export function unsignedExplanation(kindId: string | undefined): string {
+  const who = kindId ? evidenceKind(kindId)?.writtenUnsignedBy : undefined;
+  const by = who ? `written by ${who}, which cannot sign` : 'not written by a deployed function';
+  return `the object carries no signature (x-amz-meta-signature): ${by}; CloudTrail's PutObject data event on the bucket names who wrote it`;
 }

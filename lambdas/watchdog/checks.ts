@@ -9,7 +9,7 @@ export const COVERAGE_CHECK_CATALOGUE = defineChecks({
     criteria: ['CC4.1', 'CC7.2'],
     severity: 'high',
     remediation:
-      "Open the collector's Lambda logs for the missing day, fix the cause (permissions, throttling, a disabled schedule) and run it again with `soc2-evidence collect`; record the gap and its cause for the auditor.",
+      "Open the collector's Lambda logs for the missing day, fix the cause (permissions, throttling, a disabled schedule) and run it again with `soc2-evidence run <collector>` (the deployed function writes signed evidence); record the gap and its cause for the auditor.",
   },
 });
 

@@ -1,0 +1,45 @@
+import {
+  checkById,
+  COLLECTOR_IDS,
+  declaredChecks,
+  EVIDENCE_KIND_IDS,
+  evidenceKind,
+  unsignedExplanation,
+} from '../../lambdas/collectors/registry';
+
+describe('the registry of evidence kinds', () => {
+  it('holds the scheduled collectors and the kinds written beside them, each id once', () => {
+    expect(EVIDENCE_KIND_IDS).toEqual([
+      'iam-mfa',
+      'inactive-users',
+      'access-review',
+      'access-review-email',
+      'access-review-attestation',
+      'network-exposure',
+      'console-signins',
+      'backups',
+      'encryption',
+      'tls',
+      'coverage',
+    ]);
+    expect(COLLECTOR_IDS).toEqual(EVIDENCE_KIND_IDS.filter((id) => evidenceKind(id)!.collector));
+    expect(evidenceKind('access-review-email')!.partOf).toBe('access-review');
+    expect(evidenceKind('coverage')!.fixedSchedule).toMatch(/^cron\(/);
+  });
+
+  it('leads from a check id to the kinds that emit it and the folder of its code', () => {
+    expect(checkById('root-access-keys')!.kinds.map((k) => k.id)).toEqual(['iam-mfa', 'inactive-users']);
+    expect(checkById('listener-tls-policy')!.kinds[0]!.home).toBe('lambdas/collectors/tls');
+    expect(checkById('no-such-check')).toBeUndefined();
+    const ids = declaredChecks().map((c) => c.id);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('explains an unsigned object by the command that writes its kind with a person’s credentials', () => {
+    expect(unsignedExplanation('access-review-attestation')).toContain('written by `review record`');
+    expect(unsignedExplanation('iam-mfa')).toContain('`collect --bucket --unsigned`');
+    expect(unsignedExplanation(undefined)).toContain('not written by a deployed function');
+    for (const e of [unsignedExplanation('tls'), unsignedExplanation('coverage')])
+      expect(e).toContain("CloudTrail's PutObject data event");
+  });
+});
