@@ -116,7 +116,7 @@ export async function reviewRecord(
     );
     if (options.bucket)
       out(
-        'note: the attestation is unsigned (your own credentials cannot use the signing key); pull and verify report it as an unsigned object, and CloudTrail records you as its writer',
+        "note: the attestation is unsigned (your own credentials cannot use the signing key); pull and verify report it as an unsigned object, and the bucket's access log records you as its writer",
       );
     return 0;
   } catch (err) {

@@ -146,11 +146,11 @@ export function declaredChecks(kinds: readonly EvidenceKind[] = EVIDENCE_KINDS):
 
 /**
  * Why an object of this kind can carry no signature, for `pull` and `verify` to say next to the integrity
- * problem: only a person's own credentials write evidence unsigned, and CloudTrail's PutObject data event on
- * the bucket names who did.
+ * problem: only a person's own credentials write evidence unsigned, and the bucket's server access log names
+ * who did.
  */
 export function unsignedExplanation(kindId: string | undefined): string {
   const who = kindId ? evidenceKind(kindId)?.writtenUnsignedBy : undefined;
   const by = who ? `written by ${who}, which cannot sign` : 'not written by a deployed function';
-  return `the object carries no signature (x-amz-meta-signature): ${by}; CloudTrail's PutObject data event on the bucket names who wrote it`;
+  return `the object carries no signature (x-amz-meta-signature): ${by}; the bucket's server access log (and CloudTrail's PutObject data event, where data events are logged) names who wrote it`;
 }

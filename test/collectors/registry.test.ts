@@ -40,6 +40,6 @@ describe('the registry of evidence kinds', () => {
     expect(unsignedExplanation('iam-mfa')).toContain('`collect --bucket --unsigned`');
     expect(unsignedExplanation(undefined)).toContain('not written by a deployed function');
     for (const e of [unsignedExplanation('tls'), unsignedExplanation('coverage')])
-      expect(e).toContain("CloudTrail's PutObject data event");
+      expect(e).toContain("the bucket's server access log");
   });
 });
