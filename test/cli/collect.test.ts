@@ -83,24 +83,27 @@ describe('soc2-evidence collect against an AWS-compatible endpoint (AWS_ENDPOINT
   });
 });
 
+/** Where the refused runs would write: a scratch folder, never the checkout (the CLI runs with cwd ROOT). */
+const X = join(mkdtempSync(join(tmpdir(), 'soc2-cli-refused-')), 'x');
+
 const REFUSALS: [string[], string][] = [
   [
-    ['collect', 'iam-mfaa', '--dir', 'x'],
+    ['collect', 'iam-mfaa', '--dir', X],
     'soc2-evidence: unknown collector "iam-mfaa"; known collectors: iam-mfa',
   ],
   [['collect', 'iam-mfa'], 'soc2-evidence: give exactly one of --bucket NAME or --dir PATH'],
-  [['collect', '--dir', 'x'], 'soc2-evidence: name at least one collector'],
-  [['collect', 'iam-mfa', '--dir', 'x', '--regions', 'moon-1'], 'expected comma-separated region codes'],
-  [['collect', 'iam-mfa', '--dir', 'x', '--config', 'missing.json'], 'does not exist'],
+  [['collect', '--dir', X], 'soc2-evidence: name at least one collector'],
+  [['collect', 'iam-mfa', '--dir', X, '--regions', 'moon-1'], 'expected comma-separated region codes'],
+  [['collect', 'iam-mfa', '--dir', X, '--config', 'missing.json'], 'does not exist'],
 ];
 
 const NO_SETUP: [string[], string][] = [
   [
-    ['collect', 'iam-mfa', '--dir', 'x'],
+    ['collect', 'iam-mfa', '--dir', X],
     'no AWS region is configured; set AWS_REGION or a region in your AWS profile',
   ],
   [
-    ['pull', '--bucket', 'b', '--from', '2026-01-01', '--to', '2026-01-02', '--out', 'x'],
+    ['pull', '--bucket', 'b', '--from', '2026-01-01', '--to', '2026-01-02', '--out', X],
     'no AWS region is configured',
   ],
   [
