@@ -1,5 +1,5 @@
 import type { RunStatus } from '../../lambdas/evidence/envelope';
-import type { ManifestObject } from './manifest';
+import { provesRun, runStatusOf, type ManifestObject } from './manifest';
 
 /**
  * What a collector's runs on one UTC day concluded, for the calendar of index.html. Coverage (the gaps)
@@ -29,11 +29,6 @@ const RANK: Record<RunStatus, number> = { PASS: 0, PARTIAL: 1, ERROR: 2, FAIL: 3
 interface Run {
   readonly key: string;
   readonly status: RunStatus;
-}
-
-/** A status the envelope does not state (or states as something unknown) proves nothing: ERROR. */
-function statusOf(o: ManifestObject): RunStatus {
-  return o.status !== undefined && o.status in RANK ? o.status : 'ERROR';
 }
 
 function counted(runs: readonly Run[]): Run {
@@ -68,10 +63,10 @@ export function summariseDay(runs: readonly Run[]): DaySummary {
 export function daySummaries(envelopes: readonly ManifestObject[], account: string): Map<string, DaySummary> {
   const runs = new Map<string, Run[]>();
   for (const e of envelopes) {
-    if (e.kind !== 'envelope' || !e.collector || !e.date || e.checks.envelope === 'key-mismatch') continue;
+    if (!provesRun(e)) continue;
     if (account !== '*' && e.account !== account) continue;
     const k = `${e.collector}\n${e.date}`;
-    runs.set(k, [...(runs.get(k) ?? []), { key: e.key, status: statusOf(e) }]);
+    runs.set(k, [...(runs.get(k) ?? []), { key: e.key, status: runStatusOf(e) }]);
   }
   return new Map([...runs].map(([k, list]) => [k, summariseDay(list)]));
 }

@@ -79,6 +79,22 @@ export interface ManifestObject extends FetchedObject {
   readonly warnings?: readonly string[];
 }
 
+const RUN_STATUSES: readonly RunStatus[] = ['PASS', 'FAIL', 'PARTIAL', 'ERROR'];
+
+/**
+ * Whether an object proves a collector's run on a day: an envelope with its collector and date, stored under
+ * its own key (an old envelope copied under another day's key proves no run). The calendar and the gap count
+ * both use this, so they cannot disagree.
+ */
+export function provesRun(o: ManifestObject): boolean {
+  return o.kind === 'envelope' && !!o.collector && !!o.date && o.checks.envelope !== 'key-mismatch';
+}
+
+/** A run status the envelope does not state (or states as something unknown) proves nothing: ERROR. */
+export function runStatusOf(o: ManifestObject): RunStatus {
+  return o.status !== undefined && RUN_STATUSES.includes(o.status) ? o.status : 'ERROR';
+}
+
 export interface CoverageSection {
   readonly account: string;
   readonly schedules: Readonly<Record<string, ScheduleRef & { readonly source: 'envelope' | 'default' }>>;

@@ -23,11 +23,14 @@ export async function assessAll(
   };
   const envelopeChecks = new Map<string, EnvelopeCheck>();
   const sourceRefs = new Map<string, string>();
+  // Envelope bytes read in the first pass are kept for the second, so each file is read once.
+  const envelopeBodies = new Map<string, Buffer>();
   for (const f of fetched) {
     const parsed = parseEvidenceKey(f.key);
     if (!parsed || parsed.source !== undefined) continue;
     const body = await bodyOf(f);
     if (!body) continue;
+    envelopeBodies.set(f.key, body);
     const check = checkEnvelope(f.key, body, byKey);
     envelopeChecks.set(f.key, check);
     for (const [k, sha] of check.sourceRefs) sourceRefs.set(k, sha);
@@ -37,7 +40,7 @@ export async function assessAll(
     objects.push(
       assessObject(
         f,
-        await bodyOf(f),
+        envelopeBodies.get(f.key) ?? (await bodyOf(f)),
         (id) => keys.get(id),
         sourceRefs.get(f.key),
         envelopeChecks.get(f.key),

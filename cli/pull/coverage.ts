@@ -3,7 +3,7 @@ import { computeCoverage, type FoundEnvelope } from '../../lambdas/evidence/cove
 import type { ScheduleRef } from '../../lambdas/evidence/envelope';
 import { DEFAULT_CRON } from '../../lib/config';
 import type { AccountCoverage } from '../package/index-html';
-import type { CoverageSection, ManifestObject } from '../package/manifest';
+import { provesRun, runStatusOf, type CoverageSection, type ManifestObject } from '../package/manifest';
 import type { PullOptions } from './options';
 
 type Schedules = Record<string, ScheduleRef & { source: 'envelope' | 'default' }>;
@@ -44,8 +44,7 @@ function accountCoverage(
   const found: FoundEnvelope[] = mine.map((e) => ({
     collector: e.collector!,
     date: e.date!,
-    // An envelope whose status cannot be read (unparseable) proves nothing about the run.
-    status: e.status ?? 'ERROR',
+    status: runStatusOf(e),
   }));
   const report = computeCoverage({
     from: options.from,
@@ -72,10 +71,7 @@ export function coverageFor(
   options: PullOptions,
   objects: readonly ManifestObject[],
 ): { sections: CoverageSection[]; reports: AccountCoverage[] } {
-  // An envelope that is not the one its key names (e.g. an old one copied under another day) proves no run.
-  const envelopes = objects.filter(
-    (o) => o.kind === 'envelope' && o.collector && o.date && o.checks.envelope !== 'key-mismatch',
-  );
+  const envelopes = objects.filter(provesRun);
   const accounts = options.account
     ? [options.account]
     : [...new Set(envelopes.map((e) => e.account!))].sort();

@@ -116,7 +116,7 @@ const NO_SETUP: [string[], string][] = [
       '--to',
       '2026-01-02',
       '--out',
-      'x',
+      X,
       '--collector',
       'nope',
     ],

@@ -95,6 +95,8 @@ export interface ServedBucket {
   readonly s3: S3Client;
   /** Every call that reached the answers, in order, as `S3:GetObject` and its input. */
   readonly calls: SentCall[];
+  /** Every API the client sent, answered or not (counted before an answer is looked up). */
+  sentApis(): string[];
 }
 
 /** Serves `answers` to a real S3Client, recording each call so tests can check what pull asked for. */
@@ -109,7 +111,8 @@ export function serveAnswers(answers: Answers): ServedBucket {
       },
     ]),
   );
-  return { s3: new OfflineClientFactory(recorded).get(S3Client, 'us-east-1'), calls };
+  const factory = new OfflineClientFactory(recorded);
+  return { s3: factory.get(S3Client, 'us-east-1'), calls, sentApis: () => [...factory.stats.byApi.keys()] };
 }
 
 /**
