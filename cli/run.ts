@@ -7,6 +7,7 @@ import { STACK_NAME } from '../lib/config';
 import { explainSetupError } from './cli-error';
 import { selectCollectors } from './collect';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { accessReview } from '../lambdas/collectors/access-review/collector';
 
 export interface RunOptions {
   readonly all?: boolean;
@@ -64,7 +65,7 @@ export async function runDeployed(
   // `--all` is every collector except the access review: running it emails the security team and freezes a
   // quarter's review population, so it runs only when named.
   const collectors = selectCollectors(ids, options.all).filter(
-    (c) => !options.all || c.id !== 'access-review',
+    (c) => !options.all || c.id !== accessReview.id,
   );
   const lambda = clients.get(LambdaClient);
   let failed = false;

@@ -126,16 +126,15 @@ export async function verify(
   for (const o of objects) {
     if (!actual.has(o.key)) continue;
     const body = await readFile(join(root, ...o.key.split('/')));
+    const parsed = parseEvidenceKey(o.key);
     const signature = checkSignature(body, o, keyFor);
     if (signature === 'invalid')
       problems.push(
         `${o.key}: signature does not verify${trusted ? ' with the key given by --public-key' : ''}`,
       );
-    else if (signature === 'unsigned')
-      problems.push(`${o.key}: ${unsignedExplanation(parseEvidenceKey(o.key)?.collector)}`);
+    else if (signature === 'unsigned') problems.push(`${o.key}: ${unsignedExplanation(parsed?.collector)}`);
     else if (signature === 'no-public-key')
       problems.push(`${o.key}: no public key for ${o.signingKey}: give --public-key FILE`);
-    const parsed = parseEvidenceKey(o.key);
     if (o.kind === 'envelope' || (parsed && parsed.source === undefined)) {
       for (const p of checkEnvelope(o.key, body, bodies).problems) problems.push(`${o.key}: ${p}`);
     }

@@ -14,15 +14,12 @@ function account(value: string): string {
   return value;
 }
 
-/** Every kind of evidence a bucket can hold, from the registry. */
-const EVIDENCE_KINDS = EVIDENCE_KIND_IDS;
-
 function collectorIds(value: string, previous: string[] = []): string[] {
   const ids = value.split(',').filter(Boolean);
-  const unknown = ids.filter((id) => !EVIDENCE_KINDS.includes(id));
+  const unknown = ids.filter((id) => !EVIDENCE_KIND_IDS.includes(id));
   if (unknown.length > 0) {
     throw new InvalidArgumentError(
-      `unknown collector ${unknown.map((id) => JSON.stringify(id)).join(', ')}; known: ${EVIDENCE_KINDS.join(', ')}`,
+      `unknown collector ${unknown.map((id) => JSON.stringify(id)).join(', ')}; known: ${EVIDENCE_KIND_IDS.join(', ')}`,
     );
   }
   return [...previous, ...ids];

@@ -58,10 +58,14 @@ function collectorKind(collector: AnyCollector, writtenBy?: string): EvidenceKin
 export const EVIDENCE_KINDS: readonly EvidenceKind[] = [
   collectorKind(iamMfa),
   collectorKind(inactiveUsers),
-  collectorKind(
-    accessReview,
-    'the access-review function each quarter (population frozen before the email), or `soc2-evidence review send`',
-  ),
+  {
+    ...collectorKind(
+      accessReview,
+      'the access-review function each quarter (population frozen before the email), or `soc2-evidence review send`',
+    ),
+    writtenUnsignedBy:
+      '`review send --bucket` or `collect --bucket --unsigned` (with a person’s own AWS credentials)',
+  },
   {
     id: EMAIL_COLLECTOR,
     title: 'Quarterly access review email, as sent',
@@ -70,6 +74,7 @@ export const EVIDENCE_KINDS: readonly EvidenceKind[] = [
     home: 'lambdas/collectors/access-review',
     writtenBy: 'the access-review function, or `soc2-evidence review send`',
     partOf: accessReview.id,
+    writtenUnsignedBy: '`review send --bucket` (with a person’s own AWS credentials)',
   },
   {
     id: ATTESTATION_COLLECTOR,

@@ -38,6 +38,8 @@ describe('the registry of evidence kinds', () => {
   it('explains an unsigned object by the command that writes its kind with a person’s credentials', () => {
     expect(unsignedExplanation('access-review-attestation')).toContain('written by `review record`');
     expect(unsignedExplanation('iam-mfa')).toContain('`collect --bucket --unsigned`');
+    expect(unsignedExplanation('access-review')).toContain('`review send --bucket`');
+    expect(unsignedExplanation('access-review-email')).toContain('`review send --bucket`');
     expect(unsignedExplanation(undefined)).toContain('not written by a deployed function');
     for (const e of [unsignedExplanation('tls'), unsignedExplanation('coverage')])
       expect(e).toContain("the bucket's server access log");
