@@ -1,5 +1,6 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import type { ScheduleRef } from '../evidence/envelope';
+import { s3Reader } from '../evidence/read-store';
 import { newRunId } from '../run-collector';
 import { evidenceHandler } from '../runtime/lambda-runtime';
 import {
@@ -13,8 +14,7 @@ import {
 /** The daily check that every enabled collector left the evidence its schedule promised. */
 export const handler = evidenceHandler(COVERAGE_COLLECTOR, async (w, logger) => {
   const result = await runWatchdog({
-    s3: w.clients.get(S3Client),
-    bucket: w.bucket,
+    reader: s3Reader(w.clients.get(S3Client), w.bucket),
     store: w.store,
     account: w.account,
     schedules: JSON.parse(w.required(WATCHDOG_ENV.schedules)) as Record<string, ScheduleRef>,

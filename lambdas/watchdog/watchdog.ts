@@ -11,7 +11,6 @@
  * window on the next two checks. A `rate(N days)` with N > 1 has no recorded phase and is only judged by
  * `pull` over a longer period; here it is reported as not judged.
  */
-import type { S3Client } from '@aws-sdk/client-s3';
 import { mapWithConcurrency } from '../aws/concurrency';
 import { errorEntry, messageOf } from '../aws/aws-error';
 import {
@@ -25,7 +24,7 @@ import type { Envelope, ErrorEntry, Finding, RunStatus, ScheduleRef } from '../e
 import { draftEnvelope } from '../evidence/draft';
 import type { CoverageCheck } from './checks';
 import { dayPrefix, parseEvidenceKey } from '../evidence/keys';
-import { s3Reader, type EvidenceReader } from '../evidence/read-store';
+import type { EvidenceReader } from '../evidence/read-store';
 import type { EvidenceStore } from '../evidence/store';
 import { writeEvidence, type RawSource, type WrittenEvidence } from '../evidence/write-evidence';
 import { emfLine } from '../runtime/emf';
@@ -58,8 +57,8 @@ export function judgedWindow(now: Date, days = DEFAULT_JUDGED_DAYS): { from: str
 }
 
 export interface WatchdogContext {
-  readonly s3: S3Client;
-  readonly bucket: string;
+  /** Reads the bucket's listing and envelopes (the handler passes `s3Reader`; ListObjectsV2 and GetObject). */
+  readonly reader: EvidenceReader;
   readonly store: EvidenceStore;
   /** Only this account's evidence is judged: the bucket may also hold evidence written by the CLI. */
   readonly account: string;
@@ -157,7 +156,7 @@ export async function runWatchdog(ctx: WatchdogContext): Promise<WatchdogResult>
     }
   }
 
-  const reader = s3Reader(ctx.s3, ctx.bucket);
+  const reader = ctx.reader;
   const listed = (await Promise.all(days.map((d) => listDay(ctx, reader, d)))).flat();
   const toRead = listed.filter((e) => mayMatter(expected, e));
   const errors: ErrorEntry[] = [];

@@ -1,3 +1,4 @@
+import { s3Reader } from '../../lambdas/evidence/read-store';
 import { KMSClient, SignCommand } from '@aws-sdk/client-kms';
 import {
   GetObjectCommand,
@@ -126,8 +127,7 @@ class MemoryStore implements EvidenceStore {
 
 function context(now: Date, store: EvidenceStore, days = 7): WatchdogContext {
   return {
-    s3: new S3Client({}),
-    bucket: 'evidence-bucket',
+    reader: s3Reader(new S3Client({}), 'evidence-bucket'),
     store,
     account: ACCOUNT,
     schedules: SCHEDULES,
