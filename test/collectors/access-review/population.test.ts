@@ -101,6 +101,61 @@ describe('grantsAdmin', () => {
 });
 
 describe('buildPopulation', () => {
+  it("gives the reviewer each user's creation date and access keys (age, last use), and each role's last use", () => {
+    const { population } = buildPopulation(
+      details({
+        users: [user('alice'), user('bob'), user('ci-deploy')],
+        roles: [
+          role(
+            'Partner',
+            {
+              Statement: [
+                {
+                  Effect: 'Allow',
+                  Principal: { AWS: 'arn:aws:iam::111122223333:root' },
+                  Action: 'sts:AssumeRole',
+                },
+              ],
+            },
+            {
+              CreateDate: new Date('2025-02-03T00:00:00Z'),
+              RoleLastUsed: { LastUsedDate: new Date('2026-11-18T10:00:00Z'), Region: 'us-east-1' },
+            },
+          ),
+        ],
+      }),
+      REPORT,
+      OPTS,
+    );
+    const byName = new Map(population.users.map((u) => [u.name, u]));
+    expect(byName.get('alice')).toMatchObject({
+      createdAt: '2024-01-01T00:00:00.000Z',
+      // Slot 2 is empty (inactive, never rotated): not listed.
+      accessKeys: [
+        {
+          slot: 1,
+          active: true,
+          createdAt: '2026-01-01T00:00:00.000Z',
+          ageDays: 326,
+          lastUsedAt: '2026-11-20T10:00:00.000Z',
+          lastUsedService: 's3',
+        },
+      ],
+    });
+    expect(byName.get('bob')!.accessKeys).toEqual([]);
+    expect(byName.get('ci-deploy')!.accessKeys).toEqual([
+      expect.objectContaining({ slot: 1, active: true, ageDays: 1754, lastUsedAt: null }),
+    ]);
+    expect(population.roles).toEqual([
+      expect.objectContaining({
+        name: 'Partner',
+        createdAt: '2025-02-03T00:00:00.000Z',
+        lastUsedAt: '2026-11-18T10:00:00.000Z',
+        lastUsedRegion: 'us-east-1',
+      }),
+    ]);
+  });
+
   it('flags AdministratorAccess, but not other AWS managed policies', () => {
     const { population } = buildPopulation(
       details({
