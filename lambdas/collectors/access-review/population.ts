@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { actionMatches, matchesIamPattern } from '../../iam-policy/patterns';
 import type { GatherContext } from '../collector';
-import type { CredentialReport, ReportTime } from '../../readers/credential-report/parse';
+import { holdsKey, type CredentialReport, type ReportTime } from '../../readers/credential-report/parse';
 import { userActivity } from '../inactive-users/collector';
 import type { ErrorEntry } from '../../evidence/envelope';
 import { IAM_MAX_PAGE } from '../../aws/iam-pages';
@@ -347,20 +347,17 @@ export function buildPopulation(
       name,
       arn: u.Arn ?? '',
       createdAt: u.CreateDate ? u.CreateDate.toISOString() : null,
-      // A slot with neither an active key nor an issue date holds no key.
-      accessKeys: (cred?.accessKeys ?? [])
-        .filter((k) => k.active || k.lastRotated instanceof Date)
-        .map((k) => ({
-          slot: k.slot,
-          active: k.active,
-          createdAt: isoOf(k.lastRotated),
-          ageDays:
-            k.lastRotated instanceof Date
-              ? Math.max(0, Math.floor((options.now.getTime() - k.lastRotated.getTime()) / DAY_MS))
-              : null,
-          lastUsedAt: isoOf(k.lastUsed),
-          lastUsedService: k.lastUsedService,
-        })),
+      accessKeys: (cred?.accessKeys ?? []).filter(holdsKey).map((k) => ({
+        slot: k.slot,
+        active: k.active,
+        createdAt: isoOf(k.lastRotated),
+        ageDays:
+          k.lastRotated instanceof Date
+            ? Math.max(0, Math.floor((options.now.getTime() - k.lastRotated.getTime()) / DAY_MS))
+            : null,
+        lastUsedAt: isoOf(k.lastUsed),
+        lastUsedService: k.lastUsedService,
+      })),
       groups: groupNames,
       policies,
       ...verdictOf(policies),

@@ -1,5 +1,5 @@
 import type { Finding, FindingStatus } from '../../evidence/envelope';
-import { isDate, type CredentialUser } from '../../readers/credential-report/parse';
+import { holdsKey, type CredentialUser } from '../../readers/credential-report/parse';
 
 /**
  * Root's access keys, judged once for every collector that reports them (`iam-mfa` and `inactive-users`
@@ -9,7 +9,7 @@ import { isDate, type CredentialUser } from '../../readers/credential-report/par
  */
 export function rootAccessKeysFinding(root: CredentialUser): Finding<'root-access-keys'> {
   const active = root.accessKeys.filter((k) => k.active);
-  const inactive = root.accessKeys.filter((k) => !k.active && isDate(k.lastRotated));
+  const inactive = root.accessKeys.filter((k) => !k.active && holdsKey(k));
   let status: FindingStatus;
   let reason: string;
   if (active.length > 0) {

@@ -141,3 +141,9 @@ export function parseCredentialReport(csv: string): CredentialReport {
 export function isDate(t: ReportTime): t is Date {
   return t instanceof Date;
 }
+
+/** Whether a key slot holds a key: an active key, or an inactive one that keeps its issue date (`N/A` there
+ * means the slot is empty). */
+export function holdsKey(k: AccessKeySlot): boolean {
+  return k.active || isDate(k.lastRotated);
+}
