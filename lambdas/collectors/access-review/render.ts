@@ -115,7 +115,9 @@ export const CSV_HEADER = [
   'policies',
   'trusted_by',
   'created',
-  // Appended, so the columns before keep their positions for anyone reading the CSV by index.
+  // Appended, so the columns before keep their positions for anyone reading the CSV by index. Their values
+  // are for a person: `created` and `last_activity` are dates (YYYY-MM-DD) or words such as `never`, and
+  // roles fill them too; population.json keeps the exact ISO times.
   'near_admin',
   'admin_reason',
   'access_keys',
