@@ -11,9 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ExtractedFinding } from '../../cli/package/findings';
 import { renderIndexHtml } from '../../cli/package/index-html';
-import type { Manifest, ManifestObject } from '../../cli/package/manifest';
-import { computeCoverage } from '../../lambdas/evidence/coverage';
+import type { ManifestObject } from '../../cli/package/manifest';
 import type { RunStatus } from '../../lambdas/evidence/envelope';
+import { dayEnvelope, INDEX_ACCOUNT, weekPackage } from './index-fixture';
 
 const SCRIPT = join(__dirname, '..', '..', 'scripts', 'check-index-in-browser.sh');
 
@@ -37,33 +37,10 @@ const describeInBrowser = chromium ? describe : describe.skip;
 
 const HOSTILE = '<img src=x onerror=console.error(1)>';
 const SCRIPT_TAG = '</td><script>console.error("xss")</script>';
-const ACCOUNT = '123456789012';
+const ACCOUNT = INDEX_ACCOUNT;
 
-function envelope(day: string, status: RunStatus): ManifestObject {
-  return {
-    key: `evidence/2026/01/0${day}/iam-mfa/${ACCOUNT}/global/060003Z-run-${day}.json`,
-    bytes: 10,
-    sha256: 'a'.repeat(64),
-    objectLock: { mode: 'COMPLIANCE', retainUntil: '2027-01-01T00:00:00Z' },
-    kind: 'envelope',
-    collector: 'iam-mfa',
-    account: ACCOUNT,
-    region: 'global',
-    date: `2026-01-0${day}`,
-    status,
-    controls: ['CC6.1'],
-    checks: {
-      digest: 'ok',
-      s3Checksum: 'ok',
-      metadataSha256: 'ok',
-      signature: 'valid',
-      envelope: 'ok',
-      retention: 'ok',
-    },
-    problems: day === '4' ? [SCRIPT_TAG] : [],
-    warnings: [HOSTILE],
-  };
-}
+const envelope = (day: string, status: RunStatus): ManifestObject =>
+  dayEnvelope(day, status, { problems: day === '4' ? [SCRIPT_TAG] : [], warnings: [HOSTILE] });
 
 function writePage(html: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'index-browser-'));
@@ -88,24 +65,7 @@ describeInBrowser('index.html in headless Chromium', () => {
       envelope('3', 'PARTIAL'),
       envelope('4', 'ERROR'),
     ];
-    const manifest: Manifest = {
-      schemaVersion: 1,
-      producer: { name: 'soc2-evidence', version: '0.1.0' },
-      generatedAt: '2026-01-07T00:00:00Z',
-      bucket: 'evidence-bucket-example',
-      period: { from: '2026-01-01', to: '2026-01-06' },
-      filters: {},
-      publicKeys: {},
-      objects,
-      coverage: [],
-      summary: { objects: 4, integrityProblems: 1, gaps: 2 },
-    };
-    const report = computeCoverage({
-      from: '2026-01-01',
-      to: '2026-01-06',
-      schedules: { 'iam-mfa': { expression: 'cron(0 6 ? * MON-FRI *)', timeZone: 'UTC' } },
-      envelopes: objects.map((o) => ({ collector: 'iam-mfa', date: o.date!, status: o.status! })),
-    });
+    const { manifest, report } = weekPackage(objects, 1);
     const finding: ExtractedFinding = {
       check: 'console-mfa',
       resource: HOSTILE,

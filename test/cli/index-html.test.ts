@@ -7,6 +7,7 @@ import { extractFindings, type ExtractedFinding } from '../../cli/package/findin
 import { renderIndexHtml } from '../../cli/package/index-html';
 import type { Envelope } from '../../lambdas/evidence/envelope';
 import type { Manifest, ManifestObject } from '../../cli/package/manifest';
+import { dayEnvelope, INDEX_ACCOUNT, weekPackage } from './index-fixture';
 
 // What a forged envelope or a rebuilt manifest can put in any string field.
 const HOSTILE = '<img src=x onerror=alert(1)>';
@@ -206,37 +207,10 @@ describe('index.html', () => {
   });
 
   it('colours and marks each day by its result, lists findings per check and per control, and folds the object table', () => {
-    const env = (day: string, status: RunStatus, account = '123456789012'): ManifestObject => ({
-      ...hostileObject(),
-      key: `evidence/2026/01/0${day}/iam-mfa/${account}/global/060003Z-run-${day}.json`,
-      collector: 'iam-mfa',
-      account,
-      date: `2026-01-0${day}`,
-      status,
-      controls: ['CC6.1'],
-      checks: { ...hostileObject().checks, signature: 'valid' },
-      problems: [],
-      warnings: [],
-    });
+    const env = (day: string, status: RunStatus, account = INDEX_ACCOUNT): ManifestObject =>
+      dayEnvelope(day, status, { account });
     const objects = [env('1', 'PASS'), env('2', 'FAIL'), env('3', 'PARTIAL'), env('4', 'ERROR')];
-    const manifest: Manifest = {
-      schemaVersion: 1,
-      producer: { name: 'soc2-evidence', version: '0.1.0' },
-      generatedAt: '2026-01-07T00:00:00Z',
-      bucket: 'evidence-bucket-example',
-      period: { from: '2026-01-01', to: '2026-01-06' },
-      filters: {},
-      publicKeys: {},
-      objects,
-      coverage: [],
-      summary: { objects: 4, integrityProblems: 0, gaps: 2 },
-    };
-    const report = computeCoverage({
-      from: '2026-01-01',
-      to: '2026-01-06',
-      schedules: { 'iam-mfa': { expression: 'cron(0 6 ? * MON-FRI *)', timeZone: 'UTC' } },
-      envelopes: objects.map((o) => ({ collector: 'iam-mfa', date: o.date!, status: o.status! })),
-    });
+    const { manifest, report } = weekPackage(objects);
     const finding = (date: string, resource: string): ExtractedFinding => ({
       check: 'console-mfa',
       resource,
