@@ -6,6 +6,7 @@ import { COLLECTOR_IDS, collectorById } from '../lambdas/collectors/registry';
 import { DirectoryStore } from '../lambdas/evidence/directory-store';
 import { S3Store } from '../lambdas/evidence/s3-store';
 import type { EvidenceStore } from '../lambdas/evidence/store';
+import type { Summary } from '../lambdas/evidence/envelope';
 import { runCollector, type RunResult } from '../lambdas/run-collector';
 import { collectorSettings, type Soc2EvidenceConfig } from '../lib/config';
 import { CliError } from './cli-error';
@@ -93,12 +94,15 @@ export async function callerAccount(clients: ClientFactory): Promise<string> {
   }
 }
 
+/** A run's status and counts, as `collect` and `run` print them. */
+export function summaryText(s: Summary): string {
+  return `${s.status.padEnd(8)} evaluated ${s.evaluated}, passed ${s.passed}, failed ${s.failed}, warnings ${s.warnings}`;
+}
+
 export function resultLine(r: RunResult): string {
-  const s = r.envelope.summary;
   return [
     r.envelope.collector.padEnd(16),
-    s.status.padEnd(8),
-    `evaluated ${s.evaluated}, passed ${s.passed}, failed ${s.failed}, warnings ${s.warnings}, errors ${r.envelope.errors.length}`,
+    `${summaryText(r.envelope.summary)}, errors ${r.envelope.errors.length}`,
     ` ${r.envelopeObject.location}`,
   ].join(' ');
 }

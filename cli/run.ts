@@ -5,7 +5,7 @@ import type { Summary } from '../lambdas/evidence/envelope';
 import { COLLECTOR_IDS } from '../lambdas/collectors/registry';
 import { STACK_NAME } from '../lib/config';
 import { explainSetupError } from './cli-error';
-import { selectCollectors } from './collect';
+import { selectCollectors, summaryText } from './collect';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { accessReview } from '../lambdas/collectors/access-review/collector';
 
@@ -107,9 +107,7 @@ export async function runDeployed(
       continue;
     }
     if (s.status === 'ERROR') errored = true;
-    out(
-      `${label} ${s.status.padEnd(8)} evaluated ${s.evaluated}, passed ${s.passed}, failed ${s.failed}, warnings ${s.warnings} (${seconds})  ${payload.key}`,
-    );
+    out(`${label} ${summaryText(s)} (${seconds})  ${payload.key}`);
   }
   return failed ? 1 : errored ? 2 : 0;
 }

@@ -340,7 +340,7 @@ export function parseConfig(raw: unknown, options: ParseOptions = {}): Soc2Evide
 }
 
 /** What each address is for, as a deploy refusal names it. */
-export const ADDRESS_PURPOSE = {
+const ADDRESS_PURPOSE = {
   securityEmail: 'receives the quarterly access review',
   senderEmail: 'sends the access review; SES emails it a verification link',
   alarmEmail: 'receives the alarms; SNS emails it a subscription confirmation',

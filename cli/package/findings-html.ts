@@ -1,5 +1,5 @@
 import { SEVERITIES, type CheckSpec } from '../../lambdas/collectors/check-catalogue';
-import { checkById, declaredChecks, EVIDENCE_KINDS } from '../../lambdas/collectors/registry';
+import { checkById, checksOfKinds } from '../../lambdas/collectors/registry';
 import type { ExtractedFinding, PackageFindings } from './findings';
 import { esc, href } from './html';
 import type { ManifestObject } from './manifest';
@@ -129,8 +129,7 @@ function byCheck(rows: readonly Row[], runs: Map<string, Set<string>>): string {
 }
 
 function perControl(rows: readonly Row[], envelopes: readonly ManifestObject[]): string {
-  const present = new Set(envelopes.map((o) => o.collector));
-  const checks = declaredChecks(EVIDENCE_KINDS.filter((k) => present.has(k.id)));
+  const checks = checksOfKinds(envelopes.map((o) => o.collector));
   const count = (check: string, status: 'FAIL' | 'WARN') =>
     new Set(
       rows.filter((r) => r.check === check && r.status === status).map((r) => `${r.account}\n${r.resource}`),

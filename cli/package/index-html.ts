@@ -1,6 +1,6 @@
 import type { CoverageReport, CellStatus } from '../../lambdas/evidence/coverage';
 import type { Manifest, ManifestObject } from './manifest';
-import { declaredChecks, EVIDENCE_KINDS } from '../../lambdas/collectors/registry';
+import { checksOfKinds } from '../../lambdas/collectors/registry';
 import { daySummaries, type DayResult, type DaySummary } from './day-status';
 import { failingSummary, findingsSection } from './findings-html';
 import { NO_FINDINGS, type PackageFindings } from './findings';
@@ -201,8 +201,7 @@ const prose = (text: string) => esc(text).replace(/`([^`]+)`/g, '<code>$1</code>
 
 /** What each check found in the package judges, from the catalogue beside the code that emits it. */
 function checkGlossary(envelopes: readonly ManifestObject[]): string {
-  const present = new Set(envelopes.map((o) => o.collector));
-  const checks = declaredChecks(EVIDENCE_KINDS.filter((k) => present.has(k.id)));
+  const checks = checksOfKinds(envelopes.map((o) => o.collector));
   if (checks.length === 0) return '<p class="muted">No envelope in this package.</p>';
   const rows = checks
     .map(

@@ -149,6 +149,12 @@ export function declaredChecks(kinds: readonly EvidenceKind[] = EVIDENCE_KINDS):
   return [...rows.values()];
 }
 
+/** The checks of the kinds named (e.g. the collectors present in a package), in registry order. */
+export function checksOfKinds(ids: Iterable<string | undefined>): DeclaredCheck[] {
+  const present = new Set(ids);
+  return declaredChecks(EVIDENCE_KINDS.filter((k) => present.has(k.id)));
+}
+
 /**
  * Why an object of this kind can carry no signature, for `pull` and `verify` to say next to the integrity
  * problem: only a person's own credentials write evidence unsigned, and the bucket's server access log names

@@ -49,7 +49,7 @@ export interface FunctionWiring {
   settings(): CollectorSettings;
 }
 
-export function wireFunction(context: Context, fn: string): FunctionWiring {
+function wireFunction(context: Context, fn: string): FunctionWiring {
   const required = (name: string): string => {
     const value = process.env[name];
     if (!value) throw new Error(`environment variable ${name} is not set; the stack sets it on ${fn}`);

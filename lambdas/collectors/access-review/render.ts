@@ -21,7 +21,7 @@ export interface ReviewMeta {
 export const csvFilename = (quarter: string) => `access-review-${quarter}.csv`;
 
 /** Quotes a word for a POSIX shell when it needs it (paths with spaces, say). */
-export function shellQuote(word: string): string {
+function shellQuote(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
