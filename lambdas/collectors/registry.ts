@@ -13,6 +13,7 @@ import { iamMfa } from './iam-mfa/collector';
 import { inactiveUsers } from './inactive-users/collector';
 import { networkExposure } from './network-exposure/collector';
 import { tls } from './tls/collector';
+import { SEALER_PRODUCER, WATCHDOG_PRODUCER } from '../evidence/producers';
 
 /**
  * One kind of evidence: what the `<collector>` segment of an evidence key names. Scheduled collectors are
@@ -38,6 +39,11 @@ export interface EvidenceKind {
   readonly fixedSchedule?: string;
   /** The CLI command that writes this kind with a person's own credentials, which cannot sign. */
   readonly writtenUnsignedBy?: string;
+  /**
+   * The deployed function whose signing key signs this kind (lambdas/evidence/producers.ts); `undefined`
+   * for evidence only a person writes (the reviewer's attestation), which is never signed.
+   */
+  readonly producer?: string;
 }
 
 function collectorKind(collector: AnyCollector, writtenBy?: string): EvidenceKind {
@@ -51,6 +57,7 @@ function collectorKind(collector: AnyCollector, writtenBy?: string): EvidenceKin
     home: `lambdas/collectors/${collector.id}`,
     writtenBy: writtenBy ?? `the ${collector.id} function, on its schedule`,
     collector,
+    producer: collector.id,
   };
 }
 
@@ -75,6 +82,7 @@ export const EVIDENCE_KINDS: readonly EvidenceKind[] = [
     writtenBy: 'the access-review function, or `soc2-evidence review send`',
     partOf: accessReview.id,
     writtenUnsignedBy: '`review send --bucket` (with a person’s own AWS credentials)',
+    producer: accessReview.id,
   },
   {
     id: ATTESTATION_COLLECTOR,
@@ -99,6 +107,7 @@ export const EVIDENCE_KINDS: readonly EvidenceKind[] = [
     home: 'lambdas/watchdog',
     writtenBy: 'the coverage watchdog function, daily',
     fixedSchedule: WATCHDOG_CRON,
+    producer: WATCHDOG_PRODUCER,
   },
 ];
 
@@ -110,6 +119,19 @@ export const COLLECTORS: readonly AnyCollector[] = EVIDENCE_KINDS.flatMap((k) =>
 );
 
 export const COLLECTOR_IDS: readonly string[] = COLLECTORS.map((c) => c.id);
+
+/**
+ * Every producer that signs: each kind's producer, then the sealer (which writes digests, not a kind).
+ * The stack creates one signing key per entry; an auditor's trust file pins one public key per entry.
+ */
+export const PRODUCER_IDS: readonly string[] = [
+  ...new Set([...EVIDENCE_KINDS.flatMap((k) => (k.producer ? [k.producer] : [])), SEALER_PRODUCER]),
+];
+
+/** The producer whose key must sign evidence of `kindId` (undefined: unknown kind, or person-written). */
+export function producerOfKind(kindId: string | undefined): string | undefined {
+  return kindId ? evidenceKind(kindId)?.producer : undefined;
+}
 
 export function collectorById(id: string): AnyCollector | undefined {
   return COLLECTORS.find((c) => c.id === id);

@@ -13,3 +13,10 @@ export const ENV = {
 
 /** CloudWatch namespace of the per-run metrics the handlers emit. */
 export const METRICS_NAMESPACE = 'Soc2Evidence';
+
+/**
+ * The dead-man metric: the watchdog and the sealer each emit `Heartbeat` = 1 (dimension `Producer`) at the
+ * end of every successful run; an alarm that treats missing data as breaching fires when it stops.
+ */
+export const HEARTBEAT_METRIC = 'Heartbeat';
+export const HEARTBEAT_DIMENSION = 'Producer';
