@@ -20,3 +20,6 @@ export const TAMPER_WATCH_KIND = 'tamper-watch';
 export function signingKeyAlias(stackName: string, producer: string): string {
   return `alias/${stackName}/signing/${producer}`;
 }
+
+/** The sealer's schedule (UTC): after every run that started before midnight has landed (SEAL_DELAY_MS). */
+export const SEALER_CRON = 'cron(30 0 * * ? *)';

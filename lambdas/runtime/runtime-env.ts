@@ -9,6 +9,11 @@ export const ENV = {
   senderEmail: 'SENDER_EMAIL',
   /** Optional: the KMS key that signs every evidence object (absent: objects are not signed). */
   signingKeyArn: 'SIGNING_KEY_ARN',
+  /**
+   * Watchdog and sealer: JSON object producer id → signing key ARN, so they can fetch each producer's public
+   * key and count only evidence its own producer signed.
+   */
+  producerKeys: 'PRODUCER_SIGNING_KEYS',
 } as const;
 
 /** CloudWatch namespace of the per-run metrics the handlers emit. */
@@ -20,3 +25,6 @@ export const METRICS_NAMESPACE = 'Soc2Evidence';
  */
 export const HEARTBEAT_METRIC = 'Heartbeat';
 export const HEARTBEAT_DIMENSION = 'Producer';
+
+/** Emitted by the tamper watch once per recorded change to a protected resource (alarmed on any). */
+export const TAMPER_EVENTS_METRIC = 'TamperEvents';
