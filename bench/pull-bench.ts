@@ -108,7 +108,7 @@ export async function benchPull(
   try {
     const t1 = Date.now();
     const pullExit = await pull(
-      { bucket: BUCKET, from: period.from, to: period.to, out, publicKey: keyFile },
+      { bucket: BUCKET, from: period.from, to: period.to, out, publicKey: [keyFile] },
       {
         s3: clients.get(S3Client, 'us-east-1'),
         out: (l) => lines.push(l),
@@ -117,7 +117,7 @@ export async function benchPull(
     );
     const t2 = Date.now();
     const verifyLines: string[] = [];
-    const verifyExit = await verify(out, { publicKey: keyFile }, (l) => verifyLines.push(l));
+    const verifyExit = await verify(out, { publicKey: [keyFile] }, (l) => verifyLines.push(l));
     const t3 = Date.now();
     return {
       objects: bucket.objects.size,

@@ -6,7 +6,9 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { accessReview } from '../lambdas/collectors/access-review/collector';
 import { runAccessReview, type ReviewResult } from '../lambdas/collectors/access-review/review';
 import { OfflineClientFactory } from './demo/offline-clients';
-import { COLLECTORS } from '../lambdas/collectors/registry';
+import { COLLECTORS, PRODUCER_IDS } from '../lambdas/collectors/registry';
+import { producerOfKey } from './package/checks';
+import { renderTrustFile, TRUST_FILE_KIND } from './trust/trust-file';
 import { expectedRunDays } from '../lambdas/evidence/coverage';
 import { DirectoryStore } from '../lambdas/evidence/directory-store';
 import { dayPrefix, parseEvidenceKey } from '../lambdas/evidence/keys';
@@ -27,14 +29,26 @@ import { csvFilename } from '../lambdas/collectors/access-review/render';
 const DAY_MS = 86_400_000;
 /** Not a bucket anyone owns: the demo's pull is answered in-process. */
 export const DEMO_BUCKET = 'soc2-evidence-demo';
-export const DEMO_KEY_ID = 'demo-local-signing-key';
+/** The label of a producer's throw-away demo key (a KMS key ARN in production). */
+export const demoKeyId = (producer: string) => `demo-${producer}-signing-key`;
 export const PACKAGE_DIR = 'auditor-package';
 export const EMAIL_DIR = 'access-review';
-export const PUBLIC_KEY_FILE = 'demo-signing-key.pem';
+/** The demo's trust anchor: each producer's public key, as `soc2-evidence pin` writes it for a stack. */
+export const TRUST_FILE = 'demo-trust.json';
+/** What demos before per-producer keys wrote; still recognised (and removed) as the demo's own. */
+const OLD_PUBLIC_KEY_FILE = 'demo-signing-key.pem';
 /** Written first into every demo output directory, so the next run knows the directory is its own to replace. */
 export const DEMO_MARKER = '.soc2-evidence-demo';
 /** What the demo writes at the top of its output directory; a rerun removes exactly these. */
-const DEMO_ENTRIES = new Set([DEMO_MARKER, 'evidence', EMAIL_DIR, PACKAGE_DIR, PUBLIC_KEY_FILE]);
+const DEMO_ENTRIES = new Set([
+  DEMO_MARKER,
+  'evidence',
+  'digests',
+  EMAIL_DIR,
+  PACKAGE_DIR,
+  TRUST_FILE,
+  OLD_PUBLIC_KEY_FILE,
+]);
 
 export interface DemoOptions {
   /** Days of history, today included, so the package's calendar has something to show. @default 14 */
@@ -75,6 +89,19 @@ export interface DemoResult {
 
 const isoDate = (t: Date) => t.toISOString().slice(0, 10);
 
+/** The demo's keys as a trust file, the form `soc2-evidence pin` writes for a deployed stack. */
+function demoTrustFile(signers: ReadonlyMap<string, LocalSigner>, now: Date): string {
+  return renderTrustFile({
+    schemaVersion: 1,
+    kind: TRUST_FILE_KIND,
+    pinnedAt: now.toISOString(),
+    source: 'soc2-evidence demo: throw-away keys generated for this run',
+    producers: Object.fromEntries(
+      [...signers].map(([id, s]) => [id, { keyArn: s.keyId, publicKey: s.publicKeyPem() }]),
+    ),
+  });
+}
+
 /** Whether the schedule runs on `date`; for `rate(N days)`, whose phase is unknown, every Nth day back. */
 function scheduledOn(schedule: ScheduleConfig, date: string, daysAgo: number): boolean {
   if (!schedule.enabled) return false;
@@ -94,7 +121,7 @@ async function freshDemoDir(outDir: string, out: string, notice: (line: string) 
   if (entries.length > 0) {
     const earlierDemo =
       entries.includes(DEMO_MARKER) ||
-      (entries.includes(PUBLIC_KEY_FILE) && entries.every((e) => DEMO_ENTRIES.has(e)));
+      (entries.includes(OLD_PUBLIC_KEY_FILE) && entries.every((e) => DEMO_ENTRIES.has(e)));
     if (!earlierDemo)
       throw new CliError(
         `--out ${outDir} is not empty and holds no earlier demo output (no ${DEMO_MARKER}): ` +
@@ -133,12 +160,13 @@ export async function runDemo(
     securityEmail: 'security@example.com',
     senderEmail: 'soc2-evidence@example.com',
   });
-  const signer = LocalSigner.generate(DEMO_KEY_ID);
+  // One throw-away key per producer, as the stack deploys one KMS key per function.
+  const signers = new Map(PRODUCER_IDS.map((id) => [id, LocalSigner.generate(demoKeyId(id))]));
   let clock = now;
   // Signed and locked as in S3, served to pull in memory; the files are what the user browses (freshDemoDir
   // removed any earlier run's, so they are exactly this bucket's objects).
   const bucket = new EvidenceBucket({
-    signer,
+    signer: (key) => signers.get(producerOfKey(key) ?? ''),
     retention: config.retention,
     now: () => clock,
     versionId: () => randomBytes(24).toString('base64url'),
@@ -203,13 +231,13 @@ export async function runDemo(
 
   const packageDir = join(out, PACKAGE_DIR);
   await mkdir(packageDir, { recursive: true });
-  const publicKey = join(out, PUBLIC_KEY_FILE);
-  await writeFile(publicKey, signer.publicKeyPem());
+  const trust = join(out, TRUST_FILE);
+  await writeFile(trust, demoTrustFile(signers, now));
   const from = isoDate(new Date(now.getTime() - (days - 1) * DAY_MS));
   const to = isoDate(now);
   const pullLines: string[] = [];
   const pullExitCode = await pull(
-    { bucket: DEMO_BUCKET, from, to, out: packageDir, publicKey },
+    { bucket: DEMO_BUCKET, from, to, out: packageDir, trust },
     {
       s3: new OfflineClientFactory(bucketAnswers(bucket)).get(S3Client),
       out: (line) => pullLines.push(line),
@@ -217,7 +245,7 @@ export async function runDemo(
     },
   );
   const verifyLines: string[] = [];
-  const verifyExitCode = await verify(packageDir, {}, (line) => verifyLines.push(line));
+  const verifyExitCode = await verify(packageDir, { trust }, (line) => verifyLines.push(line));
 
   return {
     out,
@@ -254,7 +282,7 @@ function shortStem(key: string): string {
 export function demoTable(result: DemoResult): string[] {
   const first = result.results[0] ? parseEvidenceKey(result.results[0].envelopeObject.key) : undefined;
   const dayDir = first ? join(result.out, dayPrefix(first.date)) : result.out;
-  const keyFile = join(result.out, PUBLIC_KEY_FILE);
+  const keyFile = join(result.out, TRUST_FILE);
   const rows = result.results.map((r) => {
     const s = r.envelope.summary;
     return [
@@ -284,7 +312,7 @@ export function demoTable(result: DemoResult): string[] {
     ...rows.map(line),
     '',
     `History: ${h.runs} runs from ${h.from} to ${h.to}, each collector on the days its schedule runs it.`,
-    `  ${h.objects} objects, signed with a throw-away key whose public half is ${keyFile}`,
+    `  ${h.objects} objects, each signed with its producer's throw-away key; the public halves are in ${keyFile}`,
     ...(h.gapDate ? [`No run at all on ${h.gapDate}, on purpose: the package reports it as a gap.`] : []),
     '',
     `Access review email for ${result.email.quarter} (rendered, not sent): ${result.email.html}`,

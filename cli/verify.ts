@@ -9,17 +9,16 @@ import { parseEvidenceKey } from '../lambdas/evidence/keys';
 import { publicKeyFrom } from '../lambdas/evidence/signer';
 import { checkInputDir, readPublicKey } from './arguments';
 import { CliError } from './cli-error';
-import { checkEnvelope, checkSignature } from './package/checks';
+import { checkEnvelope, producerOfKey, signatureProblem } from './package/checks';
+import { judgeSignature } from '../lambdas/evidence/signature-check';
+import { loadTrustAnchor, type TrustOptions } from './trust/load';
 import { EXIT_INTEGRITY, MANIFEST_FILE, parseSums, SUMS_FILE, type Manifest } from './package/manifest';
 import { unsignedExplanation } from '../lambdas/collectors/registry';
 
 /** What `verify <dir>` expects. */
 const PACKAGE_FORM = `the package directory written by pull (with ${MANIFEST_FILE} and ${SUMS_FILE})`;
 
-export interface VerifyOptions {
-  /** A public key from a trusted source; without it, the package's own copies are used. */
-  readonly publicKey?: string;
-}
+export type VerifyOptions = TrustOptions;
 
 async function filesUnder(root: string): Promise<string[]> {
   const entries = await readdir(root, { recursive: true, withFileTypes: true });
@@ -73,26 +72,7 @@ export async function verify(
       problems.push(`${path}: extra file, not in ${SUMS_FILE}`);
   }
 
-  let trusted: KeyObject | undefined;
-  if (options.publicKey) {
-    trusted = readPublicKey('--public-key', options.publicKey);
-  }
-  const packaged = new Map<string, KeyObject | undefined>();
-  const keyFor = (id: string): KeyObject | undefined => {
-    if (trusted) return trusted;
-    if (!packaged.has(id)) {
-      const file = manifest.publicKeys?.[id];
-      let key: KeyObject | undefined;
-      try {
-        // The copy was fetched at pull time and is covered by SHA256SUMS above.
-        if (file && actual.has(file)) key = publicKeyFrom(readFileSync(join(root, file)));
-      } catch {
-        key = undefined;
-      }
-      packaged.set(id, key);
-    }
-    return packaged.get(id);
-  };
+  const anchor = loadTrustAnchor('verify', options);
 
   const listedObjects = manifest.objects ?? [];
   // What pull could not download or already found wrong stays a problem: a package is never cleaner than
@@ -127,26 +107,16 @@ export async function verify(
     if (!actual.has(o.key)) continue;
     const body = await readFile(join(root, ...o.key.split('/')));
     const parsed = parseEvidenceKey(o.key);
-    const signature = checkSignature(body, o, keyFor);
-    if (signature === 'invalid')
-      problems.push(
-        `${o.key}: signature does not verify${trusted ? ' with the key given by --public-key' : ''}`,
-      );
-    else if (signature === 'unsigned') problems.push(`${o.key}: ${unsignedExplanation(parsed?.collector)}`);
-    else if (signature === 'no-public-key')
-      problems.push(`${o.key}: no public key for ${o.signingKey}: give --public-key FILE`);
+    const producer = producerOfKey(o.key);
+    const issue = signatureProblem(o.key, judgeSignature(body, o.signature, producer, anchor), producer);
+    if (issue) problems.push(`${o.key}: ${issue}`);
     if (o.kind === 'envelope' || (parsed && parsed.source === undefined)) {
       for (const p of checkEnvelope(o.key, body, bodies).problems) problems.push(`${o.key}: ${p}`);
     }
   }
 
   for (const line of problems) out(line);
-  if (!trusted) {
-    const files = [...new Set(Object.values(manifest.publicKeys ?? {}))].sort();
-    out(
-      `signatures were checked against the package's own key (${files.join(', ') || 'none'}); pass --public-key with the key from 'aws kms get-public-key' to authenticate them`,
-    );
-  }
+  out(`signatures were judged against the trust anchor: ${anchor.source}`);
   out(
     problems.length === 0
       ? `verified ${objects.length} objects in ${root}: every digest and signature holds, no file missing or added`
@@ -163,11 +133,13 @@ export function registerVerify(program: Command, out: (line: string) => void): v
       'Re-check a pulled package offline: digests, signatures, no file missing or added. Exit 4 on any problem.',
     )
     .argument('<dir>', 'the package directory written by pull')
+    .option('--trust <file>', "the producers' signing keys you pinned with 'soc2-evidence pin'")
     .option(
       '--public-key <file>',
-      "PEM public key from 'aws kms get-public-key' (default: the package's own copy, which does not authenticate)",
+      "a PEM public key from 'aws kms get-public-key', trusted for every producer (repeatable)",
+      (value: string, previous: string[] = []) => [...previous, value],
     )
-    .action(async (dir: string, opts: { publicKey?: string }) => {
+    .action(async (dir: string, opts: TrustOptions) => {
       process.exitCode = await verify(dir, opts, out);
     });
 }

@@ -31,7 +31,8 @@ export interface HeldObject {
 }
 
 export interface EvidenceBucketOptions {
-  readonly signer: Signer;
+  /** Signs each put: one key, or the key of the producer that writes `key` (undefined: left unsigned). */
+  readonly signer: Signer | ((key: string) => Signer | undefined);
   /** The bucket's default retention: a number of days after each write, or one fixed date. */
   readonly retention:
     { readonly mode: LockMode; readonly days: number } | { readonly mode: LockMode; readonly until: Date };
@@ -78,7 +79,9 @@ export class EvidenceBucket implements EvidenceStore {
   async put(object: EvidenceObject): Promise<StoredObject> {
     if (this.held.has(object.key)) throw new EvidenceExistsError(object.key);
     const stored = await this.options.files?.put(object);
-    const signed = await this.options.signer.sign(object.body, object.sha256);
+    const { signer } = this.options;
+    const chosen = typeof signer === 'function' ? signer(object.key) : signer;
+    const signed = chosen ? await chosen.sign(object.body, object.sha256) : undefined;
     const at = this.options.now?.();
     const { retention } = this.options;
     this.set(object.key, {
@@ -88,8 +91,7 @@ export class EvidenceBucket implements EvidenceStore {
       etag: `"${createHash('md5').update(object.body).digest('hex')}"`,
       versionId: this.options.versionId?.() ?? `v${++this.count}`,
       ...(at ? { lastModified: at } : {}),
-      signature: signed.signature,
-      signingKey: signed.keyId,
+      ...(signed ? { signature: signed.signature, signingKey: signed.keyId } : {}),
       retention: {
         mode: retention.mode,
         until:

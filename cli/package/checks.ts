@@ -1,27 +1,46 @@
-import type { KeyObject } from 'node:crypto';
 import { parseEvidenceKey } from '../../lambdas/evidence/keys';
 import type { EnvelopeCheck } from '../../lambdas/evidence/envelope-check';
 export { checkEnvelope, type EnvelopeCheck } from '../../lambdas/evidence/envelope-check';
-import { verifySignature } from '../../lambdas/evidence/signer';
+import {
+  judgeSignature,
+  type ProducerKeys,
+  type SignatureJudgement,
+} from '../../lambdas/evidence/signature-check';
+import { parseDigestKey } from '../../lambdas/evidence/digest';
+import { SEALER_PRODUCER } from '../../lambdas/evidence/producers';
 import type { FetchedObject, ManifestObject, ObjectChecks } from './manifest';
-import { unsignedExplanation } from '../../lambdas/collectors/registry';
-
-/** Looks up a signing key's public half; undefined when it is not available. */
-export type PublicKeyFor = (keyId: string) => KeyObject | undefined;
+import { producerOfKind, unsignedExplanation } from '../../lambdas/collectors/registry';
 
 export function base64ToHex(b64: string): string {
   return Buffer.from(b64, 'base64').toString('hex');
 }
 
-export function checkSignature(
-  body: Uint8Array,
-  object: Pick<FetchedObject, 'signature' | 'signingKey'>,
-  publicKeyFor: PublicKeyFor,
-): ObjectChecks['signature'] {
-  if (!object.signature) return 'unsigned';
-  const key = publicKeyFor(object.signingKey ?? '');
-  if (!key) return 'no-public-key';
-  return verifySignature(body, object.signature, key) ? 'valid' : 'invalid';
+/** The producer that must have signed the object at `key`: the kind's producer, or the sealer for digests. */
+export function producerOfKey(key: string): string | undefined {
+  if (parseDigestKey(key)) return SEALER_PRODUCER;
+  return producerOfKind(parseEvidenceKey(key)?.collector);
+}
+
+/** The problem a signature verdict is, in words; undefined when it is valid. */
+export function signatureProblem(
+  key: string,
+  judgement: SignatureJudgement,
+  producer: string | undefined,
+): string | undefined {
+  switch (judgement.verdict) {
+    case 'valid':
+      return undefined;
+    case 'unsigned':
+      return unsignedExplanation(parseEvidenceKey(key)?.collector);
+    case 'wrong-producer':
+      return `signed with the key of ${judgement.signedBy}, but this is evidence of ${producer}: one function wrote another's evidence`;
+    case 'no-public-key':
+      return `no trusted key for producer ${producer}: pin it with 'soc2-evidence pin' (or give --public-key)`;
+    case 'invalid':
+      return producer
+        ? `signature does not verify with the trusted key of ${producer} (nor any other trusted key)`
+        : 'signature does not verify with any trusted key';
+  }
 }
 
 /**
@@ -31,7 +50,7 @@ export function checkSignature(
 export function assessObject(
   fetched: FetchedObject,
   body: Uint8Array | undefined,
-  publicKeyFor: PublicKeyFor,
+  keys: ProducerKeys,
   sourceRef: string | undefined,
   envelopeCheck: EnvelopeCheck | undefined,
 ): ManifestObject {
@@ -61,14 +80,13 @@ export function assessObject(
     problems.push(`SHA-256 of the bytes ${fetched.sha256} differs from the envelope's record ${sourceRef}`);
   const digest = s3Checksum !== 'mismatch' && metadataSha256 !== 'mismatch' && refOk ? 'ok' : 'mismatch';
 
-  const signature = body ? checkSignature(body, fetched, publicKeyFor) : 'invalid';
-  if (body && signature === 'invalid')
-    problems.push(
-      `signature does not verify with the public key of ${fetched.signingKey ?? 'its signing key'}`,
-    );
-  if (signature === 'unsigned') problems.push(unsignedExplanation(parsed?.collector));
-  if (signature === 'no-public-key')
-    problems.push(`no public key for signing key ${fetched.signingKey}: give --public-key FILE`);
+  const producer = producerOfKey(fetched.key);
+  const judgement: SignatureJudgement = body
+    ? judgeSignature(body, fetched.signature, producer, keys)
+    : { verdict: 'invalid' };
+  const signature = judgement.verdict;
+  const signatureIssue = body ? signatureProblem(fetched.key, judgement, producer) : undefined;
+  if (signatureIssue) problems.push(signatureIssue);
 
   const warnings: string[] = [];
   const retention = retentionCheck(fetched, parsed?.date);

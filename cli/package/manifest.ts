@@ -1,3 +1,4 @@
+import type { SignatureVerdict } from '../../lambdas/evidence/signature-check';
 import type { EnvelopeVerdict } from '../../lambdas/evidence/envelope-check';
 import type { RunStatus, ScheduleRef } from '../../lambdas/evidence/envelope';
 import type { CellStatus } from '../../lambdas/evidence/coverage';
@@ -22,7 +23,7 @@ export interface ObjectChecks {
   readonly digest: 'ok' | 'mismatch';
   readonly s3Checksum: 'ok' | 'mismatch' | 'absent';
   readonly metadataSha256: 'ok' | 'mismatch' | 'absent';
-  readonly signature: 'valid' | 'invalid' | 'unsigned' | 'no-public-key';
+  readonly signature: SignatureVerdict;
   /** Envelopes only: the body is its own canonical JSON and every source's digest matches. */
   readonly envelope?: EnvelopeVerdict;
   /**
@@ -117,8 +118,14 @@ export interface Manifest {
   readonly bucket: string;
   readonly period: { readonly from: string; readonly to: string };
   readonly filters: { readonly collectors?: readonly string[]; readonly account?: string };
-  /** Signing key id (KMS ARN) → the package file holding its public key (PEM). */
-  readonly publicKeys: Readonly<Record<string, string>>;
+  /** The trust anchor every signature was judged against: where it came from and each producer's key. */
+  readonly trust: {
+    readonly source: string;
+    /** Producer id → the ARN (or label) of its pinned signing key. */
+    readonly producers: Readonly<Record<string, string>>;
+    /** How many keys were trusted for every producer (`--public-key`). */
+    readonly unbound: number;
+  };
   readonly objects: readonly ManifestObject[];
   readonly coverage: readonly CoverageSection[];
   readonly summary: { readonly objects: number; readonly integrityProblems: number; readonly gaps: number };

@@ -1,5 +1,5 @@
-import type { KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import type { ProducerKeys } from '../../lambdas/evidence/signature-check';
 import { pathUnder } from '../../lambdas/evidence/key-path';
 import { parseEvidenceKey } from '../../lambdas/evidence/keys';
 import { assessObject, checkEnvelope, type EnvelopeCheck } from '../package/checks';
@@ -14,7 +14,7 @@ import type { FetchedObject, ManifestObject } from '../package/manifest';
 export async function assessAll(
   root: string,
   fetched: readonly FetchedObject[],
-  keys: ReadonlyMap<string, KeyObject>,
+  keys: ProducerKeys,
 ): Promise<{ objects: ManifestObject[]; findings: PackageFindings }> {
   const byKey = new Map(fetched.map((f) => [f.key, f]));
   const bodyOf = async (f: FetchedObject) => {
@@ -41,7 +41,7 @@ export async function assessAll(
       assessObject(
         f,
         envelopeBodies.get(f.key) ?? (await bodyOf(f)),
-        (id) => keys.get(id),
+        keys,
         sourceRefs.get(f.key),
         envelopeChecks.get(f.key),
       ),

@@ -1,11 +1,11 @@
 /** The `pull` command: its options, checked as commander parses them, and the real AWS clients. */
-import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import { InvalidArgumentError, type Command } from 'commander';
 import { ClientFactory } from '../../lambdas/aws/client-factory';
 import { EVIDENCE_KIND_IDS } from '../../lambdas/collectors/registry';
 import { progressFor } from '../package/progress';
-import { checkOutputDir, checkPeriod, isoDay, readPublicKey, requireRegion } from '../arguments';
+import { checkOutputDir, checkPeriod, isoDay, requireRegion } from '../arguments';
+import { loadTrustAnchor } from '../trust/load';
 import { pull } from './pull';
 
 function account(value: string): string {
@@ -40,8 +40,13 @@ export function registerPull(program: Command, out: (line: string) => void): voi
     .option('--collector <id>', 'only this collector (repeat for more)', collectorIds)
     .option('--account <id>', 'only this account', account)
     .option(
+      '--trust <file>',
+      "the producers' signing keys you pinned with 'soc2-evidence pin' (the trust anchor)",
+    )
+    .option(
       '--public-key <file>',
-      'PEM public key of the signing key (default: fetched with kms:GetPublicKey)',
+      'a PEM public key trusted for every producer (repeatable; instead of or beside --trust)',
+      (value: string, previous: string[] = []) => [...previous, value],
     )
     .action(
       async (opts: {
@@ -51,18 +56,18 @@ export function registerPull(program: Command, out: (line: string) => void): voi
         out: string;
         collector?: string[];
         account?: string;
-        publicKey?: string;
+        trust?: string;
+        publicKey?: string[];
       }) => {
         // Every argument is checked before the first AWS call, so each mistake is named as itself.
         checkPeriod(opts.from, opts.to);
         checkOutputDir('--out', opts.out);
-        if (opts.publicKey) readPublicKey('--public-key', opts.publicKey);
+        loadTrustAnchor('pull', opts);
         const clients = new ClientFactory();
         const s3 = clients.get(S3Client);
         await requireRegion(s3);
         process.exitCode = await pull(opts, {
           s3,
-          kms: clients.get(KMSClient),
           out,
           progress: progressFor(process.stderr),
         });

@@ -1,4 +1,3 @@
-import type { KMSClient } from '@aws-sdk/client-kms';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Progress } from '../package/progress';
 
@@ -9,13 +8,14 @@ export interface PullOptions {
   readonly out: string;
   readonly collector?: readonly string[];
   readonly account?: string;
-  readonly publicKey?: string;
+  /** `--trust FILE`: the pinned producers' keys. */
+  readonly trust?: string;
+  /** `--public-key FILE`, repeatable: keys trusted for every producer. */
+  readonly publicKey?: readonly string[];
 }
 
 export interface PullDeps {
   readonly s3: S3Client;
-  /** Used to fetch the signing key's public half when `--public-key` is not given. */
-  readonly kms?: KMSClient;
   readonly out: (line: string) => void;
   readonly progress?: Progress;
   /** Downloads in flight. @default 8 */

@@ -20,7 +20,8 @@ import { coverageFor } from './coverage';
 import { download } from './download';
 import { listPeriod, type Listed } from './list';
 import type { PullDeps, PullOptions } from './options';
-import { publicKeysFor } from './public-keys';
+import { loadTrustAnchor } from '../trust/load';
+import { trustedKeyFiles, trustSummary } from '../trust/trust-file';
 import { reportLines } from './report';
 import { ResumeLog } from './resume';
 
@@ -76,15 +77,14 @@ async function fetchAll(
  */
 export async function pull(options: PullOptions, deps: PullDeps): Promise<number> {
   const days = periodDays(options);
+  const anchor = loadTrustAnchor('pull', options);
   const root = resolve(options.out);
   await mkdir(root, { recursive: true });
   const listed = await listOrExplain(options, deps, days);
   const log = await ResumeLog.open(root);
   const { fetched, reused } = await fetchAll(options, deps, root, listed, log);
 
-  const signingKeys = [...new Set(fetched.flatMap((f) => (f.signingKey ? [f.signingKey] : [])))].sort();
-  const publicKeys = await publicKeysFor(signingKeys, options.publicKey, deps.kms);
-  const { objects, findings } = await assessAll(root, fetched, publicKeys.keys);
+  const { objects, findings } = await assessAll(root, fetched, anchor);
   const { sections, reports } = coverageFor(options, objects);
   const manifest: Manifest = {
     schemaVersion: 1,
@@ -96,7 +96,7 @@ export async function pull(options: PullOptions, deps: PullDeps): Promise<number
       ...(options.collector?.length ? { collectors: [...options.collector] } : {}),
       ...(options.account ? { account: options.account } : {}),
     },
-    publicKeys: publicKeys.files,
+    trust: trustSummary(anchor),
     objects,
     coverage: sections,
     summary: {
@@ -105,10 +105,10 @@ export async function pull(options: PullOptions, deps: PullDeps): Promise<number
       gaps: sections.reduce((n, s) => n + s.gaps.length, 0),
     },
   };
-  await writePackage(root, manifest, reports, publicKeys.pems, findings);
+  await writePackage(root, manifest, reports, trustedKeyFiles(anchor), findings);
   await log.close();
 
-  for (const line of reportLines(manifest, publicKeys.notes, root, reused)) deps.out(line);
+  for (const line of reportLines(manifest, [], root, reused)) deps.out(line);
   if (manifest.summary.integrityProblems > 0) return EXIT_INTEGRITY;
   return manifest.summary.gaps > 0 ? EXIT_GAPS : 0;
 }

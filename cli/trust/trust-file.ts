@@ -70,3 +70,29 @@ export function anchorOf(file: TrustFile, unbound: readonly KeyObject[] = []): T
 export function renderTrustFile(file: TrustFile): string {
   return `${JSON.stringify(file, null, 2)}\n`;
 }
+
+/** What the manifest records of the anchor a package was judged against. */
+export function trustSummary(anchor: TrustAnchor): {
+  source: string;
+  producers: Record<string, string>;
+  unbound: number;
+} {
+  return {
+    source: anchor.source,
+    producers: Object.fromEntries([...anchor.producers].map(([id, p]) => [id, p.keyArn])),
+    unbound: anchor.unbound.length,
+  };
+}
+
+const pem = (key: KeyObject) => key.export({ type: 'spki', format: 'pem' }).toString();
+
+/**
+ * The trusted public keys as package files (`keys/<producer>.pem`), for `openssl dgst -verify` by hand.
+ * They are copies for convenience: `verify` never trusts them, it takes the anchor from the auditor.
+ */
+export function trustedKeyFiles(anchor: TrustAnchor): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const [id, p] of anchor.producers) files.set(`keys/${id}.pem`, pem(p.key));
+  anchor.unbound.forEach((k, i) => files.set(`keys/public-key-${i + 1}.pem`, pem(k)));
+  return files;
+}

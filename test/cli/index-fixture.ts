@@ -52,7 +52,7 @@ export function weekPackage(
     bucket: 'evidence-bucket-example',
     period: { from: '2026-01-01', to: '2026-01-06' },
     filters: {},
-    publicKeys: {},
+    trust: { source: 'test', producers: {}, unbound: 0 },
     objects: [...objects],
     coverage: [],
     summary: { objects: objects.length, integrityProblems, gaps: 2 },
