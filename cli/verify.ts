@@ -1,19 +1,16 @@
-import type { KeyObject } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { Command } from 'commander';
 import { messageOf } from '../lambdas/aws/aws-error';
 import { sha256Hex } from '../lambdas/evidence/canonical-json';
 import { parseEvidenceKey } from '../lambdas/evidence/keys';
-import { publicKeyFrom } from '../lambdas/evidence/signer';
-import { checkInputDir, readPublicKey } from './arguments';
+import { checkInputDir } from './arguments';
 import { CliError } from './cli-error';
 import { checkEnvelope, producerOfKey, signatureProblem } from './package/checks';
 import { judgeSignature } from '../lambdas/evidence/signature-check';
 import { loadTrustAnchor, type TrustOptions } from './trust/load';
 import { EXIT_INTEGRITY, MANIFEST_FILE, parseSums, SUMS_FILE, type Manifest } from './package/manifest';
-import { unsignedExplanation } from '../lambdas/collectors/registry';
 
 /** What `verify <dir>` expects. */
 const PACKAGE_FORM = `the package directory written by pull (with ${MANIFEST_FILE} and ${SUMS_FILE})`;
