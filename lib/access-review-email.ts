@@ -4,8 +4,8 @@ import * as ses from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
 import { NagSuppressions } from 'cdk-nag';
 import { ENV } from '../lambdas/runtime/runtime-env';
-import { EVIDENCE_PREFIX } from '../lambdas/evidence/keys';
-import type { EvidenceBucket } from './evidence-bucket';
+import { EMAIL_COLLECTOR } from '../lambdas/collectors/access-review/review';
+import { EVIDENCE_KIND_RESOURCE_REGEX, evidenceKindPattern, type EvidenceBucket } from './evidence-bucket';
 import type { ScheduledCollector } from './scheduled-collector';
 
 export interface AccessReviewEmailProps {
@@ -41,8 +41,9 @@ export class AccessReviewEmail extends Construct {
     ];
     props.collector.role.addToPolicy(new iam.PolicyStatement({ actions: ['ses:SendEmail'], resources }));
     if (props.evidence) {
-      // Only the email evidence (`evidence/<date>/access-review-email/...`), which the retry check reads.
-      const emailEvidence = `${EVIDENCE_PREFIX}*/access-review-email/*`;
+      // Only the email evidence (`evidence/YYYY/MM/DD/access-review-email/...`), which the retry check reads.
+      // Its writing is granted with the collector's kinds (the registry names access-review its producer).
+      const emailEvidence = evidenceKindPattern(EMAIL_COLLECTOR);
       props.collector.role.addToPolicy(
         new iam.PolicyStatement({
           actions: ['s3:ListBucket'],
@@ -56,9 +57,6 @@ export class AccessReviewEmail extends Construct {
           resources: [props.evidence.bucket.arnForObjects(emailEvidence)],
         }),
       );
-      props.collector.role.addToPolicy(
-        new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: [props.evidence.key.keyArn] }),
-      );
       NagSuppressions.addResourceSuppressions(
         props.collector.role,
         [
@@ -66,9 +64,7 @@ export class AccessReviewEmail extends Construct {
             id: 'AwsSolutions-IAM5',
             reason:
               'Email evidence keys carry the date and run id, unknown in advance: the review reads only access-review-email objects under evidence/ of one bucket.',
-            appliesTo: [
-              { regex: '/^Resource::<.*Bucket.*\\.Arn>\\/evidence\\/\\*\\/access-review-email\\/\\*$/g' },
-            ],
+            appliesTo: [{ regex: EVIDENCE_KIND_RESOURCE_REGEX }],
           },
         ],
         true,

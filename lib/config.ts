@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { COLLECTORS } from '../lambdas/collectors/registry';
 import type { Frequency } from '../lambdas/collectors/collector';
 import { TLS_VERSIONS, type CollectorSettings } from '../lambdas/settings';
-import { scheduleExpressionProblem } from './schedule-expression';
+import { scheduleExpressionProblem, scheduleFrequencyProblem } from './schedule-expression';
 
 /** The cdk.json context key holding this app's configuration. */
 export const CONTEXT_KEY = 'soc2Evidence';
@@ -33,6 +33,8 @@ export interface Soc2EvidenceConfig extends CollectorSettings {
     readonly days: number;
     /** Required with GOVERNANCE, whose locks yield to s3:BypassGovernanceRetention. */
     readonly acknowledgeGovernanceBypass: boolean;
+    /** Required with COMPLIANCE under 365 days, which may end before an audit period and its fieldwork. */
+    readonly acknowledgeShortRetention: boolean;
   };
   /** The only role that may delete evidence versions or loosen the bucket; absent means nobody. */
   readonly breakGlassRoleArn?: string;
@@ -106,6 +108,10 @@ const region = z.string(expected(REGION_FORM)).superRefine((code, ctx) => {
     });
 });
 const SCHEDULE_FORM = 'an EventBridge Scheduler expression such as "cron(0 6 * * ? *)" or "rate(1 day)"';
+const HOURLY_AT_MOST_FORM =
+  'a schedule that runs at most once an hour, such as "cron(0 6 * * ? *)" or "rate(1 hour)" (each run writes evidence nobody can delete until its retention ends)';
+/** Below this, COMPLIANCE retention must be acknowledged: an audit period is usually twelve months. */
+export const SHORT_COMPLIANCE_RETENTION_DAYS = 365;
 
 const scheduleSchema = z.strictObject(
   {
@@ -114,6 +120,10 @@ const scheduleSchema = z.strictObject(
       .superRefine((value, ctx) => {
         const problem = scheduleExpressionProblem(value);
         if (problem) ctx.addIssue({ code: 'custom', message: `${SCHEDULE_FORM} (${problem})` });
+        else {
+          const tooOften = scheduleFrequencyProblem(value);
+          if (tooOften) ctx.addIssue({ code: 'custom', message: `${HOURLY_AT_MOST_FORM}; ${tooOften}` });
+        }
       })
       .optional(),
     timeZone: timeZone.optional(),
@@ -152,10 +162,16 @@ const schema = z.strictObject(
             .default('COMPLIANCE'),
           days: intRange(1, 36500).default(400),
           acknowledgeGovernanceBypass: z.boolean(expected('true or false')).default(false),
+          acknowledgeShortRetention: z.boolean(expected('true or false')).default(false),
         },
         expected('an object such as { "mode": "COMPLIANCE", "days": 400 }'),
       )
-      .default({ mode: 'COMPLIANCE', days: 400, acknowledgeGovernanceBypass: false }),
+      .default({
+        mode: 'COMPLIANCE',
+        days: 400,
+        acknowledgeGovernanceBypass: false,
+        acknowledgeShortRetention: false,
+      }),
     inactiveAfterDays: intRange(1, 3650).default(90),
     auditor: z
       .strictObject(
@@ -293,6 +309,18 @@ export function parseConfig(raw: unknown, options: ParseOptions = {}): Soc2Evide
   if (c.retention.mode === 'GOVERNANCE' && !c.retention.acknowledgeGovernanceBypass) {
     problems.push(
       `${CONTEXT_KEY}.retention.acknowledgeGovernanceBypass must be true when retention.mode is "GOVERNANCE" (principals with s3:BypassGovernanceRetention can delete evidence early)`,
+    );
+  }
+  // Each object keeps the retention it was written with (a longer default later covers only new objects, and
+  // extending old ones is a call per object version): COMPLIANCE shorter than the audit period (usually twelve
+  // months, plus fieldwork) lets its first months expire while the auditor still needs them. Opt in.
+  if (
+    c.retention.mode === 'COMPLIANCE' &&
+    c.retention.days < SHORT_COMPLIANCE_RETENTION_DAYS &&
+    !c.retention.acknowledgeShortRetention
+  ) {
+    problems.push(
+      `${CONTEXT_KEY}.retention.acknowledgeShortRetention must be true when retention.mode is "COMPLIANCE" and retention.days is under ${SHORT_COMPLIANCE_RETENTION_DAYS} (got ${c.retention.days}: evidence would expire before a twelve-month audit period ends)`,
     );
   }
   if (options.requireEmails) {

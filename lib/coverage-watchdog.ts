@@ -2,7 +2,6 @@ import * as path from 'node:path';
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as sns from 'aws-cdk-lib/aws-sns';
@@ -11,12 +10,13 @@ import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import type { ScheduleRef } from '../lambdas/evidence/envelope';
 import { EVIDENCE_PREFIX } from '../lambdas/evidence/keys';
+import { WATCHDOG_PRODUCER } from '../lambdas/evidence/producers';
 import { ENV, METRICS_NAMESPACE } from '../lambdas/runtime/runtime-env';
 import { COVERAGE_COLLECTOR, WATCHDOG_CRON, WATCHDOG_ENV } from '../lambdas/watchdog/watchdog';
 import type { ScheduleConfig } from './config';
-import type { EvidenceBucket } from './evidence-bucket';
-import { grantSign } from './signing-key';
-import { ALARM_PERIOD, alarmOnAny } from './alarm';
+import { EVIDENCE_KIND_RESOURCE_REGEX, kindsWrittenBy, type EvidenceBucket } from './evidence-bucket';
+import type { SigningKeys } from './signing-keys';
+import { ALARM_PERIOD, alarmOnAny, deadManAlarm } from './alarm';
 import { addScheduledFunction } from './scheduled-function';
 
 export interface CoverageWatchdogProps {
@@ -28,8 +28,11 @@ export interface CoverageWatchdogProps {
   readonly timeZone: string;
   /** Receives scheduler deliveries that failed after their retries (its alarm already exists). */
   readonly scheduleDeadLetterQueue?: sqs.IQueue;
-  /** @default - the coverage envelope is not signed */
-  readonly signingKey?: kms.IKey;
+  /**
+   * The stack's signing keys: the watchdog signs its coverage evidence with its own key, and may read every
+   * producer's public key (PRODUCER_SIGNING_KEYS) to count only evidence its own producer signed.
+   */
+  readonly signingKeys: SigningKeys;
   /** @default WATCHDOG_CRON */
   readonly cron?: string;
 }
@@ -47,8 +50,9 @@ export function judgedSchedules(
 
 /**
  * The daily coverage check (lambdas/handlers/watchdog.ts): lists the evidence of the last complete UTC
- * days, writes a `coverage` envelope, and alarms on any expected run without usable evidence. Its role
- * reads under `evidence/` and writes new objects there, nothing else.
+ * days, writes a `coverage` envelope, and alarms on any expected run without usable evidence, or when it has
+ * not run for more than a day (its heartbeat). Its role reads under `evidence/`, writes new `coverage`
+ * objects, signs with its own key and reads the producers' public keys, nothing else.
  */
 export class CoverageWatchdog extends Construct {
   readonly function: nodejs.NodejsFunction;
@@ -60,7 +64,8 @@ export class CoverageWatchdog extends Construct {
     super(scope, id);
     const stackName = Stack.of(this).stackName;
     const cron = props.cron ?? WATCHDOG_CRON;
-    const { bucket, key } = props.evidence;
+    const { bucket } = props.evidence;
+    const signingKey = props.signingKeys.keyFor(WATCHDOG_PRODUCER);
 
     const scheduled = addScheduledFunction(this, {
       functionName: `${stackName}-coverage-watchdog`,
@@ -76,7 +81,8 @@ export class CoverageWatchdog extends Construct {
         [WATCHDOG_ENV.schedules]: JSON.stringify(judgedSchedules(props.schedules)),
         [ENV.scheduleExpression]: cron,
         [ENV.scheduleTimeZone]: props.timeZone,
-        ...(props.signingKey ? { [ENV.signingKeyArn]: props.signingKey.keyArn } : {}),
+        [ENV.signingKeyArn]: signingKey.keyArn,
+        [ENV.producerKeys]: Stack.of(this).toJsonString(props.signingKeys.keyArns()),
       },
       schedule: {
         cron,
@@ -98,15 +104,13 @@ export class CoverageWatchdog extends Construct {
     );
     this.role.addToPolicy(
       new iam.PolicyStatement({
-        actions: ['s3:GetObject', 's3:PutObject'],
+        actions: ['s3:GetObject'],
         resources: [bucket.arnForObjects(`${EVIDENCE_PREFIX}*`)],
       }),
     );
-    // Decrypt to read SSE-KMS envelopes; GenerateDataKey for S3 to encrypt the one it writes.
-    this.role.addToPolicy(
-      new iam.PolicyStatement({ actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [key.keyArn] }),
-    );
-    if (props.signingKey) grantSign(props.signingKey, this.role);
+    props.evidence.grantWriteEvidence(this.role, kindsWrittenBy(WATCHDOG_PRODUCER));
+    props.signingKeys.grantSign(WATCHDOG_PRODUCER, this.role);
+    props.signingKeys.grantReadPublicKeys(this.role);
 
     this.alarms.push(
       alarmOnAny(
@@ -137,6 +141,12 @@ export class CoverageWatchdog extends Construct {
           topic: props.alarmTopic,
         },
       ),
+      deadManAlarm(this, 'HeartbeatAlarm', WATCHDOG_PRODUCER, {
+        alarmName: `${stackName}-coverage-watchdog-heartbeat-missing`,
+        alarmDescription:
+          'The coverage watchdog has not finished a run for more than a day (no Heartbeat metric): gaps are not being checked, and nothing else would say so. Check its schedule, its function and its log. See docs/OPERATIONS.md.',
+        topic: props.alarmTopic,
+      }),
     );
 
     NagSuppressions.addResourceSuppressions(
@@ -145,8 +155,11 @@ export class CoverageWatchdog extends Construct {
         {
           id: 'AwsSolutions-IAM5',
           reason:
-            'Evidence keys are created daily under evidence/ and are not known in advance: the watchdog reads and writes objects under that prefix of one bucket only.',
-          appliesTo: [{ regex: '/^Resource::<.*Bucket.*\\.Arn>\\/evidence\\/\\*$/g' }],
+            'Evidence keys are created daily under evidence/ and are not known in advance: the watchdog reads objects under that prefix of one bucket and writes only its coverage kind there.',
+          appliesTo: [
+            { regex: '/^Resource::<.*Bucket.*\\.Arn>\\/evidence\\/\\*$/g' },
+            { regex: EVIDENCE_KIND_RESOURCE_REGEX },
+          ],
         },
       ],
       true,

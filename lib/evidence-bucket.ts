@@ -1,11 +1,11 @@
 import { DefaultStackSynthesizer, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
+import { EVIDENCE_KINDS } from '../lambdas/collectors/registry';
+import { DIGEST_PREFIX } from '../lambdas/evidence/digest';
 import { EVIDENCE_PREFIX } from '../lambdas/evidence/keys';
-import { denyKeyDestruction } from './key-protection';
 
 export interface EvidenceBucketProps {
   /**
@@ -44,28 +44,66 @@ export const PROTECTION_CHANGING_ACTIONS = [
   's3:PutEncryptionConfiguration',
 ] as const;
 
+/** Destroying actions denied on the access-log bucket (it has no Object Lock: see EvidenceBucket). */
+export const ACCESS_LOG_DESTROYING_ACTIONS = [
+  's3:DeleteObject',
+  's3:DeleteObjectVersion',
+  's3:PutLifecycleConfiguration',
+  's3:DeleteBucket',
+] as const;
+
+/** Protection-changing actions denied on the access-log bucket to all but break-glass and CloudFormation. */
+export const ACCESS_LOG_PROTECTION_ACTIONS = [
+  's3:PutBucketPolicy',
+  's3:DeleteBucketPolicy',
+  's3:PutBucketVersioning',
+  's3:PutBucketOwnershipControls',
+  's3:PutBucketAcl',
+  's3:PutBucketPublicAccessBlock',
+  's3:PutEncryptionConfiguration',
+] as const;
+
+/**
+ * Where evidence of one kind is written: `evidence/YYYY/MM/DD/<kind>/...` (lambdas/evidence/keys.ts). IAM
+ * matches `?` to exactly one character, so the date segments cannot hold a `/` and the kind is pinned.
+ */
+export function evidenceKindPattern(kind: string): string {
+  return `${EVIDENCE_PREFIX}????/??/??/${kind}/*`;
+}
+
+/** cdk-nag's rendering of an evidenceKindPattern resource, for IAM5 acknowledgements. */
+export const EVIDENCE_KIND_RESOURCE_REGEX =
+  '/^Resource::<.*Bucket.*\\.Arn>\\/evidence\\/\\?{4}\\/\\?{2}\\/\\?{2}\\/[A-Za-z0-9._-]+\\/\\*$/g';
+/** cdk-nag's rendering of the `digests/*` resource. */
+export const DIGESTS_RESOURCE_REGEX = '/^Resource::<.*Bucket.*\\.Arn>\\/digests\\/\\*$/g';
+
+/** The evidence kinds whose registry entry names `producer` as their signer: what its role may write. */
+export function kindsWrittenBy(producer: string): string[] {
+  return EVIDENCE_KINDS.filter((k) => k.producer === producer).map((k) => k.id);
+}
+
 /**
  * The evidence bucket: Object Lock (set at creation; CloudFormation replaces a bucket to change it),
- * versioning, SSE-KMS with a rotating customer-managed key and bucket keys, no public access, TLS 1.2+ only,
- * access logs to a separate bucket (a locked bucket cannot be a log target), and never removed by a stack
- * deletion.
+ * versioning, SSE-S3, no public access, TLS 1.2+ only, access logs to a separate bucket (a locked bucket
+ * cannot be a log target), and never removed by a stack deletion.
+ *
+ * SSE-S3, not SSE-KMS, on purpose (docs/ARCHITECTURE.md, "Chain of custody"): a customer-managed key whose
+ * policy delegates to IAM adds no confidentiality beyond IAM, and it hands every administrator a way to make
+ * each locked object unreadable for good (PutKeyPolicy, then ScheduleKeyDeletion). With SSE-S3 nobody in the
+ * account can make a locked version unreadable before its retention ends.
  */
 export class EvidenceBucket extends Construct {
   readonly bucket: s3.Bucket;
-  readonly key: kms.Key;
   readonly accessLogs: s3.Bucket;
 
   constructor(scope: Construct, id: string, props: EvidenceBucketProps = {}) {
     super(scope, id);
     const retention = props.retention ?? { mode: 'COMPLIANCE', days: 400 };
 
-    this.key = new kms.Key(this, 'Key', {
-      description: 'soc2-evidence: encrypts the evidence bucket',
-      enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    denyKeyDestruction(this.key, props.breakGlassRoleArn);
-
+    // No Object Lock here: S3 refuses a bucket with Object Lock (or a default retention) as the target of server
+    // access logs ("S3 buckets with Object Lock can't be used as destination buckets for server access logs",
+    // https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-managing.html). Versioning and the
+    // bucket policy below (no version deletion, no lifecycle rule, no loosening) protect the logs instead.
     this.accessLogs = new s3.Bucket(this, 'AccessLogs', {
       // S3 server access logs can only be delivered to a bucket encrypted with SSE-S3.
       encryption: s3.BucketEncryption.S3_MANAGED,
@@ -91,9 +129,7 @@ export class EvidenceBucket extends Construct {
           : s3.ObjectLockRetention.governance(Duration.days(retention.days)),
       // Implied by Object Lock, but CloudFormation only emits it when set.
       versioned: true,
-      encryption: s3.BucketEncryption.KMS,
-      encryptionKey: this.key,
-      bucketKeyEnabled: true,
+      encryption: s3.BucketEncryption.S3_MANAGED,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       enforceSSL: true,
@@ -102,41 +138,10 @@ export class EvidenceBucket extends Construct {
       serverAccessLogsPrefix: 'evidence-bucket/',
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    this.denyTampering(props.breakGlassRoleArn);
-  }
-
-  /**
-   * Object Lock already stops deletion of locked versions; this also stops anyone hiding evidence behind
-   * delete markers, deleting versions once their lock expires, adding a lifecycle rule that would, or
-   * loosening the bucket itself. IAM permissions cannot override an explicit Deny in a bucket policy.
-   */
-  private denyTampering(breakGlassRoleArn: string | undefined): void {
-    const exempt = (arns: string[]) =>
-      arns.length > 0 ? { ArnNotEquals: { 'aws:PrincipalArn': arns } } : undefined;
-    const breakGlass = breakGlassRoleArn ? [breakGlassRoleArn] : [];
-    const synthesizer = Stack.of(this).synthesizer;
-    const deployer =
-      synthesizer instanceof DefaultStackSynthesizer
-        ? [Fn.sub(synthesizer.cloudFormationExecutionRoleArn)]
-        : [];
-    const resources = [this.bucket.bucketArn, this.bucket.arnForObjects('*')];
-    const statement = (sid: string, actions: readonly string[], exemptArns: string[]) => {
-      const condition = exempt(exemptArns);
-      return new iam.PolicyStatement({
-        sid,
-        effect: iam.Effect.DENY,
-        principals: [new iam.AnyPrincipal()],
-        actions: [...actions],
-        resources,
-        ...(condition ? { conditions: condition } : {}),
-      });
-    };
-    this.bucket.addToResourcePolicy(
-      statement('DenyEvidenceDeletion', EVIDENCE_DESTROYING_ACTIONS, breakGlass),
-    );
-    this.bucket.addToResourcePolicy(
-      statement('DenyProtectionChanges', PROTECTION_CHANGING_ACTIONS, [...breakGlass, ...deployer]),
-    );
+    const breakGlass = props.breakGlassRoleArn ? [props.breakGlassRoleArn] : [];
+    const deployer = deployerRoleArns(this);
+    denyTo(this.bucket, 'DenyEvidenceDeletion', EVIDENCE_DESTROYING_ACTIONS, breakGlass);
+    denyTo(this.bucket, 'DenyProtectionChanges', PROTECTION_CHANGING_ACTIONS, [...breakGlass, ...deployer]);
     // A PutObject without If-None-Match could add a new current version over evidence: the locked version
     // survives but is hidden from plain reads. Refuse unconditional writes from everyone (this also refuses
     // CopyObject and multipart uploads into the bucket, which the software never uses).
@@ -150,18 +155,62 @@ export class EvidenceBucket extends Construct {
         conditions: { Null: { 's3:if-none-match': 'true' } },
       }),
     );
+    // The access log names who wrote an unsigned object: it must outlive the administrators it records.
+    denyTo(this.accessLogs, 'DenyLogDeletion', ACCESS_LOG_DESTROYING_ACTIONS, breakGlass);
+    denyTo(this.accessLogs, 'DenyLogProtectionChanges', ACCESS_LOG_PROTECTION_ACTIONS, [
+      ...breakGlass,
+      ...deployer,
+    ]);
   }
 
-  /** Lets `grantee` create new evidence objects under `evidence/`, and nothing else in the bucket. */
-  grantWriteEvidence(grantee: iam.IGrantable): void {
+  /**
+   * Lets `grantee` create new evidence objects of the given kinds (`evidence/YYYY/MM/DD/<kind>/...`), and
+   * nothing else in the bucket: a producer cannot write another producer's kind.
+   */
+  grantWriteEvidence(grantee: iam.IGrantable, kinds: readonly string[]): void {
+    if (kinds.length === 0) throw new Error('grantWriteEvidence needs at least one evidence kind');
     grantee.grantPrincipal.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ['s3:PutObject'],
-        resources: [this.bucket.arnForObjects(`${EVIDENCE_PREFIX}*`)],
+        resources: kinds.map((kind) => this.bucket.arnForObjects(evidenceKindPattern(kind))),
       }),
     );
+  }
+
+  /** Lets `grantee` create new digests under `digests/`, and nothing else in the bucket. */
+  grantWriteDigests(grantee: iam.IGrantable): void {
     grantee.grantPrincipal.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['kms:GenerateDataKey'], resources: [this.key.keyArn] }),
+      new iam.PolicyStatement({
+        actions: ['s3:PutObject'],
+        resources: [this.bucket.arnForObjects(`${DIGEST_PREFIX}*`)],
+      }),
     );
   }
+}
+
+/** CloudFormation's deployment role, which must keep updating the buckets' own settings. */
+function deployerRoleArns(scope: Construct): string[] {
+  const synthesizer = Stack.of(scope).synthesizer;
+  return synthesizer instanceof DefaultStackSynthesizer
+    ? [Fn.sub(synthesizer.cloudFormationExecutionRoleArn)]
+    : [];
+}
+
+/**
+ * Object Lock already stops deletion of locked versions; a Deny in the bucket policy also stops anyone
+ * hiding evidence behind delete markers, deleting versions once their lock expires, adding a lifecycle rule
+ * that would, or loosening the bucket itself. IAM permissions cannot override an explicit Deny in a bucket
+ * policy, account root's included.
+ */
+function denyTo(bucket: s3.Bucket, sid: string, actions: readonly string[], exemptArns: string[]): void {
+  bucket.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid,
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: [...actions],
+      resources: [bucket.bucketArn, bucket.arnForObjects('*')],
+      ...(exemptArns.length > 0 ? { conditions: { ArnNotEquals: { 'aws:PrincipalArn': exemptArns } } } : {}),
+    }),
+  );
 }

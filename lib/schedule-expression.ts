@@ -50,3 +50,37 @@ export function scheduleExpressionProblem(expression: string): string | undefine
   if ((dom === '?') === (dow === '?')) return 'exactly one of day-of-month and day-of-week must be "?"';
   return cronRangeProblem(fields.join(' '));
 }
+
+/** How many minutes of an hour a valid cron minutes field fires at (`0` → 1, `*\/5` → 12, `0,30` → 2). */
+export function minutesPerHour(minutesField: string): number {
+  const fired = new Set<number>();
+  for (const item of minutesField.split(',')) {
+    const [range = '', stepText] = item.split('/');
+    const step = stepText === undefined ? 1 : Number(stepText);
+    const [from, to] =
+      range === '*'
+        ? [0, 59]
+        : range.includes('-')
+          ? range.split('-').map(Number)
+          : [Number(range), stepText === undefined ? Number(range) : 59];
+    for (let m = from ?? 0; m <= (to ?? 59) && step > 0; m += step) fired.add(m);
+  }
+  return fired.size;
+}
+
+/**
+ * Why a valid expression runs too often, or undefined: at most once an hour. Every run writes evidence that
+ * Object Lock keeps for the whole retention period, which nobody can shorten, so a schedule every few minutes
+ * would fill the bucket with objects that cannot be removed (and sign, list and seal each one).
+ */
+export function scheduleFrequencyProblem(expression: string): string | undefined {
+  const rate = /^rate\((\d+) minutes?\)$/.exec(expression);
+  if (rate && Number(rate[1]) < 60) return `it runs every ${rate[1]} minute(s)`;
+  const cron = /^cron\((.*)\)$/.exec(expression);
+  const minutes = cron?.[1]?.trim().split(/\s+/)[0];
+  if (minutes !== undefined) {
+    const n = minutesPerHour(minutes);
+    if (n > 1) return `its minutes field "${minutes}" fires ${n} times an hour`;
+  }
+  return undefined;
+}

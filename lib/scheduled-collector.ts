@@ -2,7 +2,6 @@ import * as path from 'node:path';
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
@@ -17,8 +16,8 @@ import type { CollectorSettings } from '../lambdas/settings';
 import { ALARM_PERIOD, alarmOnAny } from './alarm';
 import { addScheduledFunction } from './scheduled-function';
 import type { ScheduleConfig } from './config';
-import type { EvidenceBucket } from './evidence-bucket';
-import { grantSign } from './signing-key';
+import { EVIDENCE_KIND_RESOURCE_REGEX, kindsWrittenBy, type EvidenceBucket } from './evidence-bucket';
+import type { SigningKeys } from './signing-keys';
 
 export interface ScheduledCollectorProps {
   readonly collector: AnyCollector;
@@ -30,11 +29,8 @@ export interface ScheduledCollectorProps {
   readonly scheduleDeadLetterQueue: sqs.IQueue;
   /** Receives invocations whose handler still failed after Lambda's async retries. */
   readonly failedInvocationQueue: sqs.IQueue;
-  /**
-   * Signs every evidence object (kms:Sign granted to this collector's role only).
-   * @default - evidence is not signed
-   */
-  readonly signingKey?: kms.IKey;
+  /** The stack's signing keys: this collector's own key signs its evidence (its role is the only signer). */
+  readonly signingKeys: SigningKeys;
   /** @default Duration.minutes(10) */
   readonly timeout?: Duration;
   /** @default 512 */
@@ -64,6 +60,9 @@ export class ScheduledCollector extends Construct {
     super(scope, id);
     const { collector } = props;
     const name = `${Stack.of(this).stackName}-${collector.id}`;
+    // A collector is its own producer (registry: collectorKind); it writes the kinds that name it.
+    const producer = collector.id;
+    const signingKey = props.signingKeys.keyFor(producer);
 
     const scheduled = addScheduledFunction(this, {
       functionName: name,
@@ -78,7 +77,7 @@ export class ScheduledCollector extends Construct {
         [ENV.settings]: JSON.stringify(props.settings),
         [ENV.scheduleExpression]: props.schedule.cron,
         [ENV.scheduleTimeZone]: props.schedule.timeZone,
-        ...(props.signingKey ? { [ENV.signingKeyArn]: props.signingKey.keyArn } : {}),
+        [ENV.signingKeyArn]: signingKey.keyArn,
       },
       schedule: {
         cron: props.schedule.cron,
@@ -93,8 +92,8 @@ export class ScheduledCollector extends Construct {
     this.role = scheduled.role;
     this.schedule = scheduled.schedule;
     this.role.addToPolicy(new iam.PolicyStatement({ actions: [...collector.iamActions], resources: ['*'] }));
-    props.evidence.grantWriteEvidence(this.role);
-    if (props.signingKey) grantSign(props.signingKey, this.role);
+    props.evidence.grantWriteEvidence(this.role, kindsWrittenBy(producer));
+    props.signingKeys.grantSign(producer, this.role);
 
     this.function.configureAsyncInvoke({
       retryAttempts: 2,
@@ -137,8 +136,8 @@ export class ScheduledCollector extends Construct {
         {
           id: 'AwsSolutions-IAM5',
           reason:
-            'The collector read actions (e.g. iam:GetCredentialReport, list/describe calls) do not support resource-level permissions; writes are limited to the evidence/ prefix of one bucket.',
-          appliesTo: ['Resource::*', { regex: '/^Resource::<.*Bucket.*\\.Arn>\\/evidence\\/\\*$/g' }],
+            'The collector read actions (e.g. iam:GetCredentialReport, list/describe calls) do not support resource-level permissions; writes are limited to its own kinds under evidence/YYYY/MM/DD/ of one bucket.',
+          appliesTo: ['Resource::*', { regex: EVIDENCE_KIND_RESOURCE_REGEX }],
         },
       ],
       true,

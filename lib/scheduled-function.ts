@@ -22,7 +22,7 @@ export const LAMBDA_BUNDLING: nodejs.BundlingOptions = {
   sourceMap: false,
 };
 
-export interface ScheduledFunctionProps {
+export interface StackFunctionProps {
   /** A stable name operators can type: `aws lambda invoke --function-name <stack>-<id>`. */
   readonly functionName: string;
   readonly entry: string;
@@ -33,6 +33,9 @@ export interface ScheduledFunctionProps {
   readonly timeout: Duration;
   /** @default logs.RetentionDays.THIRTEEN_MONTHS (at least a year of run history for the audit period) */
   readonly logRetention?: logs.RetentionDays;
+}
+
+export interface ScheduledFunctionProps extends StackFunctionProps {
   readonly schedule: {
     readonly cron: string;
     readonly timeZone: string;
@@ -45,20 +48,22 @@ export interface ScheduledFunctionProps {
   };
 }
 
-export interface ScheduledFunction {
+export interface StackFunction {
   readonly function: nodejs.NodejsFunction;
   /** Holds only the log-writing actions; the caller adds what the function itself calls. */
   readonly role: iam.Role;
+}
+
+export interface ScheduledFunction extends StackFunction {
   readonly schedule: scheduler.Schedule;
 }
 
 /**
- * What every scheduled function of the stack has in common: a JSON log group kept over a year, a role that
- * may write only to it, an arm64 Node.js 24 function bundled with LAMBDA_BUNDLING, and an EventBridge
- * Scheduler schedule in the configured time zone with retries (and a dead-letter queue when given).
- * Children are created directly in `scope`, so callers keep their construct ids.
+ * What every function of the stack has in common: a JSON log group kept over a year, a role that may write
+ * only to it, and an arm64 Node.js 24 function bundled with LAMBDA_BUNDLING. Children are created directly in
+ * `scope`, so callers keep their construct ids.
  */
-export function addScheduledFunction(scope: Construct, props: ScheduledFunctionProps): ScheduledFunction {
+export function addStackFunction(scope: Construct, props: StackFunctionProps): StackFunction {
   const logGroup = new logs.LogGroup(scope, 'Logs', {
     retention: props.logRetention ?? logs.RetentionDays.THIRTEEN_MONTHS,
   });
@@ -87,6 +92,15 @@ export function addScheduledFunction(scope: Construct, props: ScheduledFunctionP
     environment: { ...props.environment, POWERTOOLS_SERVICE_NAME: 'soc2-evidence' },
     bundling: LAMBDA_BUNDLING,
   });
+  return { function: fn, role };
+}
+
+/**
+ * A stack function (addStackFunction) with an EventBridge Scheduler schedule in the configured time zone,
+ * retries, and a dead-letter queue when given.
+ */
+export function addScheduledFunction(scope: Construct, props: ScheduledFunctionProps): ScheduledFunction {
+  const { function: fn, role } = addStackFunction(scope, props);
   const { schedule } = props;
   const scheduled = new scheduler.Schedule(scope, 'Schedule', {
     description: schedule.description,

@@ -12,6 +12,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import { COLLECTORS } from '../lambdas/collectors/registry';
+import { SEALER_PRODUCER, TAMPER_WATCH_PRODUCER, WATCHDOG_PRODUCER } from '../lambdas/evidence/producers';
 import { AccessReviewEmail } from './access-review-email';
 import { ALARM_PERIOD, alarmOnAny } from './alarm';
 import { AlarmTopic } from './alarm-topic';
@@ -25,7 +26,9 @@ import {
 import { CoverageWatchdog } from './coverage-watchdog';
 import { EvidenceBucket } from './evidence-bucket';
 import { ScheduledCollector } from './scheduled-collector';
-import { SigningKey } from './signing-key';
+import { Sealer } from './sealer';
+import { SigningKeys, signingKeyAliasPrefix } from './signing-keys';
+import { TamperWatch } from './tamper-watch';
 
 export interface Soc2EvidenceStackProps extends StackProps {
   readonly config: Soc2EvidenceConfig;
@@ -36,6 +39,9 @@ export class Soc2EvidenceStack extends Stack {
   readonly evidence: EvidenceBucket;
   readonly collectors: Record<string, ScheduledCollector> = {};
   readonly watchdog: CoverageWatchdog;
+  readonly sealer: Sealer;
+  readonly tamperWatch: TamperWatch;
+  readonly signing: SigningKeys;
 
   constructor(scope: Construct, id: string, props: Soc2EvidenceStackProps) {
     super(scope, id, props);
@@ -48,9 +54,20 @@ export class Soc2EvidenceStack extends Stack {
       ...(config.breakGlassRoleArn ? { breakGlassRoleArn: config.breakGlassRoleArn } : {}),
     });
     const alarms = new AlarmTopic(this, 'Alarms', { email: config.alarmEmail });
-    const signing = new SigningKey(this, 'Signing', {
+    this.signing = new SigningKeys(this, 'Signing', {
       ...(config.breakGlassRoleArn ? { breakGlassRoleArn: config.breakGlassRoleArn } : {}),
     });
+    const signing = this.signing;
+    // One key per producer actually deployed, all created first so that the functions reading every public key
+    // (watchdog, sealer, auditor) are given all of them.
+    const collectors = COLLECTORS.filter((c) => config.schedules[c.id]);
+    for (const producer of [
+      ...collectors.map((c) => c.id),
+      WATCHDOG_PRODUCER,
+      SEALER_PRODUCER,
+      TAMPER_WATCH_PRODUCER,
+    ])
+      signing.keyFor(producer);
 
     const queue = (qid: string) => {
       const q = new sqs.Queue(this, qid, {
@@ -95,9 +112,8 @@ export class Soc2EvidenceStack extends Stack {
     }
 
     const settings = collectorSettings(config);
-    for (const collector of COLLECTORS) {
-      const schedule = config.schedules[collector.id];
-      if (!schedule) continue;
+    for (const collector of collectors) {
+      const schedule = config.schedules[collector.id]!;
       this.collectors[collector.id] = new ScheduledCollector(this, `Collector-${collector.id}`, {
         collector,
         schedule,
@@ -106,7 +122,7 @@ export class Soc2EvidenceStack extends Stack {
         alarmTopic: alarms.topic,
         scheduleDeadLetterQueue: scheduleDlq,
         failedInvocationQueue: failedInvocations,
-        signingKey: signing.key,
+        signingKeys: signing,
       });
     }
 
@@ -116,7 +132,19 @@ export class Soc2EvidenceStack extends Stack {
       schedules: config.schedules,
       timeZone: config.timeZone,
       scheduleDeadLetterQueue: scheduleDlq,
-      signingKey: signing.key,
+      signingKeys: signing,
+    });
+    this.sealer = new Sealer(this, 'Sealer', {
+      evidence: this.evidence,
+      alarmTopic: alarms.topic,
+      signingKeys: signing,
+      scheduleDeadLetterQueue: scheduleDlq,
+    });
+    this.tamperWatch = new TamperWatch(this, 'TamperWatch', {
+      evidence: this.evidence,
+      alarms,
+      signingKeys: signing,
+      failedInvocationQueue: failedInvocations,
     });
 
     const review = this.collectors['access-review'];
@@ -140,17 +168,16 @@ export class Soc2EvidenceStack extends Stack {
     ]);
 
     new CfnOutput(this, 'EvidenceBucketName', { value: this.evidence.bucket.bucketName });
-    new CfnOutput(this, 'EvidenceKeyArn', { value: this.evidence.key.keyArn });
-    new CfnOutput(this, 'SigningKeyArn', {
-      value: signing.key.keyArn,
-      description: 'Verify evidence signatures: aws kms get-public-key --key-id <this> (docs/AUDITOR.md)',
+    new CfnOutput(this, 'SigningKeyAliasPrefix', {
+      value: signingKeyAliasPrefix(this.stackName),
+      description:
+        'Each producer signs with the key alias/<stack>/signing/<producer>. Pin their public keys before the audit period with: soc2-evidence pin --stack <stack name> (docs/AUDITOR.md)',
     });
     if (config.auditor) {
       const auditor = new AuditorRole(this, 'Auditor', {
         auditor: config.auditor,
         bucket: this.evidence.bucket,
-        bucketKey: this.evidence.key,
-        signingKey: signing.key,
+        signingKeys: signing,
       });
       new CfnOutput(this, 'AuditorRoleArn', { value: auditor.role.roleArn });
     }

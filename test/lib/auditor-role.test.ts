@@ -52,12 +52,13 @@ describe('auditor role', () => {
     expect(JSON.stringify(trust[0]!.Principal)).toContain(':iam::444455556666:root');
   });
 
-  it('holds exactly the read actions on the evidence bucket and the key actions, nothing else', () => {
+  it('holds exactly the read actions on the evidence bucket and the signing key reads, nothing else', () => {
     expect(role.Properties.ManagedPolicyArns).toBeUndefined();
     const actions = statements.flatMap((s) => asList(s.Action)).sort();
     expect(actions).toEqual(
       [
-        'kms:Decrypt',
+        'kms:DescribeKey',
+        'kms:GetKeyPolicy',
         'kms:GetPublicKey',
         'kms:Verify',
         's3:GetBucketObjectLockConfiguration',
@@ -74,18 +75,45 @@ describe('auditor role', () => {
     for (const s of statements) expect(s.Effect).toBe('Allow');
     const resourceOf = (action: string) =>
       JSON.stringify(statements.find((s) => asList(s.Action).includes(action))!.Resource);
-    expect(resourceOf('kms:Decrypt')).toContain(ids('EvidenceKey')[0]!);
-    expect(resourceOf('kms:Verify')).toContain(ids('SigningKey')[0]!);
-    expect(resourceOf('s3:GetObject')).toMatch(/EvidenceBucket.*\/\*/);
+    // Every signing key, one statement (no kms:Decrypt: the bucket is SSE-S3).
+    const keyStatement = statements.find((s) => asList(s.Action).includes('kms:Verify'))!;
+    expect(asList(keyStatement.Action).sort()).toEqual([
+      'kms:DescribeKey',
+      'kms:GetKeyPolicy',
+      'kms:GetPublicKey',
+      'kms:Verify',
+    ]);
+    expect((keyStatement.Resource as unknown[]).map((r) => JSON.stringify(r)).sort()).toEqual(
+      ids('SigningKey')
+        .sort()
+        .map((k) => JSON.stringify({ 'Fn::GetAtt': [k, 'Arn'] })),
+    );
+    expect(ids('SigningKey')).toHaveLength(11);
+    // Objects under evidence/ and digests/ only; the bucket listing itself.
+    const objects = statements.find((s) => asList(s.Action).includes('s3:GetObject'))!;
+    expect(objects.Resource).toEqual([
+      {
+        'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^EvidenceBucket/), 'Arn'] }, '/digests/*']],
+      },
+      {
+        'Fn::Join': [
+          '',
+          [{ 'Fn::GetAtt': [expect.stringMatching(/^EvidenceBucket/), 'Arn'] }, '/evidence/*'],
+        ],
+      },
+    ]);
     expect(resourceOf('s3:ListBucket')).not.toContain('/*');
   });
 
-  it('is named in the signing key policy for GetPublicKey and Verify only', () => {
-    const key = template.findResources('AWS::KMS::Key')[ids('SigningKey')[0]!]!;
-    const forAuditor = (key.Properties.KeyPolicy.Statement as Statement[]).filter((s) =>
-      JSON.stringify(s.Principal).includes(roleId),
-    );
-    expect(forAuditor.flatMap((s) => asList(s.Action)).sort()).toEqual(['kms:GetPublicKey', 'kms:Verify']);
+  it('is granted the key reads by IAM alone: each key policy delegates them to the account and names nobody else', () => {
+    for (const keyId of ids('SigningKey')) {
+      const key = template.findResources('AWS::KMS::Key')[keyId]!;
+      const keyStatements = key.Properties.KeyPolicy.Statement as Statement[];
+      expect(keyStatements.some((s) => JSON.stringify(s.Principal).includes(roleId))).toBe(false);
+      const account = keyStatements.find((s) => JSON.stringify(s.Principal).includes(':root'))!;
+      for (const action of ['kms:DescribeKey', 'kms:GetKeyPolicy', 'kms:GetPublicKey', 'kms:Verify'])
+        expect(asList(account.Action)).toContain(action);
+    }
     template.hasOutput('AuditorRoleArn', {});
   });
 

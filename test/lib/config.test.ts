@@ -74,6 +74,48 @@ describe('parseConfig', () => {
     ).toEqual(['soc2Evidence.retention.acknowledgeGovernanceBypass must be true or false, got "yes"']);
   });
 
+  it('refuses COMPLIANCE retention under 365 days unless it is acknowledged, in one line naming the key', () => {
+    const refusal = (days: number) =>
+      `soc2Evidence.retention.acknowledgeShortRetention must be true when retention.mode is "COMPLIANCE" and retention.days is under 365 (got ${days}: evidence would expire before a twelve-month audit period ends)`;
+    expect(problems({ ...valid, retention: { days: 364 } })).toEqual([refusal(364)]);
+    expect(problems({ ...valid, retention: { mode: 'COMPLIANCE', days: 30 } })).toEqual([refusal(30)]);
+    expect(problems({ ...valid, retention: { days: 30, acknowledgeShortRetention: true } })).toEqual([]);
+    expect(problems({ ...valid, retention: { days: 365 } })).toEqual([]);
+    // GOVERNANCE has its own acknowledgement; a short GOVERNANCE retention needs no other.
+    expect(
+      problems({ ...valid, retention: { mode: 'GOVERNANCE', days: 1, acknowledgeGovernanceBypass: true } }),
+    ).toEqual([]);
+    expect(parseConfig(valid).retention.acknowledgeShortRetention).toBe(false);
+    expect(problems({ ...valid, retention: { acknowledgeShortRetention: 1 } })).toEqual([
+      'soc2Evidence.retention.acknowledgeShortRetention must be true or false, got 1',
+    ]);
+  });
+
+  it.each([
+    ['rate(5 minutes)', 'it runs every 5 minute(s)'],
+    ['rate(1 minute)', 'it runs every 1 minute(s)'],
+    ['rate(59 minutes)', 'it runs every 59 minute(s)'],
+    ['cron(0/5 * * * ? *)', 'its minutes field "0/5" fires 12 times an hour'],
+    ['cron(0,30 6 * * ? *)', 'its minutes field "0,30" fires 2 times an hour'],
+    ['cron(* 6 * * ? *)', 'its minutes field "*" fires 60 times an hour'],
+    ['cron(0-4 6 * * ? *)', 'its minutes field "0-4" fires 5 times an hour'],
+    ['cron(5/20 6 * * ? *)', 'its minutes field "5/20" fires 3 times an hour'],
+  ])('refuses %s: more often than hourly, naming the schedule key', (cron, why) => {
+    expect(problems({ ...valid, schedules: { backups: { cron } } })).toEqual([
+      `soc2Evidence.schedules.backups.cron must be a schedule that runs at most once an hour, such as "cron(0 6 * * ? *)" or "rate(1 hour)" (each run writes evidence nobody can delete until its retention ends); ${why}, got "${cron}"`,
+    ]);
+  });
+
+  it.each([
+    'rate(60 minutes)',
+    'rate(1 hour)',
+    'cron(0 * * * ? *)',
+    'cron(15 0/2 * * ? *)',
+    'cron(0/60 6 * * ? *)',
+  ])('accepts %s: at most hourly', (cron) => {
+    expect(problems({ ...valid, schedules: { backups: { cron } } })).toEqual([]);
+  });
+
   it.each<[string, unknown, string]>([
     [
       'retention days not a number',
@@ -245,7 +287,7 @@ describe('parseConfig', () => {
 
   it.each([
     'cron(0 6 * * ? *)',
-    'cron(0/15 8-17 ? * MON-FRI *)',
+    'cron(0 8-17 ? * MON-FRI *)',
     'cron(0 9 1 1,4,7,10 ? *)',
     'cron(59 23 L * ? *)',
     'cron(0 6 LW * ? *)',

@@ -48,7 +48,15 @@ describe('CoverageWatchdog', () => {
     ]);
     expect(schedules['iam-mfa']).toEqual({ expression: 'cron(30 0 * * ? *)', timeZone: 'UTC' });
     expect(schedules.backups).toEqual({ expression: 'cron(0 6 * * ? *)', timeZone: 'Europe/Paris' });
-    expect(env.SIGNING_KEY_ARN).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^SigningKey/), 'Arn'] });
+    expect(env.SIGNING_KEY_ARN).toEqual({
+      'Fn::GetAtt': [id(stack.signing.keyFor('coverage-watchdog').node.defaultChild), 'Arn'],
+    });
+    // Every producer's key, so it can count only evidence its own producer signed.
+    const producerKeys = JSON.stringify(env.PRODUCER_SIGNING_KEYS);
+    for (const producer of stack.signing.producers) {
+      expect(producerKeys).toContain(`\\"${producer}\\":\\"`);
+      expect(producerKeys).toContain(id(stack.signing.keyFor(producer).node.defaultChild));
+    }
     expect(judgedSchedules({ a: { cron: 'rate(1 day)', timeZone: 'UTC', enabled: false } })).toEqual({});
   });
 
@@ -58,9 +66,8 @@ describe('CoverageWatchdog', () => {
     expect(fn.Properties).toMatchObject({ LoggingConfig: { LogFormat: 'JSON' }, Runtime: 'nodejs24.x' });
   });
 
-  it('has a role with exactly: list evidence/, read and write evidence/*, the bucket key, signing, its logs', () => {
+  it('has a role with exactly: list and read evidence/, write coverage only, sign with its key, read public keys, its logs', () => {
     const bucket = id(stack.evidence.bucket.node.defaultChild);
-    const bucketKey = id(stack.evidence.key.node.defaultChild);
     const statements = roleStatements().map((s) => ({ ...s, Action: [s.Action].flat().sort() }));
     expect(statements).toEqual(
       [
@@ -76,23 +83,36 @@ describe('CoverageWatchdog', () => {
           Condition: { StringLike: { 's3:prefix': ['evidence/*'] } },
         },
         {
-          Action: ['s3:GetObject', 's3:PutObject'],
+          Action: ['s3:GetObject'],
           Effect: 'Allow',
           Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucket, 'Arn'] }, '/evidence/*']] },
         },
         {
-          Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          Action: ['s3:PutObject'],
           Effect: 'Allow',
-          Resource: { 'Fn::GetAtt': [bucketKey, 'Arn'] },
+          Resource: {
+            'Fn::Join': ['', [{ 'Fn::GetAtt': [bucket, 'Arn'] }, '/evidence/????/??/??/coverage/*']],
+          },
         },
         {
           Action: ['kms:Sign'],
           Effect: 'Allow',
-          Resource: { 'Fn::GetAtt': [expect.stringMatching(/^SigningKey/), 'Arn'] },
+          Resource: {
+            'Fn::GetAtt': [id(stack.signing.keyFor('coverage-watchdog').node.defaultChild), 'Arn'],
+          },
+        },
+        {
+          Action: ['kms:GetPublicKey'],
+          Effect: 'Allow',
+          // Every producer's key (sorted: the CDK orders a minimized statement's resources).
+          Resource: stack.signing.producers
+            .map((p) => id(stack.signing.keyFor(p).node.defaultChild))
+            .sort()
+            .map((keyId) => ({ 'Fn::GetAtt': [keyId, 'Arn'] })),
         },
       ].map((s) => expect.objectContaining(s)),
     );
-    expect(statements).toHaveLength(5);
+    expect(statements).toHaveLength(6);
     const role = template.findResources('AWS::IAM::Role')[id(watchdog.role.node.defaultChild)]!;
     expect(role.Properties.ManagedPolicyArns).toBeUndefined();
     expect(role.Properties.Policies).toBeUndefined();
@@ -115,6 +135,23 @@ describe('CoverageWatchdog', () => {
       Namespace: 'AWS/Lambda',
       Dimensions: [{ Name: 'FunctionName', Value: { Ref: id(watchdog.function.node.defaultChild) } }],
       Threshold: 1,
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^AlarmsTopic') }],
+    });
+  });
+
+  it('alarms when it has not sent a heartbeat for more than a day: 26 empty hours, missing data breaching', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'Soc2Evidence-coverage-watchdog-heartbeat-missing',
+      Namespace: 'Soc2Evidence',
+      MetricName: 'Heartbeat',
+      Dimensions: [{ Name: 'Producer', Value: 'coverage-watchdog' }],
+      Statistic: 'Sum',
+      Period: 3600,
+      EvaluationPeriods: 26,
+      DatapointsToAlarm: 26,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
       AlarmActions: [{ Ref: Match.stringLikeRegexp('^AlarmsTopic') }],
     });
   });

@@ -19,6 +19,15 @@ const VARIANT = {
   schedules: { 'iam-mfa': { enabled: false } },
 };
 
+type Statement = { Action: string | string[]; Resource: unknown; Condition?: unknown };
+/** The statements of every identity policy attached to `role`. */
+function roleStatements(role: { node: { defaultChild?: unknown } }): Statement[] {
+  const roleId = stack.getLogicalId(role.node.defaultChild as never);
+  return Object.values(template.findResources('AWS::IAM::Policy'))
+    .filter((p) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: roleId }]))
+    .flatMap((p) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+}
+
 function resourceOf(type: string, predicate: (r: { Properties: Record<string, unknown> }) => boolean) {
   return Object.entries(template.findResources(type)).find(([, r]) =>
     predicate(r as { Properties: Record<string, unknown> }),
@@ -44,22 +53,22 @@ describe('evidence bucket', () => {
     expect(raw.UpdateReplacePolicy).toBe('Retain');
   });
 
-  it('uses SSE-KMS with a rotating customer-managed key and bucket keys', () => {
+  it('uses SSE-S3: no customer-managed key anyone in the account could disable or delete', () => {
     expect(props.BucketEncryption).toEqual({
-      ServerSideEncryptionConfiguration: [
-        {
-          BucketKeyEnabled: true,
-          ServerSideEncryptionByDefault: {
-            SSEAlgorithm: 'aws:kms',
-            KMSMasterKeyID: { 'Fn::GetAtt': [expect.stringMatching(/^EvidenceKey/), 'Arn'] },
-          },
-        },
-      ],
+      ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
     });
-    template.hasResourceProperties('AWS::KMS::Key', {
-      EnableKeyRotation: true,
-      Description: 'soc2-evidence: encrypts the evidence bucket',
-    });
+    // Only the signing keys (asymmetric) and the alarm topic's key exist; none encrypts evidence.
+    const keys = Object.values(template.findResources('AWS::KMS::Key')) as {
+      Properties: { KeySpec?: string; Description: string };
+    }[];
+    expect(
+      keys.filter((k) => k.Properties.KeySpec !== 'ECC_NIST_P256').map((k) => k.Properties.Description),
+    ).toEqual(['soc2-evidence: encrypts the alarm topic']);
+    template.resourcePropertiesCountIs(
+      'AWS::KMS::Key',
+      { KeySpec: 'ECC_NIST_P256' },
+      stack.signing.producers.length,
+    );
   });
 
   it('blocks all public access and logs to a separate, unlocked, encrypted bucket', () => {
@@ -160,21 +169,53 @@ describe('evidence bucket', () => {
     });
   });
 
-  it('denies disabling or deleting the bucket key to everyone', () => {
-    template.hasResourceProperties('AWS::KMS::Key', {
-      Description: 'soc2-evidence: encrypts the evidence bucket',
-      KeyPolicy: {
+  it('protects the access-log bucket like the evidence: no deletion, no lifecycle, no loosening', () => {
+    const logTarget = (props.LoggingConfiguration as { DestinationBucketName: { Ref: string } })
+      .DestinationBucketName.Ref;
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: logTarget },
+      PolicyDocument: {
         Statement: Match.arrayWith([
           {
-            Sid: 'DenyKeyDestruction',
+            Sid: 'DenyLogDeletion',
             Effect: 'Deny',
             Principal: { AWS: '*' },
-            Action: ['kms:DisableKey', 'kms:ScheduleKeyDeletion'],
-            Resource: '*',
+            Action: [
+              's3:DeleteBucket',
+              's3:DeleteObject',
+              's3:DeleteObjectVersion',
+              's3:PutLifecycleConfiguration',
+            ],
+            Resource: [
+              { 'Fn::GetAtt': [logTarget, 'Arn'] },
+              { 'Fn::Join': ['', [{ 'Fn::GetAtt': [logTarget, 'Arn'] }, '/*']] },
+            ],
           },
+          Match.objectLike({
+            Sid: 'DenyLogProtectionChanges',
+            Effect: 'Deny',
+            Principal: { AWS: '*' },
+            Action: [
+              's3:DeleteBucketPolicy',
+              's3:PutBucketAcl',
+              's3:PutBucketOwnershipControls',
+              's3:PutBucketPolicy',
+              's3:PutBucketPublicAccessBlock',
+              's3:PutBucketVersioning',
+              's3:PutEncryptionConfiguration',
+            ],
+            Condition: {
+              ArnNotEquals: { 'aws:PrincipalArn': [{ 'Fn::Sub': Match.stringLikeRegexp('cfn-exec-role') }] },
+            },
+          }),
         ]),
       },
     });
+    // S3 refuses an Object Lock bucket as a server access log target: the policy is the protection.
+    const logBucket = template.toJSON().Resources[logTarget];
+    expect(logBucket.Properties.ObjectLockConfiguration).toBeUndefined();
+    expect(logBucket.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+    expect(logBucket.DeletionPolicy).toBe('Retain');
   });
 
   it('exempts only the configured break-glass role', () => {
@@ -194,22 +235,34 @@ describe('evidence bucket', () => {
         ]),
       },
     });
-    for (const description of [
-      'soc2-evidence: encrypts the evidence bucket',
-      Match.stringLikeRegexp('signs the SHA-256'),
-    ]) {
-      t.hasResourceProperties('AWS::KMS::Key', {
-        Description: description,
-        KeyPolicy: {
-          Statement: Match.arrayWith([
-            Match.objectLike({
-              Sid: 'DenyKeyDestruction',
-              Condition: { ArnNotEquals: { 'aws:PrincipalArn': [role] } },
-            }),
-          ]),
-        },
-      });
-    }
+    t.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'DenyLogDeletion',
+            Condition: { ArnNotEquals: { 'aws:PrincipalArn': [role] } },
+          }),
+          Match.objectLike({
+            Sid: 'DenyLogProtectionChanges',
+            Condition: { ArnNotEquals: { 'aws:PrincipalArn': Match.arrayWith([role]) } },
+          }),
+        ]),
+      },
+    });
+    // Every signing key exempts the same role (test/lib/signing-keys.test.ts checks the whole policy).
+    const keys = Object.values(
+      t.findResources('AWS::KMS::Key', { Properties: { KeySpec: 'ECC_NIST_P256' } }),
+    );
+    expect(keys.length).toBeGreaterThan(0);
+    for (const key of keys)
+      expect(key.Properties.KeyPolicy.Statement).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            Sid: 'OnlyBreakGlassChangesTheKey',
+            Condition: { ArnNotEquals: { 'aws:PrincipalArn': [role] } },
+          }),
+        ]),
+      );
   });
 
   it('refuses to synthesise GOVERNANCE retention whose bypass is not acknowledged', () => {
@@ -260,7 +313,7 @@ describe('iam-mfa collector', () => {
     });
   });
 
-  it('has a role with exactly the collector read actions, the evidence prefix and the KMS data key', () => {
+  it('has a role with exactly the collector read actions, writing its own kind, and signing with its own key', () => {
     const role = stack.collectors['iam-mfa']!.role;
     const policies = template.findResources('AWS::IAM::Policy', {
       Properties: { Roles: [{ Ref: stack.getLogicalId(role.node.defaultChild as never) }] },
@@ -280,8 +333,7 @@ describe('iam-mfa collector', () => {
         'iam:GenerateCredentialReport',
         'iam:GetCredentialReport',
         'iam:ListVirtualMFADevices',
-        'kms:GenerateDataKey',
-        'kms:Sign', // the evidence signing key only (test/lib/signing-key.test.ts)
+        'kms:Sign', // its own signing key only (test/lib/signing-keys.test.ts)
         'logs:CreateLogStream',
         'logs:PutLogEvents',
         's3:PutObject',
@@ -291,7 +343,15 @@ describe('iam-mfa collector', () => {
       ].sort(),
     );
     const put = statements.find((s) => s.Action === 's3:PutObject')!;
-    expect(JSON.stringify(put.Resource)).toContain('/evidence/*');
+    expect(put.Resource).toEqual({
+      'Fn::Join': [
+        '',
+        [
+          { 'Fn::GetAtt': [expect.stringMatching(/^EvidenceBucket/), 'Arn'] },
+          '/evidence/????/??/??/iam-mfa/*',
+        ],
+      ],
+    });
     expect(actions.some((a) => a.endsWith('*'))).toBe(false);
   });
 });
@@ -316,6 +376,36 @@ describe('every collector', () => {
       });
     },
   );
+
+  it('may write only the evidence kinds whose producer it is, and sign only with its own key', () => {
+    const bucket = stack.getLogicalId(stack.evidence.bucket.node.defaultChild as never);
+    const writes: Record<string, string[]> = {};
+    for (const [id, collector] of Object.entries(stack.collectors)) {
+      const statements = roleStatements(collector.role);
+      const puts = statements.filter((s) => [s.Action].flat().includes('s3:PutObject'));
+      writes[id] = puts
+        .flatMap((s) => [s.Resource].flat())
+        .map((r) => {
+          const parts = (r as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
+          expect(parts[0]).toEqual({ 'Fn::GetAtt': [bucket, 'Arn'] });
+          return parts[1] as string;
+        });
+      const sign = statements.filter((s) => [s.Action].flat().includes('kms:Sign'));
+      expect(sign.map((s) => s.Resource)).toEqual([
+        { 'Fn::GetAtt': [stack.getLogicalId(stack.signing.keyFor(id).node.defaultChild as never), 'Arn'] },
+      ]);
+    }
+    expect(writes).toEqual({
+      'iam-mfa': ['/evidence/????/??/??/iam-mfa/*'],
+      'inactive-users': ['/evidence/????/??/??/inactive-users/*'],
+      'access-review': ['/evidence/????/??/??/access-review-email/*', '/evidence/????/??/??/access-review/*'],
+      'network-exposure': ['/evidence/????/??/??/network-exposure/*'],
+      'console-signins': ['/evidence/????/??/??/console-signins/*'],
+      backups: ['/evidence/????/??/??/backups/*'],
+      encryption: ['/evidence/????/??/??/encryption/*'],
+      tls: ['/evidence/????/??/??/tls/*'],
+    });
+  });
 
   it('can be disabled from config', () => {
     const { template: t } = synth(VARIANT);
@@ -350,9 +440,14 @@ describe('alarms and outputs', () => {
     });
   });
 
-  it('outputs the bucket name, the key ARN and the alarm topic ARN', () => {
-    for (const name of ['EvidenceBucketName', 'EvidenceKeyArn', 'AlarmTopicArn'])
-      template.hasOutput(name, {});
+  it('outputs the bucket name, the signing key alias prefix with how to pin, and the alarm topic ARN', () => {
+    expect(Object.keys(template.toJSON().Outputs).sort()).toEqual(
+      ['AlarmTopicArn', 'EvidenceBucketName', 'SigningKeyAliasPrefix'].sort(),
+    );
+    template.hasOutput('SigningKeyAliasPrefix', {
+      Value: 'alias/Soc2Evidence/signing/',
+      Description: Match.stringLikeRegexp('soc2-evidence pin --stack'),
+    });
   });
 });
 

@@ -1,0 +1,201 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { PRODUCER_IDS } from '../../lambdas/collectors/registry';
+import { TAMPER_WATCH_PRODUCER } from '../../lambdas/evidence/producers';
+import { ENV } from '../../lambdas/runtime/runtime-env';
+import { parseConfig } from '../../lib/config';
+import {
+  ACCOUNT_KEY_ACTIONS,
+  BREAK_GLASS_ONLY_KEY_ACTIONS,
+  SIGNER_KEY_ACTIONS,
+  SigningKeys,
+} from '../../lib/signing-keys';
+import { Soc2EvidenceStack } from '../../lib/soc2-evidence-stack';
+import { testApp } from './stack-fixture';
+
+const EMAILS = {
+  securityEmail: 'security@example.com',
+  senderEmail: 'soc2@example.com',
+  alarmEmail: 'alerts@example.com',
+};
+const BREAK_GLASS = 'arn:aws:iam::123456789012:role/EvidenceBreakGlass';
+
+/** The stack alone (no cdk-nag) with the shipped feature flags. */
+function synth(extra: Record<string, unknown> = {}) {
+  const stack = new Soc2EvidenceStack(testApp(), 'Soc2Evidence', {
+    config: parseConfig({ ...EMAILS, ...extra }, { requireEmails: true }),
+  });
+  return { stack, template: Template.fromStack(stack) };
+}
+const { stack, template } = synth();
+
+type Statement = {
+  Sid?: string;
+  Effect: string;
+  Action: string | string[];
+  Principal: unknown;
+  Resource: unknown;
+  Condition?: unknown;
+};
+const asList = (a: string | string[]) => (Array.isArray(a) ? a : [a]);
+const ROOT = {
+  AWS: {
+    'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':root']],
+  },
+};
+const id = (c: { node: { defaultChild?: unknown } }) => stack.getLogicalId(c.node.defaultChild as never);
+
+/** Every producer role the stack deploys, by producer id. */
+function producerRoles(s: Soc2EvidenceStack): Record<string, iam.Role> {
+  return {
+    ...Object.fromEntries(Object.entries(s.collectors).map(([cid, c]) => [cid, c.role])),
+    'coverage-watchdog': s.watchdog.role,
+    sealer: s.sealer.role,
+    'tamper-watch': s.tamperWatch.role,
+  };
+}
+
+describe('signing keys', () => {
+  const roles = producerRoles(stack);
+
+  it('creates one key per deployed producer: every registry producer and the tamper watch', () => {
+    expect(stack.signing.producers.sort()).toEqual([...PRODUCER_IDS, TAMPER_WATCH_PRODUCER].sort());
+    expect(Object.keys(roles).sort()).toEqual(stack.signing.producers.sort());
+  });
+
+  it.each(Object.keys(producerRoles(stack)))(
+    '%s: a retained P-256 signing key with its protected alias and the locked policy, signed by its role only',
+    (producer) => {
+      const key = stack.signing.keyFor(producer);
+      const raw = template.toJSON().Resources[id(key)];
+      expect(raw.DeletionPolicy).toBe('Retain');
+      expect(raw.Properties).toMatchObject({
+        KeySpec: 'ECC_NIST_P256',
+        KeyUsage: 'SIGN_VERIFY',
+        BypassPolicyLockoutSafetyCheck: true,
+      });
+      template.hasResource('AWS::KMS::Alias', {
+        Properties: {
+          AliasName: `alias/Soc2Evidence/signing/${producer}`,
+          TargetKeyId: { 'Fn::GetAtt': [id(key), 'Arn'] },
+        },
+        DeletionPolicy: 'Retain',
+      });
+      // The whole policy, statement by statement: nothing else is in it (no CDK default kms:* to the root).
+      expect(raw.Properties.KeyPolicy.Statement).toEqual([
+        {
+          Sid: 'AccountReadsAndHousekeeping',
+          Effect: 'Allow',
+          Principal: ROOT,
+          Action: [...ACCOUNT_KEY_ACTIONS],
+          Resource: '*',
+        },
+        {
+          Sid: 'OnlyBreakGlassChangesTheKey',
+          Effect: 'Deny',
+          Principal: { AWS: '*' },
+          Action: [...BREAK_GLASS_ONLY_KEY_ACTIONS],
+          Resource: '*',
+        },
+        {
+          Sid: 'ProducerSigns',
+          Effect: 'Allow',
+          // The role itself (KMS keeps its unique id), not an aws:PrincipalArn condition a re-created role passes.
+          Principal: { AWS: { 'Fn::GetAtt': [id(roles[producer]!), 'Arn'] } },
+          Action: [...SIGNER_KEY_ACTIONS],
+          Resource: '*',
+        },
+      ]);
+    },
+  );
+
+  it('gives the account only reads and the housekeeping CloudFormation needs: never sign, never change', () => {
+    expect([...ACCOUNT_KEY_ACTIONS].sort()).toEqual([
+      'kms:CreateAlias', // AWS::KMS::Alias create handler
+      'kms:DescribeKey', // AWS::KMS::Key read handler, auditors
+      'kms:GetKeyPolicy',
+      'kms:GetKeyRotationStatus',
+      'kms:GetPublicKey',
+      'kms:ListGrants',
+      'kms:ListKeyPolicies',
+      'kms:ListResourceTags',
+      'kms:TagResource', // stack tags
+      'kms:UntagResource',
+      'kms:Verify',
+    ]);
+    for (const denied of BREAK_GLASS_ONLY_KEY_ACTIONS) expect(ACCOUNT_KEY_ACTIONS).not.toContain(denied);
+    expect(ACCOUNT_KEY_ACTIONS).not.toContain('kms:Sign');
+  });
+
+  it('sets every function ENV.signingKeyArn to its own producer key', () => {
+    const fns = {
+      ...Object.fromEntries(Object.entries(stack.collectors).map(([cid, c]) => [cid, c.function])),
+      'coverage-watchdog': stack.watchdog.function,
+      sealer: stack.sealer.function,
+      'tamper-watch': stack.tamperWatch.function,
+    };
+    for (const [producer, fn] of Object.entries(fns)) {
+      const env = template.toJSON().Resources[id(fn)].Properties.Environment.Variables;
+      expect(env[ENV.signingKeyArn]).toEqual({ 'Fn::GetAtt': [id(stack.signing.keyFor(producer)), 'Arn'] });
+    }
+  });
+
+  it('grants kms:Sign in IAM only to each producer role, on its own key', () => {
+    const signStatements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p) =>
+      (p.Properties.PolicyDocument.Statement as Statement[])
+        .filter((s) => asList(s.Action).includes('kms:Sign'))
+        .map((s) => ({ roles: p.Properties.Roles as unknown, statement: s })),
+    );
+    expect(signStatements).toHaveLength(Object.keys(roles).length);
+    for (const [producer, role] of Object.entries(roles)) {
+      const mine = signStatements.filter(
+        (s) => JSON.stringify(s.roles) === JSON.stringify([{ Ref: id(role) }]),
+      );
+      expect(mine.map((s) => s.statement)).toEqual([
+        {
+          Action: 'kms:Sign',
+          Effect: 'Allow',
+          Resource: { 'Fn::GetAtt': [id(stack.signing.keyFor(producer)), 'Arn'] },
+        },
+      ]);
+    }
+  });
+
+  it('with a break-glass role: it alone administers every key and is exempt from the Deny', () => {
+    const { stack: s, template: t } = synth({ breakGlassRoleArn: BREAK_GLASS });
+    for (const producer of s.signing.producers) {
+      const key = t.toJSON().Resources[s.getLogicalId(s.signing.keyFor(producer).node.defaultChild as never)];
+      const statements = key.Properties.KeyPolicy.Statement as Statement[];
+      expect(statements.map((x) => x.Sid)).toEqual([
+        'AccountReadsAndHousekeeping',
+        'BreakGlassAdministers',
+        'OnlyBreakGlassChangesTheKey',
+        'ProducerSigns',
+      ]);
+      expect(statements[1]).toEqual({
+        Sid: 'BreakGlassAdministers',
+        Effect: 'Allow',
+        Principal: { AWS: BREAK_GLASS },
+        Action: 'kms:*',
+        Resource: '*',
+      });
+      expect(statements[2]!.Condition).toEqual({ ArnNotEquals: { 'aws:PrincipalArn': [BREAK_GLASS] } });
+    }
+  });
+
+  it('refuses a producer key without a signing role, and a second signer', () => {
+    const app = new App();
+    const s = new Stack(app, 'S');
+    const keys = new SigningKeys(s, 'Keys');
+    keys.keyFor('lonely');
+    expect(() => app.synth()).toThrow(/producer "lonely" has no role allowed to sign/);
+
+    const s2 = new Stack(new App(), 'S2');
+    const keys2 = new SigningKeys(s2, 'Keys');
+    const role = (n: string) =>
+      new iam.Role(s2, n, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    keys2.grantSign('p', role('A'));
+    expect(() => keys2.grantSign('p', role('B'))).toThrow(/already has a signing role/);
+  });
+});
