@@ -68,7 +68,10 @@ function wireFunction(context: Context, fn: string): FunctionWiring {
     ),
     account: accountFromArn(context.invokedFunctionArn),
     invocationId: context.awsRequestId,
-    schedule: { expression: required(ENV.scheduleExpression), timeZone: required(ENV.scheduleTimeZone) },
+    // Read when used: the sealer and the tamper watch record no schedule (one is fixed, one event-driven).
+    get schedule(): ScheduleRef {
+      return { expression: required(ENV.scheduleExpression), timeZone: required(ENV.scheduleTimeZone) };
+    },
     // Leave time to write the evidence before Lambda stops the function.
     deadline: Date.now() + context.getRemainingTimeInMillis() - WRITE_RESERVE_MS,
     required,
