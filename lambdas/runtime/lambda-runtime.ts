@@ -86,12 +86,13 @@ function wireFunction(context: Context, fn: string): FunctionWiring {
  */
 export function evidenceHandler<R>(
   kind: string,
-  run: (wiring: FunctionWiring, logger: Logger) => Promise<R>,
+  run: (wiring: FunctionWiring, logger: Logger, event: unknown) => Promise<R>,
 ): (event: unknown, context: Context) => Promise<R> {
   const logger = new Logger({ serviceName: PRODUCER.name, persistentKeys: { collector: kind } });
-  return async (_event, context) => {
+  return async (event, context) => {
     logger.addContext(context);
-    return run(wireFunction(context, `the ${kind} function`), logger);
+    // Scheduled functions ignore the event; the tamper watch records it.
+    return run(wireFunction(context, `the ${kind} function`), logger, event);
   };
 }
 
