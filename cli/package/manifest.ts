@@ -1,3 +1,4 @@
+import type { EnvelopeVerdict } from '../../lambdas/evidence/envelope-check';
 import type { RunStatus, ScheduleRef } from '../../lambdas/evidence/envelope';
 import type { CellStatus } from '../../lambdas/evidence/coverage';
 
@@ -23,7 +24,7 @@ export interface ObjectChecks {
   readonly metadataSha256: 'ok' | 'mismatch' | 'absent';
   readonly signature: 'valid' | 'invalid' | 'unsigned' | 'no-public-key';
   /** Envelopes only: the body is its own canonical JSON and every source's digest matches. */
-  readonly envelope?: 'ok' | 'invalid-json' | 'not-canonical' | 'sources-mismatch' | 'key-mismatch';
+  readonly envelope?: EnvelopeVerdict;
   /**
    * `governance`: locked, but a principal with s3:BypassGovernanceRetention can shorten or remove it (a
    * warning, not a failure: it is a supported, acknowledged configuration). `too-short`: the lock ends
