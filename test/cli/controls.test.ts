@@ -88,7 +88,7 @@ describe('controls matrix', () => {
     }
     for (const control of COVERAGE_CONTROLS) {
       expect(rows.find((r) => r.collector === 'coverage' && r.control === control)).toMatchObject({
-        checks: ['scheduled-evidence-present'],
+        checks: ['scheduled-evidence-present', 'envelope-authentic'],
         cadence: 'daily',
         evidence: ['evidence/YYYY/MM/DD/coverage/'],
       });
