@@ -11,6 +11,15 @@ export const COVERAGE_CHECK_CATALOGUE = defineChecks({
     remediation:
       "Open the collector's Lambda logs for the missing day, fix the cause (permissions, throttling, a disabled schedule) and run it again with `soc2-evidence run <collector>` (the deployed function writes signed evidence); record the gap and its cause for the auditor.",
   },
+  'envelope-authentic': {
+    title: 'Only authentic evidence counts as a run',
+    description:
+      "One FAIL finding per envelope the watchdog read but did not count: one that is not its own canonical JSON (edited or re-serialised), whose key disagrees with its content (copied under another run's key, day, account or collector), or whose signature does not verify with the public key of the producer of its kind (unsigned, signed by another function's key, or by no trusted key). Such an envelope cannot close a gap, so an administrator cannot make a missed run look present. An INFO finding says when signatures could not be judged because no producer keys were given (a local run).",
+    criteria: ['CC4.1', 'CC7.2'],
+    severity: 'high',
+    remediation:
+      "Find who wrote the named object (the bucket's server access log, CloudTrail's PutObject data event) and why; the run it claims to be did not happen as evidence, so treat the day as a gap and record its cause for the auditor.",
+  },
 });
 
 export type CoverageCheck = keyof typeof COVERAGE_CHECK_CATALOGUE;

@@ -20,11 +20,14 @@ import {
   type CoverageReport,
   type FoundEnvelope,
 } from '../evidence/coverage';
-import type { Envelope, ErrorEntry, Finding, RunStatus, ScheduleRef } from '../evidence/envelope';
+import type { ErrorEntry, Finding, ScheduleRef } from '../evidence/envelope';
 import { draftEnvelope } from '../evidence/draft';
+import { judgeEnvelope } from './authentic';
 import type { CoverageCheck } from './checks';
 import { dayPrefix, parseEvidenceKey } from '../evidence/keys';
-import type { EvidenceReader } from '../evidence/read-store';
+import type { BucketReader } from '../evidence/read-store';
+import type { ProducerKeys } from '../evidence/signature-check';
+import { SIGNATURE_METADATA } from '../evidence/signer';
 import type { EvidenceStore } from '../evidence/store';
 import { writeEvidence, type RawSource, type WrittenEvidence } from '../evidence/write-evidence';
 import { emfLine } from '../runtime/emf';
@@ -57,8 +60,17 @@ export function judgedWindow(now: Date, days = DEFAULT_JUDGED_DAYS): { from: str
 }
 
 export interface WatchdogContext {
-  /** Reads the bucket's listing and envelopes (the handler passes `s3Reader`; ListObjectsV2 and GetObject). */
-  readonly reader: EvidenceReader;
+  /** Reads the bucket's listing and envelopes with their metadata (the handler passes `s3Reader`;
+   * ListObjectsV2 and GetObject). */
+  readonly reader: Pick<BucketReader, 'list' | 'read'>;
+  /**
+   * The public key of each producer (fetched once per run from ENV.producerKeys): an envelope counts only
+   * when its producer's key signed it. Absent (a local run): signatures are not judged, and the coverage
+   * envelope says so.
+   */
+  readonly producerKeys?: ProducerKeys;
+  /** Errors met loading the producer keys, recorded in the envelope. */
+  readonly keyErrors?: readonly ErrorEntry[];
   readonly store: EvidenceStore;
   /** Only this account's evidence is judged: the bucket may also hold evidence written by the CLI. */
   readonly account: string;
@@ -100,7 +112,7 @@ interface ListedEnvelope {
  */
 async function listDay(
   ctx: WatchdogContext,
-  reader: EvidenceReader,
+  reader: WatchdogContext['reader'],
   date: string,
 ): Promise<ListedEnvelope[]> {
   const out: ListedEnvelope[] = [];
@@ -113,13 +125,17 @@ async function listDay(
   return out;
 }
 
-const STATUSES: readonly RunStatus[] = ['PASS', 'FAIL', 'PARTIAL', 'ERROR'];
+/** An envelope read but not counted, and why. */
+interface RejectedEnvelope extends ListedEnvelope {
+  readonly problems: readonly string[];
+  /** The signature verdict and the producer whose key made it, when judged. */
+  readonly more: { readonly signature?: string; readonly signedBy?: string };
+}
 
-async function readStatus(reader: EvidenceReader, key: string): Promise<RunStatus> {
-  const envelope = JSON.parse(await reader.getText(key)) as Partial<Envelope>;
-  const status = envelope.summary?.status;
-  if (!status || !STATUSES.includes(status)) throw new Error(`envelope has no summary.status`);
-  return status;
+/** Reads one envelope with its signature and judges whether it may count (lambdas/watchdog/authentic.ts). */
+async function readEnvelope(ctx: WatchdogContext, key: string) {
+  const read = await ctx.reader.read(key);
+  return judgeEnvelope(key, read.body, read.metadata[SIGNATURE_METADATA], ctx.producerKeys);
 }
 
 /** Whether a day's evidence can matter: days a Set schedule did not promise are not read. */
@@ -159,10 +175,15 @@ export async function runWatchdog(ctx: WatchdogContext): Promise<WatchdogResult>
   const reader = ctx.reader;
   const listed = (await Promise.all(days.map((d) => listDay(ctx, reader, d)))).flat();
   const toRead = listed.filter((e) => mayMatter(expected, e));
-  const errors: ErrorEntry[] = [];
+  const errors: ErrorEntry[] = [...(ctx.keyErrors ?? [])];
+  const rejected: RejectedEnvelope[] = [];
   const read = await mapWithConcurrency(toRead, READ_CONCURRENCY, async (e) => {
     try {
-      return { ...e, status: await readStatus(reader, e.key) };
+      const judged = await readEnvelope(ctx, e.key);
+      if (judged.counted) return { ...e, status: judged.status };
+      const { problems, counted: _counted, ...more } = judged;
+      rejected.push({ ...e, problems, more });
+      return undefined;
     } catch (err) {
       errors.push({
         ...errorEntry(err, 'global', 's3:GetObject'),
@@ -229,6 +250,24 @@ export async function runWatchdog(ctx: WatchdogContext): Promise<WatchdogResult>
       },
     };
   });
+  // Each envelope that did not count, by name: it was unsigned, signed by another key, edited or copied.
+  for (const r of rejected.sort((a, b) => a.key.localeCompare(b.key)))
+    findings.push({
+      resource: r.key,
+      check: 'envelope-authentic',
+      status: 'FAIL',
+      detail: { collector: r.collector, date: r.date, problems: r.problems, ...r.more },
+    });
+  if (!ctx.producerKeys)
+    findings.push({
+      resource: 'signatures',
+      check: 'envelope-authentic',
+      status: 'INFO',
+      detail: {
+        notJudged:
+          'no producer signing keys were given (PRODUCER_SIGNING_KEYS): envelopes were counted on their canonical form and key binding alone, their signatures were not checked',
+      },
+    });
   const sum = (k: keyof Omit<CollectorCoverage, 'collector'>) => perCollector.reduce((n, c) => n + c[k], 0);
   const gaps = report.gaps.length;
   const figures = {
@@ -240,12 +279,14 @@ export async function runWatchdog(ctx: WatchdogContext): Promise<WatchdogResult>
     failedRuns: sum('failed'),
     gaps,
     envelopesRead: found.length,
+    envelopesRejected: rejected.length,
   };
 
   const listing = JSON.stringify(
-    read
-      .flatMap((r) => (r ? [{ key: r.key, status: r.status }] : []))
-      .sort((a, b) => a.key.localeCompare(b.key)),
+    [
+      ...read.flatMap((r) => (r ? [{ key: r.key, status: r.status }] : [])),
+      ...rejected.map((r) => ({ key: r.key, rejected: true })),
+    ].sort((a, b) => a.key.localeCompare(b.key)),
   );
   const sources: RawSource[] = [
     {
@@ -274,6 +315,11 @@ export async function runWatchdog(ctx: WatchdogContext): Promise<WatchdogResult>
       gap: 'an expected day with no envelope, or only ERROR envelopes (shared with pull: lambdas/evidence/coverage.ts)',
       partialDay: 'WARN: the day has evidence, but only PARTIAL runs',
       unreadableEnvelope: 'recorded as an error and not counted as present',
+      countedEnvelope:
+        "its own canonical JSON, its key agreeing with its content, and signed by its kind's producer key (lambdas/evidence/envelope-check.ts, signature-check.ts); any other is an envelope-authentic FAIL and does not count",
+      signatures: ctx.producerKeys
+        ? `judged with the public keys of ${[...ctx.producerKeys.producers.keys()].join(', ') || 'no producer'}`
+        : 'not judged: no producer signing keys were given',
     },
     findings,
     errors,
@@ -296,6 +342,7 @@ export function coverageMetricsLine(result: WatchdogResult, now: Date): string {
       MissingRuns: { value: f.missingRuns ?? 0, unit: 'Count' },
       FailedRuns: { value: f.failedRuns ?? 0, unit: 'Count' },
       PartialRuns: { value: f.partialRuns ?? 0, unit: 'Count' },
+      RejectedEnvelopes: { value: f.envelopesRejected ?? 0, unit: 'Count' },
     },
     now,
   );

@@ -1,5 +1,5 @@
 import { s3Reader } from '../../lambdas/evidence/read-store';
-import { KMSClient, SignCommand } from '@aws-sdk/client-kms';
+import { GetPublicKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms';
 import {
   GetObjectCommand,
   ListObjectsV2Command,
@@ -9,8 +9,13 @@ import {
 } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
+import { producerOfKind } from '../../lambdas/collectors/registry';
+import { canonicalBytes, sha256Hex } from '../../lambdas/evidence/canonical-json';
+import { draftEnvelope } from '../../lambdas/evidence/draft';
 import type { Envelope, RunStatus } from '../../lambdas/evidence/envelope';
-import { envelopeKey, sourceKey } from '../../lambdas/evidence/keys';
+import { envelopeKey, sourceKey, type EvidenceKeyParts } from '../../lambdas/evidence/keys';
+import type { ProducerKeys } from '../../lambdas/evidence/signature-check';
+import { LocalSigner } from '../../lambdas/evidence/signer';
 import { handler } from '../../lambdas/handlers/watchdog';
 import {
   coverageMetricsLine,
@@ -35,6 +40,65 @@ const SCHEDULES = {
 interface Stored {
   readonly key: string;
   readonly status: RunStatus;
+  /** The stored bytes: a canonical envelope for envelope keys. */
+  readonly body: Buffer;
+  /** `x-amz-meta-signature`; absent: unsigned. */
+  readonly signature?: string;
+}
+
+/** One signing key per producer, as the stack creates them; `KEYS` is what the watchdog trusts. */
+const SIGNERS = new Map(
+  ['iam-mfa', 'backups', 'encryption', 'access-review', 'coverage-watchdog'].map((p) => [
+    p,
+    LocalSigner.generate(`arn:aws:kms:us-east-1:${ACCOUNT}:key/${p}`),
+  ]),
+);
+const KEYS: ProducerKeys = {
+  producers: new Map([...SIGNERS].map(([p, s]) => [p, { key: s.publicKey }])),
+  unbound: [],
+};
+
+/** A real envelope of the given status, as the collector's run would write it (canonical, key-bound). */
+function envelopeOf(parts: EvidenceKeyParts, status: RunStatus): Envelope {
+  const finding = (s: 'PASS' | 'FAIL') => ({ resource: 'r', check: 'c', status: s, detail: {} });
+  const error = { region: 'global', api: 'iam:GetCredentialReport', code: 'AccessDenied', message: 'm' };
+  const draft = draftEnvelope({
+    collector: parts.collector,
+    controls: ['CC6.1'],
+    account: parts.account,
+    region: parts.region,
+    collectedAt: parts.collectedAt,
+    policy: {},
+    findings: status === 'ERROR' ? [] : [finding(status === 'FAIL' ? 'FAIL' : 'PASS')],
+    errors: status === 'PARTIAL' || status === 'ERROR' ? [error] : [],
+    runId: parts.runId,
+  });
+  const source = Buffer.from('csv');
+  return {
+    ...draft,
+    sources: [
+      {
+        name: 'credential-report.csv',
+        api: 'iam:GetCredentialReport',
+        key: sourceKey(parts, 'credential-report.csv'),
+        sha256: sha256Hex(source),
+        bytes: source.byteLength,
+        contentType: 'text/csv',
+      },
+    ],
+  };
+}
+
+/** Stores `envelope` under `key`, signed by its kind's producer key (or `signer`, or unsigned with null). */
+async function stored(
+  key: string,
+  envelope: Envelope,
+  status: RunStatus,
+  signer?: LocalSigner | null,
+): Promise<Stored> {
+  const body = Buffer.from(canonicalBytes(envelope));
+  const by = signer === undefined ? SIGNERS.get(producerOfKind(envelope.collector)!) : signer;
+  return { key, status, body, ...(by ? { signature: (await by.sign(body)).signature } : {}) };
 }
 
 /**
@@ -42,10 +106,10 @@ interface Stored {
  * days ago; backups daily, PARTIAL 2 days ago; encryption on Mondays, plus an off-schedule run. Also
  * sources, another account's evidence and a collector not scheduled, all of which must be ignored.
  */
-function week(now: Date): Stored[] {
+async function week(now: Date): Promise<Stored[]> {
   const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
   const out: Stored[] = [];
-  const put = (
+  const put = async (
     daysAgo: number,
     collector: string,
     status: RunStatus,
@@ -59,29 +123,27 @@ function week(now: Date): Stored[] {
       region: 'global',
       runId,
     };
-    out.push({ key: envelopeKey(parts), status });
-    out.push({ key: sourceKey(parts, 'credential-report.csv'), status });
+    out.push(await stored(envelopeKey(parts), envelopeOf(parts, status), status));
+    out.push({ key: sourceKey(parts, 'credential-report.csv'), status, body: Buffer.from('csv') });
   };
   for (let d = 7; d >= 1; d--) {
-    if (d !== 4) put(d, 'iam-mfa', d === 3 ? 'ERROR' : 'PASS');
-    put(d, 'backups', d === 2 ? 'PARTIAL' : 'FAIL');
+    if (d !== 4) await put(d, 'iam-mfa', d === 3 ? 'ERROR' : 'PASS');
+    await put(d, 'backups', d === 2 ? 'PARTIAL' : 'FAIL');
     const weekday = new Date(today - d * DAY).getUTCDay();
-    if (weekday === 1) put(d, 'encryption', 'PASS');
-    if (weekday === 3) put(d, 'encryption', 'PASS'); // a hand-run on a Wednesday: never read
-    put(d, 'iam-mfa', 'PASS', '210987654321'); // another account, never judged here
-    put(d, 'access-review-email', 'PASS'); // not a scheduled collector
+    if (weekday === 1) await put(d, 'encryption', 'PASS');
+    if (weekday === 3) await put(d, 'encryption', 'PASS'); // a hand-run on a Wednesday: never read
+    await put(d, 'iam-mfa', 'PASS', '210987654321'); // another account, never judged here
+    await put(d, 'access-review-email', 'PASS'); // not a scheduled collector
   }
   // The watchdog's own earlier output: not a collector it judges.
-  out.push({
-    key: envelopeKey({
-      collectedAt: new Date(today - DAY + 12 * 3_600_000),
-      collector: 'coverage',
-      account: ACCOUNT,
-      region: 'global',
-      runId: 'w1',
-    }),
-    status: 'PASS',
-  });
+  const own = {
+    collectedAt: new Date(today - DAY + 12 * 3_600_000),
+    collector: 'coverage',
+    account: ACCOUNT,
+    region: 'global',
+    runId: 'w1',
+  };
+  out.push(await stored(envelopeKey(own), envelopeOf(own, 'PASS'), 'PASS'));
   return out;
 }
 
@@ -107,8 +169,13 @@ function serve(objects: readonly Stored[], unreadable: readonly string[] = []): 
       throw Object.assign(new Error('Access Denied'), { name: 'AccessDenied' });
     const o = objects.find((x) => x.key === input.Key);
     if (!o) throw Object.assign(new Error('no such key'), { name: 'NoSuchKey' });
-    const body = JSON.stringify({ summary: { status: o.status } });
-    return { Body: { transformToString: () => Promise.resolve(body) } };
+    return {
+      Body: {
+        transformToByteArray: () => Promise.resolve(new Uint8Array(o.body)),
+        transformToString: () => Promise.resolve(o.body.toString('utf8')),
+      },
+      Metadata: o.signature ? { signature: o.signature } : {},
+    };
   });
   s3.on(PutObjectCommand).callsFake((input: { ChecksumSHA256: string }) => ({
     ChecksumSHA256: input.ChecksumSHA256,
@@ -134,6 +201,7 @@ function context(now: Date, store: EvidenceStore, days = 7): WatchdogContext {
     now,
     days,
     runId: 'run-1',
+    producerKeys: KEYS,
   };
 }
 
@@ -157,7 +225,7 @@ describe('runWatchdog', () => {
   const now = new Date('2026-03-09T12:00:00Z'); // a Monday; the week judged is Mon 2 .. Sun 8 March
 
   it('finds the missing day and the ERROR day in a week, and reads only envelopes that can matter', async () => {
-    const objects = week(now);
+    const objects = await week(now);
     serve(objects);
     const store = new MemoryStore();
     const result = await runWatchdog(context(now, store));
@@ -216,14 +284,14 @@ describe('runWatchdog', () => {
 
   it('with the default window judges a weekly schedule on the day it was due', async () => {
     const tuesday = new Date('2026-03-10T12:00:00Z');
-    serve(week(tuesday).filter((o) => !o.key.includes('/encryption/')));
+    serve((await week(tuesday)).filter((o) => !o.key.includes('/encryption/')));
     const result = await runWatchdog({ ...context(tuesday, new MemoryStore()), days: undefined });
     expect(result.report.days).toEqual(['2026-03-08', '2026-03-09']);
     expect(result.report.gaps.map((g) => `${g.collector} ${g.date}`)).toEqual(['encryption 2026-03-09']);
   });
 
   it('counts an unreadable envelope as absent, with an error entry, so it cannot hide a gap', async () => {
-    const objects = week(now);
+    const objects = await week(now);
     const lost = objects.find((o) => o.key.includes('/2026/03/08/backups/') && o.key.endsWith('.json'))!.key;
     serve(objects, [lost]);
     const store = new MemoryStore();
@@ -237,6 +305,136 @@ describe('runWatchdog', () => {
       }),
     ]);
     expect(result.envelope.summary.status).toBe('PARTIAL');
+  });
+
+  /** The stored envelope of `collector` on `date` (of this account). */
+  const envelopeAt = (objects: Stored[], collector: string, date: string) =>
+    objects.find(
+      (o) =>
+        o.key.startsWith(`evidence/${date.replace(/-/g, '/')}/${collector}/${ACCOUNT}/`) &&
+        o.key.endsWith('.json'),
+    )!;
+  const replace = (objects: Stored[], old: Stored, by: Stored) => objects.splice(objects.indexOf(old), 1, by);
+
+  it('does not count an unsigned, mis-signed, copied or edited envelope, and names each one', async () => {
+    const objects = await week(now);
+    const unsigned = envelopeAt(objects, 'backups', '2026-03-08');
+    const misSigned = envelopeAt(objects, 'backups', '2026-03-07');
+    const edited = envelopeAt(objects, 'backups', '2026-03-06');
+    const original = envelopeAt(objects, 'iam-mfa', '2026-03-07');
+    const parse = (o: Stored) => JSON.parse(o.body.toString('utf8')) as Envelope;
+    replace(objects, unsigned, await stored(unsigned.key, parse(unsigned), 'FAIL', null));
+    replace(
+      objects,
+      misSigned,
+      await stored(misSigned.key, parse(misSigned), 'FAIL', SIGNERS.get('iam-mfa')),
+    );
+    const pretty = Buffer.from(JSON.stringify(parse(edited), null, 2));
+    replace(objects, edited, { ...edited, body: pretty });
+    // A valid, signed iam-mfa envelope copied under the key of the missing day.
+    const copyKey = envelopeKey({
+      collectedAt: new Date('2026-03-05T06:00:00Z'),
+      collector: 'iam-mfa',
+      account: ACCOUNT,
+      region: 'global',
+      runId: 'copy',
+    });
+    objects.push({ ...original, key: copyKey });
+    serve(objects);
+
+    const store = new MemoryStore();
+    const result = await runWatchdog(context(now, store));
+
+    expect(result.report.gaps.map((g) => `${g.collector} ${g.date} ${g.status}`)).toEqual([
+      'backups 2026-03-06 missing',
+      'backups 2026-03-07 missing',
+      'backups 2026-03-08 missing',
+      'iam-mfa 2026-03-05 missing',
+      'iam-mfa 2026-03-06 failed',
+    ]);
+    const rejected = result.envelope.findings.filter((f) => f.check === 'envelope-authentic');
+    expect(rejected.map((f) => [f.resource, f.status])).toEqual(
+      [edited.key, misSigned.key, unsigned.key, copyKey].sort().map((k) => [k, 'FAIL']),
+    );
+    const problems = (key: string) => rejected.find((f) => f.resource === key)!.detail.problems;
+    expect(problems(unsigned.key)).toEqual([expect.stringContaining('carries no signature')]);
+    expect(problems(misSigned.key)).toEqual([
+      expect.stringContaining("another producer's key, not backups's"),
+    ]);
+    expect(rejected.find((f) => f.resource === misSigned.key)!.detail).toMatchObject({
+      signature: 'wrong-producer',
+      signedBy: 'iam-mfa',
+    });
+    expect(problems(edited.key)).toEqual([
+      expect.stringContaining('not its own canonical JSON'),
+      expect.stringContaining('does not verify with the public key of producer backups'),
+    ]);
+    expect(problems(copyKey)).toEqual(
+      expect.arrayContaining([expect.stringContaining("stored under another run's key")]),
+    );
+    expect(result.envelope.summary.figures.envelopesRejected).toBe(4);
+    expect(result.envelope.policy.signatures).toBe(
+      'judged with the public keys of iam-mfa, backups, encryption, access-review, coverage-watchdog',
+    );
+    // The listing kept beside the coverage envelope marks each one that did not count.
+    const listing = JSON.parse(Buffer.from(store.objects[0]!.body).toString()) as { key: string }[];
+    expect(listing.filter((l) => 'rejected' in l).map((l) => l.key)).toEqual(
+      [edited.key, misSigned.key, unsigned.key, copyKey].sort(),
+    );
+    const metric = JSON.parse(coverageMetricsLine(result, now)) as Record<string, unknown>;
+    expect(metric).toMatchObject({ RejectedEnvelopes: 4, CoverageGaps: 5 });
+  });
+
+  it('without producer keys counts on form and key binding, says signatures were not judged, and still refuses a copy', async () => {
+    const objects = await week(now);
+    const unsigned = envelopeAt(objects, 'backups', '2026-03-08');
+    const parse = (o: Stored) => JSON.parse(o.body.toString('utf8')) as Envelope;
+    replace(objects, unsigned, await stored(unsigned.key, parse(unsigned), 'FAIL', null));
+    const copyKey = envelopeKey({
+      collectedAt: new Date('2026-03-05T06:00:00Z'),
+      collector: 'iam-mfa',
+      account: ACCOUNT,
+      region: 'global',
+      runId: 'copy',
+    });
+    objects.push({ ...envelopeAt(objects, 'iam-mfa', '2026-03-07'), key: copyKey });
+    serve(objects);
+    const { producerKeys: _none, ...local } = context(now, new MemoryStore());
+
+    const result = await runWatchdog(local);
+
+    expect(result.report.gaps.map((g) => `${g.collector} ${g.date}`)).toEqual([
+      'iam-mfa 2026-03-05',
+      'iam-mfa 2026-03-06',
+    ]);
+    expect(
+      result.envelope.findings
+        .filter((f) => f.check === 'envelope-authentic')
+        .map((f) => [f.resource, f.status]),
+    ).toEqual([
+      [copyKey, 'FAIL'],
+      ['signatures', 'INFO'],
+    ]);
+    expect(result.envelope.findings.at(-1)!.detail.notJudged).toMatch(/signatures were not checked/);
+    expect(result.envelope.policy.signatures).toBe('not judged: no producer signing keys were given');
+  });
+
+  it("does not count a producer's envelopes when its public key is missing", async () => {
+    serve(await week(now));
+    const keys: ProducerKeys = {
+      producers: new Map([...KEYS.producers].filter(([p]) => p !== 'backups')),
+      unbound: [],
+    };
+    const result = await runWatchdog({ ...context(now, new MemoryStore()), producerKeys: keys });
+    expect(result.perCollector.find((c) => c.collector === 'backups')).toMatchObject({
+      present: 0,
+      missing: 7,
+    });
+    const rejected = result.envelope.findings.filter((f) => f.check === 'envelope-authentic');
+    expect(rejected).toHaveLength(7);
+    expect(rejected[0]!.detail.problems).toEqual([
+      'no public key for producer backups: its signature cannot be judged',
+    ]);
   });
 
   it('throws when the bucket cannot be listed: nothing could be judged', async () => {
@@ -255,7 +453,7 @@ describe('watchdog handler', () => {
   });
 
   it('writes a signed coverage envelope to the bucket and prints the CoverageGaps metric', async () => {
-    const objects = week(new Date());
+    const objects = await week(new Date());
     serve(objects);
     kms
       .on(SignCommand)
@@ -266,6 +464,13 @@ describe('watchdog handler', () => {
     process.env.SCHEDULE_TIME_ZONE = 'Europe/Paris';
     process.env.SIGNING_KEY_ARN = 'arn:aws:kms:us-east-1:123456789012:key/k';
     process.env.WATCHDOG_DAYS = '7';
+    process.env.PRODUCER_SIGNING_KEYS = JSON.stringify(
+      Object.fromEntries([...SIGNERS].map(([p, signer]) => [p, signer.keyId])),
+    );
+    for (const signer of SIGNERS.values())
+      kms
+        .on(GetPublicKeyCommand, { KeyId: signer.keyId })
+        .resolves({ PublicKey: signer.publicKey.export({ type: 'spki', format: 'der' }) });
     const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
     jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
 
@@ -288,8 +493,18 @@ describe('watchdog handler', () => {
     const metric = lines.find((l) => '_aws' in l);
     expect(metric).toMatchObject({
       CoverageGaps: 2,
+      RejectedEnvelopes: 0,
       Collector: 'coverage',
       _aws: { CloudWatchMetrics: [{ Namespace: 'Soc2Evidence', Dimensions: [['Collector']] }] },
+    });
+    // Each judged collector's producer key, fetched once.
+    expect(kms.commandCalls(GetPublicKeyCommand).map((c) => c.args[0].input.KeyId)).toEqual(
+      ['backups', 'encryption', 'iam-mfa'].map((p) => SIGNERS.get(p)!.keyId),
+    );
+    expect(lines.at(-1)).toMatchObject({
+      Producer: 'coverage-watchdog',
+      Heartbeat: 1,
+      _aws: { CloudWatchMetrics: [{ Dimensions: [['Producer']], Metrics: [{ Name: 'Heartbeat' }] }] },
     });
   });
 });
