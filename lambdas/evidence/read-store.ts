@@ -18,7 +18,8 @@ import { pathUnder } from './key-path';
  *
  * Each method is one IAM action, so a role is granted exactly what its caller uses: `list` is
  * s3:ListBucket, `get`/`getText`/`read` are s3:GetObject (s3:GetObjectVersion with a version id), and only
- * `listVersions` needs s3:ListBucketVersions, which the watchdog and access-review roles do not hold.
+ * `listVersions` and `listFolders` need s3:ListBucketVersions, which the watchdog and access-review roles
+ * do not hold.
  */
 export interface EvidenceReader {
   get(key: string): Promise<Buffer>;
@@ -66,6 +67,12 @@ export interface BucketReader extends EvidenceReader {
   listVersions(prefix: string): Promise<KeyVersions[]>;
   /** One version (the current one without `versionId`) with S3's checksum, metadata and Object Lock. */
   read(key: string, versionId?: string): Promise<ObjectRead>;
+  /**
+   * The folders directly under `prefix` (which ends with `/`), sorted, each ending with `/`: the common
+   * prefixes of ListObjectVersions with the delimiter `/`, so a folder whose every key was deleted (only
+   * delete markers left) is still seen. Same action as `listVersions` (s3:ListBucketVersions).
+   */
+  listFolders(prefix: string): Promise<string[]>;
 }
 
 export function directoryReader(root: string): EvidenceReader {
@@ -116,6 +123,7 @@ export function s3Reader(s3: S3Client, bucket: string): BucketReader {
       return keys.sort();
     },
     listVersions: (prefix) => listVersions(s3, bucket, prefix),
+    listFolders: (prefix) => listFolders(s3, bucket, prefix),
     async read(key, versionId) {
       // By version id: what was listed is what is checked, even if the key changes meanwhile.
       const res = await getObject(key, {
@@ -185,4 +193,39 @@ async function listVersions(s3: S3Client, bucket: string, prefix: string): Promi
     versionIdMarker = page.IsTruncated ? page.NextVersionIdMarker : undefined;
   } while (keyMarker);
   return [...byKey].map(([key, versions]) => ({ key, versions }));
+}
+
+/**
+ * Every page of ListObjectVersions with the delimiter `/`: the common prefixes. A server that ignores the
+ * delimiter (the offline bucket model) returns the keys themselves; their first segment below `prefix` gives
+ * the same folders, at the cost of a full listing.
+ */
+async function listFolders(s3: S3Client, bucket: string, prefix: string): Promise<string[]> {
+  const folders = new Set<string>();
+  const folderOf = (key: string | undefined) => {
+    if (!key?.startsWith(prefix)) return;
+    const slash = key.indexOf('/', prefix.length);
+    if (slash >= 0) folders.add(key.slice(0, slash + 1));
+  };
+  let keyMarker: string | undefined;
+  let versionIdMarker: string | undefined;
+  do {
+    const page = await s3.send(
+      new ListObjectVersionsCommand({
+        Bucket: bucket,
+        Prefix: prefix,
+        Delimiter: '/',
+        ...(keyMarker ? { KeyMarker: keyMarker } : {}),
+        ...(versionIdMarker ? { VersionIdMarker: versionIdMarker } : {}),
+      }),
+    );
+    for (const p of page.CommonPrefixes ?? []) folderOf(p.Prefix);
+    for (const v of page.Versions ?? []) folderOf(v.Key);
+    for (const d of page.DeleteMarkers ?? []) folderOf(d.Key);
+    if (page.IsTruncated && !page.NextKeyMarker)
+      throw new Error(`the listing of ${prefix} is truncated but gives no NextKeyMarker`);
+    keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
+    versionIdMarker = page.IsTruncated ? page.NextVersionIdMarker : undefined;
+  } while (keyMarker);
+  return [...folders].sort();
 }
