@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
@@ -405,5 +406,138 @@ describe('soc2-evidence pull', () => {
     const html = readFileSync(join(out, 'index.html'), 'utf8');
     expect(html).toContain('<h2>Warnings</h2>');
     expect(html).toMatch(/<li class="warn">Object Lock mode is GOVERNANCE[^<]*\(5 object\(s\)/);
+  });
+
+  it('reports late objects once each (absent from the digest, marked late, another version) and counts no run from them', async () => {
+    const { bucket, clock, signers } = producerBucket();
+    const sealer = signers.get(SEALER_PRODUCER)!;
+    await runDays(bucket, clock, '2026-01-01', '2026-01-18', ['2026-01-15']);
+    // Jan 19's run lands the next morning, after its day: the sealer marks it late.
+    clock.at = new Date('2026-01-20T08:00:00Z');
+    await writeDay(bucket, '2026-01-19');
+    await runDays(bucket, clock, '2026-01-20', '2026-01-31');
+    await seal(bucket, clock, '2026-02-01T00:30:00Z', sealer);
+    // Backfilled after Jan 15 was sealed: not in its digest.
+    clock.at = new Date('2026-02-01T09:00:00Z');
+    await writeDay(bucket, '2026-01-15', 'backfill');
+    // Another version than the one sealed.
+    const swapped = keyOn(bucket.objects.keys(), '2026-01-25', false);
+    const sealedVersion = bucket.objects.get(swapped)!.versionId;
+    bucket.alter(swapped, (o) => ({ ...o, versionId: 'v-swapped' }));
+    const { s3 } = serveBucket(bucket);
+    const out = tmp();
+    const trust = writeTrustFile(join(out, '..'), signers);
+
+    const { code, lines, manifest } = await run(s3, { out, trust });
+
+    expect(code).toBe(4);
+    const late = manifest.objects.filter((o) => o.checks.custody === 'late').map((o) => o.key);
+    const backfilled = [...bucket.objects.keys()].filter((k) => k.includes('backfill')).sort();
+    const markedLate = [...bucket.objects.keys()].filter((k) => k.includes('run-2026-01-19')).sort();
+    expect(late.sort()).toEqual([...backfilled, ...markedLate, swapped].sort());
+    for (const key of late)
+      expect(
+        manifest.objects.find((o) => o.key === key)!.problems.filter((p) => p.startsWith('late: ')),
+      ).toHaveLength(1);
+    const env = backfilled.find((k) => k.endsWith('.json'))!;
+    expect(lines).toContain(
+      `problem ${env}: late: absent from ${digestKey('2026-01-15', ACCOUNT)} (sealed 2026-02-01T00:30:00.000Z): written after its day was sealed, it proves no run`,
+    );
+    expect(lines).toContain(
+      `problem ${markedLate.find((k) => k.endsWith('.json'))!}: late: ${digestKey('2026-01-19', ACCOUNT)} lists it as written at 2026-01-20T08:00:00.000Z, after its day 2026-01-19 ended: it proves no run`,
+    );
+    expect(lines).toContain(
+      `problem ${swapped}: late: ${digestKey('2026-01-25', ACCOUNT)} sealed version ${sealedVersion}, the bucket now gives v-swapped: it proves no run`,
+    );
+    // Late envelopes prove no run: Jan 15 stays a gap, and so do Jan 19 (its run was late) and Jan 25.
+    expect(lines.filter((l) => l.startsWith('gap '))).toEqual([
+      `gap iam-mfa account ${ACCOUNT} 2026-01-15: missing`,
+      `gap iam-mfa account ${ACCOUNT} 2026-01-19: missing`,
+      `gap iam-mfa account ${ACCOUNT} 2026-01-25: missing`,
+    ]);
+    // Each late object is one object with problems, however many it has.
+    expect(manifest.summary.integrityProblems).toBe(
+      manifest.objects.filter((o) => o.problems.length > 0).length,
+    );
+    expect(manifest.summary.integrityProblems).toBe(5);
+    expect(lines.at(-1)).toMatch(/: 5 with integrity problems \(5 late\), 3 gaps$/);
+  });
+
+  it('pulls the latest digest before --from, and judges a digest that is not canonical or not signed by the sealer', async () => {
+    const { bucket, clock, signers } = producerBucket();
+    const sealer = signers.get(SEALER_PRODUCER)!;
+    await runDays(bucket, clock, '2026-01-01', '2026-01-12');
+    await seal(bucket, clock, '2026-01-13T00:30:00Z', sealer);
+    // Re-serialised, and signed again by the sealer's key: still not its own canonical form.
+    const edited = digestKey('2026-01-11', ACCOUNT);
+    const pretty = Buffer.from(
+      JSON.stringify(JSON.parse(bucket.objects.get(edited)!.body.toString()), null, 2),
+    );
+    const { signature } = await sealer.sign(pretty);
+    bucket.alter(edited, (o) => ({
+      ...o,
+      body: pretty,
+      signature,
+      sha256: createHash('sha256').update(pretty).digest('hex'),
+    }));
+    // Signed by iam-mfa's key: one function wrote another's evidence.
+    const foreign = digestKey('2026-01-12', ACCOUNT);
+    const { signature: wrong } = await signers.get('iam-mfa')!.sign(bucket.objects.get(foreign)!.body);
+    bucket.alter(foreign, (o) => ({ ...o, signature: wrong }));
+    const { s3 } = serveBucket(bucket);
+    const out = tmp();
+    const trust = writeTrustFile(join(out, '..'), signers);
+
+    const { code, lines, manifest } = await run(s3, { out, trust, from: '2026-01-10', to: '2026-01-12' });
+
+    expect(code).toBe(4);
+    const digests = manifest.objects.filter((o) => o.kind === 'digest').map((o) => o.key);
+    expect(digests).toEqual(['09', '10', '11', '12'].map((d) => digestKey(`2026-01-${d}`, ACCOUNT)));
+    expect(lines.filter((l) => l.startsWith('problem '))).toEqual([
+      `problem ${edited}: the digest is not its own canonical JSON: it was re-serialised or edited`,
+      `problem ${foreign}: signed with the key of iam-mfa, but this is evidence of ${SEALER_PRODUCER}: one function wrote another's evidence`,
+    ]);
+    // A digest that does not hold seals nothing: its day's objects are unsealed, not judged late.
+    const custody = (date: string) =>
+      new Set(manifest.objects.filter((o) => o.date === date).map((o) => o.checks.custody));
+    expect(custody('2026-01-10')).toEqual(new Set(['sealed']));
+    expect(custody('2026-01-11')).toEqual(new Set(['unsealed']));
+    expect(custody('2026-01-12')).toEqual(new Set(['unsealed']));
+  });
+
+  it('re-checks what it resumes: S3 facts changed since the first pull are seen, and an edited file is downloaded again', async () => {
+    const { bucket, clock, signers } = producerBucket();
+    await runDays(bucket, clock, '2026-01-01', '2026-01-03');
+    const { s3, calls } = serveBucket(bucket);
+    const out = tmp();
+    const trust = writeTrustFile(join(out, '..'), signers);
+    expect((await run(s3, { out, trust, from: '2026-01-01', to: '2026-01-03' })).code).toBe(0);
+
+    const shortened = keyOn(bucket.objects.keys(), '2026-01-01', true);
+    bucket.alter(shortened, (o) => ({
+      ...o,
+      retention: { mode: 'GOVERNANCE', until: new Date('2026-01-01T12:00:00Z') },
+    }));
+    const unsigned = keyOn(bucket.objects.keys(), '2026-01-02', false);
+    bucket.alter(unsigned, ({ signature: _s, signingKey: _k, ...o }) => o);
+    const edited = keyOn(bucket.objects.keys(), '2026-01-03', true);
+    chmodSync(join(out, edited), 0o644);
+    writeFileSync(join(out, edited), 'edited locally');
+    calls.length = 0;
+
+    const { code, lines, manifest } = await run(s3, { out, trust, from: '2026-01-01', to: '2026-01-03' });
+
+    expect(calls.filter((c) => c.api === 'S3:GetObject').map((c) => c.input.Key)).toEqual([edited]);
+    expect(code).toBe(4);
+    expect(lines.filter((l) => l.startsWith('problem '))).toEqual([
+      `problem ${shortened}: Object Lock retention ends 2026-01-01T12:00:00.000Z, before the day after the evidence was collected (2026-01-01): it protects nothing`,
+      `problem ${unsigned}: ${unsignedExplanation('iam-mfa')}`,
+    ]);
+    expect(unsignedExplanation('iam-mfa')).toContain('written by `collect --bucket --unsigned`');
+    expect(manifest.objects.find((o) => o.key === edited)!.problems).toEqual([]);
+    expect(readFileSync(join(out, edited))).toEqual(bucket.objects.get(edited)!.body);
+    expect(lines.at(-1)).toMatch(
+      /\(1 downloaded, 5 already present, 0 daily digests\).*: 2 with integrity problems, 0 gaps$/,
+    );
   });
 });
