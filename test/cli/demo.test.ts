@@ -103,7 +103,7 @@ describe("demo, against the demo's sample account", () => {
       `  14 daily digests under ${join(out, 'digests')}, written by the real sealer at 00:30 UTC after each day`,
     );
     expect(text).toMatch(
-      /\n  \d+ objects \(14 of them daily digests\), 0 with integrity problems, \d+ gaps \(pull exit code 3: gaps\)/,
+      /\n {2}\d+ objects \(14 of them daily digests\), 0 with integrity problems, \d+ gaps \(pull exit code 3: gaps\)/,
     );
   });
 
