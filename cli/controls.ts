@@ -28,6 +28,8 @@ export const CRITERIA: Readonly<Record<string, string>> = {
     'Information in transit is limited to authorised parties and protected, e.g. by encryption in transit.',
   'CC7.2':
     'System components are monitored for anomalies that suggest attacks, errors or failures, and the anomalies are analysed.',
+  'CC8.1':
+    'Changes to infrastructure, software and procedures are authorised, designed, tested, approved and implemented under control.',
   'A1.2':
     'Backups and recovery infrastructure are in place, operated and monitored to meet availability commitments.',
   'C1.1':
@@ -40,7 +42,7 @@ export interface ControlRow {
   readonly collector: string;
   readonly title: string;
   readonly checks: readonly string[];
-  /** daily, weekly, monthly, quarterly, "N days a year", "every N days" or "disabled". */
+  /** daily, weekly, monthly, quarterly, "N days a year", "every N days", "disabled" or "on each event". */
   readonly cadence: string;
   readonly schedule: string;
   readonly timeZone: string;
@@ -87,8 +89,15 @@ function scheduleOf(kind: EvidenceKind, config: Soc2EvidenceConfig): ScheduleCon
   return schedule;
 }
 
-function rowsFor(kind: EvidenceKind, kinds: readonly EvidenceKind[], config: Soc2EvidenceConfig) {
+/** How often a kind is written: its schedule's cadence and expression, or, event-driven, its trigger. */
+function frequencyOf(kind: EvidenceKind, config: Soc2EvidenceConfig) {
+  if (kind.trigger) return { cadence: 'on each event', schedule: kind.trigger, timeZone: '' };
   const schedule = scheduleOf(kind, config);
+  return { cadence: cadence(schedule), schedule: schedule.cron, timeZone: schedule.timeZone };
+}
+
+function rowsFor(kind: EvidenceKind, kinds: readonly EvidenceKind[], config: Soc2EvidenceConfig) {
+  const frequency = frequencyOf(kind, config);
   const group = members(kind, kinds);
   const evidence = group.map((k) => `evidence/YYYY/MM/DD/${k.id}/`);
   return kind.controls.map((control): ControlRow => ({
@@ -98,9 +107,7 @@ function rowsFor(kind: EvidenceKind, kinds: readonly EvidenceKind[], config: Soc
     title: kind.title,
     // The checks of this kind (and of the evidence written beside it) that support this criterion.
     checks: group.flatMap((k) => checkIds(k.checks).filter((id) => k.checks[id]!.criteria.includes(control))),
-    cadence: cadence(schedule),
-    schedule: schedule.cron,
-    timeZone: schedule.timeZone,
+    ...frequency,
     evidence,
     owner: config.controlOwner,
   }));
@@ -177,7 +184,7 @@ export function renderControlsMarkdown(config: Soc2EvidenceConfig, kinds = EVIDE
         r.control,
         code(r.collector),
         r.checks.map(code).join(', '),
-        `${r.cadence}: ${code(r.schedule)} ${cell(r.timeZone)}`,
+        `${r.cadence}: ${code(r.schedule)} ${cell(r.timeZone)}`.trimEnd(),
         // Siblings of the first folder are named by their last segment, so the table stays readable.
         [r.evidence[0]!, ...r.evidence.slice(1).map((e) => e.replace(/^evidence\/YYYY\/MM\/DD\//, ''))]
           .map(code)
@@ -218,13 +225,13 @@ const README_TABLE_END = '<!-- end of collectors table -->';
 /** One row per scheduled collector and the watchdog: default schedule, controls, and each check's title. */
 export function renderCollectorTable(config: Soc2EvidenceConfig, kinds = EVIDENCE_KINDS): string {
   const rows = rowKinds(kinds).map((k) => {
-    const schedule = scheduleOf(k, config);
+    const frequency = frequencyOf(k, config);
     const checks = members(k, kinds).flatMap((m) =>
       checkIds(m.checks).map((id) => `${code(id)} ${cell(m.checks[id]!.title)}`),
     );
     return [
       code(k.id),
-      `${cadence(schedule)}: ${code(schedule.cron)}`,
+      `${frequency.cadence}: ${code(frequency.schedule)}`,
       k.controls.join(', '),
       checks.join('; '),
     ];

@@ -13,7 +13,13 @@ import { iamMfa } from './iam-mfa/collector';
 import { inactiveUsers } from './inactive-users/collector';
 import { networkExposure } from './network-exposure/collector';
 import { tls } from './tls/collector';
-import { SEALER_PRODUCER, WATCHDOG_PRODUCER } from '../evidence/producers';
+import {
+  SEALER_PRODUCER,
+  TAMPER_WATCH_KIND,
+  TAMPER_WATCH_PRODUCER,
+  WATCHDOG_PRODUCER,
+} from '../evidence/producers';
+import { TAMPER_WATCH_CHECKS, TAMPER_WATCH_CONTROLS } from '../tamper-watch/checks';
 
 /**
  * One kind of evidence: what the `<collector>` segment of an evidence key names. Scheduled collectors are
@@ -37,6 +43,8 @@ export interface EvidenceKind {
   readonly partOf?: string;
   /** A fixed schedule (the watchdog's), for kinds whose schedule is not configured per collector. */
   readonly fixedSchedule?: string;
+  /** For event-driven kinds (the tamper watch), what invokes the function, in a few words: no schedule. */
+  readonly trigger?: string;
   /** The CLI command that writes this kind with a person's own credentials, which cannot sign. */
   readonly writtenUnsignedBy?: string;
   /**
@@ -108,6 +116,16 @@ export const EVIDENCE_KINDS: readonly EvidenceKind[] = [
     writtenBy: 'the coverage watchdog function, daily',
     fixedSchedule: WATCHDOG_CRON,
     producer: WATCHDOG_PRODUCER,
+  },
+  {
+    id: TAMPER_WATCH_KIND,
+    title: 'Tamper watch: changes to the resources that keep the evidence trustworthy',
+    controls: TAMPER_WATCH_CONTROLS,
+    checks: TAMPER_WATCH_CHECKS,
+    home: 'lambdas/tamper-watch',
+    writtenBy: 'the tamper-watch function, on each CloudTrail event of a change to a protected resource',
+    trigger: 'EventBridge: AWS API Call via CloudTrail',
+    producer: TAMPER_WATCH_PRODUCER,
   },
 ];
 

@@ -15,8 +15,9 @@ export interface DraftInput {
   readonly collector: string;
   readonly controls: readonly string[];
   readonly account: string;
-  /** `global`, or the regions a multi-region run covered. */
-  readonly region: 'global' | { readonly regions: readonly string[] };
+  /** `global`, one region code (an event recorded where it happened), or the regions a multi-region run
+   * covered. */
+  readonly region: string | { readonly regions: readonly string[] };
   readonly collectedAt: Date;
   readonly period?: Envelope['period'];
   readonly schedule?: ScheduleRef;
@@ -40,8 +41,8 @@ export function draftEnvelope(input: DraftInput): EnvelopeDraft {
     collector: input.collector,
     controls: input.controls,
     account: input.account,
-    ...(input.region === 'global'
-      ? { region: 'global' }
+    ...(typeof input.region === 'string'
+      ? { region: input.region }
       : { region: 'multi-region', regions: [...input.region.regions] }),
     collectedAt: input.collectedAt.toISOString(),
     ...(input.period ? { period: input.period } : {}),

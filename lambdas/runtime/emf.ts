@@ -1,4 +1,4 @@
-import { METRICS_NAMESPACE } from './runtime-env';
+import { HEARTBEAT_DIMENSION, HEARTBEAT_METRIC, METRICS_NAMESPACE } from './runtime-env';
 
 export type EmfUnit = 'Count' | 'Milliseconds';
 
@@ -28,4 +28,22 @@ export function emfLine(
     [dimension.name]: dimension.value,
     ...Object.fromEntries(Object.entries(metrics).map(([name, m]) => [name, m.value])),
   });
+}
+
+/**
+ * The dead-man line a producer prints at the end of every successful run (`Heartbeat` = 1, dimension
+ * `Producer`): its alarm treats missing data as breaching, so a producer that stops running, or keeps
+ * failing, alarms.
+ */
+export function heartbeatLine(
+  producer: string,
+  now: Date,
+  properties: Readonly<Record<string, unknown>> = {},
+): string {
+  return emfLine(
+    { name: HEARTBEAT_DIMENSION, value: producer },
+    { [HEARTBEAT_METRIC]: { value: 1, unit: 'Count' } },
+    now,
+    properties,
+  );
 }

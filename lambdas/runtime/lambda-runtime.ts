@@ -68,7 +68,10 @@ function wireFunction(context: Context, fn: string): FunctionWiring {
     ),
     account: accountFromArn(context.invokedFunctionArn),
     invocationId: context.awsRequestId,
-    schedule: { expression: required(ENV.scheduleExpression), timeZone: required(ENV.scheduleTimeZone) },
+    // Read when used: the sealer and the tamper watch record no schedule (one is fixed, one event-driven).
+    get schedule(): ScheduleRef {
+      return { expression: required(ENV.scheduleExpression), timeZone: required(ENV.scheduleTimeZone) };
+    },
     // Leave time to write the evidence before Lambda stops the function.
     deadline: Date.now() + context.getRemainingTimeInMillis() - WRITE_RESERVE_MS,
     required,
@@ -83,12 +86,13 @@ function wireFunction(context: Context, fn: string): FunctionWiring {
  */
 export function evidenceHandler<R>(
   kind: string,
-  run: (wiring: FunctionWiring, logger: Logger) => Promise<R>,
+  run: (wiring: FunctionWiring, logger: Logger, event: unknown) => Promise<R>,
 ): (event: unknown, context: Context) => Promise<R> {
   const logger = new Logger({ serviceName: PRODUCER.name, persistentKeys: { collector: kind } });
-  return async (_event, context) => {
+  return async (event, context) => {
     logger.addContext(context);
-    return run(wireFunction(context, `the ${kind} function`), logger);
+    // Scheduled functions ignore the event; the tamper watch records it.
+    return run(wireFunction(context, `the ${kind} function`), logger, event);
   };
 }
 

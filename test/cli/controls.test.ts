@@ -14,6 +14,7 @@ import { buildProgram } from '../../cli/main';
 import { checkIds } from '../../lambdas/collectors/check-catalogue';
 import { COLLECTORS, EVIDENCE_KINDS } from '../../lambdas/collectors/registry';
 import { CONTEXT_KEY, parseConfig } from '../../lib/config';
+import { TAMPER_WATCH_CONTROLS } from '../../lambdas/tamper-watch/checks';
 import { COVERAGE_CONTROLS } from '../../lambdas/watchdog/watchdog';
 
 const ROOT = join(__dirname, '..', '..');
@@ -69,12 +70,22 @@ describe('controls matrix', () => {
     expect(renderControlsMarkdown(shippedConfig())).toBe(onDisk);
   });
 
-  it('has one row per control of every collector and of the coverage watchdog, with its declared checks and a described criterion', () => {
+  it('has one row per control of every collector, of the coverage watchdog and of the tamper watch, with its declared checks and a described criterion', () => {
     const config = parseConfig({});
     const rows = controlRows(config);
     expect(rows).toHaveLength(
-      COLLECTORS.reduce((n, c) => n + c.controls.length, 0) + COVERAGE_CONTROLS.length,
+      COLLECTORS.reduce((n, c) => n + c.controls.length, 0) +
+        COVERAGE_CONTROLS.length +
+        TAMPER_WATCH_CONTROLS.length,
     );
+    for (const control of TAMPER_WATCH_CONTROLS) {
+      expect(rows.find((r) => r.collector === 'tamper-watch' && r.control === control)).toMatchObject({
+        cadence: 'on each event',
+        schedule: 'EventBridge: AWS API Call via CloudTrail',
+        evidence: ['evidence/YYYY/MM/DD/tamper-watch/'],
+      });
+      expect(CRITERIA[control]).toBeDefined();
+    }
     for (const control of COVERAGE_CONTROLS) {
       expect(rows.find((r) => r.collector === 'coverage' && r.control === control)).toMatchObject({
         checks: ['scheduled-evidence-present'],
@@ -119,6 +130,8 @@ describe('controls matrix', () => {
       'CC6.7',
       'CC7.2',
       'CC7.2',
+      'CC7.2',
+      'CC8.1',
       'A1.2',
       'C1.1',
     ]);

@@ -4,6 +4,8 @@ import {
   declaredChecks,
   EVIDENCE_KIND_IDS,
   evidenceKind,
+  PRODUCER_IDS,
+  producerOfKind,
   unsignedExplanation,
 } from '../../lambdas/collectors/registry';
 
@@ -21,10 +23,20 @@ describe('the registry of evidence kinds', () => {
       'encryption',
       'tls',
       'coverage',
+      'tamper-watch',
     ]);
     expect(COLLECTOR_IDS).toEqual(EVIDENCE_KIND_IDS.filter((id) => evidenceKind(id)!.collector));
     expect(evidenceKind('access-review-email')!.partOf).toBe('access-review');
     expect(evidenceKind('coverage')!.fixedSchedule).toMatch(/^cron\(/);
+    // Event-driven: a trigger, no schedule, and its own producer's key.
+    expect(evidenceKind('tamper-watch')).toMatchObject({
+      trigger: expect.stringContaining('CloudTrail'),
+      producer: 'tamper-watch',
+      home: 'lambdas/tamper-watch',
+    });
+    expect(evidenceKind('tamper-watch')!.fixedSchedule).toBeUndefined();
+    expect(PRODUCER_IDS).toContain('tamper-watch');
+    expect(producerOfKind('tamper-watch')).toBe('tamper-watch');
   });
 
   it('leads from a check id to the kinds that emit it and the folder of its code', () => {
