@@ -6,7 +6,8 @@
 #
 #   scripts/pack-and-verify.sh <auditor-package-dir>    # e.g. <demo --out dir>/auditor-package
 #
-# The package's public key is <auditor-package-dir>/signing-key.pem (the demo's throw-away key).
+# The trust anchor is the demo's trust file beside the package: <auditor-package-dir>/../demo-trust.json (the
+# public halves of its throw-away keys, as `soc2-evidence pin` writes them for a stack).
 set -euo pipefail
 
 if [[ $# -ne 1 || ! -f "$1/manifest.json" ]]; then
@@ -68,10 +69,11 @@ echo "$got"
 echo "-- npx --no -- soc2-evidence --help"
 npx --no -- soc2-evidence --help >/dev/null
 
-echo "-- npx --no -- soc2-evidence verify $package_dir --public-key $package_dir/signing-key.pem"
+trust_file="$(dirname "$package_dir")/demo-trust.json"
+echo "-- npx --no -- soc2-evidence verify $package_dir --trust $trust_file"
 start=$(date +%s%N)
 status=0
-npx --no -- soc2-evidence verify "$package_dir" --public-key "$package_dir/signing-key.pem" || status=$?
+npx --no -- soc2-evidence verify "$package_dir" --trust "$trust_file" || status=$?
 elapsed_ms=$((($(date +%s%N) - start) / 1000000))
 echo "verify exit code $status in ${elapsed_ms} ms"
 if [[ $status -ne 0 ]]; then
