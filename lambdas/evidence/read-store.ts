@@ -2,9 +2,11 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import {
   GetObjectCommand,
+  HeadObjectCommand,
   ListObjectVersionsCommand,
   paginateListObjectsV2,
   type GetObjectCommandOutput,
+  type HeadObjectCommandOutput,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { isAwsError } from '../aws/aws-error';
@@ -45,9 +47,10 @@ export interface KeyVersions {
   readonly versions: readonly ObjectVersion[];
 }
 
-/** An object's bytes and what S3 keeps beside them. */
-export interface ObjectRead {
-  readonly body: Uint8Array;
+/** What S3 keeps beside an object's bytes, as HeadObject (or GetObject) returns it. */
+export interface ObjectFacts {
+  /** Content-Length of the version. */
+  readonly bytes?: number;
   readonly etag?: string;
   readonly versionId?: string;
   readonly lastModified?: Date;
@@ -56,6 +59,11 @@ export interface ObjectRead {
   /** User metadata (`x-amz-meta-*`), names without the prefix. */
   readonly metadata: Readonly<Record<string, string>>;
   readonly objectLock: { readonly mode?: string; readonly retainUntil?: Date; readonly legalHold?: string };
+}
+
+/** An object's bytes and what S3 keeps beside them. */
+export interface ObjectRead extends ObjectFacts {
+  readonly body: Uint8Array;
 }
 
 /** The bucket itself: what the auditor's pull needs on top of plain reading. */
@@ -67,6 +75,11 @@ export interface BucketReader extends EvidenceReader {
   listVersions(prefix: string): Promise<KeyVersions[]>;
   /** One version (the current one without `versionId`) with S3's checksum, metadata and Object Lock. */
   read(key: string, versionId?: string): Promise<ObjectRead>;
+  /**
+   * One version's facts without its bytes (HeadObject: the same s3:GetObject / s3:GetObjectVersion action as
+   * `read`): what a resumed pull re-reads for a file it already holds.
+   */
+  head(key: string, versionId?: string): Promise<ObjectFacts>;
   /**
    * The folders directly under `prefix` (which ends with `/`), sorted, each ending with `/`: the common
    * prefixes of ListObjectVersions with the delimiter `/`, so a folder whose every key was deleted (only
@@ -130,19 +143,35 @@ export function s3Reader(s3: S3Client, bucket: string): BucketReader {
         ...(versionId ? { VersionId: versionId } : {}),
         ChecksumMode: 'ENABLED',
       });
-      return {
-        body: await res.Body.transformToByteArray(),
-        ...(res.ETag ? { etag: res.ETag } : {}),
-        ...(res.VersionId ? { versionId: res.VersionId } : {}),
-        ...(res.LastModified ? { lastModified: res.LastModified } : {}),
-        ...(res.ChecksumSHA256 ? { checksumSha256: res.ChecksumSHA256 } : {}),
-        metadata: res.Metadata ?? {},
-        objectLock: {
-          ...(res.ObjectLockMode ? { mode: res.ObjectLockMode } : {}),
-          ...(res.ObjectLockRetainUntilDate ? { retainUntil: res.ObjectLockRetainUntilDate } : {}),
-          ...(res.ObjectLockLegalHoldStatus ? { legalHold: res.ObjectLockLegalHoldStatus } : {}),
-        },
-      };
+      return { body: await res.Body.transformToByteArray(), ...factsOf(res) };
+    },
+    async head(key, versionId) {
+      const res = await s3.send(
+        new HeadObjectCommand({
+          Bucket: bucket,
+          Key: key,
+          ...(versionId ? { VersionId: versionId } : {}),
+          ChecksumMode: 'ENABLED',
+        }),
+      );
+      return factsOf(res);
+    },
+  };
+}
+
+/** The fields GetObject and HeadObject share, as ObjectFacts. */
+function factsOf(res: HeadObjectCommandOutput | GetObjectCommandOutput): ObjectFacts {
+  return {
+    ...(res.ContentLength !== undefined ? { bytes: res.ContentLength } : {}),
+    ...(res.ETag ? { etag: res.ETag } : {}),
+    ...(res.VersionId ? { versionId: res.VersionId } : {}),
+    ...(res.LastModified ? { lastModified: res.LastModified } : {}),
+    ...(res.ChecksumSHA256 ? { checksumSha256: res.ChecksumSHA256 } : {}),
+    metadata: res.Metadata ?? {},
+    objectLock: {
+      ...(res.ObjectLockMode ? { mode: res.ObjectLockMode } : {}),
+      ...(res.ObjectLockRetainUntilDate ? { retainUntil: res.ObjectLockRetainUntilDate } : {}),
+      ...(res.ObjectLockLegalHoldStatus ? { legalHold: res.ObjectLockLegalHoldStatus } : {}),
     },
   };
 }

@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { sha256Hex } from '../../lambdas/evidence/canonical-json';
+import { LocalSigner } from '../../lambdas/evidence/signer';
 import type { Envelope } from '../../lambdas/evidence/envelope';
 import { expectValidEnvelope } from '../helpers/envelope-schema';
 import { startFakeEndpoint, type FakeEndpoint } from '../helpers/fake-aws-endpoint';
@@ -85,6 +86,8 @@ describe('soc2-evidence collect against an AWS-compatible endpoint (AWS_ENDPOINT
 
 /** Where the refused runs would write: a scratch folder, never the checkout (the CLI runs with cwd ROOT). */
 const X = join(mkdtempSync(join(tmpdir(), 'soc2-cli-refused-')), 'x');
+const KEY = join(X, '..', 'trusted.pem');
+writeFileSync(KEY, LocalSigner.generate().publicKeyPem());
 
 const REFUSALS: [string[], string][] = [
   [
@@ -103,7 +106,7 @@ const NO_SETUP: [string[], string][] = [
     'no AWS region is configured; set AWS_REGION or a region in your AWS profile',
   ],
   [
-    ['pull', '--bucket', 'b', '--from', '2026-01-01', '--to', '2026-01-02', '--out', X],
+    ['pull', '--bucket', 'b', '--from', '2026-01-01', '--to', '2026-01-02', '--out', X, '--public-key', KEY],
     'no AWS region is configured',
   ],
   [

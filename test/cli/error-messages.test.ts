@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { quietSdkNodeNotice } from '../../cli/main';
+import { LocalSigner } from '../../lambdas/evidence/signer';
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, '..', '..');
@@ -21,6 +22,8 @@ const HINT = '(run with --help for usage)';
 const tmp = mkdtempSync(join(tmpdir(), 'soc2-errors-'));
 const aFile = join(tmp, 'plain.txt');
 writeFileSync(aFile, 'not a directory');
+const aKey = join(tmp, 'trusted.pem');
+writeFileSync(aKey, LocalSigner.generate().publicKeyPem());
 const emptyDir = join(tmp, 'empty');
 mkdirSync(emptyDir);
 // Just enough of a package for verify to reach its --public-key check.
@@ -83,8 +86,13 @@ const CASES: readonly Case[] = [
     line: 'soc2-evidence: --to 2026-01-31 is before --from 2026-02-01: give the first day as --from and the last as --to (YYYY-MM-DD)',
   },
   {
+    what: 'pull without a trust anchor',
+    args: ['pull', ...PERIOD, '--out', join(tmp, 'p5')],
+    line: "soc2-evidence: pull needs a trust anchor: --trust FILE (the signing keys pinned with 'soc2-evidence pin') or --public-key FILE; keys named by the evidence or kept in a package prove nothing",
+  },
+  {
     what: 'pull with no AWS region',
-    args: ['pull', ...PERIOD, '--out', join(tmp, 'p2')],
+    args: ['pull', ...PERIOD, '--out', join(tmp, 'p2'), '--public-key', aKey],
     line: 'soc2-evidence: no AWS region is configured; set AWS_REGION or a region in your AWS profile (AWS_PROFILE)',
     env: NO_REGION_ENV,
   },
