@@ -13,6 +13,9 @@ import { expectedRunDays } from '../lambdas/evidence/coverage';
 import { DirectoryStore } from '../lambdas/evidence/directory-store';
 import { dayPrefix, parseEvidenceKey } from '../lambdas/evidence/keys';
 import { LocalSigner } from '../lambdas/evidence/signer';
+import { s3Reader } from '../lambdas/evidence/read-store';
+import { SEALER_PRODUCER } from '../lambdas/evidence/producers';
+import { sealDays, type SealResult } from '../lambdas/sealer/seal';
 import { runCollector, type RunContext, type RunResult } from '../lambdas/run-collector';
 import { collectorSettings, parseConfig, type ScheduleConfig } from '../lib/config';
 import { checkOutputDir } from './arguments';
@@ -69,6 +72,8 @@ export interface DemoResult {
     readonly runs: number;
     readonly objects: number;
     readonly gapDate?: string;
+    /** Daily digests the real sealer wrote, one per day and account, the gap day and today included. */
+    readonly digests: number;
   };
   readonly email: {
     readonly quarter: string;
@@ -142,8 +147,9 @@ async function freshDemoDir(outDir: string, out: string, notice: (line: string) 
  * Runs every collector against the bundled sample account (cli/demo/sample-account.ts) through the same
  * gather, assess and store code the Lambdas use; only the source of the AWS answers differs. It replays
  * `days` days of schedule (each collector on the days its schedule runs it, every collector today), signs
- * every object with a throw-away key, renders the access review email without sending it, then pulls and
- * verifies an auditor package from the result with the real `pull` and `verify`.
+ * every object with its producer's throw-away key, seals each day with the real sealer (its daily digests),
+ * renders the access review email without sending it, then pulls and verifies an auditor package from the
+ * result with the real `pull` and `verify`.
  */
 export async function runDemo(
   outDir: string,
@@ -173,12 +179,36 @@ export async function runDemo(
     files: new DirectoryStore(out),
   });
 
+  // The sealer reads the bucket as the deployed one does, through the S3 API.
+  const reader = s3Reader(new OfflineClientFactory(bucketAnswers(bucket)).get(S3Client), DEMO_BUCKET);
+  const sealer = signers.get(SEALER_PRODUCER)!;
+  let digests = 0;
+  /** The real sealer's run at 00:30Z after `date` (its schedule, SEALER_CRON), sealing that day. */
+  const seal = async (date: string): Promise<SealResult> => {
+    clock = new Date(Date.parse(`${date}T00:30:00.000Z`) + DAY_MS);
+    const sealed = await sealDays({
+      reader,
+      store: bucket,
+      account: SAMPLE_ACCOUNT_ID,
+      now: clock,
+      runId: `demo-seal-${date}`,
+      publicKey: sealer.publicKey,
+    });
+    if (sealed.problems.length > 0) throw new Error(`the demo's sealer: ${sealed.problems.join('; ')}`);
+    digests += sealed.sealed.length;
+    return sealed;
+  };
+
   let results: RunResult[] = [];
   let review: ReviewResult | undefined;
   let runs = 0;
   for (let daysAgo = days - 1; daysAgo >= 0; daysAgo--) {
-    if (daysAgo === gapDaysAgo && daysAgo > 0) continue;
     const at = new Date(now.getTime() - daysAgo * DAY_MS);
+    if (daysAgo === gapDaysAgo && daysAgo > 0) {
+      // No run at all that day; the sealer still seals it (an empty digest keeps the chain daily).
+      await seal(isoDate(at));
+      continue;
+    }
     clock = at;
     const date = isoDate(at);
     const base: Omit<RunContext, 'schedule'> = {
@@ -213,6 +243,7 @@ export async function runDemo(
       } else today.push(await runCollector(collector, ctx));
     }
     if (daysAgo === 0) results = today;
+    await seal(date);
   }
   if (!review) throw new Error('the demo did not run the access review');
 
@@ -254,7 +285,8 @@ export async function runDemo(
       from,
       to,
       runs,
-      objects: bucket.size,
+      objects: bucket.size - digests,
+      digests,
       ...(gapDaysAgo !== null && gapDaysAgo > 0 && gapDaysAgo < days
         ? { gapDate: isoDate(new Date(now.getTime() - gapDaysAgo * DAY_MS)) }
         : {}),
@@ -301,8 +333,9 @@ export function demoTable(result: DemoResult): string[] {
   const h = result.history;
   const p = result.auditorPackage;
   const pulled = p.pullLines.find((l) => l.startsWith('pulled ')) ?? '';
-  const counts = /: (\d+) with integrity problems, (\d+) gaps$/.exec(pulled);
+  const counts = /: (\d+) with integrity problems(?: \(\d+ late\))?, (\d+) gaps$/.exec(pulled);
   const objects = /^pulled (\d+) objects/.exec(pulled)?.[1] ?? '?';
+  const pulledDigests = /, (\d+) daily digests\)/.exec(pulled)?.[1] ?? '?';
   const verified = p.verifyLines[p.verifyLines.length - 1] ?? '';
   return [
     `Today's run, files under ${dayDir}:`,
@@ -313,14 +346,20 @@ export function demoTable(result: DemoResult): string[] {
     '',
     `History: ${h.runs} runs from ${h.from} to ${h.to}, each collector on the days its schedule runs it.`,
     `  ${h.objects} objects, each signed with its producer's throw-away key; the public halves are in ${keyFile}`,
-    ...(h.gapDate ? [`No run at all on ${h.gapDate}, on purpose: the package reports it as a gap.`] : []),
+    `  ${h.digests} daily digests under ${join(result.out, 'digests')}, written by the real sealer at 00:30 UTC after` +
+      ' each day (today included), signed with its own key and chained day to day',
+    ...(h.gapDate
+      ? [
+          `No run at all on ${h.gapDate}, on purpose: the package reports it as a gap (its digest, sealed, lists nothing).`,
+        ]
+      : []),
     '',
     `Access review email for ${result.email.quarter} (rendered, not sent): ${result.email.html}`,
     `  the exact message SES would send: ${result.email.eml}`,
     `  its attachment: ${result.email.csv}`,
     '',
     `Auditor package (soc2-evidence pull): ${p.index}`,
-    `  ${objects} objects, ${counts?.[1] ?? '?'} with integrity problems, ${counts?.[2] ?? '?'} gaps` +
+    `  ${objects} objects (${pulledDigests} of them daily digests), ${counts?.[1] ?? '?'} with integrity problems, ${counts?.[2] ?? '?'} gaps` +
       ` (pull exit code ${p.pullExitCode}${p.pullExitCode === 3 ? ': gaps' : ''})`,
     ...(p.verifyExitCode === 0
       ? [`  soc2-evidence verify: ${verified}`]

@@ -16,6 +16,7 @@ interface VersionEntry {
   readonly VersionId: string;
   readonly IsLatest: boolean;
   readonly deleteMarker: boolean;
+  readonly lastModified?: Date;
   readonly held?: HeldObject;
 }
 
@@ -26,12 +27,14 @@ function versionsOf(Key: string, held: HeldObject): VersionEntry[] {
     VersionId: v.versionId,
     IsLatest: v.isLatest,
     deleteMarker: v.deleteMarker,
+    ...(v.lastModified ? { lastModified: v.lastModified } : {}),
   }));
   const stored = {
     Key,
     VersionId: held.versionId,
     IsLatest: !others.some((v) => v.IsLatest),
     deleteMarker: false,
+    ...(held.lastModified ? { lastModified: held.lastModified } : {}),
     held,
   };
   return [...others.filter((v) => v.IsLatest), stored, ...others.filter((v) => !v.IsLatest)];
@@ -83,20 +86,82 @@ function versionPage(bucket: EvidenceBucket, input: Record<string, unknown>, pag
   return {
     Versions: page
       .filter((v) => !v.deleteMarker)
-      .map(({ Key, VersionId, IsLatest, held }) => ({
+      .map(({ Key, VersionId, IsLatest, lastModified, held }) => ({
         Key,
         VersionId,
         IsLatest,
-        ...(held?.lastModified ? { LastModified: held.lastModified } : {}),
+        ...(lastModified ? { LastModified: lastModified } : {}),
         // An earlier version's bytes are not kept: its size and ETag are the stored one's.
         Size: (held ?? bucket.objects.get(Key)!).body.byteLength,
         ...(held ? { ETag: held.etag } : {}),
       })),
     DeleteMarkers: page
       .filter((v) => v.deleteMarker)
-      .map(({ Key, VersionId, IsLatest }) => ({ Key, VersionId, IsLatest })),
+      .map(({ Key, VersionId, IsLatest, lastModified }) => ({
+        Key,
+        VersionId,
+        IsLatest,
+        ...(lastModified ? { LastModified: lastModified } : {}),
+      })),
     IsTruncated: truncated,
     ...(truncated && last ? { NextKeyMarker: last.Key, NextVersionIdMarker: last.VersionId } : {}),
+  };
+}
+
+/**
+ * One page of ListObjectVersions with a Delimiter: keys with the delimiter after the prefix are rolled up
+ * into CommonPrefixes (one entry each, as S3 counts them), the others listed with their versions. A page
+ * ends between entries; NextKeyMarker is the last common prefix or key.
+ */
+function folderPage(bucket: EvidenceBucket, input: Record<string, unknown>, pageSize: number) {
+  const prefix = typeof input.Prefix === 'string' ? input.Prefix : '';
+  const delimiter = String(input.Delimiter);
+  const keyMarker = typeof input.KeyMarker === 'string' ? input.KeyMarker : '';
+  const max = typeof input.MaxKeys === 'number' ? Math.min(input.MaxKeys, pageSize) : pageSize;
+  const keys = bucket.sortedKeys();
+  const folders: string[] = [];
+  const direct: VersionEntry[] = [];
+  let entries = 0;
+  let last = '';
+  let truncated = false;
+  for (let i = lowerBound(keys, keyMarker > prefix ? keyMarker : prefix); i < keys.length; i++) {
+    const key = keys[i]!;
+    if (!key.startsWith(prefix)) break;
+    if (keyMarker && (key <= keyMarker || (keyMarker.endsWith(delimiter) && key.startsWith(keyMarker))))
+      continue;
+    const cut = key.indexOf(delimiter, prefix.length);
+    const folder = cut >= 0 ? key.slice(0, cut + delimiter.length) : undefined;
+    if (folder !== undefined && folder === folders.at(-1)) continue;
+    if (entries === max) {
+      truncated = true;
+      break;
+    }
+    entries++;
+    if (folder !== undefined) {
+      folders.push(folder);
+      last = folder;
+    } else {
+      direct.push(...versionsOf(key, bucket.objects.get(key)!));
+      last = key;
+    }
+  }
+  return {
+    CommonPrefixes: folders.map((Prefix) => ({ Prefix })),
+    Versions: direct
+      .filter((v) => !v.deleteMarker)
+      .map(({ Key, VersionId, IsLatest, lastModified, held }) => ({
+        Key,
+        VersionId,
+        IsLatest,
+        ...(lastModified ? { LastModified: lastModified } : {}),
+        Size: (held ?? bucket.objects.get(Key)!).body.byteLength,
+        ...(held ? { ETag: held.etag } : {}),
+      })),
+    DeleteMarkers: direct
+      .filter((v) => v.deleteMarker)
+      .map(({ Key, VersionId, IsLatest }) => ({ Key, VersionId, IsLatest })),
+    IsTruncated: truncated,
+    ...(truncated ? { NextKeyMarker: last } : {}),
   };
 }
 
@@ -108,10 +173,16 @@ function noSuchKey(): Error {
   });
 }
 
-/** GetObject of the stored version, with what S3 returns beside the bytes. */
-function getObject(bucket: EvidenceBucket, input: Record<string, unknown>) {
+/** The stored version `input` names (Key, optional VersionId); earlier versions' bytes are not kept. */
+function heldFor(bucket: EvidenceBucket, input: Record<string, unknown>): HeldObject {
   const held = typeof input.Key === 'string' ? bucket.objects.get(input.Key) : undefined;
   if (!held || (input.VersionId !== undefined && input.VersionId !== held.versionId)) throw noSuchKey();
+  return held;
+}
+
+/** GetObject of the stored version, with what S3 returns beside the bytes. */
+function getObject(bucket: EvidenceBucket, input: Record<string, unknown>) {
+  const held = heldFor(bucket, input);
   const body = held.body;
   return {
     // The two stream helpers readers use; the answer skips the SDK's body deserialiser.
@@ -119,6 +190,15 @@ function getObject(bucket: EvidenceBucket, input: Record<string, unknown>) {
       transformToByteArray: () => Promise.resolve(new Uint8Array(body)),
       transformToString: (encoding?: BufferEncoding) => Promise.resolve(body.toString(encoding)),
     },
+    ...headObject(bucket, input),
+  };
+}
+
+/** HeadObject: what GetObject returns beside the bytes, without them. */
+function headObject(bucket: EvidenceBucket, input: Record<string, unknown>) {
+  const held = heldFor(bucket, input);
+  const body = held.body;
+  return {
     ContentLength: body.byteLength,
     ContentType: held.contentType,
     ETag: held.etag,
@@ -146,7 +226,11 @@ function getObject(bucket: EvidenceBucket, input: Record<string, unknown>) {
 export function bucketAnswers(bucket: EvidenceBucket, options: BucketAnswerOptions = {}): Answers {
   const pageSize = options.pageSize ?? S3_PAGE;
   return {
-    'S3:ListObjectVersions': (input) => versionPage(bucket, input, pageSize),
+    'S3:ListObjectVersions': (input) =>
+      typeof input.Delimiter === 'string' && input.Delimiter
+        ? folderPage(bucket, input, pageSize)
+        : versionPage(bucket, input, pageSize),
     'S3:GetObject': (input) => getObject(bucket, input),
+    'S3:HeadObject': (input) => headObject(bucket, input),
   };
 }

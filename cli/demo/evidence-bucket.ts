@@ -12,6 +12,8 @@ export interface OtherVersion {
   readonly versionId: string;
   readonly deleteMarker: boolean;
   readonly isLatest: boolean;
+  /** S3's LastModified of that version or marker, when the model is told it. */
+  readonly lastModified?: Date;
 }
 
 /** One key as the bucket holds it: the bytes and what S3 keeps beside them. */

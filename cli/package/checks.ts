@@ -7,6 +7,8 @@ import {
   type SignatureJudgement,
 } from '../../lambdas/evidence/signature-check';
 import { parseDigestKey } from '../../lambdas/evidence/digest';
+import type { DigestCheck } from '../../lambdas/evidence/digest-check';
+export { checkDigest, type DigestCheck } from '../../lambdas/evidence/digest-check';
 import { SEALER_PRODUCER } from '../../lambdas/evidence/producers';
 import type { FetchedObject, ManifestObject, ObjectChecks } from './manifest';
 import { producerOfKind, unsignedExplanation } from '../../lambdas/collectors/registry';
@@ -43,18 +45,29 @@ export function signatureProblem(
   }
 }
 
+/** What other objects of the package say about the one judged. */
+export interface ObjectContext {
+  /** The SHA-256 an envelope records for this source, when one does. */
+  readonly sourceRef?: string;
+  /** The envelope's own check, for an envelope. */
+  readonly envelopeCheck?: EnvelopeCheck;
+  /** The digest's own check, for a digest (`digests/YYYY/MM/DD/<account>.json`). */
+  readonly digestCheck?: DigestCheck;
+}
+
 /**
- * Judges one object from what was fetched and its bytes. `sourceRef` is the digest an envelope records for
- * it, when one does. Every disagreement is a problem naming what differs; nothing is corrected.
+ * Judges one object from what was fetched and its bytes. Every disagreement is a problem naming what
+ * differs; nothing is corrected. Custody (late or sealed) is judged afterwards, against the digests.
  */
 export function assessObject(
   fetched: FetchedObject,
   body: Uint8Array | undefined,
   keys: ProducerKeys,
-  sourceRef: string | undefined,
-  envelopeCheck: EnvelopeCheck | undefined,
+  context: ObjectContext = {},
 ): ManifestObject {
+  const { sourceRef, envelopeCheck, digestCheck } = context;
   const parsed = parseEvidenceKey(fetched.key);
+  const sealedDay = parseDigestKey(fetched.key)?.date;
   const problems: string[] = [];
   if (fetched.downloadError || body === undefined) {
     problems.push(`download failed: ${fetched.downloadError ?? 'no body'}`);
@@ -89,7 +102,7 @@ export function assessObject(
   if (signatureIssue) problems.push(signatureIssue);
 
   const warnings: string[] = [];
-  const retention = retentionCheck(fetched, parsed?.date);
+  const retention = retentionCheck(fetched, parsed?.date ?? sealedDay);
   if (retention === 'absent')
     problems.push(
       fetched.objectLock.mode && fetched.objectLock.retainUntil
@@ -98,7 +111,7 @@ export function assessObject(
     );
   else if (retention === 'too-short')
     problems.push(
-      `Object Lock retention ends ${fetched.objectLock.retainUntil}, before the day after the evidence was collected (${parsed?.date ?? fetched.lastModified}): it protects nothing`,
+      `Object Lock retention ends ${fetched.objectLock.retainUntil}, before the day after the evidence was collected (${parsed?.date ?? sealedDay ?? fetched.lastModified}): it protects nothing`,
     );
   else if (retention === 'governance')
     warnings.push(
@@ -114,10 +127,11 @@ export function assessObject(
   }
 
   if (envelopeCheck) problems.push(...envelopeCheck.problems);
+  if (digestCheck) problems.push(...digestCheck.problems);
   const envelope = envelopeCheck?.envelope;
   return {
     ...fetched,
-    kind: envelopeCheck ? 'envelope' : parsed?.source ? 'source' : 'other',
+    kind: envelopeCheck ? 'envelope' : parsed?.source ? 'source' : sealedDay ? 'digest' : 'other',
     ...(parsed
       ? { collector: parsed.collector, account: parsed.account, region: parsed.region, date: parsed.date }
       : {}),
@@ -130,6 +144,7 @@ export function assessObject(
       metadataSha256,
       signature,
       ...(envelopeCheck ? { envelope: envelopeCheck.result } : {}),
+      ...(digestCheck ? { digestFile: digestCheck.result } : {}),
       retention,
     },
     problems,

@@ -1,5 +1,6 @@
 import type { SignatureVerdict } from '../../lambdas/evidence/signature-check';
 import type { EnvelopeVerdict } from '../../lambdas/evidence/envelope-check';
+import type { DigestVerdict } from '../../lambdas/evidence/digest-check';
 import type { RunStatus, ScheduleRef } from '../../lambdas/evidence/envelope';
 import type { CellStatus } from '../../lambdas/evidence/coverage';
 
@@ -26,6 +27,15 @@ export interface ObjectChecks {
   readonly signature: SignatureVerdict;
   /** Envelopes only: the body is its own canonical JSON and every source's digest matches. */
   readonly envelope?: EnvelopeVerdict;
+  /** Digests only: canonical JSON of a digest of the day and account its key names. */
+  readonly digestFile?: DigestVerdict;
+  /**
+   * Evidence only, against its day's digest (sealed by the sealer, signed and well formed): `sealed` when
+   * the digest lists this very version on time; `late` when it is absent from it, marked late or listed
+   * with another version (such an object proves no run); `unsealed` when the package holds no usable
+   * digest of its day and account.
+   */
+  readonly custody?: 'sealed' | 'late' | 'unsealed';
   /**
    * `governance`: locked, but a principal with s3:BypassGovernanceRetention can shorten or remove it (a
    * warning, not a failure: it is a supported, acknowledged configuration). `too-short`: the lock ends
@@ -66,7 +76,7 @@ export interface ListedVersion {
 }
 
 export interface ManifestObject extends FetchedObject {
-  readonly kind: 'envelope' | 'source' | 'other';
+  readonly kind: 'envelope' | 'source' | 'digest' | 'other';
   readonly collector?: string;
   readonly account?: string;
   readonly region?: string;
@@ -90,16 +100,23 @@ export type RunRecord = Pick<
   ManifestObject,
   'kind' | 'collector' | 'account' | 'date' | 'status' | 'schedule'
 > & {
-  readonly checks: Pick<ObjectChecks, 'envelope'>;
+  readonly checks: Pick<ObjectChecks, 'envelope' | 'custody'>;
 };
 
 /**
  * Whether an object proves a collector's run on a day: an envelope with its collector and date, stored under
  * its own key (an old envelope copied under another day's key proves no run). The calendar and the gap count
- * both use this, so they cannot disagree.
+ * both use this, so they cannot disagree. A late envelope (written after its day was sealed, or not the
+ * version sealed) proves no run either.
  */
 export function provesRun(o: RunRecord): boolean {
-  return o.kind === 'envelope' && !!o.collector && !!o.date && o.checks.envelope !== 'key-mismatch';
+  return (
+    o.kind === 'envelope' &&
+    !!o.collector &&
+    !!o.date &&
+    o.checks.envelope !== 'key-mismatch' &&
+    o.checks.custody !== 'late'
+  );
 }
 
 /** A run status the envelope does not state (or states as something unknown) proves nothing: ERROR. */

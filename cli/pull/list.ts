@@ -1,6 +1,8 @@
 import { mapWithConcurrency } from '../../lambdas/aws/concurrency';
+import { DIGEST_PREFIX, parseDigestKey } from '../../lambdas/evidence/digest';
 import { dayPrefix, parseEvidenceKey } from '../../lambdas/evidence/keys';
-import type { BucketReader, ObjectVersion } from '../../lambdas/evidence/read-store';
+import type { BucketReader, KeyVersions, ObjectVersion } from '../../lambdas/evidence/read-store';
+import { chooseOriginal } from '../../lambdas/sealer/day-digest';
 import type { ListedVersion } from '../package/manifest';
 import type { PullOptions } from './options';
 
@@ -9,31 +11,32 @@ export interface Listed {
   readonly key: string;
   readonly size: number;
   readonly etag?: string;
-  /** The version downloaded: the current one, or the newest real version behind a delete marker. */
+  /**
+   * The version downloaded: the original (the oldest that is not a delete marker, as the sealer chooses it),
+   * since evidence is written once and a later version is an overwrite. Absent: only delete markers.
+   */
   readonly versionId?: string;
+  /** Every other version and delete marker of the key, each reported once with the key. */
   readonly otherVersions: readonly ListedVersion[];
 }
 
-function newest(versions: readonly ObjectVersion[]): ObjectVersion | undefined {
-  return (
-    versions.find((v) => v.isLatest) ??
-    [...versions].sort((a, b) => (b.lastModified ?? '').localeCompare(a.lastModified ?? ''))[0]
-  );
-}
+const strip = ({ size: _size, etag: _etag, ...v }: ObjectVersion): ListedVersion => v;
 
-function chooseVersion(key: string, versions: readonly ObjectVersion[]): Listed {
-  const chosen = newest(versions.filter((v) => !v.deleteMarker));
-  const strip = ({ size: _size, etag: _etag, ...v }: ObjectVersion): ListedVersion => v;
+export function chooseVersion(key: string, versions: readonly ObjectVersion[]): Listed {
+  const { original, others } = chooseOriginal(versions);
   return {
     key,
-    size: chosen?.size ?? 0,
-    ...(chosen?.etag ? { etag: chosen.etag } : {}),
-    ...(chosen ? { versionId: chosen.versionId } : {}),
-    otherVersions: versions.filter((v) => v !== chosen).map(strip),
+    size: original?.size ?? 0,
+    ...(original?.etag ? { etag: original.etag } : {}),
+    ...(original ? { versionId: original.versionId } : {}),
+    otherVersions: others.map(strip),
   };
 }
 
 function wanted(key: string, options: PullOptions): boolean {
+  const digest = parseDigestKey(key);
+  // A digest covers every collector of its account: it is pulled whatever --collector says.
+  if (digest) return !options.account || digest.account === options.account;
   const parsed = parseEvidenceKey(key);
   // Anything else under the day prefixes is pulled too (an auditor wants all of it), unless filtered.
   if (!parsed) return !options.collector?.length && !options.account;
@@ -41,9 +44,25 @@ function wanted(key: string, options: PullOptions): boolean {
   return !options.account || parsed.account === options.account;
 }
 
+/** `digests/YYYY/MM/DD/`: the prefix of one day's digests. */
+export function digestDayPrefix(date: string): string {
+  return `${DIGEST_PREFIX}${date.replace(/-/g, '/')}/`;
+}
+
+/** Merges listings by key (a key listed twice is one object), keeping the first listing's order. */
+function byKey(listings: readonly KeyVersions[]): KeyVersions[] {
+  const merged = new Map<string, ObjectVersion[]>();
+  for (const k of listings) {
+    const seen = merged.get(k.key);
+    if (!seen) merged.set(k.key, [...k.versions]);
+    else for (const v of k.versions) if (!seen.some((s) => s.versionId === v.versionId)) seen.push(v);
+  }
+  return [...merged].map(([key, versions]) => ({ key, versions }));
+}
+
 /**
- * Every wanted key of the period with all its versions: each day's prefix is listed with versions, so an
- * overwrite or a delete marker is seen and reported rather than hidden.
+ * Every wanted key of the period with all its versions: each day's evidence prefix and digest prefix is
+ * listed with versions, so an overwrite or a delete marker is seen and reported rather than hidden.
  */
 export async function listPeriod(
   reader: BucketReader,
@@ -51,9 +70,48 @@ export async function listPeriod(
   options: PullOptions,
   limit: number,
 ): Promise<Listed[]> {
-  const perDay = await mapWithConcurrency(days, limit, (d) => reader.listVersions(dayPrefix(d)));
-  return perDay
-    .flat()
-    .map((k) => chooseVersion(k.key, k.versions))
-    .filter((l) => wanted(l.key, options));
+  const prefixes = [...days.map(dayPrefix), ...days.map(digestDayPrefix)];
+  const listed = await mapWithConcurrency(prefixes, limit, (p) => reader.listVersions(p));
+  return byKey(listed.flat())
+    .filter((k) => wanted(k.key, options))
+    .map((k) => chooseVersion(k.key, k.versions));
+}
+
+const segment = (folder: string) => folder.slice(0, -1).split('/').at(-1) ?? '';
+
+/**
+ * The latest digest before `from` of each of `accounts` that has one, so the first digest of the period
+ * can be checked against the one it links to. Walks `digests/YYYY/` and `MM/` back from `from`'s month, one
+ * listing per month, and stops as soon as every account is found.
+ */
+export async function listDigestsBefore(
+  reader: BucketReader,
+  from: string,
+  accounts: ReadonlySet<string>,
+): Promise<Listed[]> {
+  const missing = new Set(accounts);
+  const found: Listed[] = [];
+  if (missing.size === 0) return found;
+  const years = (await reader.listFolders(DIGEST_PREFIX)).filter((y) => segment(y) <= from.slice(0, 4));
+  for (const year of years.reverse()) {
+    const months = (await reader.listFolders(year)).filter(
+      (m) => `${segment(year)}-${segment(m)}` <= from.slice(0, 7),
+    );
+    for (const month of months.reverse()) {
+      const latest = new Map<string, { date: string; versions: KeyVersions }>();
+      for (const k of await reader.listVersions(month)) {
+        const parsed = parseDigestKey(k.key);
+        if (!parsed || parsed.date >= from || !missing.has(parsed.account)) continue;
+        if (!k.versions.some((v) => !v.deleteMarker)) continue;
+        const seen = latest.get(parsed.account);
+        if (!seen || seen.date < parsed.date) latest.set(parsed.account, { date: parsed.date, versions: k });
+      }
+      for (const [account, { versions }] of latest) {
+        found.push(chooseVersion(versions.key, versions.versions));
+        missing.delete(account);
+      }
+      if (missing.size === 0) return found;
+    }
+  }
+  return found;
 }

@@ -1,8 +1,9 @@
 /**
  * `pull`: a period of evidence into a self-checking package. The steps, one module each: list every
- * version of each day (list.ts), download what an earlier pull did not already fetch (download.ts,
- * resume.ts), get the signing keys' public halves (public-keys.ts), check every object (assess.ts), judge
- * coverage (coverage.ts), write the package (../package/write-package.ts) and print (report.ts).
+ * version of each day's evidence and digests, and the digest before the period (list.ts), download what an
+ * earlier pull did not already fetch and re-read the facts of what it did (download.ts, resume.ts), check
+ * every object against the trust anchor (assess.ts) and its day's digest (custody.ts), judge coverage
+ * (coverage.ts), write the package (../package/write-package.ts) and print (report.ts).
  */
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -18,7 +19,9 @@ import { writePackage } from '../package/write-package';
 import { assessAll } from './assess';
 import { coverageFor } from './coverage';
 import { download } from './download';
-import { listPeriod, type Listed } from './list';
+import { listDigestsBefore, listPeriod, type Listed } from './list';
+import { parseDigestKey } from '../../lambdas/evidence/digest';
+import { parseEvidenceKey } from '../../lambdas/evidence/keys';
 import type { PullDeps, PullOptions } from './options';
 import { loadTrustAnchor } from '../trust/load';
 import { trustedKeyFiles, trustSummary } from '../trust/trust-file';
@@ -33,12 +36,27 @@ function periodDays(options: PullOptions): string[] {
   }
 }
 
+/** The accounts of the listed keys (`--account` alone when given): whose digest chains the package holds. */
+function accountsOf(listed: readonly Listed[], options: PullOptions): Set<string> {
+  if (options.account) return new Set([options.account]);
+  const accounts = new Set<string>();
+  for (const { key } of listed) {
+    const account = parseDigestKey(key)?.account ?? parseEvidenceKey(key)?.account;
+    if (account) accounts.add(account);
+  }
+  return accounts;
+}
+
 async function listOrExplain(options: PullOptions, deps: PullDeps, days: string[]): Promise<Listed[]> {
+  const reader = s3Reader(deps.s3, options.bucket);
+  let what = 'evidence/ and digests/';
   try {
-    return await listPeriod(s3Reader(deps.s3, options.bucket), days, options, deps.concurrency ?? 8);
+    const listed = await listPeriod(reader, days, options, deps.concurrency ?? 8);
+    what = 'digests/ before --from';
+    return [...(await listDigestsBefore(reader, options.from, accountsOf(listed, options))), ...listed];
   } catch (err) {
     const e = readAwsError(err);
-    throw new CliError(`cannot list s3://${options.bucket}/evidence/: ${e.code}: ${e.message}`);
+    throw new CliError(`cannot list s3://${options.bucket}/ (${what}): ${e.code}: ${e.message}`);
   }
 }
 
@@ -55,7 +73,7 @@ async function fetchAll(
   progress.start(listed.length);
   let reused = 0;
   const fetched = await mapWithConcurrency(listed, deps.concurrency ?? 8, async (l) => {
-    let record = await log.reusable(l);
+    let record = await log.reusable(reader, l);
     if (record) reused++;
     else {
       record = await download(reader, root, l);

@@ -3,12 +3,19 @@ import { appendFile, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sha256Hex } from '../../lambdas/evidence/canonical-json';
 import { pathUnder } from '../../lambdas/evidence/key-path';
+import type { BucketReader } from '../../lambdas/evidence/read-store';
 import { MANIFEST_FILE, PROGRESS_FILE, type FetchedObject, type Manifest } from '../package/manifest';
+import { fetchedOf } from './download';
 import type { Listed } from './list';
 
 /**
  * What an earlier pull into the same directory already fetched: the manifest of a finished pull and the
  * progress lines of an interrupted one, so a resumed pull downloads only what changed or is missing.
+ *
+ * Only the download is saved. The earlier record is a file in a directory anyone may have edited, and the
+ * bucket may have changed since (a retention shortened in GOVERNANCE mode, a version added), so nothing it
+ * says is trusted: the file is hashed again and the version's S3 facts (checksum, metadata with the
+ * signature, Object Lock, version id) are read again with HeadObject.
  */
 export class ResumeLog {
   private constructor(
@@ -20,15 +27,26 @@ export class ResumeLog {
     return new ResumeLog(root, await previousRecords(root));
   }
 
-  /** The earlier record of `listed`, when the file on disk is still exactly that version's bytes. */
-  async reusable(listed: Listed): Promise<FetchedObject | undefined> {
+  /**
+   * A fresh record of `listed` from the file already on disk, when an earlier pull downloaded exactly this
+   * version there and the file still holds the bytes it recorded; undefined when it must be downloaded.
+   */
+  async reusable(reader: BucketReader, listed: Listed): Promise<FetchedObject | undefined> {
     const prev = this.previous.get(listed.key);
-    if (!prev || prev.downloadError || prev.bytes !== listed.size) return undefined;
-    if (listed.etag && prev.etag && listed.etag !== prev.etag) return undefined;
-    if (listed.versionId && prev.versionId !== listed.versionId) return undefined;
+    if (!prev || prev.downloadError || !listed.versionId || prev.versionId !== listed.versionId)
+      return undefined;
     const path = pathUnder(this.root, listed.key);
     if (!path || !existsSync(path)) return undefined;
-    return sha256Hex(await readFile(path)) === prev.sha256 ? prev : undefined;
+    const body = await readFile(path);
+    const sha256 = sha256Hex(body);
+    // A file that is not what was downloaded is downloaded again, not blamed on the bucket.
+    if (sha256 !== prev.sha256 || body.byteLength !== listed.size) return undefined;
+    try {
+      return fetchedOf(listed.key, await reader.head(listed.key, listed.versionId), sha256, body.byteLength);
+    } catch {
+      // Downloaded again, which records its own failure if the version cannot be read either.
+      return undefined;
+    }
   }
 
   /** Records a download as soon as it lands, so an interruption loses at most the objects in flight. */

@@ -9,12 +9,12 @@ import {
   type DigestEntry,
 } from '../../lambdas/evidence/digest';
 import { parseEvidenceKey } from '../../lambdas/evidence/keys';
+import { checkDigest } from '../../lambdas/evidence/digest-check';
 import { SEALER_PRODUCER } from '../../lambdas/evidence/producers';
 import { judgeSignature } from '../../lambdas/evidence/signature-check';
 import { signatureProblem } from '../package/checks';
 import { MANIFEST_FILE } from '../package/manifest';
 import type { VerifyContext } from './context';
-import { readDigest } from './digest-shape';
 
 const DAY_MS = 86_400_000;
 
@@ -86,7 +86,7 @@ async function readDigests(ctx: VerifyContext): Promise<Map<string, ChainDigest>
       ctx.problems.integrity(`${path}: ${issue}`);
       proven = false;
     }
-    const read = readDigest(path, body);
+    const read = checkDigest(path, body);
     for (const p of read.problems) ctx.problems.integrity(`${path}: ${p}`);
     if (read.problems.length > 0) proven = false;
     if (read.digest) out.set(path, { key: path, digest: read.digest, sha256, proven });

@@ -144,7 +144,7 @@ export async function checkObjects(ctx: VerifyContext, chain: ChainResult): Prom
       date: parsed.date,
       ...(envelope.summary?.status ? { status: envelope.summary.status } : {}),
       ...(envelope.schedule ? { schedule: envelope.schedule } : {}),
-      checks: { envelope: check.result },
+      checks: { envelope: check.result, custody: c.chained ? 'sealed' : 'unsealed' },
     });
   }
   return runs.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));

@@ -67,7 +67,8 @@ const ACCOUNT = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 export function digestKey(date: string, account: string): string {
   if (!DATE.test(date)) throw new Error(`digest date must be YYYY-MM-DD, got ${JSON.stringify(date)}`);
-  if (!ACCOUNT.test(account)) throw new Error(`digest account must be a key segment, got ${JSON.stringify(account)}`);
+  if (!ACCOUNT.test(account))
+    throw new Error(`digest account must be a key segment, got ${JSON.stringify(account)}`);
   return `${DIGEST_PREFIX}${date.replace(/-/g, '/')}/${account}.json`;
 }
 

@@ -2,9 +2,11 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import {
   GetObjectCommand,
+  HeadObjectCommand,
   ListObjectVersionsCommand,
   paginateListObjectsV2,
   type GetObjectCommandOutput,
+  type HeadObjectCommandOutput,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { isAwsError } from '../aws/aws-error';
@@ -18,7 +20,8 @@ import { pathUnder } from './key-path';
  *
  * Each method is one IAM action, so a role is granted exactly what its caller uses: `list` is
  * s3:ListBucket, `get`/`getText`/`read` are s3:GetObject (s3:GetObjectVersion with a version id), and only
- * `listVersions` needs s3:ListBucketVersions, which the watchdog and access-review roles do not hold.
+ * `listVersions` and `listFolders` need s3:ListBucketVersions, which the watchdog and access-review roles
+ * do not hold.
  */
 export interface EvidenceReader {
   get(key: string): Promise<Buffer>;
@@ -44,9 +47,10 @@ export interface KeyVersions {
   readonly versions: readonly ObjectVersion[];
 }
 
-/** An object's bytes and what S3 keeps beside them. */
-export interface ObjectRead {
-  readonly body: Uint8Array;
+/** What S3 keeps beside an object's bytes, as HeadObject (or GetObject) returns it. */
+export interface ObjectFacts {
+  /** Content-Length of the version. */
+  readonly bytes?: number;
   readonly etag?: string;
   readonly versionId?: string;
   readonly lastModified?: Date;
@@ -55,6 +59,11 @@ export interface ObjectRead {
   /** User metadata (`x-amz-meta-*`), names without the prefix. */
   readonly metadata: Readonly<Record<string, string>>;
   readonly objectLock: { readonly mode?: string; readonly retainUntil?: Date; readonly legalHold?: string };
+}
+
+/** An object's bytes and what S3 keeps beside them. */
+export interface ObjectRead extends ObjectFacts {
+  readonly body: Uint8Array;
 }
 
 /** The bucket itself: what the auditor's pull needs on top of plain reading. */
@@ -66,6 +75,17 @@ export interface BucketReader extends EvidenceReader {
   listVersions(prefix: string): Promise<KeyVersions[]>;
   /** One version (the current one without `versionId`) with S3's checksum, metadata and Object Lock. */
   read(key: string, versionId?: string): Promise<ObjectRead>;
+  /**
+   * One version's facts without its bytes (HeadObject: the same s3:GetObject / s3:GetObjectVersion action as
+   * `read`): what a resumed pull re-reads for a file it already holds.
+   */
+  head(key: string, versionId?: string): Promise<ObjectFacts>;
+  /**
+   * The folders directly under `prefix` (which ends with `/`), sorted, each ending with `/`: the common
+   * prefixes of ListObjectVersions with the delimiter `/`, so a folder whose every key was deleted (only
+   * delete markers left) is still seen. Same action as `listVersions` (s3:ListBucketVersions).
+   */
+  listFolders(prefix: string): Promise<string[]>;
 }
 
 export function directoryReader(root: string): EvidenceReader {
@@ -116,25 +136,42 @@ export function s3Reader(s3: S3Client, bucket: string): BucketReader {
       return keys.sort();
     },
     listVersions: (prefix) => listVersions(s3, bucket, prefix),
+    listFolders: (prefix) => listFolders(s3, bucket, prefix),
     async read(key, versionId) {
       // By version id: what was listed is what is checked, even if the key changes meanwhile.
       const res = await getObject(key, {
         ...(versionId ? { VersionId: versionId } : {}),
         ChecksumMode: 'ENABLED',
       });
-      return {
-        body: await res.Body.transformToByteArray(),
-        ...(res.ETag ? { etag: res.ETag } : {}),
-        ...(res.VersionId ? { versionId: res.VersionId } : {}),
-        ...(res.LastModified ? { lastModified: res.LastModified } : {}),
-        ...(res.ChecksumSHA256 ? { checksumSha256: res.ChecksumSHA256 } : {}),
-        metadata: res.Metadata ?? {},
-        objectLock: {
-          ...(res.ObjectLockMode ? { mode: res.ObjectLockMode } : {}),
-          ...(res.ObjectLockRetainUntilDate ? { retainUntil: res.ObjectLockRetainUntilDate } : {}),
-          ...(res.ObjectLockLegalHoldStatus ? { legalHold: res.ObjectLockLegalHoldStatus } : {}),
-        },
-      };
+      return { body: await res.Body.transformToByteArray(), ...factsOf(res) };
+    },
+    async head(key, versionId) {
+      const res = await s3.send(
+        new HeadObjectCommand({
+          Bucket: bucket,
+          Key: key,
+          ...(versionId ? { VersionId: versionId } : {}),
+          ChecksumMode: 'ENABLED',
+        }),
+      );
+      return factsOf(res);
+    },
+  };
+}
+
+/** The fields GetObject and HeadObject share, as ObjectFacts. */
+function factsOf(res: HeadObjectCommandOutput | GetObjectCommandOutput): ObjectFacts {
+  return {
+    ...(res.ContentLength !== undefined ? { bytes: res.ContentLength } : {}),
+    ...(res.ETag ? { etag: res.ETag } : {}),
+    ...(res.VersionId ? { versionId: res.VersionId } : {}),
+    ...(res.LastModified ? { lastModified: res.LastModified } : {}),
+    ...(res.ChecksumSHA256 ? { checksumSha256: res.ChecksumSHA256 } : {}),
+    metadata: res.Metadata ?? {},
+    objectLock: {
+      ...(res.ObjectLockMode ? { mode: res.ObjectLockMode } : {}),
+      ...(res.ObjectLockRetainUntilDate ? { retainUntil: res.ObjectLockRetainUntilDate } : {}),
+      ...(res.ObjectLockLegalHoldStatus ? { legalHold: res.ObjectLockLegalHoldStatus } : {}),
     },
   };
 }
@@ -185,4 +222,39 @@ async function listVersions(s3: S3Client, bucket: string, prefix: string): Promi
     versionIdMarker = page.IsTruncated ? page.NextVersionIdMarker : undefined;
   } while (keyMarker);
   return [...byKey].map(([key, versions]) => ({ key, versions }));
+}
+
+/**
+ * Every page of ListObjectVersions with the delimiter `/`: the common prefixes. A server that ignores the
+ * delimiter (the offline bucket model) returns the keys themselves; their first segment below `prefix` gives
+ * the same folders, at the cost of a full listing.
+ */
+async function listFolders(s3: S3Client, bucket: string, prefix: string): Promise<string[]> {
+  const folders = new Set<string>();
+  const folderOf = (key: string | undefined) => {
+    if (!key?.startsWith(prefix)) return;
+    const slash = key.indexOf('/', prefix.length);
+    if (slash >= 0) folders.add(key.slice(0, slash + 1));
+  };
+  let keyMarker: string | undefined;
+  let versionIdMarker: string | undefined;
+  do {
+    const page = await s3.send(
+      new ListObjectVersionsCommand({
+        Bucket: bucket,
+        Prefix: prefix,
+        Delimiter: '/',
+        ...(keyMarker ? { KeyMarker: keyMarker } : {}),
+        ...(versionIdMarker ? { VersionIdMarker: versionIdMarker } : {}),
+      }),
+    );
+    for (const p of page.CommonPrefixes ?? []) folderOf(p.Prefix);
+    for (const v of page.Versions ?? []) folderOf(v.Key);
+    for (const d of page.DeleteMarkers ?? []) folderOf(d.Key);
+    if (page.IsTruncated && !page.NextKeyMarker)
+      throw new Error(`the listing of ${prefix} is truncated but gives no NextKeyMarker`);
+    keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
+    versionIdMarker = page.IsTruncated ? page.NextVersionIdMarker : undefined;
+  } while (keyMarker);
+  return [...folders].sort();
 }
