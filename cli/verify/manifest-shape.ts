@@ -7,6 +7,7 @@ export class MalformedPackage extends Error {}
 
 function kindOfValue(v: unknown): string {
   if (v === null) return 'null';
+  if (v === undefined) return 'nothing';
   if (Array.isArray(v)) return 'an array';
   return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
 }
@@ -40,8 +41,8 @@ export function parseManifest(text: string): Manifest {
   if (!isObject(value))
     throw new MalformedPackage(`${MANIFEST_FILE} must be a JSON object, found ${kindOfValue(value)}`);
   const m = value;
-  need(m.schemaVersion === 1, 'schemaVersion must be 1', m.schemaVersion);
   need(Array.isArray(m.objects), 'objects must be an array', m.objects);
+  need(m.schemaVersion === 1, 'schemaVersion must be 1', m.schemaVersion);
   const period = m.period;
   need(isObject(period), 'period must be an object { from, to }', period);
   const { from, to } = period as Record<string, unknown>;

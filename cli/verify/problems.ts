@@ -14,6 +14,11 @@ export class Problems {
     if (!this.lines.has(line)) this.lines.set(line, 'gap');
   }
 
+  /** Whether a problem was already said of `path` (a line starting with it). */
+  mentions(path: string): boolean {
+    return [...this.lines.keys()].some((l) => l.startsWith(`${path}: `));
+  }
+
   get all(): string[] {
     return [...this.lines.keys()];
   }

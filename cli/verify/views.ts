@@ -139,7 +139,8 @@ function compareManifest(
   const again = new Map(objects.map((o) => [o.key, o]));
   for (const o of manifest.objects) {
     const fresh = again.get(o.key);
-    if (!fresh) continue;
+    // An object whose own problem is already said: its stale record is that problem, not another.
+    if (!fresh || problems.mentions(o.key)) continue;
     const fields = [...new Set([...Object.keys(o), ...Object.keys(fresh)])].filter(
       (k) =>
         canonicalJson((o as unknown as Record<string, unknown>)[k] ?? null) !==
