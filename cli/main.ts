@@ -11,6 +11,7 @@ import { loadCliConfig } from './load-config';
 import { registerPull } from './pull';
 import { registerRun } from './run';
 import { registerVerify } from './verify';
+import { registerPin } from './trust/pin';
 import { messageOf } from '../lambdas/aws/aws-error';
 
 function regionList(value: string): string[] {
@@ -84,6 +85,7 @@ export function buildProgram(out: (line: string) => void = (l) => console.log(l)
     });
 
   registerRun(program, out);
+  registerPin(program, out);
   registerPull(program, out);
   registerVerify(program, out);
   registerControls(program, out);

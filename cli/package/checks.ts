@@ -69,9 +69,6 @@ export function assessObject(
   const parsed = parseEvidenceKey(fetched.key);
   const sealedDay = parseDigestKey(fetched.key)?.date;
   const problems: string[] = [];
-  if (fetched.downloadError || body === undefined) {
-    problems.push(`download failed: ${fetched.downloadError ?? 'no body'}`);
-  }
   const s3Hex = fetched.s3ChecksumSha256 ? base64ToHex(fetched.s3ChecksumSha256) : undefined;
   const s3Checksum = s3Hex === undefined ? 'absent' : s3Hex === fetched.sha256 ? 'ok' : 'mismatch';
   if (s3Checksum === 'mismatch')
@@ -122,9 +119,17 @@ export function assessObject(
       .map((v) => `${v.versionId}${v.deleteMarker ? ' (delete marker)' : ''}${v.isLatest ? ' (latest)' : ''}`)
       .join(', ');
     problems.push(
-      `the key holds more than one version: ${fetched.versionId ?? '?'} (downloaded) and ${others}; evidence is written once, so it was overwritten or deleted`,
+      `the key holds more than one version: ${fetched.versionId ?? 'none'} (downloaded) and ${others}; evidence is written once, so it was overwritten or deleted`,
     );
   }
+  // Bytes never read prove nothing either way: the failure (and the versions seen) is all there is to say.
+  if (fetched.downloadError || body === undefined)
+    problems.splice(
+      0,
+      problems.length,
+      `download failed: ${fetched.downloadError ?? 'no body'}`,
+      ...problems.filter((p) => p.startsWith('the key holds more than one version')),
+    );
 
   if (envelopeCheck) problems.push(...envelopeCheck.problems);
   if (digestCheck) problems.push(...digestCheck.problems);

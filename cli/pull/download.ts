@@ -7,10 +7,11 @@ import type { FetchedObject } from '../package/manifest';
 import { writeAtomic } from '../package/write-package';
 import type { Listed } from './list';
 
-export const failed = (key: string, downloadError: string): FetchedObject => ({
+export const failed = (key: string, downloadError: string, versionId?: string): FetchedObject => ({
   key,
   bytes: 0,
   sha256: '',
+  ...(versionId ? { versionId } : {}),
   objectLock: {},
   downloadError,
 });
@@ -55,6 +56,6 @@ export async function download(reader: BucketReader, root: string, listed: Liste
     return fetchedOf(key, res, sha256Hex(res.body), res.body.byteLength);
   } catch (err) {
     const e = readAwsError(err);
-    return failed(key, `${e.code}: ${e.message}`);
+    return failed(key, `${e.code}: ${e.message}`, listed.versionId);
   }
 }

@@ -18,7 +18,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEMO_MARKER, demoTable, runDemo, type DemoResult } from '../../cli/demo';
+import { DEMO_MARKER, demoTable, runDemo, TRUST_FILE, type DemoResult } from '../../cli/demo';
 import { buildProgram } from '../../cli/main';
 import type { Manifest } from '../../cli/package/manifest';
 import { verify } from '../../cli/verify';
@@ -26,6 +26,8 @@ import { SAMPLE_USERS } from '../../cli/demo/sample-account';
 import { escapeHtml } from '../../lambdas/collectors/access-review/render';
 import { COLLECTORS } from '../../lambdas/collectors/registry';
 import type { Envelope } from '../../lambdas/evidence/envelope';
+import { digestKey, digestSha256, type Digest } from '../../lambdas/evidence/digest';
+import { SAMPLE_ACCOUNT_ID } from '../../cli/demo/sample-account';
 import { expectValidEnvelope } from '../helpers/envelope-schema';
 
 const NOW = new Date('2026-11-23T06:00:00Z');
@@ -97,6 +99,41 @@ describe("demo, against the demo's sample account", () => {
     expect(text).toContain(result.email.html);
     expect(text).toContain(result.auditorPackage.index);
     expect(text).toContain('No run at all on 2026-11-19');
+    expect(text).toContain(
+      `  14 daily digests under ${join(out, 'digests')}, written by the real sealer at 00:30 UTC after each day`,
+    );
+    expect(text).toMatch(
+      /\n  \d+ objects \(14 of them daily digests\), 0 with integrity problems, \d+ gaps \(pull exit code 3: gaps\)/,
+    );
+  });
+
+  it('seals every day of the period with the real sealer, the gap day and today included, in one chain', () => {
+    expect(result.history.digests).toBe(14);
+    let previous: Digest['previous'] = null;
+    for (
+      let d = Date.parse('2026-11-10T00:00:00Z');
+      d <= Date.parse('2026-11-23T00:00:00Z');
+      d += 86_400_000
+    ) {
+      const date = new Date(d).toISOString().slice(0, 10);
+      const digest = JSON.parse(
+        readFileSync(join(out, digestKey(date, SAMPLE_ACCOUNT_ID)), 'utf8'),
+      ) as Digest;
+      expect(digest.previous).toEqual(previous);
+      // Sealed at 00:30Z after its day, listing every object of the day on time (none on the gap day).
+      const next = new Date(d + 86_400_000).toISOString().slice(0, 10);
+      expect(digest.sealedAt).toBe(`${next}T00:30:00.000Z`);
+      expect(digest.objects.some((o) => o.late)).toBe(false);
+      if (date === '2026-11-19') expect(digest.objects).toEqual([]);
+      else expect(digest.objects.length).toBeGreaterThan(0);
+      previous = { key: digestKey(date, SAMPLE_ACCOUNT_ID), sha256: digestSha256(digest), date };
+    }
+    const manifest = JSON.parse(
+      readFileSync(join(result.auditorPackage.dir, 'manifest.json'), 'utf8'),
+    ) as Manifest;
+    expect(manifest.objects.filter((o) => o.kind === 'digest')).toHaveLength(14);
+    for (const o of manifest.objects.filter((x) => x.kind !== 'digest'))
+      expect(o.checks.custody).toBe('sealed');
   });
 
   it('shows the sample account problems as failures', () => {
@@ -185,6 +222,8 @@ describe("demo, against the demo's sample account", () => {
       'soc2-evidence',
       'verify',
       result.auditorPackage.dir,
+      '--trust',
+      join(out, TRUST_FILE),
     ]);
     expect(process.exitCode).toBe(0);
     expect(lines.join('\n')).toMatch(/^verified \d+ objects in .*every digest and signature holds/m);
@@ -195,7 +234,9 @@ describe("demo, against the demo's sample account", () => {
     const victim = join(result.auditorPackage.dir, manifest.objects[0]!.key);
     chmodSync(victim, 0o644);
     writeFileSync(victim, `${readFileSync(victim, 'utf8')} `);
-    expect(await verify(result.auditorPackage.dir, {}, () => undefined)).toBe(4);
+    expect(await verify(result.auditorPackage.dir, { trust: join(out, TRUST_FILE) }, () => undefined)).toBe(
+      4,
+    );
     process.exitCode = 0;
   });
 

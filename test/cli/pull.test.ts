@@ -1,20 +1,18 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { GetPublicKeyCommand, KMSClient } from '@aws-sdk/client-kms';
-import { mockClient } from 'aws-sdk-client-mock';
 import { draftEnvelope } from '../../lambdas/evidence/draft';
 import type { ScheduleRef } from '../../lambdas/evidence/envelope';
 import { LocalSigner } from '../../lambdas/evidence/signer';
 import { writeEvidence } from '../../lambdas/evidence/write-evidence';
 import { DEFAULT_CRON } from '../../lib/config';
-import {
-  AUDITOR_BUCKET_ACTIONS,
-  AUDITOR_OBJECT_ACTIONS,
-  AUDITOR_SIGNING_KEY_ACTIONS,
-} from '../../lib/auditor-role';
+import { AUDITOR_BUCKET_ACTIONS, AUDITOR_OBJECT_ACTIONS } from '../../lib/auditor-role';
+import { unsignedExplanation } from '../../lambdas/collectors/registry';
+import { digestKey } from '../../lambdas/evidence/digest';
+import { SEALER_PRODUCER } from '../../lambdas/evidence/producers';
 import { pull, type PullOptions } from '../../cli/pull';
 import type { Manifest } from '../../cli/package/manifest';
 import { verify } from '../../cli/verify';
@@ -29,16 +27,16 @@ import {
   serveBucket,
   writeDay,
 } from './evidence-bucket-fixture';
+import { producerBucket, runDays, seal, SEALER_ARN, writeTrustFile } from './sealed-bucket-fixture';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'soc2-pull-'));
 
-async function run(s3: S3Client, options: Partial<PullOptions> & { out: string }, kms?: KMSClient) {
+async function run(s3: S3Client, options: Partial<PullOptions> & { out: string }) {
   const lines: string[] = [];
   const code = await pull(
     { bucket: BUCKET, from: '2026-01-01', to: '2026-01-31', collector: ['iam-mfa'], ...options },
     {
       s3,
-      ...(kms ? { kms } : {}),
       out: (l) => lines.push(l),
       now: () => new Date('2026-02-02T00:00:00Z'),
     },
@@ -58,65 +56,62 @@ const keyOn = (keys: Iterable<string>, date: string, source: boolean) =>
 describe('soc2-evidence pull', () => {
   afterEach(() => jest.restoreAllMocks());
 
-  it('pulls a clean month: exit 0, SHA256SUMS accepted by sha256sum -c, verify passes, resume downloads nothing', async () => {
-    const { bucket, signer } = await monthOfEvidence();
+  it('pulls a sealed month: exit 0, digests judged, SHA256SUMS accepted by sha256sum -c, verify passes, resume downloads nothing but re-reads S3', async () => {
+    const { bucket, clock, signers } = producerBucket();
+    await runDays(bucket, clock, '2026-01-01', '2026-01-31');
+    await seal(bucket, clock, '2026-02-01T00:30:00Z', signers.get(SEALER_PRODUCER)!);
     const { s3, calls, sentApis } = serveBucket(bucket);
-    const kms = mockClient(KMSClient);
-    kms
-      .on(GetPublicKeyCommand)
-      .resolves({ KeyId: KEY_ARN, PublicKey: signer.publicKey.export({ type: 'spki', format: 'der' }) });
     const out = tmp();
+    const trust = writeTrustFile(join(out, '..'), signers);
 
-    const first = await run(s3, { out }, new KMSClient({}));
+    const first = await run(s3, { out, trust });
     expect(first.lines.at(-1)).toMatch(
-      /pulled 62 objects \(62 downloaded, 0 already present\).*0 with integrity problems, 0 gaps/,
+      /pulled 93 objects \(93 downloaded, 0 already present, 31 daily digests\).*0 with integrity problems, 0 gaps/,
     );
     expect(first.code).toBe(0);
-    // 31 day prefixes, each listed in pages of 3 (2 objects a day: one page each).
     const sent = (api: string) => calls.filter((c) => c.api === api);
-    expect(sent('S3:ListObjectVersions')).toHaveLength(31);
+    const prefixes = sent('S3:ListObjectVersions').map((c) => c.input.Prefix);
+    expect(prefixes).toEqual(expect.arrayContaining(['evidence/2026/01/31/', 'digests/2026/01/31/']));
     const get = sent('S3:GetObject')[0]!.input;
     expect(get).toMatchObject({ ChecksumMode: 'ENABLED', VersionId: expect.stringMatching(/^v\d+$/) });
-    // Every call pull made is one the auditor role may make.
+    // Every call pull made is one the auditor role may make (with a version id: s3:GetObjectVersion).
     const ACTION: Record<string, string> = {
       'S3:ListObjectVersions': 's3:ListBucketVersions',
       'S3:GetObject': 's3:GetObjectVersion',
-      'KMS:GetPublicKey': 'kms:GetPublicKey',
+      'S3:HeadObject': 's3:GetObjectVersion',
     };
-    const allowed: readonly string[] = [
-      ...AUDITOR_BUCKET_ACTIONS,
-      ...AUDITOR_OBJECT_ACTIONS,
-      ...AUDITOR_SIGNING_KEY_ACTIONS,
-    ];
-    const made = [
-      ...sentApis(),
-      ...kms.calls().map((c) => `KMS:${c.args[0].constructor.name.replace(/Command$/, '')}`),
-    ];
-    expect(new Set(made)).toEqual(new Set(Object.keys(ACTION)));
-    for (const name of new Set(made)) expect(allowed).toContain(ACTION[name]);
-    const o = first.manifest.objects[0]!;
+    const allowed: readonly string[] = [...AUDITOR_BUCKET_ACTIONS, ...AUDITOR_OBJECT_ACTIONS];
+    for (const name of new Set(sentApis())) expect(allowed).toContain(ACTION[name]);
+    const o = first.manifest.objects.find((x) => x.kind === 'envelope')!;
     expect(o.checks).toEqual({
       digest: 'ok',
       s3Checksum: 'ok',
       metadataSha256: 'ok',
       signature: 'valid',
+      envelope: 'ok',
       retention: 'ok',
+      custody: 'sealed',
     });
     expect(o.objectLock).toEqual({ mode: 'COMPLIANCE', retainUntil: '2027-03-01T00:00:00.000Z' });
     expect(o.versionId).toMatch(/^v\d+$/);
-    expect(
-      first.manifest.objects.filter((x) => x.kind === 'envelope').every((x) => x.checks.envelope === 'ok'),
-    ).toBe(true);
-    expect(first.manifest.publicKeys).toEqual({
-      [KEY_ARN]: 'signing-key-1234abcd-12ab-34cd-56ef-1234567890ab.pem',
+    const digests = first.manifest.objects.filter((x) => x.kind === 'digest');
+    expect(digests).toHaveLength(31);
+    expect(digests[0]).toMatchObject({
+      key: digestKey('2026-01-01', ACCOUNT),
+      checks: { signature: 'valid', digestFile: 'ok', retention: 'ok' },
+      problems: [],
+    });
+    expect(first.manifest.trust).toEqual({
+      source: 'test keys',
+      producers: { 'iam-mfa': KEY_ARN, [SEALER_PRODUCER]: SEALER_ARN },
+      unbound: 0,
     });
 
     expect(execFileSync('sha256sum', ['-c', '--quiet', 'SHA256SUMS'], { cwd: out, encoding: 'utf8' })).toBe(
       '',
     );
-    // openssl alone verifies an object with the exported public key, as docs/AUDITOR.md says.
-    const env = first.manifest.objects.find((x) => x.kind === 'envelope')!;
-    writeFileSync(join(out, '..', 'sig.der'), Buffer.from(env.signature!, 'base64'));
+    // openssl alone verifies an object with the copy of the producer's pinned key the package carries.
+    writeFileSync(join(out, '..', 'sig.der'), Buffer.from(o.signature!, 'base64'));
     expect(
       execFileSync(
         'openssl',
@@ -124,27 +119,33 @@ describe('soc2-evidence pull', () => {
           'dgst',
           '-sha256',
           '-verify',
-          join(out, first.manifest.publicKeys[KEY_ARN]!),
+          join(out, 'keys', 'iam-mfa.pem'),
           '-signature',
           join(out, '..', 'sig.der'),
-          join(out, env.key),
+          join(out, o.key),
         ],
         { encoding: 'utf8' },
       ),
     ).toMatch(/Verified OK/);
 
     const verified: string[] = [];
-    expect(await verify(out, {}, (l) => verified.push(l))).toBe(0);
+    expect(await verify(out, { trust }, (l) => verified.push(l))).toBe(0);
 
     calls.length = 0;
-    const again = await run(s3, { out }, new KMSClient({}));
+    const again = await run(s3, { out, trust });
     expect(again.code).toBe(0);
     expect(sent('S3:GetObject')).toHaveLength(0);
-    expect(again.lines.at(-1)).toMatch(/\(0 downloaded, 62 already present\)/);
+    // Nothing recorded earlier is trusted: each resumed object's facts are read again, by version.
+    expect(sent('S3:HeadObject')).toHaveLength(93);
+    expect(sent('S3:HeadObject')[0]!.input).toMatchObject({
+      ChecksumMode: 'ENABLED',
+      VersionId: expect.any(String),
+    });
+    expect(again.lines.at(-1)).toMatch(/\(0 downloaded, 93 already present, 31 daily digests\)/);
     const html = readFileSync(join(out, 'index.html'), 'utf8');
     expect(html).toContain('<table class="cal">');
     expect(html).not.toMatch(/<script/i);
-    expect(html).toContain(`href="${env.key}"`);
+    expect(html).toContain(`href="${o.key}"`);
   });
 
   it('names a tampered object, a missing day, a wrong signature and an object without retention', async () => {
@@ -167,7 +168,7 @@ describe('soc2-evidence pull', () => {
     const pem = join(out, '..', 'trusted.pem');
     writeFileSync(pem, signer.publicKeyPem());
 
-    const { code, lines, manifest } = await run(s3, { out, publicKey: pem });
+    const { code, lines, manifest } = await run(s3, { out, publicKey: [pem] });
 
     expect(code).toBe(4);
     const problems = lines.filter((l) => l.startsWith('problem '));
@@ -184,7 +185,7 @@ describe('soc2-evidence pull', () => {
             `^problem ${keyOn(bucket.objects.keys(), '2026-01-10', false)}: source ${tampered} has SHA-256`,
           ),
         ),
-        `problem ${forged}: signature does not verify with the public key of ${KEY_ARN}`,
+        `problem ${forged}: signature does not verify with the trusted key of iam-mfa (nor any other trusted key)`,
         expect.stringMatching(new RegExp(`^problem ${unlocked}: the object has no Object Lock retention`)),
       ]),
     );
@@ -211,7 +212,7 @@ describe('soc2-evidence pull', () => {
     const out = tmp();
     const pem = join(out, '..', 'k.pem');
     writeFileSync(pem, signer.publicKeyPem());
-    const { code, lines } = await run(s3, { out, publicKey: pem, from: '2026-01-01', to: '2026-01-05' });
+    const { code, lines } = await run(s3, { out, publicKey: [pem], from: '2026-01-01', to: '2026-01-05' });
     expect(lines.filter((l) => l.startsWith('gap '))).toEqual([
       `gap iam-mfa account ${ACCOUNT} 2026-01-02: failed`,
       `gap iam-mfa account ${ACCOUNT} 2026-01-03: missing`,
@@ -225,8 +226,11 @@ describe('soc2-evidence pull', () => {
         throw accessDenied();
       },
     });
-    await expect(run(s3, { out: tmp() })).rejects.toThrow(
-      `cannot list s3://${BUCKET}/evidence/: AccessDenied: Access Denied`,
+    const out = tmp();
+    const pem = join(out, '..', 'denied.pem');
+    writeFileSync(pem, LocalSigner.generate().publicKeyPem());
+    await expect(run(s3, { out, publicKey: [pem] })).rejects.toThrow(
+      `cannot list s3://${BUCKET}/ (evidence/ and digests/): AccessDenied: Access Denied`,
     );
   });
   it('reports an old signed envelope copied under another day, and does not count it as that day present', async () => {
@@ -240,7 +244,7 @@ describe('soc2-evidence pull', () => {
     const pem = join(out, '..', 'copy.pem');
     writeFileSync(pem, signer.publicKeyPem());
 
-    const { code, lines, manifest } = await run(s3, { out, publicKey: pem });
+    const { code, lines, manifest } = await run(s3, { out, publicKey: [pem] });
 
     expect(code).toBe(4);
     const copy = manifest.objects.find((o) => o.key === copied)!;
@@ -259,30 +263,46 @@ describe('soc2-evidence pull', () => {
     expect(manifest.summary).toEqual({ objects: 61, integrityProblems: 1, gaps: 1 });
   });
 
-  it('reports an overwritten key and a delete marker, naming the versions, and downloads the listed version', async () => {
-    const { bucket, signer } = await monthOfEvidence();
+  it('downloads the original version of an overwritten key, not the newest, and names every other version once', async () => {
+    const { bucket, clock, signers } = producerBucket();
+    await runDays(bucket, clock, '2026-01-01', '2026-01-31');
     const overwritten = keyOn(bucket.objects.keys(), '2026-01-10', false);
-    bucket.addVersions(overwritten, [{ versionId: 'v-original', deleteMarker: false, isLatest: false }]);
+    // The overwrite is the newer, current version: S3 lists it first.
+    bucket.addVersions(overwritten, [
+      {
+        versionId: 'v-overwrite',
+        deleteMarker: false,
+        isLatest: true,
+        lastModified: new Date('2026-01-20T10:00:00Z'),
+      },
+    ]);
     const deleted = keyOn(bucket.objects.keys(), '2026-01-12', true);
-    bucket.addVersions(deleted, [{ versionId: 'dm-1', deleteMarker: true, isLatest: true }]);
+    bucket.addVersions(deleted, [
+      {
+        versionId: 'dm-1',
+        deleteMarker: true,
+        isLatest: true,
+        lastModified: new Date('2026-01-21T10:00:00Z'),
+      },
+    ]);
     // One entry per page: a key's versions straddle pages, following KeyMarker and VersionIdMarker.
     const { s3, calls } = serveBucket(bucket, { pageSize: 1 });
     const out = tmp();
-    const pem = join(out, '..', 'versions.pem');
-    writeFileSync(pem, signer.publicKeyPem());
+    const trust = writeTrustFile(join(out, '..'), signers);
 
-    const { code, lines, manifest } = await run(s3, { out, publicKey: pem });
+    const { code, lines, manifest } = await run(s3, { out, trust });
 
     expect(code).toBe(4);
-    const current = (k: string) => bucket.objects.get(k)!.versionId;
+    const original = (k: string) => bucket.objects.get(k)!.versionId;
     expect(lines.filter((l) => l.startsWith('problem '))).toEqual([
-      `problem ${overwritten}: the key holds more than one version: ${current(overwritten)} (downloaded) and v-original; evidence is written once, so it was overwritten or deleted`,
-      `problem ${deleted}: the key holds more than one version: ${current(deleted)} (downloaded) and dm-1 (delete marker) (latest); evidence is written once, so it was overwritten or deleted`,
+      `problem ${overwritten}: the key holds more than one version: ${original(overwritten)} (downloaded) and v-overwrite (latest); evidence is written once, so it was overwritten or deleted`,
+      `problem ${deleted}: the key holds more than one version: ${original(deleted)} (downloaded) and dm-1 (delete marker) (latest); evidence is written once, so it was overwritten or deleted`,
     ]);
     const gets = calls.filter((c) => c.api === 'S3:GetObject').map((c) => c.input);
-    expect(gets.find((g) => g.Key === deleted)).toMatchObject({ VersionId: current(deleted) });
+    expect(gets.find((g) => g.Key === overwritten)).toMatchObject({ VersionId: original(overwritten) });
+    expect(gets.find((g) => g.Key === deleted)).toMatchObject({ VersionId: original(deleted) });
     expect(manifest.objects.find((o) => o.key === deleted)!.otherVersions).toEqual([
-      { versionId: 'dm-1', deleteMarker: true, isLatest: true },
+      { versionId: 'dm-1', deleteMarker: true, isLatest: true, lastModified: '2026-01-21T10:00:00.000Z' },
     ]);
     expect(manifest.summary).toEqual({ objects: 62, integrityProblems: 2, gaps: 0 });
   });
@@ -324,7 +344,7 @@ describe('soc2-evidence pull', () => {
 
     const { code, lines, manifest } = await run(s3, {
       out,
-      publicKey: pem,
+      publicKey: [pem],
       from: '2026-01-01',
       to: '2026-03-31',
       collector: ['access-review', 'access-review-attestation', 'access-review-email', 'coverage'],
@@ -366,7 +386,7 @@ describe('soc2-evidence pull', () => {
 
     const { code, lines, manifest } = await run(s3, {
       out,
-      publicKey: pem,
+      publicKey: [pem],
       from: '2026-01-01',
       to: '2026-01-03',
     });
@@ -386,5 +406,138 @@ describe('soc2-evidence pull', () => {
     const html = readFileSync(join(out, 'index.html'), 'utf8');
     expect(html).toContain('<h2>Warnings</h2>');
     expect(html).toMatch(/<li class="warn">Object Lock mode is GOVERNANCE[^<]*\(5 object\(s\)/);
+  });
+
+  it('reports late objects once each (absent from the digest, marked late, another version) and counts no run from them', async () => {
+    const { bucket, clock, signers } = producerBucket();
+    const sealer = signers.get(SEALER_PRODUCER)!;
+    await runDays(bucket, clock, '2026-01-01', '2026-01-18', ['2026-01-15']);
+    // Jan 19's run lands the next morning, after its day: the sealer marks it late.
+    clock.at = new Date('2026-01-20T08:00:00Z');
+    await writeDay(bucket, '2026-01-19');
+    await runDays(bucket, clock, '2026-01-20', '2026-01-31');
+    await seal(bucket, clock, '2026-02-01T00:30:00Z', sealer);
+    // Backfilled after Jan 15 was sealed: not in its digest.
+    clock.at = new Date('2026-02-01T09:00:00Z');
+    await writeDay(bucket, '2026-01-15', 'backfill');
+    // Another version than the one sealed.
+    const swapped = keyOn(bucket.objects.keys(), '2026-01-25', false);
+    const sealedVersion = bucket.objects.get(swapped)!.versionId;
+    bucket.alter(swapped, (o) => ({ ...o, versionId: 'v-swapped' }));
+    const { s3 } = serveBucket(bucket);
+    const out = tmp();
+    const trust = writeTrustFile(join(out, '..'), signers);
+
+    const { code, lines, manifest } = await run(s3, { out, trust });
+
+    expect(code).toBe(4);
+    const late = manifest.objects.filter((o) => o.checks.custody === 'late').map((o) => o.key);
+    const backfilled = [...bucket.objects.keys()].filter((k) => k.includes('backfill')).sort();
+    const markedLate = [...bucket.objects.keys()].filter((k) => k.includes('run-2026-01-19')).sort();
+    expect(late.sort()).toEqual([...backfilled, ...markedLate, swapped].sort());
+    for (const key of late)
+      expect(
+        manifest.objects.find((o) => o.key === key)!.problems.filter((p) => p.startsWith('late: ')),
+      ).toHaveLength(1);
+    const env = backfilled.find((k) => k.endsWith('.json'))!;
+    expect(lines).toContain(
+      `problem ${env}: late: absent from ${digestKey('2026-01-15', ACCOUNT)} (sealed 2026-02-01T00:30:00.000Z): written after its day was sealed, it proves no run`,
+    );
+    expect(lines).toContain(
+      `problem ${markedLate.find((k) => k.endsWith('.json'))!}: late: ${digestKey('2026-01-19', ACCOUNT)} lists it as written at 2026-01-20T08:00:00.000Z, after its day 2026-01-19 ended: it proves no run`,
+    );
+    expect(lines).toContain(
+      `problem ${swapped}: late: ${digestKey('2026-01-25', ACCOUNT)} sealed version ${sealedVersion}, the bucket now gives v-swapped: it proves no run`,
+    );
+    // Late envelopes prove no run: Jan 15 stays a gap, and so do Jan 19 (its run was late) and Jan 25.
+    expect(lines.filter((l) => l.startsWith('gap '))).toEqual([
+      `gap iam-mfa account ${ACCOUNT} 2026-01-15: missing`,
+      `gap iam-mfa account ${ACCOUNT} 2026-01-19: missing`,
+      `gap iam-mfa account ${ACCOUNT} 2026-01-25: missing`,
+    ]);
+    // Each late object is one object with problems, however many it has.
+    expect(manifest.summary.integrityProblems).toBe(
+      manifest.objects.filter((o) => o.problems.length > 0).length,
+    );
+    expect(manifest.summary.integrityProblems).toBe(5);
+    expect(lines.at(-1)).toMatch(/: 5 with integrity problems \(5 late\), 3 gaps$/);
+  });
+
+  it('pulls the latest digest before --from, and judges a digest that is not canonical or not signed by the sealer', async () => {
+    const { bucket, clock, signers } = producerBucket();
+    const sealer = signers.get(SEALER_PRODUCER)!;
+    await runDays(bucket, clock, '2026-01-01', '2026-01-12');
+    await seal(bucket, clock, '2026-01-13T00:30:00Z', sealer);
+    // Re-serialised, and signed again by the sealer's key: still not its own canonical form.
+    const edited = digestKey('2026-01-11', ACCOUNT);
+    const pretty = Buffer.from(
+      JSON.stringify(JSON.parse(bucket.objects.get(edited)!.body.toString()), null, 2),
+    );
+    const { signature } = await sealer.sign(pretty);
+    bucket.alter(edited, (o) => ({
+      ...o,
+      body: pretty,
+      signature,
+      sha256: createHash('sha256').update(pretty).digest('hex'),
+    }));
+    // Signed by iam-mfa's key: one function wrote another's evidence.
+    const foreign = digestKey('2026-01-12', ACCOUNT);
+    const { signature: wrong } = await signers.get('iam-mfa')!.sign(bucket.objects.get(foreign)!.body);
+    bucket.alter(foreign, (o) => ({ ...o, signature: wrong }));
+    const { s3 } = serveBucket(bucket);
+    const out = tmp();
+    const trust = writeTrustFile(join(out, '..'), signers);
+
+    const { code, lines, manifest } = await run(s3, { out, trust, from: '2026-01-10', to: '2026-01-12' });
+
+    expect(code).toBe(4);
+    const digests = manifest.objects.filter((o) => o.kind === 'digest').map((o) => o.key);
+    expect(digests).toEqual(['09', '10', '11', '12'].map((d) => digestKey(`2026-01-${d}`, ACCOUNT)));
+    expect(lines.filter((l) => l.startsWith('problem '))).toEqual([
+      `problem ${edited}: the digest is not its own canonical JSON: it was re-serialised or edited`,
+      `problem ${foreign}: signed with the key of iam-mfa, but this is evidence of ${SEALER_PRODUCER}: one function wrote another's evidence`,
+    ]);
+    // A digest that does not hold seals nothing: its day's objects are unsealed, not judged late.
+    const custody = (date: string) =>
+      new Set(manifest.objects.filter((o) => o.date === date).map((o) => o.checks.custody));
+    expect(custody('2026-01-10')).toEqual(new Set(['sealed']));
+    expect(custody('2026-01-11')).toEqual(new Set(['unsealed']));
+    expect(custody('2026-01-12')).toEqual(new Set(['unsealed']));
+  });
+
+  it('re-checks what it resumes: S3 facts changed since the first pull are seen, and an edited file is downloaded again', async () => {
+    const { bucket, clock, signers } = producerBucket();
+    await runDays(bucket, clock, '2026-01-01', '2026-01-03');
+    const { s3, calls } = serveBucket(bucket);
+    const out = tmp();
+    const trust = writeTrustFile(join(out, '..'), signers);
+    expect((await run(s3, { out, trust, from: '2026-01-01', to: '2026-01-03' })).code).toBe(0);
+
+    const shortened = keyOn(bucket.objects.keys(), '2026-01-01', true);
+    bucket.alter(shortened, (o) => ({
+      ...o,
+      retention: { mode: 'GOVERNANCE', until: new Date('2026-01-01T12:00:00Z') },
+    }));
+    const unsigned = keyOn(bucket.objects.keys(), '2026-01-02', false);
+    bucket.alter(unsigned, ({ signature: _s, signingKey: _k, ...o }) => o);
+    const edited = keyOn(bucket.objects.keys(), '2026-01-03', true);
+    chmodSync(join(out, edited), 0o644);
+    writeFileSync(join(out, edited), 'edited locally');
+    calls.length = 0;
+
+    const { code, lines, manifest } = await run(s3, { out, trust, from: '2026-01-01', to: '2026-01-03' });
+
+    expect(calls.filter((c) => c.api === 'S3:GetObject').map((c) => c.input.Key)).toEqual([edited]);
+    expect(code).toBe(4);
+    expect(lines.filter((l) => l.startsWith('problem '))).toEqual([
+      `problem ${shortened}: Object Lock retention ends 2026-01-01T12:00:00.000Z, before the day after the evidence was collected (2026-01-01): it protects nothing`,
+      `problem ${unsigned}: ${unsignedExplanation('iam-mfa')}`,
+    ]);
+    expect(unsignedExplanation('iam-mfa')).toContain('written by `collect --bucket --unsigned`');
+    expect(manifest.objects.find((o) => o.key === edited)!.problems).toEqual([]);
+    expect(readFileSync(join(out, edited))).toEqual(bucket.objects.get(edited)!.body);
+    expect(lines.at(-1)).toMatch(
+      /\(1 downloaded, 5 already present, 0 daily digests\).*: 2 with integrity problems, 0 gaps$/,
+    );
   });
 });
