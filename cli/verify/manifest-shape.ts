@@ -88,7 +88,7 @@ export function parseManifest(text: string): Manifest {
     const r = o as Record<string, unknown>;
     need(typeof r.key === 'string' && r.key !== '', `${where}.key must be a string`, r.key);
     need(
-      typeof r.sha256 === 'string' && HEX64.test(r.sha256),
+      typeof r.sha256 === 'string' && (HEX64.test(r.sha256) || typeof r.downloadError === 'string'),
       `${where}.sha256 must be a hex SHA-256`,
       r.sha256,
     );

@@ -168,7 +168,7 @@ describe('tamper corpus: verify trusts nothing it cannot prove', () => {
     const dir = copy();
     const e = envelopeOf('backups', '2026-03-05');
     const body = read(dir, e.key);
-    body[body.length - 2] ^= 0x01;
+    body.writeUInt8(body.readUInt8(body.length - 2) ^ 0x01, body.length - 2);
     write(dir, e.key, body);
     resum(dir);
     const { code, lines } = await check(dir);
