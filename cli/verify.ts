@@ -1,125 +1,125 @@
-import { existsSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
 import type { Command } from 'commander';
-import { messageOf } from '../lambdas/aws/aws-error';
-import { sha256Hex } from '../lambdas/evidence/canonical-json';
-import { parseEvidenceKey } from '../lambdas/evidence/keys';
 import { checkInputDir } from './arguments';
-import { CliError } from './cli-error';
-import { checkEnvelope, producerOfKey, signatureProblem } from './package/checks';
-import { judgeSignature } from '../lambdas/evidence/signature-check';
+import { EXIT_GAPS, EXIT_INTEGRITY, MANIFEST_FILE, SUMS_FILE, type Manifest } from './package/manifest';
 import { loadTrustAnchor, type TrustOptions } from './trust/load';
-import { EXIT_INTEGRITY, MANIFEST_FILE, parseSums, SUMS_FILE, type Manifest } from './package/manifest';
+import type { TrustAnchor } from './trust/trust-file';
+import { checkChain } from './verify/chain';
+import { VerifyContext } from './verify/context';
+import { MalformedPackage, parseManifest } from './verify/manifest-shape';
+import { checkObjects } from './verify/objects';
+import { Problems } from './verify/problems';
+import { checkKeyFiles, checkSums, checkViews, recompute } from './verify/views';
+import { readExactly, UnreadableFile, walkPackage, type PackageTree } from './verify/walk';
 
 /** What `verify <dir>` expects. */
 const PACKAGE_FORM = `the package directory written by pull (with ${MANIFEST_FILE} and ${SUMS_FILE})`;
 
+/** manifest.json and SHA256SUMS are read whole: past this size they are refused, not read. */
+const MAX_TOP_FILE = 256 * 1024 * 1024;
+
 export type VerifyOptions = TrustOptions;
 
-async function filesUnder(root: string): Promise<string[]> {
-  const entries = await readdir(root, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((e) => e.isFile() || e.isSymbolicLink())
-    .map((e) => relative(root, join(e.parentPath, e.name)).split(sep).join('/'))
-    .sort();
+/** A top-level file verify must read whole (manifest.json, SHA256SUMS): a regular file of bounded size. */
+async function readTopFile(root: string, tree: PackageTree, name: string): Promise<Buffer> {
+  const kind = tree.special.get(name);
+  if (kind) throw new MalformedPackage(`${name} is ${kind}; verify never follows or opens it`);
+  const size = tree.files.get(name);
+  if (size === undefined)
+    throw new MalformedPackage(`not an evidence package: it has no ${name}; expected ${PACKAGE_FORM}`);
+  if (size > MAX_TOP_FILE)
+    throw new MalformedPackage(`${name} is ${size} bytes, more than verify reads (${MAX_TOP_FILE})`);
+  try {
+    return await readExactly(root, name, size);
+  } catch (err) {
+    if (err instanceof UnreadableFile) throw new MalformedPackage(`${name} ${err.message}`);
+    throw err;
+  }
+}
+
+function filterLine(manifest: Manifest): string {
+  const { collectors, account } = manifest.filters;
+  const parts = [
+    collectors?.length ? `collectors ${collectors.join(', ')}` : undefined,
+    account ? `account ${account}` : undefined,
+  ].filter(Boolean);
+  return `the package covers ${manifest.period.from} to ${manifest.period.to}, ${
+    parts.length ? `filtered by pull to ${parts.join(' and ')}` : 'unfiltered (every object of the period)'
+  }`;
+}
+
+async function verifyPackage(
+  root: string,
+  anchor: TrustAnchor,
+  out: (line: string) => void,
+): Promise<number> {
+  const tree = await walkPackage(root);
+  const manifestBody = await readTopFile(root, tree, MANIFEST_FILE);
+  const manifest = parseManifest(manifestBody.toString('utf8'));
+  const sumsBody = await readTopFile(root, tree, SUMS_FILE);
+  const sums = sumsBody.toString('utf8');
+  const problems = new Problems();
+  for (const [path, kind] of tree.special)
+    problems.integrity(`${path}: is ${kind}; verify never follows or opens it`);
+  const ctx = new VerifyContext(root, tree, manifest, anchor, problems);
+  ctx.bodies.set(MANIFEST_FILE, manifestBody);
+  ctx.bodies.set(SUMS_FILE, sumsBody);
+
+  const chain = await checkChain(ctx);
+  const runs = await checkObjects(ctx, chain);
+  const recomputed = recompute(manifest, runs);
+  const notes = await checkViews(ctx, recomputed);
+  await checkKeyFiles(ctx);
+  checkSums(ctx, sums, ctx.missing);
+
+  for (const line of problems.all) out(line);
+  for (const s of recomputed.sections)
+    for (const g of s.gaps) out(`gap ${g.collector} account ${s.account} ${g.date}: ${g.status}`);
+  for (const note of notes) out(`note: ${note}`);
+  out(filterLine(manifest));
+  out(`signatures were judged against the trust anchor: ${anchor.source}`);
+  const integrity = problems.count('integrity');
+  const other = problems.count('gap');
+  const digests = [...chain.digests.values()].filter((d) => d.proven).length;
+  const counts = `${integrity} integrity problem(s), ${other} unsealed day(s) or late object(s), ${recomputed.gaps} gap(s)`;
+  if (integrity > 0) {
+    out(`NOT VERIFIED: ${counts} in ${root}`);
+    return EXIT_INTEGRITY;
+  }
+  if (other > 0 || recomputed.gaps > 0) {
+    out(
+      `verified with gaps: ${counts}; ${runs.length} runs proven by ${digests} digest(s) and their signatures in ${root}`,
+    );
+    return EXIT_GAPS;
+  }
+  out(
+    `verified: ${runs.length} runs proven by ${digests} digest(s), every file accounted for, every signature and view holds, no gap in ${root}`,
+  );
+  return 0;
 }
 
 /**
- * Re-checks a pulled package offline. Every file listed in SHA256SUMS must be present with its digest,
- * nothing else may be there, the manifest must agree with SHA256SUMS, every signature must verify and
- * every envelope must still be its canonical self with matching sources. Prints one line per problem,
- * naming the file; returns 0 only when there is none (4 otherwise).
+ * Re-checks a pulled package offline, trusting nothing it cannot prove: the daily digests (signed by the
+ * pinned sealer key, chained, one per day and account) say what the period holds; every file must be
+ * accounted for by them and every object they list present with their SHA-256 and its producer's
+ * signature; coverage and gaps are recomputed from the envelopes that passed every check, and
+ * manifest.json, coverage.csv and index.html must agree with that recomputation. Prints one line per
+ * problem, then the gaps, then a summary; returns 4 on any integrity problem, else 3 on any gap or unsealed
+ * day, else 0.
  */
 export async function verify(
   dir: string,
   options: VerifyOptions,
   out: (line: string) => void,
 ): Promise<number> {
-  const root = checkInputDir('verify', dir, PACKAGE_FORM);
-  const lacking = [MANIFEST_FILE, SUMS_FILE].filter((f) => !existsSync(join(root, f)));
-  if (lacking.length > 0)
-    throw new CliError(
-      `verify ${dir} is not an evidence package: it has no ${lacking.join(' or ')}; expected the package directory written by pull`,
-    );
-  const problems: string[] = [];
-  let manifest: Manifest;
-  try {
-    manifest = JSON.parse(await readFile(join(root, MANIFEST_FILE), 'utf8')) as Manifest;
-  } catch (err) {
-    throw new CliError(`${MANIFEST_FILE} is not valid JSON: ${messageOf(err)}`);
-  }
-  const sums = parseSums(await readFile(join(root, SUMS_FILE), 'utf8'));
-  problems.push(...sums.problems);
-
-  const present = new Set(await filesUnder(root));
-  const actual = new Map<string, string>();
-  for (const [path, expected] of sums.entries) {
-    if (!present.has(path)) {
-      problems.push(`${path}: missing (listed in ${SUMS_FILE})`);
-      continue;
-    }
-    const digest = sha256Hex(await readFile(join(root, ...path.split('/'))));
-    actual.set(path, digest);
-    if (digest !== expected)
-      problems.push(`${path}: SHA-256 ${digest} differs from ${SUMS_FILE} (${expected})`);
-  }
-  for (const path of present) {
-    if (path !== SUMS_FILE && !sums.entries.has(path))
-      problems.push(`${path}: extra file, not in ${SUMS_FILE}`);
-  }
-
   const anchor = loadTrustAnchor('verify', options);
-
-  const listedObjects = manifest.objects ?? [];
-  // What pull could not download or already found wrong stays a problem: a package is never cleaner than
-  // the pull that made it.
-  for (const o of listedObjects) {
-    if (o.downloadError) problems.push(`${o.key}: not downloaded by pull: ${o.downloadError}`);
-    for (const p of o.problems ?? []) {
-      if (o.downloadError && p.startsWith('download failed')) continue;
-      problems.push(`${o.key}: pull found: ${p}`);
-    }
+  const root = checkInputDir('verify', dir, PACKAGE_FORM);
+  try {
+    return await verifyPackage(root, anchor, out);
+  } catch (err) {
+    if (!(err instanceof MalformedPackage)) throw err;
+    out(`${dir}: ${err.message}`);
+    return EXIT_INTEGRITY;
   }
-  const recorded = listedObjects.filter((o) => (o.problems ?? []).length > 0 || o.downloadError).length;
-  if (manifest.summary && manifest.summary.integrityProblems !== recorded)
-    problems.push(
-      `${MANIFEST_FILE}: summary counts ${manifest.summary.integrityProblems} objects with problems, its objects record ${recorded}`,
-    );
-  const objects = listedObjects.filter((o) => !o.downloadError);
-  const bodies = new Map<string, { sha256: string; bytes: number }>();
-  for (const o of objects) {
-    const sum = sums.entries.get(o.key);
-    if (sum === undefined) {
-      if (present.has(o.key)) problems.push(`${o.key}: in ${MANIFEST_FILE} but not in ${SUMS_FILE}`);
-      else problems.push(`${o.key}: missing (listed in ${MANIFEST_FILE})`);
-      continue;
-    }
-    if (sum !== o.sha256)
-      problems.push(`${o.key}: ${SUMS_FILE} says ${sum}, ${MANIFEST_FILE} says ${o.sha256}`);
-    const got = actual.get(o.key);
-    if (got !== undefined) bodies.set(o.key, { sha256: got, bytes: o.bytes });
-  }
-  for (const o of objects) {
-    if (!actual.has(o.key)) continue;
-    const body = await readFile(join(root, ...o.key.split('/')));
-    const parsed = parseEvidenceKey(o.key);
-    const producer = producerOfKey(o.key);
-    const issue = signatureProblem(o.key, judgeSignature(body, o.signature, producer, anchor), producer);
-    if (issue) problems.push(`${o.key}: ${issue}`);
-    if (o.kind === 'envelope' || (parsed && parsed.source === undefined)) {
-      for (const p of checkEnvelope(o.key, body, bodies).problems) problems.push(`${o.key}: ${p}`);
-    }
-  }
-
-  for (const line of problems) out(line);
-  out(`signatures were judged against the trust anchor: ${anchor.source}`);
-  out(
-    problems.length === 0
-      ? `verified ${objects.length} objects in ${root}: every digest and signature holds, no file missing or added`
-      : `${problems.length} problem(s) in ${root}`,
-  );
-  return problems.length === 0 ? 0 : EXIT_INTEGRITY;
 }
 
 /** The `verify` command. */
@@ -127,7 +127,7 @@ export function registerVerify(program: Command, out: (line: string) => void): v
   program
     .command('verify')
     .description(
-      'Re-check a pulled package offline: digests, signatures, no file missing or added. Exit 4 on any problem.',
+      'Re-check a pulled package offline against the digest chain and your trust anchor: every file accounted for, every signature, coverage recomputed. Exit 4 on an integrity problem, 3 on a gap.',
     )
     .argument('<dir>', 'the package directory written by pull')
     .option('--trust <file>', "the producers' signing keys you pinned with 'soc2-evidence pin'")

@@ -94,12 +94,22 @@ export interface ManifestObject extends FetchedObject {
 const RUN_STATUSES: readonly RunStatus[] = ['PASS', 'FAIL', 'PARTIAL', 'ERROR'];
 
 /**
+ * What coverage needs of an object: a ManifestObject (pull) or a run verify built from an envelope it proved.
+ */
+export type RunRecord = Pick<
+  ManifestObject,
+  'kind' | 'collector' | 'account' | 'date' | 'status' | 'schedule'
+> & {
+  readonly checks: Pick<ObjectChecks, 'envelope' | 'custody'>;
+};
+
+/**
  * Whether an object proves a collector's run on a day: an envelope with its collector and date, stored under
  * its own key (an old envelope copied under another day's key proves no run). The calendar and the gap count
  * both use this, so they cannot disagree. A late envelope (written after its day was sealed, or not the
  * version sealed) proves no run either.
  */
-export function provesRun(o: ManifestObject): boolean {
+export function provesRun(o: RunRecord): boolean {
   return (
     o.kind === 'envelope' &&
     !!o.collector &&
@@ -110,7 +120,7 @@ export function provesRun(o: ManifestObject): boolean {
 }
 
 /** A run status the envelope does not state (or states as something unknown) proves nothing: ERROR. */
-export function runStatusOf(o: ManifestObject): RunStatus {
+export function runStatusOf(o: Pick<ManifestObject, 'status'>): RunStatus {
   return o.status !== undefined && RUN_STATUSES.includes(o.status) ? o.status : 'ERROR';
 }
 

@@ -3,8 +3,11 @@ import { computeCoverage, type FoundEnvelope } from '../../lambdas/evidence/cove
 import type { ScheduleRef } from '../../lambdas/evidence/envelope';
 import { DEFAULT_CRON } from '../../lib/config';
 import type { AccountCoverage } from '../package/index-html';
-import { provesRun, runStatusOf, type CoverageSection, type ManifestObject } from '../package/manifest';
+import { provesRun, runStatusOf, type CoverageSection, type RunRecord } from '../package/manifest';
 import type { PullOptions } from './options';
+
+/** The options coverage reads: the period and the filters. */
+export type CoverageOptions = Pick<PullOptions, 'from' | 'to' | 'collector' | 'account'>;
 
 type Schedules = Record<string, ScheduleRef & { source: 'envelope' | 'default' }>;
 
@@ -12,7 +15,7 @@ type Schedules = Record<string, ScheduleRef & { source: 'envelope' | 'default' }
  * Each registry collector's schedule as its latest envelope recorded it, else the configuration's default.
  * Only registry collectors run on a schedule; callers must pass no other id.
  */
-function schedulesFor(collectors: readonly string[], envelopes: readonly ManifestObject[]): Schedules {
+function schedulesFor(collectors: readonly string[], envelopes: readonly RunRecord[]): Schedules {
   const out: Schedules = {};
   for (const id of collectors) {
     const latest = envelopes.filter((e) => e.collector === id && e.schedule).pop();
@@ -27,9 +30,9 @@ function schedulesFor(collectors: readonly string[], envelopes: readonly Manifes
 
 /** Coverage of one account (`*` when the period holds no envelope at all). */
 function accountCoverage(
-  options: PullOptions,
+  options: CoverageOptions,
   account: string,
-  envelopes: readonly ManifestObject[],
+  envelopes: readonly RunRecord[],
 ): { section: CoverageSection; report: AccountCoverage } {
   const mine = envelopes.filter((e) => account === '*' || e.account === account);
   const collectors = options.collector?.length
@@ -68,8 +71,8 @@ function accountCoverage(
 
 /** Coverage of the period per account, judged by the same `computeCoverage` as the watchdog. */
 export function coverageFor(
-  options: PullOptions,
-  objects: readonly ManifestObject[],
+  options: CoverageOptions,
+  objects: readonly RunRecord[],
 ): { sections: CoverageSection[]; reports: AccountCoverage[] } {
   const envelopes = objects.filter(provesRun);
   const accounts = options.account

@@ -1,217 +1,164 @@
-import { createHash } from 'node:crypto';
-import { chmodSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+/**
+ * verify on a small sealed bucket (iam-mfa daily, the real sealer): what the tamper corpus does not cover,
+ * i.e. the clean exit, --public-key, unsealed days, bounded reads, a re-sealed digest breaking the chain,
+ * pull's download failures and a directory that is not a package.
+ */
+import { appendFileSync, chmodSync, cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pull } from '../../cli/pull';
 import type { Manifest } from '../../cli/package/manifest';
-import { verify } from '../../cli/verify';
-import { LocalSigner } from '../../lambdas/evidence/signer';
-import {
-  accessDenied,
-  BUCKET,
-  KEY_ARN,
-  memoryBucket,
-  serveBucket,
-  writeDay,
-} from './evidence-bucket-fixture';
+import { verify, type VerifyOptions } from '../../cli/verify';
+import { canonicalJson } from '../../lambdas/evidence/canonical-json';
+import { digestKey, type Digest } from '../../lambdas/evidence/digest';
+import { SEALER_PRODUCER } from '../../lambdas/evidence/producers';
+import type { LocalSigner } from '../../lambdas/evidence/signer';
+import { accessDenied, ACCOUNT, BUCKET, serveBucket } from './evidence-bucket-fixture';
+import { producerBucket, runDays, seal, writeTrustFile } from './sealed-bucket-fixture';
+
+const tmp = (name: string) => mkdtempSync(join(tmpdir(), `soc2-verify-${name}-`));
 
 let pristine: string;
-let pem: string;
+let trust: string;
+let signers: Map<string, LocalSigner>;
 let manifest: Manifest;
 
-beforeAll(async () => {
-  const signer = LocalSigner.generate(KEY_ARN);
-  const bucket = memoryBucket(signer);
-  for (const d of ['2026-01-01', '2026-01-02', '2026-01-03']) await writeDay(bucket, d);
-  const { s3 } = serveBucket(bucket);
-  pristine = mkdtempSync(join(tmpdir(), 'soc2-verify-'));
-  pem = join(pristine, '..', `${Date.now()}-trusted.pem`);
-  writeFileSync(pem, signer.publicKeyPem());
-  const code = await pull(
+async function pullInto(
+  s3: ReturnType<typeof serveBucket>['s3'],
+  out: string,
+  options: { from?: string; to?: string; now?: string; trust?: string } = {},
+): Promise<number> {
+  return pull(
     {
       bucket: BUCKET,
-      from: '2026-01-01',
-      to: '2026-01-03',
-      out: pristine,
+      from: options.from ?? '2026-01-01',
+      to: options.to ?? '2026-01-05',
+      out,
       collector: ['iam-mfa'],
-      publicKey: pem,
+      trust: options.trust ?? trust,
     },
-    { s3, out: () => undefined },
+    { s3, out: () => undefined, now: () => new Date(options.now ?? '2026-01-06T09:00:00Z') },
   );
-  expect(code).toBe(0);
+}
+
+beforeAll(async () => {
+  const made = producerBucket();
+  signers = made.signers;
+  await runDays(made.bucket, made.clock, '2026-01-01', '2026-01-05');
+  await seal(made.bucket, made.clock, '2026-01-06T00:30:00Z', signers.get(SEALER_PRODUCER)!);
+  trust = writeTrustFile(tmp('trust'), signers);
+  pristine = tmp('pristine');
+  expect(await pullInto(serveBucket(made.bucket).s3, pristine)).toBe(0);
   manifest = JSON.parse(readFileSync(join(pristine, 'manifest.json'), 'utf8')) as Manifest;
 });
 
-function pem2(signer: LocalSigner): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'soc2-verify-key-')), 'trusted.pem');
-  writeFileSync(file, signer.publicKeyPem());
-  return file;
-}
-
 function copy(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'soc2-verify-copy-'));
+  const dir = tmp('copy');
   cpSync(pristine, dir, { recursive: true });
   return dir;
 }
 
-async function check(dir: string, publicKey?: string) {
+async function check(dir: string, options: VerifyOptions = { trust }) {
   const lines: string[] = [];
-  const code = await verify(dir, publicKey ? { publicKey } : {}, (l) => lines.push(l));
+  const code = await verify(dir, options, (l) => lines.push(l));
   return { code, lines };
 }
 
-const OWN_KEY_NOTE =
-  "signatures were checked against the package's own key (signing-key.pem); pass --public-key with the key from 'aws kms get-public-key' to authenticate them";
-
-/** Rewrites SHA256SUMS for the files an attacker changed, as anyone rebuilding the package can. */
-function resum(dir: string, files: readonly string[]) {
-  const sums = readFileSync(join(dir, 'SHA256SUMS'), 'utf8')
-    .split('\n')
-    .map((l) => {
-      const file = l.slice(66);
-      return files.includes(file)
-        ? `${createHash('sha256')
-            .update(readFileSync(join(dir, file)))
-            .digest('hex')}  ${file}`
-        : l;
-    });
-  for (const file of files)
-    if (!sums.some((l) => l.slice(66) === file))
-      sums.splice(
-        sums.length - 1,
-        0,
-        `${createHash('sha256')
-          .update(readFileSync(join(dir, file)))
-          .digest('hex')}  ${file}`,
-      );
-  writeFileSync(join(dir, 'SHA256SUMS'), sums.join('\n'));
-}
-
-const envelopeKey = () => manifest.objects.find((o) => o.kind === 'envelope')!.key;
-const sourceKey = () => manifest.objects.find((o) => o.kind === 'source')!.key;
+const envelopeOn = (date: string) => manifest.objects.find((o) => o.kind === 'envelope' && o.date === date)!;
 
 describe('soc2-evidence verify', () => {
-  it('accepts an untouched package, with its own key copy or a trusted one', async () => {
-    expect(await check(copy())).toEqual({
-      code: 0,
-      lines: [
-        OWN_KEY_NOTE,
-        expect.stringMatching(/^verified 6 objects in .*every digest and signature holds/),
-      ],
-    });
-    expect(await check(copy(), pem)).toEqual({
-      code: 0,
-      lines: [expect.stringMatching(/^verified 6 objects in /)],
-    });
-  });
-
-  it('names an edited file', async () => {
-    const dir = copy();
-    const path = join(dir, sourceKey());
-    chmodSync(path, 0o644);
-    writeFileSync(path, readFileSync(path, 'utf8').replace('false', 'true'));
-    const { code, lines } = await check(dir);
-    expect(code).toBe(4);
-    expect(lines).toEqual(
-      expect.arrayContaining([
-        expect.stringMatching(new RegExp(`^${sourceKey()}: SHA-256 [0-9a-f]{64} differs from SHA256SUMS`)),
-        `${sourceKey()}: signature does not verify`,
-        expect.stringMatching(new RegExp(`^${envelopeKey()}: source ${sourceKey()} has SHA-256`)),
-      ]),
-    );
-  });
-
-  it('names an edited envelope that was re-signed with another key, when given the trusted key', async () => {
-    const dir = copy();
-    // An attacker who rewrites the package can also fix SHA256SUMS and swap the packaged public key...
-    const other = LocalSigner.generate(KEY_ARN);
-    const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Manifest;
-    const target = m.objects.find((o) => o.kind === 'envelope')!;
-    (target as { signature?: string }).signature = (
-      await other.sign(readFileSync(join(dir, target.key)))
-    ).signature;
-    writeFileSync(join(dir, 'manifest.json'), JSON.stringify(m));
-    writeFileSync(join(dir, 'signing-key.pem'), other.publicKeyPem());
-    const { createHash } = await import('node:crypto');
-    const sums = readFileSync(join(dir, 'SHA256SUMS'), 'utf8')
-      .split('\n')
-      .map((l) => {
-        const file = l.slice(66);
-        return file === 'manifest.json' || file === 'signing-key.pem'
-          ? `${createHash('sha256')
-              .update(readFileSync(join(dir, file)))
-              .digest('hex')}  ${file}`
-          : l;
-      })
-      .join('\n');
-    writeFileSync(join(dir, 'SHA256SUMS'), sums);
-    // ...which is why an auditor passes the key obtained from the account: then the forgery shows.
-    const { code, lines } = await check(dir, pem);
-    expect(code).toBe(4);
-    expect(lines).toContain(`${target.key}: signature does not verify with the key given by --public-key`);
-  });
-
-  it('names a deleted file', async () => {
-    const dir = copy();
-    rmSync(join(dir, envelopeKey()), { force: true });
-    const { code, lines } = await check(dir);
-    expect(code).toBe(4);
-    expect(lines).toEqual(expect.arrayContaining([`${envelopeKey()}: missing (listed in SHA256SUMS)`]));
-  });
-
-  it('names an added file', async () => {
-    const dir = copy();
-    writeFileSync(join(dir, 'evidence', '2026', '01', '02', 'extra.json'), '{}');
-    const { code, lines } = await check(dir);
-    expect(code).toBe(4);
+  it('verifies an untouched, fully sealed package without a gap: exit 0, filters and anchor said', async () => {
+    const { code, lines } = await check(copy());
     expect(lines).toEqual([
-      'evidence/2026/01/02/extra.json: extra file, not in SHA256SUMS',
-      OWN_KEY_NOTE,
-      expect.stringMatching(/^1 problem\(s\) in /),
+      'the package covers 2026-01-01 to 2026-01-05, filtered by pull to collectors iam-mfa',
+      'signatures were judged against the trust anchor: test keys',
+      expect.stringMatching(
+        /^verified: 5 runs proven by 5 digest\(s\), every file accounted for, every signature and view holds, no gap in /,
+      ),
     ]);
+    expect(code).toBe(0);
   });
 
-  it('refuses a directory that is not a package', async () => {
-    await expect(check(mkdtempSync(join(tmpdir(), 'soc2-empty-')))).rejects.toThrow(
-      /is not an evidence package/,
-    );
-  });
-  it('passes a package re-signed by another key only with a note, and fails it with --public-key', async () => {
+  it('takes --public-key files (each trusted for every producer) as the anchor', async () => {
     const dir = copy();
-    // The attacker signs with their own key, names it, and ships its public half in the package.
-    const attacker = LocalSigner.generate('arn:aws:kms:us-east-1:123456789012:key/attacker');
-    const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Manifest;
-    const target = m.objects.find((o) => o.kind === 'envelope')!;
-    Object.assign(target, {
-      signature: (await attacker.sign(readFileSync(join(dir, target.key)))).signature,
-      signingKey: attacker.keyId,
+    const keys = [...signers].map(([id, s]) => {
+      const file = join(dir, '..', `${id}-${Date.now()}.pem`);
+      writeFileSync(file, s.publicKeyPem());
+      return file;
     });
-    (m.publicKeys as Record<string, string>)[attacker.keyId] = 'signing-key-attacker.pem';
-    writeFileSync(join(dir, 'signing-key-attacker.pem'), attacker.publicKeyPem());
-    writeFileSync(join(dir, 'manifest.json'), JSON.stringify(m));
-    resum(dir, ['manifest.json', 'signing-key-attacker.pem']);
-
-    const own = await check(dir);
-    expect(own.code).toBe(0);
-    expect(own.lines).toContain(
-      "signatures were checked against the package's own key (signing-key-attacker.pem, signing-key.pem); pass --public-key with the key from 'aws kms get-public-key' to authenticate them",
-    );
-    const trusted = await check(dir, pem);
-    expect(trusted.code).toBe(4);
-    expect(trusted.lines).toContain(
-      `${target.key}: signature does not verify with the key given by --public-key`,
-    );
+    const { code, lines } = await check(dir, { publicKey: keys });
+    expect(lines.at(-1)).toMatch(/^verified: 5 runs proven by 5 digest\(s\)/);
+    expect(code).toBe(0);
   });
 
-  it('fails a package whose pull could not download an object or found an integrity problem', async () => {
-    const signer = LocalSigner.generate(KEY_ARN);
-    const bucket = memoryBucket(signer);
-    for (const d of ['2026-01-01', '2026-01-02']) await writeDay(bucket, d);
-    const keys = [...bucket.objects.keys()].sort();
-    const unlocked = keys[0]!;
-    bucket.alter(unlocked, ({ retention: _none, ...o }) => o);
-    const unreadable = keys[3]!;
-    const { s3 } = serveBucket(bucket, {
+  it('says a day not sealed when the package was pulled is a gap-class problem: exit 3', async () => {
+    const made = producerBucket();
+    await runDays(made.bucket, made.clock, '2026-01-01', '2026-01-06');
+    await seal(made.bucket, made.clock, '2026-01-06T00:30:00Z', made.signers.get(SEALER_PRODUCER)!);
+    const out = tmp('unsealed');
+    const own = writeTrustFile(tmp('trust'), made.signers);
+    await pullInto(serveBucket(made.bucket).s3, out, {
+      to: '2026-01-06',
+      now: '2026-01-06T09:00:00Z',
+      trust: own,
+    });
+    const { code, lines } = await check(out, { trust: own });
+    expect(lines[0]).toBe(
+      `2026-01-06: not sealed yet when the package was pulled (2026-01-06T09:00:00.000Z): no digest for account ${ACCOUNT}; its objects are judged by their signatures alone, not proven by the digest chain (pull again after the day is sealed)`,
+    );
+    expect(lines.at(-1)).toMatch(/^verified with gaps: 0 integrity problem\(s\), 1 unsealed day/);
+    expect(code).toBe(3);
+  });
+
+  it('never reads a file past the size its digest records', async () => {
+    const dir = copy();
+    const e = envelopeOn('2026-01-03');
+    const path = join(dir, ...e.key.split('/'));
+    chmodSync(path, 0o644);
+    appendFileSync(path, Buffer.alloc(1024 * 1024));
+    const { code, lines } = await check(dir);
+    expect(lines[0]).toBe(
+      `${e.key}: ${e.bytes + 1024 * 1024} bytes, ${digestKey('2026-01-03', ACCOUNT)} records ${e.bytes}: not read`,
+    );
+    expect(code).toBe(4);
+  });
+
+  it('names a digest re-sealed with the sealer key: the next digest no longer links to it', async () => {
+    const dir = copy();
+    const key = digestKey('2026-01-03', ACCOUNT);
+    const path = join(dir, ...key.split('/'));
+    const digest = JSON.parse(readFileSync(path, 'utf8')) as Digest;
+    // A run hidden from the day's digest, signed again by the sealer's own key (what a stolen key could do).
+    const body = Buffer.from(canonicalJson({ ...digest, objects: [] }));
+    chmodSync(path, 0o644);
+    writeFileSync(path, body);
+    const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Manifest;
+    const record = m.objects.find((o) => o.key === key)! as { signature?: string; bytes: number };
+    record.signature = (await signers.get(SEALER_PRODUCER)!.sign(body)).signature;
+    record.bytes = body.length;
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify(m));
+    const { code, lines } = await check(dir);
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        new RegExp(
+          `^${digestKey('2026-01-04', ACCOUNT)}: links to ${key} with SHA-256 [0-9a-f]{64}, but the package's ${key} has SHA-256 [0-9a-f]{64}: the chain is broken$`,
+        ),
+      ),
+    );
+    expect(lines).toContain(
+      `${envelopeOn('2026-01-03').key}: not accounted for by the digest chain (no digest of the period lists it)`,
+    );
+    expect(code).toBe(4);
+  });
+
+  it('says an object pull could not download is missing, with pull’s error', async () => {
+    const made = producerBucket();
+    await runDays(made.bucket, made.clock, '2026-01-01', '2026-01-05');
+    await seal(made.bucket, made.clock, '2026-01-06T00:30:00Z', made.signers.get(SEALER_PRODUCER)!);
+    const unreadable = [...made.bucket.objects.keys()].find(
+      (k) => k.includes('/2026/01/02/') && k.endsWith('.json'),
+    )!;
+    const { s3 } = serveBucket(made.bucket, {
       answers: (served) => ({
         ...served,
         'S3:GetObject': (input, region) => {
@@ -220,20 +167,22 @@ describe('soc2-evidence verify', () => {
         },
       }),
     });
-    const dir = mkdtempSync(join(tmpdir(), 'soc2-verify-broken-'));
-    const code = await pull(
-      { bucket: BUCKET, from: '2026-01-01', to: '2026-01-02', out: dir, publicKey: pem2(signer) },
-      { s3, out: () => undefined },
+    const out = tmp('broken');
+    const own = writeTrustFile(tmp('trust'), made.signers);
+    expect(await pullInto(s3, out, { trust: own })).toBe(4);
+    const { code, lines } = await check(out, { trust: own });
+    expect(lines).toContain(
+      `${unreadable}: missing: listed by ${digestKey('2026-01-02', ACCOUNT)} (pull could not download it: AccessDenied: Access Denied)`,
     );
     expect(code).toBe(4);
+  });
 
-    const { code: verified, lines } = await check(dir, pem2(signer));
-    expect(verified).toBe(4);
-    expect(lines).toEqual(
-      expect.arrayContaining([
-        `${unreadable}: not downloaded by pull: AccessDenied: Access Denied`,
-        `${unlocked}: pull found: the object has no Object Lock retention (needs s3:GetObjectRetention to be seen)`,
-      ]),
-    );
+  it('says in one line that a directory is not a package: exit 4', async () => {
+    const dir = tmp('empty');
+    const { code, lines } = await check(dir);
+    expect(lines).toEqual([
+      `${dir}: not an evidence package: it has no manifest.json; expected the package directory written by pull (with manifest.json and SHA256SUMS)`,
+    ]);
+    expect(code).toBe(4);
   });
 });

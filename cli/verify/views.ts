@@ -1,0 +1,248 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { canonicalJson, sha256Hex } from '../../lambdas/evidence/canonical-json';
+import { pathUnder } from '../../lambdas/evidence/key-path';
+import { publicKeyFrom } from '../../lambdas/evidence/signer';
+import { renderIndexHtml, type AccountCoverage } from '../package/index-html';
+import {
+  COVERAGE_FILE,
+  INDEX_FILE,
+  MANIFEST_FILE,
+  parseSums,
+  SUMS_FILE,
+  type CoverageSection,
+  type FetchedObject,
+  type Manifest,
+  type ManifestObject,
+} from '../package/manifest';
+import type { PackageFindings } from '../package/findings';
+import { coverageCsv } from '../package/write-package';
+import { assessAll } from '../pull/assess';
+import { coverageFor } from '../pull/coverage';
+import type { VerifyContext } from './context';
+import { KEY_FILE, type ProvenRun } from './objects';
+
+/** What verify recomputed from the runs it proved. */
+export interface Recomputed {
+  readonly sections: readonly CoverageSection[];
+  readonly reports: readonly AccountCoverage[];
+  readonly gaps: number;
+}
+
+export function recompute(manifest: Manifest, runs: readonly ProvenRun[]): Recomputed {
+  const { sections, reports } = coverageFor(
+    {
+      from: manifest.period.from,
+      to: manifest.period.to,
+      ...(manifest.filters.collectors ? { collector: manifest.filters.collectors } : {}),
+      ...(manifest.filters.account ? { account: manifest.filters.account } : {}),
+    },
+    runs,
+  );
+  return { sections, reports, gaps: sections.reduce((n, s) => n + s.gaps.length, 0) };
+}
+
+/** The fields of a manifest object that pull judged (everything else is what S3 returned). */
+const JUDGED = new Set(['kind', 'collector', 'account', 'region', 'date', 'status', 'controls', 'schedule']);
+const JUDGED_TOO = new Set(['checks', 'problems', 'warnings']);
+
+function fetchedOf(o: ManifestObject): FetchedObject {
+  return Object.fromEntries(
+    Object.entries(o).filter(([k]) => !JUDGED.has(k) && !JUDGED_TOO.has(k)),
+  ) as unknown as FetchedObject;
+}
+
+/**
+ * pull's judgement of every object the manifest records, made again from the bytes verify read and the
+ * auditor's anchor, by pull's own `assessAll`. assessAll reads from a directory: it is given a private copy
+ * of those bytes, so it never opens a file of the package itself. Undefined when a listed object's bytes
+ * could not be read (that is already a problem).
+ */
+async function reassess(
+  ctx: VerifyContext,
+): Promise<{ objects: ManifestObject[]; findings: PackageFindings } | undefined> {
+  const fetched = ctx.manifest.objects.map(fetchedOf);
+  for (const f of fetched) {
+    if (f.downloadError) continue;
+    if (!ctx.bodies.has(f.key)) await ctx.read(f.key, f.bytes, MANIFEST_FILE);
+    if (!ctx.bodies.has(f.key)) return undefined;
+  }
+  const shadow = await mkdtemp(join(tmpdir(), 'soc2-verify-'));
+  try {
+    for (const f of fetched) {
+      const body = ctx.bodies.get(f.key);
+      const path = pathUnder(shadow, f.key);
+      if (!body || !path) continue;
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(path, body);
+    }
+    return await assessAll(shadow, fetched, ctx.anchor);
+  } finally {
+    await rm(shadow, { recursive: true, force: true });
+  }
+}
+
+const gapNames = (sections: readonly CoverageSection[]) =>
+  sections.flatMap((s) => s.gaps.map((g) => `${g.collector} account ${s.account} ${g.date} ${g.status}`));
+
+function listed(names: readonly string[]): string {
+  if (names.length === 0) return 'none';
+  return names.length > 4
+    ? `${names.slice(0, 4).join('; ')}; and ${names.length - 4} more`
+    : names.join('; ');
+}
+
+/** A view file against the text verify renders: sizes first, so a file is never read past that length. */
+async function compareView(ctx: VerifyContext, path: string, expected: string, what: string): Promise<void> {
+  const size = ctx.tree.files.get(path);
+  if (size === undefined) {
+    if (!ctx.tree.special.has(path)) ctx.problems.integrity(`${path}: missing (the package's ${what})`);
+    return;
+  }
+  const want = Buffer.from(expected, 'utf8');
+  const differs = `${path}: differs from the ${what} rendered from the verified evidence`;
+  if (size !== want.length) {
+    ctx.problems.integrity(`${differs} (${size} bytes, the rendering has ${want.length})`);
+    return;
+  }
+  const body = await ctx.read(path, size, 'its rendering');
+  if (!body || body.equals(want)) return;
+  const got = body.toString('utf8').split('\n');
+  const line = expected.split('\n').findIndex((l, i) => l !== got[i]);
+  ctx.problems.integrity(`${differs} (first at line ${line + 1})`);
+}
+
+/** The manifest's records, coverage and summary against the recomputation. */
+function compareManifest(
+  ctx: VerifyContext,
+  recomputed: Recomputed,
+  objects: readonly ManifestObject[] | undefined,
+): Manifest['summary'] | undefined {
+  const { manifest, problems } = ctx;
+  if (canonicalJson(manifest.coverage) !== canonicalJson(recomputed.sections)) {
+    const claimed = gapNames(manifest.coverage);
+    const found = gapNames(recomputed.sections);
+    problems.integrity(
+      canonicalJson(claimed) !== canonicalJson(found)
+        ? `${MANIFEST_FILE}: its coverage lists gaps: ${listed(claimed)}; the verified envelopes leave: ${listed(found)}`
+        : `${MANIFEST_FILE}: its coverage (schedules, partial days or rows) differs from the one recomputed from the verified envelopes`,
+    );
+  }
+  if (!objects) {
+    if (manifest.summary.gaps !== recomputed.gaps)
+      problems.integrity(
+        `${MANIFEST_FILE}: its summary counts ${manifest.summary.gaps} gap(s), the verified envelopes leave ${recomputed.gaps}`,
+      );
+    return undefined;
+  }
+  const again = new Map(objects.map((o) => [o.key, o]));
+  for (const o of manifest.objects) {
+    const fresh = again.get(o.key);
+    // An object whose own problem is already said: its stale record is that problem, not another.
+    if (!fresh || problems.mentions(o.key)) continue;
+    const fields = [...new Set([...Object.keys(o), ...Object.keys(fresh)])].filter(
+      (k) =>
+        canonicalJson((o as unknown as Record<string, unknown>)[k] ?? null) !==
+        canonicalJson((fresh as unknown as Record<string, unknown>)[k] ?? null),
+    );
+    if (fields.length > 0)
+      problems.integrity(
+        `${MANIFEST_FILE}: its record of ${o.key} differs from pull's judgement made again from the bytes (${fields.sort().join(', ')})`,
+      );
+  }
+  const summary = {
+    objects: objects.length,
+    integrityProblems: objects.filter((o) => o.problems.length > 0).length,
+    gaps: recomputed.gaps,
+  };
+  const s = manifest.summary;
+  if (
+    s.objects !== summary.objects ||
+    s.integrityProblems !== summary.integrityProblems ||
+    s.gaps !== summary.gaps
+  )
+    problems.integrity(
+      `${MANIFEST_FILE}: its summary counts ${s.objects} objects, ${s.integrityProblems} with problems and ${s.gaps} gap(s); recomputed: ${summary.objects}, ${summary.integrityProblems} and ${summary.gaps}`,
+    );
+  return summary;
+}
+
+/**
+ * manifest.json, coverage.csv and index.html are views: each must agree with what verify recomputed from the
+ * evidence it proved. Returns notes on what could not be compared.
+ */
+export async function checkViews(ctx: VerifyContext, recomputed: Recomputed): Promise<string[]> {
+  const notes: string[] = [];
+  await compareView(ctx, COVERAGE_FILE, coverageCsv(recomputed.reports), 'coverage');
+  const again = await reassess(ctx);
+  const summary = compareManifest(ctx, recomputed, again?.objects);
+  if (!again || !summary) {
+    notes.push(
+      `${INDEX_FILE} was not compared: objects ${MANIFEST_FILE} lists could not be read, so the page cannot be rendered again`,
+    );
+    return notes;
+  }
+  let html: string;
+  try {
+    html = renderIndexHtml(
+      { ...ctx.manifest, objects: again.objects, coverage: recomputed.sections, summary },
+      recomputed.reports,
+      again.findings,
+    );
+  } catch {
+    notes.push(`${INDEX_FILE} was not compared: the page cannot be rendered from ${MANIFEST_FILE}`);
+    return notes;
+  }
+  await compareView(ctx, INDEX_FILE, html, 'page');
+  return notes;
+}
+
+/** Every line of SHA256SUMS must match; a file it leaves out is not what decides (the digest chain does). */
+export function checkSums(ctx: VerifyContext, sumsText: string, missing: ReadonlySet<string>): void {
+  const sums = parseSums(sumsText);
+  for (const p of sums.problems) ctx.problems.integrity(p);
+  for (const [path, expected] of sums.entries) {
+    if (ctx.tree.special.has(path) || missing.has(path)) continue;
+    if (!ctx.tree.files.has(path)) {
+      ctx.problems.integrity(`${SUMS_FILE}: lists ${path}, which is not in the package`);
+      continue;
+    }
+    const got = ctx.sha256Of(path);
+    if (got !== undefined && got !== expected)
+      ctx.problems.integrity(`${path}: SHA-256 ${got} differs from ${SUMS_FILE} (${expected})`);
+  }
+}
+
+const MAX_KEY_FILE = 64 * 1024;
+
+/** keys/*.pem are copies for checking by hand: each must be a key the auditor's anchor trusts for its name. */
+export async function checkKeyFiles(ctx: VerifyContext): Promise<void> {
+  const der = (k: { export(o: { type: 'spki'; format: 'der' }): Buffer }) =>
+    k.export({ type: 'spki', format: 'der' }).toString('hex');
+  for (const [path, size] of ctx.tree.files) {
+    if (!KEY_FILE.test(path)) continue;
+    const name = path.slice('keys/'.length, -'.pem'.length);
+    const pinned = ctx.anchor.producers.get(name);
+    const trusted = pinned
+      ? [der(pinned.key)]
+      : [...ctx.anchor.unbound, ...[...ctx.anchor.producers.values()].map((p) => p.key)].map(der);
+    const whose = pinned ? `the key the trust anchor pins for ${name}` : 'a key of the trust anchor';
+    if (size > MAX_KEY_FILE) {
+      ctx.problems.integrity(`${path}: ${size} bytes, too large for a public key: not read`);
+      continue;
+    }
+    const body = await ctx.read(path, size, 'the walk');
+    if (!body) continue;
+    let key: string | undefined;
+    try {
+      key = der(publicKeyFrom(body));
+    } catch {
+      key = undefined;
+    }
+    if (!key || !trusted.includes(key))
+      ctx.problems.integrity(
+        `${path}: not ${whose} (${ctx.anchor.source}): a check by hand with it proves nothing (SHA-256 ${sha256Hex(body)})`,
+      );
+  }
+}
