@@ -12,8 +12,8 @@ import { Construct } from 'constructs';
 import { TAMPER_WATCH_KIND, TAMPER_WATCH_PRODUCER } from '../lambdas/evidence/producers';
 import {
   ENV,
-  HEARTBEAT_DIMENSION,
   METRICS_NAMESPACE,
+  TAMPER_EVENTS_DIMENSION,
   TAMPER_EVENTS_METRIC,
 } from '../lambdas/runtime/runtime-env';
 import { ALARM_PERIOD, alarmOnAny } from './alarm';
@@ -26,7 +26,7 @@ import { signingKeyAliasPrefix, type SigningKeys } from './signing-keys';
  * The dimension the tamper watch emits TamperEvents with (emfLine takes exactly one): the same `Producer`
  * dimension as the heartbeat, valued with its producer id. The alarm below matches exactly this.
  */
-export const TAMPER_EVENTS_DIMENSION = { name: HEARTBEAT_DIMENSION, value: TAMPER_WATCH_PRODUCER } as const;
+export { TAMPER_EVENTS_DIMENSION };
 
 /** The detail-type EventBridge gives management events recorded by CloudTrail. */
 export const CLOUDTRAIL_DETAIL_TYPE = 'AWS API Call via CloudTrail';

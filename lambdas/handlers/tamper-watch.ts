@@ -3,7 +3,7 @@ import { writeEvidence } from '../evidence/write-evidence';
 import { newRunId } from '../run-collector';
 import { emfLine } from '../runtime/emf';
 import { evidenceHandler } from '../runtime/lambda-runtime';
-import { TAMPER_EVENTS_METRIC } from '../runtime/runtime-env';
+import { TAMPER_EVENTS_DIMENSION, TAMPER_EVENTS_METRIC } from '../runtime/runtime-env';
 import { recordTamperEvent } from '../tamper-watch/record';
 
 /**
@@ -24,15 +24,10 @@ export const handler = evidenceHandler(TAMPER_WATCH_KIND, async (w, logger, even
   const written = await writeEvidence(w.store, recorded.draft, recorded.sources, recorded.runId);
   const finding = written.envelope.findings[0];
   console.log(
-    emfLine(
-      { name: 'Collector', value: TAMPER_WATCH_KIND },
-      { [TAMPER_EVENTS_METRIC]: { value: 1, unit: 'Count' } },
-      now,
-      {
-        key: written.envelopeObject.key,
-        ...(finding ? { resource: finding.resource, check: finding.check } : {}),
-      },
-    ),
+    emfLine(TAMPER_EVENTS_DIMENSION, { [TAMPER_EVENTS_METRIC]: { value: 1, unit: 'Count' } }, now, {
+      key: written.envelopeObject.key,
+      ...(finding ? { resource: finding.resource, check: finding.check } : {}),
+    }),
   );
   for (const e of written.envelope.errors) logger.warn('event not fully read', { message: e.message });
   logger.info('protected resource change recorded', {

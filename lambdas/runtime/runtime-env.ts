@@ -28,3 +28,5 @@ export const HEARTBEAT_DIMENSION = 'Producer';
 
 /** Emitted by the tamper watch once per recorded change to a protected resource (alarmed on any). */
 export const TAMPER_EVENTS_METRIC = 'TamperEvents';
+/** Its dimension: the same name as the heartbeat's, valued with the tamper watch's producer id. */
+export const TAMPER_EVENTS_DIMENSION = { name: HEARTBEAT_DIMENSION, value: 'tamper-watch' } as const;

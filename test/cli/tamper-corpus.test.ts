@@ -1,7 +1,7 @@
 /**
  * The tamper corpus: what the audited company's administrators could do to a package before handing it to
  * the auditor, each case against one demo package built once, and what `verify` says about it. Every case
- * name must appear in docs/verify-detects.md, the table the auditor's guide shows.
+ * name must appear in docs/AUDITOR.md (What verify detects), the table the auditor's guide shows.
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -123,7 +123,7 @@ const runOf = (envelope: ManifestObject) =>
   manifest.objects.filter((o) => o.key.startsWith(envelope.key.replace(/\.json$/, '')));
 const digestOf = (date: string) => `digests/${date.replace(/-/g, '/')}/${ACCOUNT}.json`;
 
-/** Every corpus case, by the name docs/verify-detects.md gives it. */
+/** Every corpus case, by the name docs/AUDITOR.md (What verify detects) gives it. */
 const CASES: string[] = [];
 function tamper(name: string, fn: () => Promise<void>): void {
   CASES.push(name);
@@ -400,8 +400,11 @@ describe('tamper corpus: verify trusts nothing it cannot prove', () => {
       expect(code).toBe(4);
     });
 
-  it('docs/verify-detects.md has a row for every corpus case', () => {
-    const table = readFileSync(join(__dirname, '..', '..', 'docs', 'verify-detects.md'), 'utf8');
+  it("docs/AUDITOR.md's table of what verify detects has a row for every corpus case", () => {
+    const guide = readFileSync(join(__dirname, '..', '..', 'docs', 'AUDITOR.md'), 'utf8');
+    const start = guide.indexOf('### What verify detects');
+    const table = guide.slice(start, guide.indexOf('\n\n', guide.indexOf('\n| ', start) + 1));
+    expect(start).toBeGreaterThan(0);
     const names = table
       .split('\n')
       .filter((l) => l.startsWith('| '))
