@@ -1,5 +1,8 @@
 import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { checkInputDir } from './arguments';
+import { CliError } from './cli-error';
 import { EXIT_GAPS, EXIT_INTEGRITY, MANIFEST_FILE, SUMS_FILE, type Manifest } from './package/manifest';
 import { loadTrustAnchor, type TrustOptions } from './trust/load';
 import type { TrustAnchor } from './trust/trust-file';
@@ -111,8 +114,13 @@ export async function verify(
   options: VerifyOptions,
   out: (line: string) => void,
 ): Promise<number> {
-  const anchor = loadTrustAnchor('verify', options);
+  // The arguments in order, each mistake named as itself: the directory, then the trust anchor.
   const root = checkInputDir('verify', dir, PACKAGE_FORM);
+  if (![MANIFEST_FILE, SUMS_FILE].some((f) => existsSync(join(root, f))))
+    throw new CliError(
+      `verify ${dir} is not an evidence package: it has no ${MANIFEST_FILE} or ${SUMS_FILE}; expected the package directory written by pull`,
+    );
+  const anchor = loadTrustAnchor('verify', options);
   try {
     return await verifyPackage(root, anchor, out);
   } catch (err) {

@@ -177,8 +177,12 @@ describe('soc2-evidence verify', () => {
     expect(code).toBe(4);
   });
 
-  it('says in one line that a directory is not a package: exit 4', async () => {
+  it('refuses a directory that is no package at all as a usage error, and one missing half its files as malformed', async () => {
     const dir = tmp('empty');
+    await expect(check(dir)).rejects.toThrow(
+      `verify ${dir} is not an evidence package: it has no manifest.json or SHA256SUMS; expected the package directory written by pull`,
+    );
+    writeFileSync(join(dir, 'SHA256SUMS'), '');
     const { code, lines } = await check(dir);
     expect(lines).toEqual([
       `${dir}: not an evidence package: it has no manifest.json; expected the package directory written by pull (with manifest.json and SHA256SUMS)`,
