@@ -250,11 +250,13 @@ function warningList(objects: readonly ManifestObject[]): string {
   return `<h2>Warnings</h2><p class="muted">Not integrity failures, but weaker than the recommended configuration.</p><ul>${items}</ul>`;
 }
 
+const digestCount = (manifest: Manifest) => manifest.objects.filter((o) => o.kind === 'digest').length;
+
 function verdict(manifest: Manifest, findings: PackageFindings): string {
   const { objects, integrityProblems, gaps } = manifest.summary;
   const integrity =
     integrityProblems === 0
-      ? `<p class="verdict ok">All ${esc(objects)} objects passed every check: SHA-256, signature and Object Lock retention.</p>`
+      ? `<p class="verdict ok">All ${esc(objects)} objects passed every check: SHA-256, their producer's signature, Object Lock retention${digestCount(manifest) > 0 ? ` and ${esc(digestCount(manifest))} signed daily digests, chained` : ''}.</p>`
       : `<p class="verdict bad">${esc(integrityProblems)} of ${esc(objects)} objects failed a check: see Integrity problems.</p>`;
   const coverage =
     gaps === 0
@@ -292,7 +294,7 @@ export function renderIndexHtml(
 <html lang="en"><head><meta charset="utf-8"><title>SOC 2 evidence ${esc(manifest.period.from)} to ${esc(manifest.period.to)}</title>
 <style>${CSS}</style></head><body>
 <h1>SOC 2 evidence, ${esc(manifest.period.from)} to ${esc(manifest.period.to)}</h1>
-<p class="muted">Bucket <code>${esc(manifest.bucket)}</code> · pulled ${esc(manifest.generatedAt)} by ${esc(manifest.producer.name)} ${esc(manifest.producer.version)} · ${esc(manifest.summary.objects)} objects · ${esc(manifest.summary.integrityProblems)} with problems · ${esc(manifest.summary.gaps)} gaps. Dates are UTC.</p>
+<p class="muted">Bucket <code>${esc(manifest.bucket)}</code> · pulled ${esc(manifest.generatedAt)} by ${esc(manifest.producer.name)} ${esc(manifest.producer.version)} · signatures judged against ${esc(manifest.trust.source)} · ${esc(manifest.summary.objects)} objects · ${esc(manifest.summary.integrityProblems)} with problems · ${esc(manifest.summary.gaps)} gaps. Dates are UTC.</p>
 ${verdict(manifest, findings)}
 <section id="coverage"><h2>Coverage and results</h2><p class="muted">One row per collector, one cell per UTC day: what that day's runs concluded, by colour and by symbol.</p>
 ${legend()}
