@@ -8,6 +8,10 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
+// The registry before lambdas/watchdog/watchdog: the registry imports the watchdog module, which imports the
+// registry back (through watchdog/authentic.ts). Loaded watchdog-first, the registry would be built while
+// COVERAGE_COLLECTOR is still undefined, and the watchdog's write grant below would name kind `undefined`.
+import '../lambdas/collectors/registry';
 import type { ScheduleRef } from '../lambdas/evidence/envelope';
 import { EVIDENCE_PREFIX } from '../lambdas/evidence/keys';
 import { WATCHDOG_PRODUCER } from '../lambdas/evidence/producers';
@@ -108,7 +112,12 @@ export class CoverageWatchdog extends Construct {
         resources: [bucket.arnForObjects(`${EVIDENCE_PREFIX}*`)],
       }),
     );
-    props.evidence.grantWriteEvidence(this.role, kindsWrittenBy(WATCHDOG_PRODUCER));
+    const kinds = kindsWrittenBy(WATCHDOG_PRODUCER);
+    if (kinds.length !== 1 || kinds[0] !== COVERAGE_COLLECTOR)
+      throw new Error(
+        `the registry gives producer ${WATCHDOG_PRODUCER} the kinds ${JSON.stringify(kinds)}, expected ["${COVERAGE_COLLECTOR}"]`,
+      );
+    props.evidence.grantWriteEvidence(this.role, kinds);
     props.signingKeys.grantSign(WATCHDOG_PRODUCER, this.role);
     props.signingKeys.grantReadPublicKeys(this.role);
 

@@ -23,7 +23,7 @@ export const SEALER_ENTRY = path.join(__dirname, '..', 'lambdas', 'handlers', 's
 export interface SealerProps {
   readonly evidence: EvidenceBucket;
   readonly alarmTopic: sns.ITopic;
-  /** The sealer signs digests with its own key and reads every producer's public key. */
+  /** The sealer signs digests with its own key, and reads that key's public half (nothing of the others). */
   readonly signingKeys: SigningKeys;
   /** Receives scheduler deliveries that failed after their retries (its alarm already exists). */
   readonly scheduleDeadLetterQueue?: sqs.IQueue;
@@ -33,8 +33,11 @@ export interface SealerProps {
  * The daily sealer (lambdas/handlers/sealer.ts): once a UTC day has ended, it lists every evidence object of
  * that day and writes `digests/YYYY/MM/DD/<account>.json` (key, version, SHA-256, S3 LastModified, producer,
  * the previous digest's hash), signed with its own key: the chain of custody an auditor verifies. It runs in
- * UTC whatever the configured time zone, since evidence keys are dated in UTC. Its role lists and reads
- * `evidence/` and `digests/`, writes new digests only, signs with its own key and reads the public keys.
+ * UTC whatever the configured time zone, since evidence keys are dated in UTC. Its role holds exactly what
+ * the handler sends: it lists the versions under `evidence/` and `digests/` (ListObjectVersions, never
+ * ListObjectsV2), reads objects there by version id only (GetObject with VersionId: s3:GetObjectVersion, so
+ * no s3:GetObject), writes new digests only, signs with its own key and reads that key's public half (to
+ * check the digest each chain continues from).
  */
 export class Sealer extends Construct {
   readonly function: nodejs.NodejsFunction;
@@ -59,7 +62,6 @@ export class Sealer extends Construct {
       environment: {
         [ENV.bucket]: bucket.bucketName,
         [ENV.signingKeyArn]: signingKey.keyArn,
-        [ENV.producerKeys]: stack.toJsonString(props.signingKeys.keyArns()),
       },
       schedule: {
         cron: SEALER_CRON,
@@ -73,23 +75,29 @@ export class Sealer extends Construct {
     this.role = scheduled.role;
     this.schedule = scheduled.schedule;
 
+    // lambdas/evidence/read-store.ts: listVersions and listFolders send ListObjectVersions
+    // (s3:ListBucketVersions), read(key, versionId) sends GetObject with a VersionId (s3:GetObjectVersion);
+    // the sealer always reads the version it listed, never the current one (test/least-privilege.test.ts).
     const prefixes = [`${EVIDENCE_PREFIX}*`, `${DIGEST_PREFIX}*`];
     this.role.addToPolicy(
       new iam.PolicyStatement({
-        actions: ['s3:ListBucket', 's3:ListBucketVersions'],
+        actions: ['s3:ListBucketVersions'],
         resources: [bucket.bucketArn],
         conditions: { StringLike: { 's3:prefix': prefixes } },
       }),
     );
     this.role.addToPolicy(
       new iam.PolicyStatement({
-        actions: ['s3:GetObject', 's3:GetObjectVersion'],
+        actions: ['s3:GetObjectVersion'],
         resources: prefixes.map((p) => bucket.arnForObjects(p)),
       }),
     );
     props.evidence.grantWriteDigests(this.role);
     props.signingKeys.grantSign(SEALER_PRODUCER, this.role);
-    props.signingKeys.grantReadPublicKeys(this.role);
+    // Its own key's public half only: the handler fetches ENV.signingKeyArn's, no other producer's.
+    this.role.addToPolicy(
+      new iam.PolicyStatement({ actions: ['kms:GetPublicKey'], resources: [signingKey.keyArn] }),
+    );
 
     this.alarms.push(
       alarmOnAny(

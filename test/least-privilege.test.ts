@@ -8,6 +8,10 @@
  * changes the answers to reach the rarer paths (a ListBuckets without BucketRegion makes the collectors ask
  * GetBucketLocation). Each operation maps to its IAM action through an explicit table, never a guess.
  *
+ * The sealer and the tamper watch read no account: they run against a versioned bucket modelled in-process
+ * (the sealer: a day to seal, from scratch and continuing a signed chain) and a CloudTrail event. Every
+ * function that judges a signature gets real P-256 public keys, one per producer, as the template wires them.
+ *
  * It runs against the demo's sample account (cli/demo/sample-answers.ts) and pins what that account
  * reaches: RARE_PATHS below holds only while the sample keeps, for instance, an HTTP listener that redirects
  * to HTTPS (its rules are read: DescribeRules) and a root user with MFA (ListVirtualMFADevices). If an edit
@@ -19,8 +23,15 @@ import type { CfnElement } from 'aws-cdk-lib';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import { sampleAnswers } from '../cli/demo/sample-answers';
 import type { Answers } from '../cli/demo/offline-clients';
-import { envelopeKey } from '../lambdas/evidence/keys';
-import { ENV } from '../lambdas/runtime/runtime-env';
+import { canonicalBytes } from '../lambdas/evidence/canonical-json';
+import { DIGEST_PREFIX, digestBytes, digestKey, SEAL_DELAY_MS } from '../lambdas/evidence/digest';
+import { draftEnvelope } from '../lambdas/evidence/draft';
+import type { Envelope } from '../lambdas/evidence/envelope';
+import { dayPrefix, envelopeKey, type EvidenceKeyParts } from '../lambdas/evidence/keys';
+import { SEALER_PRODUCER, TAMPER_WATCH_KIND } from '../lambdas/evidence/producers';
+import { LocalSigner, SIGNATURE_METADATA, SIGNING_KEY_METADATA } from '../lambdas/evidence/signer';
+import { addDays, buildDigest, lastSealableDay } from '../lambdas/sealer/day-digest';
+import { scheduleKeyDeletion } from './tamper-watch/events';
 import { synth } from './lib/stack-fixture';
 
 type Resources = Record<string, { Type: string; Properties?: Record<string, unknown> }>;
@@ -32,16 +43,20 @@ interface Statement {
 
 const NOW = new Date('2026-03-02T06:00:00Z');
 const ACCOUNT = '123456789012';
-const SIGNING_KEY = `arn:aws:kms:us-east-1:${ACCOUNT}:key/0a1b2c3d-0000-4000-8000-00000000000a`;
 
-/** The IAM action that authorises each SDK operation. S3 and SES do not name their actions after the API. */
+/**
+ * The IAM action that authorises each SDK operation. S3 and SES do not name their actions after the API, and
+ * S3 authorises a read of a given version (`+VersionId`, see sentApi) under another action than the current one.
+ */
 const S3_ACTIONS: Record<string, string> = {
   ListBuckets: 's3:ListAllMyBuckets',
   GetBucketEncryption: 's3:GetEncryptionConfiguration',
   GetBucketLocation: 's3:GetBucketLocation',
   GetBucketPolicy: 's3:GetBucketPolicy',
   ListObjectsV2: 's3:ListBucket',
+  ListObjectVersions: 's3:ListBucketVersions',
   GetObject: 's3:GetObject',
+  'GetObject+VersionId': 's3:GetObjectVersion',
   PutObject: 's3:PutObject',
 };
 const SESV2_ACTIONS: Record<string, string> = { SendEmail: 'ses:SendEmail' };
@@ -55,6 +70,11 @@ const SAME_NAME_PREFIX: Record<string, string> = {
   ElasticLoadBalancingV2: 'elasticloadbalancing',
   KMS: 'kms',
 };
+
+/** What a sent command is recorded as: its `Service:Operation`, qualified where the request decides the action. */
+function sentApi(api: string, input: Record<string, unknown>): string {
+  return api === 'S3:GetObject' && input.VersionId !== undefined ? `${api}+VersionId` : api;
+}
 
 export function iamActionFor(api: string): string {
   const [service = '', operation = ''] = api.split(':');
@@ -73,11 +93,32 @@ export function iamActionFor(api: string): string {
 const LOG_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents'];
 const PLATFORM_ACTIONS = [...LOG_ACTIONS, 'sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'];
 
-/** Answers for the write path and the email, which the sample account does not model. */
+/** A sample ARN for each producer's signing key: what the template's references to the keys resolve to. */
+const keyArnOf = (producer: string) => `arn:aws:kms:us-east-1:${ACCOUNT}:key/sample-${producer}`;
+/** One real P-256 key pair per producer, standing in for its KMS key. */
+const SIGNERS = new Map<string, LocalSigner>();
+function signerOf(producer: string): LocalSigner {
+  let signer = SIGNERS.get(producer);
+  if (!signer) SIGNERS.set(producer, (signer = LocalSigner.generate(keyArnOf(producer))));
+  return signer;
+}
+
+/** Answers for the write path, the public keys and the email, which the sample account does not model. */
 function writeAnswers(): Answers {
   return {
     'S3:PutObject': (input) => ({ ChecksumSHA256: input.ChecksumSHA256, VersionId: 'v1' }),
     'KMS:Sign': (input) => ({ Signature: new Uint8Array(70).fill(1), KeyId: input.KeyId }),
+    // The real public half (SPKI DER, as KMS returns it) of the producer whose key the ARN names.
+    'KMS:GetPublicKey': (input) => {
+      const producer = stack.signing.producers.find((p) => keyArnOf(p) === input.KeyId);
+      if (!producer) throw new Error(`no signing key ${String(input.KeyId)}`);
+      return {
+        KeyId: input.KeyId,
+        KeySpec: 'ECC_NIST_P256',
+        KeyUsage: 'SIGN_VERIFY',
+        PublicKey: new Uint8Array(signerOf(producer).publicKey.export({ type: 'spki', format: 'der' })),
+      };
+    },
     'SESv2:SendEmail': () => ({ MessageId: '0100018e-example-message-id' }),
   };
 }
@@ -130,7 +171,7 @@ function interceptSdk(answers: Answers): Set<string> {
   jest.spyOn(base, 'send').mockImplementation(async function (this: SendTarget, command: unknown) {
     const c = command as { constructor: { name: string }; input: Record<string, unknown> };
     const api = `${this.constructor.name.replace(/Client$/, '')}:${c.constructor.name.replace(/Command$/, '')}`;
-    sent.add(api);
+    sent.add(sentApi(api, c.input));
     const answer = answers[api];
     if (!answer) throw new Error(`no answer for ${api}`);
     const region = await this.config.region();
@@ -170,21 +211,36 @@ function grantedActions(role: iam.Role): Set<string> {
   return actions;
 }
 
+const BUCKET = 'soc2-evidence-bucket-example';
+const bucketResource = stack.evidence.bucket.node.defaultChild as CfnElement;
+
+/**
+ * A synthesised value with its CloudFormation references replaced by sample values: the evidence bucket's
+ * name, and each signing key's sample ARN (keyArnOf), joined as the template joins them (PRODUCER_SIGNING_KEYS).
+ */
+function resolved(name: string, value: unknown): string {
+  if (typeof value === 'string') return value;
+  const v = value as Record<string, unknown>;
+  if (JSON.stringify(v) === JSON.stringify({ Ref: stack.getLogicalId(bucketResource) })) return BUCKET;
+  const getAtt = v['Fn::GetAtt'] as [string, string] | undefined;
+  const producer =
+    getAtt?.[1] === 'Arn'
+      ? stack.signing.producers.find(
+          (p) => stack.getLogicalId(stack.signing.keyFor(p).node.defaultChild as CfnElement) === getAtt[0],
+        )
+      : undefined;
+  if (producer) return keyArnOf(producer);
+  const join = v['Fn::Join'] as [string, unknown[]] | undefined;
+  if (join) return join[1].map((part) => resolved(name, part)).join(join[0]);
+  throw new Error(`environment variable ${name} holds a reference this test does not resolve`);
+}
+
 /** The function's environment as synthesised, with CloudFormation references replaced by sample values. */
 function environmentOf(fn: CfnElement): Record<string, string> {
   const vars = (
     resources[stack.getLogicalId(fn)]?.Properties?.Environment as { Variables: Record<string, unknown> }
   ).Variables;
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(vars)) {
-    if (typeof v === 'string') env[k] = v;
-    else if (k === ENV.bucket) env[k] = 'soc2-evidence-bucket-example';
-    else if (k === ENV.signingKeyArn) env[k] = SIGNING_KEY;
-    else if (k === ENV.producerKeys)
-      env[k] = JSON.stringify(Object.fromEntries(stack.signing.producers.map((p) => [p, SIGNING_KEY])));
-    else throw new Error(`environment variable ${k} is a reference this test does not resolve`);
-  }
-  return env;
+  return Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, resolved(k, v)]));
 }
 
 function contextFor(id: string): Context {
@@ -245,6 +301,115 @@ function reviewRetryCheck(): Answers {
   };
 }
 
+/** The calls the sealer's bucket model answers. */
+const SEALER_APIS = ['S3:ListObjectVersions', 'S3:GetObject', 'S3:PutObject'];
+
+interface StoredVersion {
+  readonly versionId: string;
+  readonly body: Uint8Array;
+  readonly metadata: Record<string, string>;
+  readonly lastModified: Date;
+}
+
+/**
+ * The versioned evidence bucket as the sealer sees it on the day after `day` (the last day it may seal): one
+ * iam-mfa envelope of `day`, and with `previousDigest` the digest of the day before, signed by the sealer's
+ * key. Answers ListObjectVersions (with and without the delimiter), GetObject (a listed version only) and
+ * PutObject (new keys under digests/ only), and records in `reached` which of the sealer's paths were taken.
+ */
+async function sealerBucket(previousDigest: boolean, reached: Set<string>) {
+  const day = lastSealableDay(new Date(), SEAL_DELAY_MS);
+  const objects = new Map<string, StoredVersion>();
+  objects.set(`${dayPrefix(day)}iam-mfa/${ACCOUNT}/global/060000Z-run-1.json`, {
+    versionId: 'e1',
+    body: Buffer.from('{"summary":{"status":"PASS"}}'),
+    metadata: { [SIGNING_KEY_METADATA]: keyArnOf('iam-mfa') },
+    lastModified: new Date(`${day}T06:00:05Z`),
+  });
+  if (previousDigest) {
+    const before = addDays(day, -1);
+    const body = digestBytes(
+      buildDigest({
+        date: before,
+        account: ACCOUNT,
+        ownAccount: ACCOUNT,
+        seen: [],
+        previous: null,
+        sealedAt: new Date(`${day}T00:30:00Z`),
+        runId: 'earlier',
+      }),
+    );
+    const sealer = signerOf(SEALER_PRODUCER);
+    objects.set(digestKey(before, ACCOUNT), {
+      versionId: 'd0',
+      body,
+      metadata: {
+        [SIGNATURE_METADATA]: (await sealer.sign(body)).signature,
+        [SIGNING_KEY_METADATA]: sealer.keyId,
+      },
+      lastModified: new Date(`${day}T00:30:02Z`),
+    });
+  }
+  const written: string[] = [];
+  const answers: Answers = {
+    'S3:ListObjectVersions': (input) => {
+      const prefix = String(input.Prefix);
+      const under = [...objects.keys()].filter((k) => k.startsWith(prefix)).sort();
+      const folderOf = (k: string) => k.slice(0, k.indexOf('/', prefix.length) + 1);
+      const delimited = input.Delimiter === '/';
+      if (delimited) reached.add('folders listed with a delimiter');
+      else reached.add('versions listed');
+      const keys = delimited ? under.filter((k) => !folderOf(k)) : under;
+      return {
+        IsTruncated: false,
+        Versions: keys.map((Key) => ({
+          Key,
+          VersionId: objects.get(Key)!.versionId,
+          IsLatest: true,
+          LastModified: objects.get(Key)!.lastModified,
+          Size: objects.get(Key)!.body.byteLength,
+        })),
+        ...(delimited
+          ? {
+              CommonPrefixes: [...new Set(under.map(folderOf).filter(Boolean))].map((Prefix) => ({ Prefix })),
+            }
+          : {}),
+      };
+    },
+    'S3:GetObject': (input) => {
+      const key = String(input.Key);
+      const o = objects.get(key);
+      if (!o || input.VersionId !== o.versionId)
+        throw new Error(`the sealer read ${key} version ${String(input.VersionId)}, which was not listed`);
+      // A digest's bytes are checked against the sealer's public key (KMS:GetPublicKey): `problems: 0` in the
+      // run's result says the signature verified.
+      reached.add(key.startsWith(DIGEST_PREFIX) ? 'digest read by version' : 'evidence read by version');
+      return {
+        Body: { transformToByteArray: () => Promise.resolve(o.body) },
+        VersionId: o.versionId,
+        LastModified: o.lastModified,
+        Metadata: o.metadata,
+      };
+    },
+    'S3:PutObject': (input) => {
+      const key = String(input.Key);
+      if (!key.startsWith(DIGEST_PREFIX))
+        throw new Error(`the sealer wrote ${key}, outside ${DIGEST_PREFIX}`);
+      if (objects.has(key) || input.IfNoneMatch !== '*') throw new Error(`the sealer replaced ${key}`);
+      const body = input.Body as Uint8Array;
+      objects.set(key, {
+        versionId: `d${objects.size}`,
+        body,
+        metadata: input.Metadata as Record<string, string>,
+        lastModified: new Date(),
+      });
+      written.push(key);
+      return { ChecksumSHA256: input.ChecksumSHA256, VersionId: objects.get(key)!.versionId };
+    },
+  };
+  return { day, answers, digestsWritten: () => [...written] };
+}
+
 describe("least privilege: each role grants exactly what its code sends, against the demo's sample account", () => {
   it('synthesises one function per collector', () => {
     expect(Object.keys(stack.collectors).sort()).toEqual([
@@ -291,25 +456,59 @@ describe("least privilege: each role grants exactly what its code sends, against
     });
   }
 
-  it('coverage watchdog: granted = sent + its logs + the public-key read its contract promises', async () => {
+  it('coverage watchdog: granted = sent + its logs, judging signatures with the public keys', async () => {
     const watchdog = stack.watchdog;
     const { handler } = await import('../lambdas/handlers/watchdog');
-    const yesterday = new Date(Date.now() - 86_400_000);
-    const key = envelopeKey({
-      collectedAt: yesterday,
-      collector: 'iam-mfa',
-      account: ACCOUNT,
-      region: 'global',
-      runId: 'r1',
-    });
+    // Yesterday (UTC), inside the judged window: an iam-mfa run signed by iam-mfa's key, and one signed by
+    // another producer's key, which the watchdog must refuse to count (one function forging another's run).
+    const now = new Date();
+    const yesterday = (hour: number) =>
+      new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - 1, hour, 0, 5));
+    const objects = new Map<string, { body: Uint8Array; signature: string }>();
+    for (const [hour, signer] of [
+      [6, 'iam-mfa'],
+      [7, 'backups'],
+    ] as const) {
+      const parts: EvidenceKeyParts = {
+        collectedAt: yesterday(hour),
+        collector: 'iam-mfa',
+        account: ACCOUNT,
+        region: 'global',
+        runId: `run-${hour}`,
+      };
+      const envelope: Envelope = {
+        ...draftEnvelope({
+          ...parts,
+          controls: ['CC6.1'],
+          policy: {},
+          findings: [{ resource: 'user:alice', check: 'console-user-mfa', status: 'PASS', detail: {} }],
+          errors: [],
+        }),
+        sources: [],
+      };
+      const body = canonicalBytes(envelope);
+      objects.set(envelopeKey(parts), { body, signature: (await signerOf(signer).sign(body)).signature });
+    }
+    const written: { key: string; body: Uint8Array }[] = [];
     const evidence: Answers = {
       'S3:ListObjectsV2': (input) => ({
-        Contents: String(input.Prefix) === key.slice(0, String(input.Prefix).length) ? [{ Key: key }] : [],
+        Contents: [...objects.keys()]
+          .filter((k) => k.startsWith(String(input.Prefix)))
+          .map((Key) => ({ Key })),
         IsTruncated: false,
       }),
-      'S3:GetObject': () => ({
-        Body: { transformToString: () => Promise.resolve('{"summary":{"status":"PASS"}}') },
-      }),
+      'S3:GetObject': (input) => {
+        const o = objects.get(String(input.Key));
+        if (!o) throw new Error(`no object ${String(input.Key)}`);
+        return {
+          Body: { transformToByteArray: () => Promise.resolve(o.body) },
+          Metadata: { [SIGNATURE_METADATA]: o.signature },
+        };
+      },
+      'S3:PutObject': (input) => {
+        written.push({ key: String(input.Key), body: input.Body as Uint8Array });
+        return { ChecksumSHA256: input.ChecksumSHA256, VersionId: 'v1' };
+      },
     };
     const { actions, apis } = await measuredActions(
       'watchdog',
@@ -317,56 +516,129 @@ describe("least privilege: each role grants exactly what its code sends, against
       (ctx) => handler({}, ctx),
       evidence,
     );
-    expect(sorted(apis)).toEqual(['KMS:Sign', 'S3:GetObject', 'S3:ListObjectsV2', 'S3:PutObject']);
+    expect(sorted(apis)).toEqual([
+      'KMS:GetPublicKey',
+      'KMS:Sign',
+      'S3:GetObject',
+      'S3:ListObjectsV2',
+      'S3:PutObject',
+    ]);
+    // The signature-judging path was reached, with the keys PRODUCER_SIGNING_KEYS names: the run signed by
+    // its producer's key counted, the other was refused for its signature.
+    const coverage = written
+      .filter((w) => w.key.includes('/coverage/') && !w.key.includes('--'))
+      .map((w) => JSON.parse(Buffer.from(w.body).toString()) as Envelope);
+    expect(coverage).toHaveLength(Object.keys(SCENARIOS).length);
+    for (const c of coverage) {
+      expect(c.summary.figures).toMatchObject({ envelopesRead: 1, envelopesRejected: 1 });
+      expect(c.findings).toContainEqual(
+        expect.objectContaining({
+          check: 'envelope-authentic',
+          status: 'FAIL',
+          detail: expect.objectContaining({ signature: 'wrong-producer', signedBy: 'backups' }),
+        }),
+      );
+      expect(c.policy.signatures).toMatch(/^judged with the public keys of .*iam-mfa/);
+    }
     const granted = grantedActions(watchdog.role);
-    // PRODUCER_SIGNING_KEYS (lambdas/runtime/runtime-env.ts) promises the watchdog every producer's public key
-    // (kms:GetPublicKey), so it can count only evidence its own producer signed. Granted with the contract,
-    // before the watchdog's code sends it; once it does, this line changes nothing.
-    const expected = new Set([...actions, ...LOG_ACTIONS, 'kms:GetPublicKey']);
+    const expected = new Set([...actions, ...LOG_ACTIONS]);
     expect({
       missing: sorted([...expected].filter((a) => !granted.has(a))),
       extra: sorted([...granted].filter((a) => !expected.has(a))),
     }).toEqual({ missing: [], extra: [] });
   });
 
-  /**
-   * The sealer and the tamper watch ship as placeholder handlers (their code is written separately): until
-   * they send anything, their roles are proven against the actions their designs need, written out here, and
-   * the first test below fails as soon as a handler is real, asking for its calls to be measured instead.
-   */
-  const DECLARED: Record<string, { role: () => iam.Role; handler: string; actions: string[] }> = {
-    sealer: {
-      role: () => stack.sealer.role,
-      handler: '../lambdas/handlers/sealer',
-      actions: [
-        ...LOG_ACTIONS,
-        's3:ListBucket', // ListObjectsV2 of a day under evidence/ and of digests/ (the previous digest)
-        's3:ListBucketVersions', // other versions and delete markers of the day's keys
-        's3:GetObject',
-        's3:GetObjectVersion',
-        's3:PutObject', // digests/ only
-        'kms:Sign', // its own key
-        'kms:GetPublicKey', // every producer's key
-      ],
-    },
-    'tamper-watch': {
-      role: () => stack.tamperWatch.role,
-      handler: '../lambdas/handlers/tamper-watch',
-      actions: [...PLATFORM_ACTIONS, 's3:PutObject', 'kms:Sign'],
-    },
-  };
-  for (const [name, declared] of Object.entries(DECLARED)) {
-    it(`${name}: granted = declared, while its handler is a placeholder`, async () => {
-      const { handler } = (await import(declared.handler)) as { handler: () => Promise<unknown> };
-      await expect(handler()).rejects.toThrow(/not implemented yet/);
-      const granted = grantedActions(declared.role());
-      expect(sorted(granted)).toEqual(sorted(new Set(declared.actions)));
-    });
-  }
+  it('sealer: granted = sent + its logs, sealing a day from scratch and continuing a signed chain', async () => {
+    const sealer = stack.sealer;
+    const { handler } = await import('../lambdas/handlers/sealer');
+    const reached = new Set<string>();
+    let bucket: Awaited<ReturnType<typeof sealerBucket>> | undefined;
+    const delegate =
+      (api: string): Answers[string] =>
+      (input, region) =>
+        bucket!.answers[api]!(input, region);
+    const { actions, apis } = await measuredActions(
+      SEALER_PRODUCER,
+      sealer.function.node.defaultChild as CfnElement,
+      async (ctx) => {
+        // A first run finds no digest (it walks evidence/ by folders to its first day); a later run continues
+        // the chain from the previous day's digest, whose signature it checks with its own public key.
+        for (const previousDigest of [false, true]) {
+          bucket = await sealerBucket(previousDigest, reached);
+          const result = await handler({}, ctx);
+          expect(result).toEqual({
+            producer: SEALER_PRODUCER,
+            days: [bucket.day],
+            digests: 1,
+            remainingDays: 0,
+            problems: 0,
+            keys: [digestKey(bucket.day, ACCOUNT)],
+          });
+          expect(bucket.digestsWritten()).toEqual([digestKey(bucket.day, ACCOUNT)]);
+        }
+      },
+      Object.fromEntries(SEALER_APIS.map((api) => [api, delegate(api)])),
+    );
+    expect(sorted(reached)).toEqual([
+      'digest read by version',
+      'evidence read by version',
+      'folders listed with a delimiter',
+      'versions listed',
+    ]);
+    expect(sorted(apis)).toEqual([
+      'KMS:GetPublicKey',
+      'KMS:Sign',
+      'S3:GetObject+VersionId',
+      'S3:ListObjectVersions',
+      'S3:PutObject',
+    ]);
+    const granted = grantedActions(sealer.role);
+    const expected = new Set([...actions, ...LOG_ACTIONS]);
+    expect({
+      missing: sorted([...expected].filter((a) => !granted.has(a))),
+      extra: sorted([...granted].filter((a) => !expected.has(a))),
+    }).toEqual({ missing: [], extra: [] });
+  });
+
+  it('tamper watch: granted = sent + platform, recording one CloudTrail event', async () => {
+    const tamperWatch = stack.tamperWatch;
+    const { handler } = await import('../lambdas/handlers/tamper-watch');
+    const keys: string[] = [];
+    const { actions, apis } = await measuredActions(
+      TAMPER_WATCH_KIND,
+      tamperWatch.function.node.defaultChild as CfnElement,
+      async (ctx) => {
+        const result = await handler(scheduleKeyDeletion, ctx);
+        expect(result).toMatchObject({ collector: TAMPER_WATCH_KIND, status: 'FAIL' });
+      },
+      {
+        'S3:PutObject': (input) => {
+          keys.push(String(input.Key));
+          return { ChecksumSHA256: input.ChecksumSHA256, VersionId: 'v1' };
+        },
+      },
+    );
+    // The event verbatim and its envelope, under its own kind, each run.
+    expect(keys).toHaveLength(2 * Object.keys(SCENARIOS).length);
+    for (const key of keys) expect(key).toMatch(/^evidence\/\d{4}\/\d{2}\/\d{2}\/tamper-watch\//);
+    expect(sorted(apis)).toEqual(['KMS:Sign', 'S3:PutObject']);
+    const granted = grantedActions(tamperWatch.role);
+    // Its on-failure destination queue is the platform's (PLATFORM_ACTIONS), as for the collectors.
+    const expected = new Set([...actions, ...PLATFORM_ACTIONS]);
+    expect({
+      missing: sorted([...expected].filter((a) => !granted.has(a))),
+      extra: sorted([...granted].filter((a) => !expected.has(a))),
+    }).toEqual({ missing: [], extra: [] });
+  });
 
   it('the mapping table refuses an operation it does not know', () => {
     expect(() => iamActionFor('S3:DeleteObject')).toThrow(/no IAM action is mapped for S3:DeleteObject/);
     expect(iamActionFor('ElasticLoadBalancingV2:DescribeRules')).toBe('elasticloadbalancing:DescribeRules');
+    // A read of a given version is s3:GetObjectVersion, and S3 then asks for no s3:GetObject.
+    expect(iamActionFor('S3:GetObject')).toBe('s3:GetObject');
+    expect(iamActionFor('S3:GetObject+VersionId')).toBe('s3:GetObjectVersion');
+    expect(sentApi('S3:GetObject', { Key: 'k', VersionId: 'v1' })).toBe('S3:GetObject+VersionId');
+    expect(sentApi('S3:GetObject', { Key: 'k' })).toBe('S3:GetObject');
   });
 });
 

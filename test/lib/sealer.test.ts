@@ -43,43 +43,33 @@ describe('Sealer', () => {
     });
   });
 
-  it('gets the bucket, its own key and every producer key', () => {
+  it('gets the bucket and its own key, and no other producer key (its handler reads none)', () => {
     const env = template.toJSON().Resources[id(sealer.function)].Properties.Environment.Variables;
     expect(env.EVIDENCE_BUCKET).toEqual({ Ref: id(stack.evidence.bucket) });
     expect(env.SIGNING_KEY_ARN).toEqual(keyArn('sealer'));
-    const producerKeys = stack.resolve(env.PRODUCER_SIGNING_KEYS) as { 'Fn::Join': [string, unknown[]] };
-    const parts = producerKeys['Fn::Join'][1];
-    for (const producer of stack.signing.producers) {
-      expect(parts).toContainEqual(keyArn(producer));
-      expect(JSON.stringify(parts)).toContain(`\\"${producer}\\":\\"`);
-    }
+    expect(env.PRODUCER_SIGNING_KEYS).toBeUndefined();
   });
 
-  it('has a role with exactly: list evidence/ and digests/, read them, write digests, sign with its key, read public keys', () => {
+  it('has a role with exactly: list versions of evidence/ and digests/, read versions, write digests, sign with and read its own key', () => {
     const statements = roleStatements().map((s) => ({ ...s, Action: [s.Action].flat().sort() }));
     expect(statements).toEqual([
       expect.objectContaining({ Action: ['logs:CreateLogStream', 'logs:PutLogEvents'] }),
+      // ListObjectVersions only (no ListObjectsV2: no s3:ListBucket), and GetObject always with the listed
+      // VersionId (s3:GetObjectVersion, not s3:GetObject): what test/least-privilege.test.ts measures.
       {
-        Action: ['s3:ListBucket', 's3:ListBucketVersions'],
+        Action: ['s3:ListBucketVersions'],
         Effect: 'Allow',
         Resource: bucketArn,
         Condition: { StringLike: { 's3:prefix': ['evidence/*', 'digests/*'] } },
       },
       {
-        Action: ['s3:GetObject', 's3:GetObjectVersion'],
+        Action: ['s3:GetObjectVersion'],
         Effect: 'Allow',
         Resource: [objects('digests/'), objects('evidence/')],
       },
       { Action: ['s3:PutObject'], Effect: 'Allow', Resource: objects('digests/') },
-      { Action: ['kms:Sign'], Effect: 'Allow', Resource: keyArn('sealer') },
-      {
-        Action: ['kms:GetPublicKey'],
-        Effect: 'Allow',
-        Resource: stack.signing.producers
-          .map((p) => id(stack.signing.keyFor(p)))
-          .sort()
-          .map((k) => ({ 'Fn::GetAtt': [k, 'Arn'] })),
-      },
+      // Its own key only: it checks the digest each chain continues from against its own public key.
+      { Action: ['kms:GetPublicKey', 'kms:Sign'], Effect: 'Allow', Resource: keyArn('sealer') },
     ]);
     const role = template.toJSON().Resources[id(sealer.role)];
     expect(role.Properties.ManagedPolicyArns).toBeUndefined();
