@@ -8,10 +8,6 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
-// The registry before lambdas/watchdog/watchdog: the registry imports the watchdog module, which imports the
-// registry back (through watchdog/authentic.ts). Loaded watchdog-first, the registry would be built while
-// COVERAGE_COLLECTOR is still undefined, and the watchdog's write grant below would name kind `undefined`.
-import '../lambdas/collectors/registry';
 import type { ScheduleRef } from '../lambdas/evidence/envelope';
 import { EVIDENCE_PREFIX } from '../lambdas/evidence/keys';
 import { WATCHDOG_PRODUCER } from '../lambdas/evidence/producers';

@@ -1,5 +1,5 @@
 import { COVERAGE_CHECK_CATALOGUE } from '../watchdog/checks';
-import { COVERAGE_COLLECTOR, COVERAGE_CONTROLS, WATCHDOG_CRON } from '../watchdog/watchdog';
+import { COVERAGE_COLLECTOR, COVERAGE_CONTROLS, WATCHDOG_CRON } from '../watchdog/kind';
 import { ATTESTATION_COLLECTOR } from './access-review/attestation';
 import { ACCESS_REVIEW_ATTESTATION_CHECKS, ACCESS_REVIEW_EMAIL_CHECKS } from './access-review/checks';
 import { accessReview } from './access-review/collector';

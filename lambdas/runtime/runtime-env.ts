@@ -10,8 +10,8 @@ export const ENV = {
   /** Optional: the KMS key that signs every evidence object (absent: objects are not signed). */
   signingKeyArn: 'SIGNING_KEY_ARN',
   /**
-   * Watchdog and sealer: JSON object producer id → signing key ARN, so they can fetch each producer's public
-   * key and count only evidence its own producer signed.
+   * Watchdog: JSON object producer id → signing key ARN, so it can fetch each producer's public key and
+   * count only evidence its own producer signed.
    */
   producerKeys: 'PRODUCER_SIGNING_KEYS',
 } as const;

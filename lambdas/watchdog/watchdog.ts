@@ -23,6 +23,7 @@ import {
 import type { ErrorEntry, Finding, ScheduleRef } from '../evidence/envelope';
 import { draftEnvelope } from '../evidence/draft';
 import { judgeEnvelope } from './authentic';
+import { COVERAGE_COLLECTOR, COVERAGE_CONTROLS } from './kind';
 import type { CoverageCheck } from './checks';
 import { dayPrefix, parseEvidenceKey } from '../evidence/keys';
 import type { BucketReader } from '../evidence/read-store';
@@ -32,18 +33,7 @@ import type { EvidenceStore } from '../evidence/store';
 import { writeEvidence, type RawSource, type WrittenEvidence } from '../evidence/write-evidence';
 import { emfLine } from '../runtime/emf';
 
-export const COVERAGE_COLLECTOR = 'coverage';
-
-/** Midday: after every default collector schedule (06:00, 09:00) and their retries have had time to land. */
-export const WATCHDOG_CRON = 'cron(0 12 * * ? *)';
-
-/**
- * CC4.1 (ongoing evaluations ascertain that controls are present and functioning): this is the evaluation
- * that the evidence-producing controls ran. CC7.2 (system components are monitored for anomalies, which
- * are analysed): a missing or failed run is such an anomaly, and it alarms. Not A1.2: that criterion is
- * about recovery infrastructure (backups), which the `backups` collector evidences.
- */
-export const COVERAGE_CONTROLS = ['CC4.1', 'CC7.2'] as const;
+export { COVERAGE_COLLECTOR, COVERAGE_CONTROLS, WATCHDOG_CRON } from './kind';
 
 export const DEFAULT_JUDGED_DAYS = 2;
 /** Envelope reads in flight at once: a day holds a few envelopes per collector. */

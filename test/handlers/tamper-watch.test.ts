@@ -68,7 +68,7 @@ describe('tamper-watch handler', () => {
     expect(metricLines(log)).toEqual([
       expect.objectContaining({
         TamperEvents: 1,
-        Collector: 'tamper-watch',
+        Producer: 'tamper-watch',
         _aws: expect.objectContaining({
           CloudWatchMetrics: [
             expect.objectContaining({ Metrics: [{ Name: 'TamperEvents', Unit: 'Count' }] }),
