@@ -41,6 +41,11 @@ for block in "$blocks"/*.sh; do
   if ! (cd "$work" && TRUST="$trust" bash -euo pipefail "$block"); then
     echo "docs/AUDITOR.md block $(basename "$block" .sh) failed as written" >&2
     status=1
+  elif ! diff -rq "$package_dir" "$work" >/dev/null; then
+    # The guide promises the blocks leave the package as it was (verify would count a stray file).
+    echo "docs/AUDITOR.md block $(basename "$block" .sh) changed the package:" >&2
+    diff -rq "$package_dir" "$work" >&2 || true
+    status=1
   fi
   rm -rf "$work"
 done
