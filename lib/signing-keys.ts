@@ -125,6 +125,18 @@ export class SigningKeys extends Construct {
     );
   }
 
+  /**
+   * Every producer's signing role, in key creation order: the roles whose use by anything but their own function
+   * is forgery (the tamper watch records functions created or reconfigured with them, and changes to them).
+   * Throws if a producer has no signing role yet: call it once every producer is created.
+   */
+  signerRoles(): iam.IRole[] {
+    return [...this.byProducer.entries()].map(([producer, p]) => {
+      if (!p.signer) throw new Error(`producer "${producer}" has no signing role yet`);
+      return p.signer;
+    });
+  }
+
   /** The producers with a key, in creation order. */
   get producers(): string[] {
     return [...this.byProducer.keys()];
