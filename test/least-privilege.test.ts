@@ -689,7 +689,8 @@ describe('no wildcard actions', () => {
   it('resource policies allow a wildcard only where KMS requires the account to administer its key', () => {
     // `s3:*`/`sqs:*` appear only in Deny statements (TLS enforcement), which take away, never give. The alarm
     // topic key's default statement gives the account root kms:*; the signing keys replace it with a list of
-    // reads that leaves out kms:Sign and every change (and give kms:* only to a configured break-glass role).
+    // reads that leaves out kms:Sign and every change (and a configured break-glass role gets a list of
+    // administration actions, no wildcard: test/lib/signing-keys.test.ts).
     const allowed: string[] = [];
     for (const [id, r] of Object.entries(resources))
       for (const doc of documentsOf(r))
