@@ -32,14 +32,16 @@ export const AUDITOR_BUCKET_ACTIONS = [
 ] as const;
 /**
  * On every signing key: the public key to pin, the key's metadata and policy (to see that only its producer
- * can sign), and verification in KMS. Granted by IAM alone: each key policy delegates exactly these reads to
- * the account (ACCOUNT_KEY_ACTIONS in signing-keys.ts), and it cannot name the auditor itself, since nobody
- * but the break-glass role can change a signing key's policy after it is created.
+ * can sign), its grants (`pin` checks that none exists: a grant could let someone else sign), and verification
+ * in KMS. Granted by IAM alone: each key policy delegates exactly these reads to the account
+ * (ACCOUNT_KEY_ACTIONS in signing-keys.ts), and it cannot name the auditor itself, since nobody but the
+ * break-glass role can change a signing key's policy after it is created.
  */
 export const AUDITOR_SIGNING_KEY_ACTIONS = [
   'kms:DescribeKey',
   'kms:GetKeyPolicy',
   'kms:GetPublicKey',
+  'kms:ListGrants',
   'kms:Verify',
 ] as const;
 

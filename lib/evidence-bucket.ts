@@ -44,6 +44,9 @@ export const PROTECTION_CHANGING_ACTIONS = [
   's3:PutEncryptionConfiguration',
 ] as const;
 
+/** The Sid of the bucket policy's Deny of digest writes to every principal but the sealer's role. */
+export const DIGESTS_WRITER_SID = 'OnlyTheSealerWritesDigests';
+
 /** Destroying actions denied on the access-log bucket (it has no Object Lock: see EvidenceBucket). */
 export const ACCESS_LOG_DESTROYING_ACTIONS = [
   's3:DeleteObject',
@@ -95,6 +98,7 @@ export function kindsWrittenBy(producer: string): string[] {
 export class EvidenceBucket extends Construct {
   readonly bucket: s3.Bucket;
   readonly accessLogs: s3.Bucket;
+  private digestWriter: iam.IRole | undefined;
 
   constructor(scope: Construct, id: string, props: EvidenceBucketProps = {}) {
     super(scope, id);
@@ -161,6 +165,14 @@ export class EvidenceBucket extends Construct {
       ...breakGlass,
       ...deployer,
     ]);
+    this.node.addValidation({
+      validate: () =>
+        this.digestWriter
+          ? []
+          : [
+              'the evidence bucket has no digest writer (grantWriteDigests): anyone could write under digests/',
+            ],
+    });
   }
 
   /**
@@ -177,12 +189,26 @@ export class EvidenceBucket extends Construct {
     );
   }
 
-  /** Lets `grantee` create new digests under `digests/`, and nothing else in the bucket. */
-  grantWriteDigests(grantee: iam.IGrantable): void {
-    grantee.grantPrincipal.addToPrincipalPolicy(
+  /**
+   * Makes `role` the one writer of digests: lets it create new digests under `digests/` (and nothing else in
+   * the bucket), and denies `s3:PutObject` under `digests/` in the bucket policy to every other principal, so
+   * that nobody (an administrator, the account root) can plant a digest for a day not yet sealed. Evidence
+   * writes are not so restricted: people write unsigned attestations under `evidence/` with their own
+   * credentials. The bucket policy names the role's ARN, which depends on nothing of the bucket's.
+   */
+  grantWriteDigests(role: iam.IRole): void {
+    if (this.digestWriter) throw new Error('the digests already have their one writer');
+    this.digestWriter = role;
+    const digests = this.bucket.arnForObjects(`${DIGEST_PREFIX}*`);
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [digests] }));
+    this.bucket.addToResourcePolicy(
       new iam.PolicyStatement({
+        sid: DIGESTS_WRITER_SID,
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
         actions: ['s3:PutObject'],
-        resources: [this.bucket.arnForObjects(`${DIGEST_PREFIX}*`)],
+        resources: [digests],
+        conditions: { ArnNotEquals: { 'aws:PrincipalArn': role.roleArn } },
       }),
     );
   }

@@ -1,4 +1,4 @@
-import { Duration, TimeZone } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack, TimeZone } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -50,8 +50,60 @@ export interface ScheduledFunctionProps extends StackFunctionProps {
 
 export interface StackFunction {
   readonly function: nodejs.NodejsFunction;
-  /** Holds only the log-writing actions; the caller adds what the function itself calls. */
+  /**
+   * Holds only the log-writing actions and the OUTSIDE_ITS_FUNCTION_SID Deny; the caller adds what the
+   * function itself calls.
+   */
   readonly role: iam.Role;
+}
+
+/** The Sid of the Deny, in each function role's own inline policy, of signing and writing outside that function. */
+export const OUTSIDE_ITS_FUNCTION_SID = 'DenyOutsideItsOwnFunction';
+
+/**
+ * What a role may do only from its own function's code: signing evidence and writing objects. Every role of the
+ * stack trusts lambda.amazonaws.com, so anyone allowed lambda:CreateFunction and iam:PassRole could run their
+ * own code under it; the Deny makes that code unable to sign or write as the producer.
+ */
+export const ONLY_FROM_ITS_FUNCTION_ACTIONS = ['kms:Sign', 's3:PutObject'] as const;
+
+/**
+ * The unqualified ARN of the function named `functionName` in this stack's account and region, built from the
+ * name (`arn:<partition>:lambda:<region>:<account>:function:<name>`) rather than referenced: the function
+ * depends on its role, so the role's policy cannot reference the function.
+ */
+export function functionArnFromName(scope: Construct, functionName: string): string {
+  return Stack.of(scope).formatArn({
+    service: 'lambda',
+    resource: 'function',
+    resourceName: functionName,
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
+}
+
+/**
+ * Denies ONLY_FROM_ITS_FUNCTION_ACTIONS to the role's sessions unless the request comes from the code of the
+ * function `functionName`. Lambda puts the calling function's ARN in the request context of every call its
+ * code makes with the execution role's credentials, as `lambda:SourceFunctionArn`, a key usable in identity
+ * policies only (https://docs.aws.amazon.com/lambda/latest/dg/permissions-source-function-arn.html). A function
+ * of another name created with this role (lambda:CreateFunction --role) carries its own ARN and is denied; so are
+ * the role's credentials used anywhere else, where the key is absent (a negated condition operator matches a
+ * missing key).
+ */
+export function denyOutsideItsFunction(scope: Construct, functionName: string): iam.PolicyDocument {
+  return new iam.PolicyDocument({
+    statements: [
+      new iam.PolicyStatement({
+        sid: OUTSIDE_ITS_FUNCTION_SID,
+        effect: iam.Effect.DENY,
+        actions: [...ONLY_FROM_ITS_FUNCTION_ACTIONS],
+        resources: ['*'],
+        conditions: {
+          ArnNotEquals: { 'lambda:SourceFunctionArn': functionArnFromName(scope, functionName) },
+        },
+      }),
+    ],
+  });
 }
 
 export interface ScheduledFunction extends StackFunction {
@@ -60,8 +112,9 @@ export interface ScheduledFunction extends StackFunction {
 
 /**
  * What every function of the stack has in common: a JSON log group kept over a year, a role that may write
- * only to it, and an arm64 Node.js 24 function bundled with LAMBDA_BUNDLING. Children are created directly in
- * `scope`, so callers keep their construct ids.
+ * only to it and that signs or writes objects only from this function's code (denyOutsideItsFunction), and an
+ * arm64 Node.js 24 function bundled with LAMBDA_BUNDLING. Children are created directly in `scope`, so callers
+ * keep their construct ids.
  */
 export function addStackFunction(scope: Construct, props: StackFunctionProps): StackFunction {
   const logGroup = new logs.LogGroup(scope, 'Logs', {
@@ -70,6 +123,8 @@ export function addStackFunction(scope: Construct, props: StackFunctionProps): S
   const role = new iam.Role(scope, 'Role', {
     assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
     description: props.roleDescription,
+    // In the role itself, so it holds from the role's creation, before any Allow is attached to it.
+    inlinePolicies: { [OUTSIDE_ITS_FUNCTION_SID]: denyOutsideItsFunction(scope, props.functionName) },
   });
   role.addToPolicy(
     new iam.PolicyStatement({

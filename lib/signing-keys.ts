@@ -32,15 +32,14 @@ export const SIGNER_KEY_ACTIONS = ['kms:GetPublicKey', 'kms:Sign'] as const;
 
 /**
  * Denied to every principal but the break-glass role, account root included: changing who may sign
- * (PutKeyPolicy, CreateGrant), making the key unusable (DisableKey, ScheduleKeyDeletion) or moving its
- * protected alias (UpdateAlias, DeleteAlias). kms:Sign is not in this list: no statement allows it to anyone
- * but the producer role, which is named as a role principal (KMS stores its unique id, so a role re-created
- * with the same name does not inherit it), and grants are denied, so no IAM policy can give it. A Deny on
+ * (PutKeyPolicy), making the key unusable (DisableKey, ScheduleKeyDeletion) or moving its protected alias
+ * (UpdateAlias, DeleteAlias). kms:Sign is not in this list: no statement allows it to anyone but the producer
+ * role, which is named as a role principal (KMS stores its unique id, so a role re-created with the same name
+ * does not inherit it), and grants are denied (NOBODY_KEY_ACTIONS), so no IAM policy can give it. A Deny on
  * kms:Sign excepting the producer could only match on aws:PrincipalArn, which a re-created role would pass:
  * it would add nothing to the missing Allow.
  */
 export const BREAK_GLASS_ONLY_KEY_ACTIONS = [
-  'kms:CreateGrant',
   'kms:DeleteAlias',
   'kms:DisableKey',
   'kms:PutKeyPolicy',
@@ -48,9 +47,47 @@ export const BREAK_GLASS_ONLY_KEY_ACTIONS = [
   'kms:UpdateAlias',
 ] as const;
 
+/**
+ * Denied to every principal, the break-glass role included: a grant gives kms:Sign without a policy change, so
+ * without a PutKeyPolicy event. Break-glass could still put a policy that lifts this Deny: that is a
+ * PutKeyPolicy, which the tamper watch records.
+ */
+export const NOBODY_KEY_ACTIONS = ['kms:CreateGrant'] as const;
+
+/**
+ * What the break-glass role may do with a signing key: administer it (its state, policy, aliases, tags,
+ * rotation setting, deletion, and revoking a grant), never use it. Not kms:Sign, kms:CreateGrant (which would
+ * let it sign as the producer without changing the policy), kms:Verify, nor any data action (kms:Decrypt,
+ * kms:Encrypt, kms:GenerateDataKey*, kms:ReEncrypt*, which a SIGN_VERIFY key refuses anyway). Rotation actions
+ * are listed for completeness: KMS does not rotate asymmetric keys.
+ */
+export const BREAK_GLASS_KEY_ACTIONS = [
+  'kms:CancelKeyDeletion',
+  'kms:CreateAlias',
+  'kms:DeleteAlias',
+  'kms:DescribeKey',
+  'kms:DisableKey',
+  'kms:DisableKeyRotation',
+  'kms:EnableKey',
+  'kms:EnableKeyRotation',
+  'kms:GetKeyPolicy',
+  'kms:GetKeyRotationStatus',
+  'kms:ListGrants',
+  'kms:ListKeyPolicies',
+  'kms:ListResourceTags',
+  'kms:PutKeyPolicy',
+  'kms:RevokeGrant',
+  'kms:ScheduleKeyDeletion',
+  'kms:TagResource',
+  'kms:UntagResource',
+  'kms:UpdateAlias',
+  'kms:UpdateKeyDescription',
+] as const;
+
 export interface SigningKeysProps {
   /**
-   * The only role that may change, disable or delete a signing key (kms:* in each key policy). It must exist
+   * The only role that may change, disable or delete a signing key (BREAK_GLASS_KEY_ACTIONS in each key
+   * policy: administration, never signing). It must exist
    * when the keys are created: KMS refuses a key policy naming a principal it cannot find.
    * @default - nobody: the keys' policies can never be changed
    */
@@ -69,7 +106,8 @@ interface ProducerKey {
  * custody"). Each key is kept when the stack is deleted (old evidence must stay verifiable), has the alias
  * `alias/<stack>/signing/<producer>`, and the same locked key policy: no CDK default statement (which would
  * give the account root kms:* and so let any IAM policy grant signing), reads for the account, sign for the
- * producer role only, everything for the break-glass role, and a Deny on changing the key to everyone else.
+ * producer role only, administration (never signing) for the break-glass role, a Deny on changing the key to
+ * everyone else, and a Deny on grants to everyone.
  *
  * The policy is locked on purpose, and that has a price: CloudFormation cannot update it either. Replacing a
  * producer's role, changing `breakGlassRoleArn` or the key's description needs the break-glass role to put
@@ -123,6 +161,18 @@ export class SigningKeys extends Construct {
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({ actions: [...actions], resources: this.allKeyArns() }),
     );
+  }
+
+  /**
+   * Every producer's signing role, in key creation order: the roles whose use by anything but their own function
+   * is forgery (the tamper watch records functions created or reconfigured with them, and changes to them).
+   * Throws if a producer has no signing role yet: call it once every producer is created.
+   */
+  signerRoles(): iam.IRole[] {
+    return [...this.byProducer.entries()].map(([producer, p]) => {
+      if (!p.signer) throw new Error(`producer "${producer}" has no signing role yet`);
+      return p.signer;
+    });
   }
 
   /** The producers with a key, in creation order. */
@@ -186,7 +236,7 @@ export class SigningKeys extends Construct {
             new iam.PolicyStatement({
               sid: 'BreakGlassAdministers',
               principals: [new iam.ArnPrincipal(breakGlass)],
-              actions: ['kms:*'],
+              actions: [...BREAK_GLASS_KEY_ACTIONS],
               resources: ['*'],
             }),
           ]
@@ -198,6 +248,13 @@ export class SigningKeys extends Construct {
         actions: [...BREAK_GLASS_ONLY_KEY_ACTIONS],
         resources: ['*'],
         ...(breakGlass ? { conditions: { ArnNotEquals: { 'aws:PrincipalArn': [breakGlass] } } } : {}),
+      }),
+      new iam.PolicyStatement({
+        sid: 'NobodyGrants',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: [...NOBODY_KEY_ACTIONS],
+        resources: ['*'],
       }),
     ];
   }

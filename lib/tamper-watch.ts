@@ -65,6 +65,8 @@ export interface TamperWatchProps {
 export function watchedCalls(stackName: string, p: TamperWatchProps): WatchedCalls[] {
   const keys = [...p.signingKeys.producers.map((id) => p.signingKeys.keyFor(id)), p.alarms.key];
   const prefix = `${stackName}-`;
+  // Every producer's role: created before the tamper watch (Soc2EvidenceStack), its own included.
+  const producerRoles = p.signingKeys.signerRoles();
   return [
     {
       id: 'keys',
@@ -137,6 +139,23 @@ export function watchedCalls(stackName: string, p: TamperWatchProps): WatchedCal
       },
     },
     {
+      id: 'producer-roles',
+      description: 'Any function, whatever its name, created or reconfigured to run with a producer role',
+      eventSource: 'lambda.amazonaws.com',
+      // CreateFunction20150331 and UpdateFunctionConfiguration20150331v2, whatever the API version suffix. Every
+      // producer role trusts lambda.amazonaws.com: a function of another name run with it could sign and write
+      // as the producer but for the role's Deny outside its own function (lib/scheduled-function.ts), and this
+      // records the attempt. CreateFunctionUrlConfig also has the prefix but no `role` parameter.
+      eventName: events.Match.anyOf(
+        events.Match.prefix('CreateFunction'),
+        events.Match.prefix('UpdateFunctionConfiguration'),
+      ),
+      // Lambda takes the role as an ARN; IAM role names are unique whatever their case, so match it so.
+      requestParameters: {
+        role: events.Match.anyOf(...producerRoles.map((r) => events.Match.equalsIgnoreCase(r.roleArn))),
+      },
+    },
+    {
       id: 'schedules',
       description: 'Schedule changes or deletions (every EventBridge Scheduler schedule of the account)',
       eventSource: 'scheduler.amazonaws.com',
@@ -191,8 +210,14 @@ export function watchedCalls(stackName: string, p: TamperWatchProps): WatchedCal
         'UpdateAssumeRolePolicy',
         'UpdateRole',
       ],
-      // CloudFormation names the roles `<stack>-<logical id>-<suffix>`.
-      requestParameters: { roleName: events.Match.prefix(prefix) },
+      // CloudFormation names the roles `<stack>-<logical id>-<suffix>` (the stack name cut short when the whole
+      // would pass 64 characters): the producer roles are also matched by their exact names, whatever the case.
+      requestParameters: {
+        roleName: events.Match.anyOf(
+          events.Match.prefix(prefix),
+          ...producerRoles.map((r) => events.Match.equalsIgnoreCase(r.roleName)),
+        ),
+      },
     },
     {
       id: 'alarm-topic',

@@ -31,11 +31,13 @@ import { dayPrefix, envelopeKey, type EvidenceKeyParts } from '../lambdas/eviden
 import { SEALER_PRODUCER, TAMPER_WATCH_KIND } from '../lambdas/evidence/producers';
 import { LocalSigner, SIGNATURE_METADATA, SIGNING_KEY_METADATA } from '../lambdas/evidence/signer';
 import { addDays, buildDigest, lastSealableDay } from '../lambdas/sealer/day-digest';
+import { ONLY_FROM_ITS_FUNCTION_ACTIONS, OUTSIDE_ITS_FUNCTION_SID } from '../lib/scheduled-function';
 import { scheduleKeyDeletion } from './tamper-watch/events';
 import { synth } from './lib/stack-fixture';
 
 type Resources = Record<string, { Type: string; Properties?: Record<string, unknown> }>;
 interface Statement {
+  Sid?: string;
   Effect: string;
   Action?: string | string[];
   Principal?: unknown;
@@ -183,7 +185,7 @@ function interceptSdk(answers: Answers): Set<string> {
 const { stack, template } = synth();
 const resources = (template.toJSON() as { Resources: Resources }).Resources;
 
-/** The actions granted to a role by its identity policies, wherever they are attached. */
+/** The actions granted (allowed) to a role by its identity policies, wherever they are attached. */
 function grantedActions(role: iam.Role): Set<string> {
   const roleId = stack.getLogicalId(role.node.defaultChild as CfnElement);
   const roleProps = resources[roleId]?.Properties ?? {};
@@ -203,11 +205,20 @@ function grantedActions(role: iam.Role): Set<string> {
       .map((r) => r.Properties!.PolicyDocument as { Statement: Statement[] }),
   ];
   const actions = new Set<string>();
+  const denies: Statement[] = [];
   for (const doc of documents)
     for (const s of doc.Statement) {
-      expect(s.Effect).toBe('Allow');
-      for (const a of [s.Action ?? []].flat()) actions.add(a);
+      if (s.Effect === 'Deny') denies.push(s);
+      else {
+        expect(s.Effect).toBe('Allow');
+        for (const a of [s.Action ?? []].flat()) actions.add(a);
+      }
     }
+  // A Deny grants nothing, so it is not counted; the only one a function role holds is the Deny of signing and
+  // writing outside its own function (test/lib/function-roles.test.ts checks its condition).
+  expect(denies.map((d) => ({ Sid: d.Sid, Action: d.Action }))).toEqual([
+    { Sid: OUTSIDE_ITS_FUNCTION_SID, Action: [...ONLY_FROM_ITS_FUNCTION_ACTIONS] },
+  ]);
   return actions;
 }
 
@@ -678,7 +689,8 @@ describe('no wildcard actions', () => {
   it('resource policies allow a wildcard only where KMS requires the account to administer its key', () => {
     // `s3:*`/`sqs:*` appear only in Deny statements (TLS enforcement), which take away, never give. The alarm
     // topic key's default statement gives the account root kms:*; the signing keys replace it with a list of
-    // reads that leaves out kms:Sign and every change (and give kms:* only to a configured break-glass role).
+    // reads that leaves out kms:Sign and every change (and a configured break-glass role gets a list of
+    // administration actions, no wildcard: test/lib/signing-keys.test.ts).
     const allowed: string[] = [];
     for (const [id, r] of Object.entries(resources))
       for (const doc of documentsOf(r))

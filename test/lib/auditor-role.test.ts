@@ -1,4 +1,5 @@
 import { Template } from 'aws-cdk-lib/assertions';
+import { AUDITOR_SIGNING_KEY_ACTIONS } from '../../lib/auditor-role';
 import { ConfigError, parseConfig } from '../../lib/config';
 import { Soc2EvidenceStack } from '../../lib/soc2-evidence-stack';
 import { testApp } from './stack-fixture';
@@ -60,6 +61,7 @@ describe('auditor role', () => {
         'kms:DescribeKey',
         'kms:GetKeyPolicy',
         'kms:GetPublicKey',
+        'kms:ListGrants',
         'kms:Verify',
         's3:GetBucketObjectLockConfiguration',
         's3:GetObject',
@@ -81,6 +83,8 @@ describe('auditor role', () => {
       'kms:DescribeKey',
       'kms:GetKeyPolicy',
       'kms:GetPublicKey',
+      // `pin` lists the key's grants to check that none exists.
+      'kms:ListGrants',
       'kms:Verify',
     ]);
     expect((keyStatement.Resource as unknown[]).map((r) => JSON.stringify(r)).sort()).toEqual(
@@ -111,8 +115,8 @@ describe('auditor role', () => {
       const keyStatements = key.Properties.KeyPolicy.Statement as Statement[];
       expect(keyStatements.some((s) => JSON.stringify(s.Principal).includes(roleId))).toBe(false);
       const account = keyStatements.find((s) => JSON.stringify(s.Principal).includes(':root'))!;
-      for (const action of ['kms:DescribeKey', 'kms:GetKeyPolicy', 'kms:GetPublicKey', 'kms:Verify'])
-        expect(asList(account.Action)).toContain(action);
+      for (const action of AUDITOR_SIGNING_KEY_ACTIONS) expect(asList(account.Action)).toContain(action);
+      expect(asList(account.Action)).toContain('kms:ListGrants');
     }
     template.hasOutput('AuditorRoleArn', {});
   });

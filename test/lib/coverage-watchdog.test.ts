@@ -1,6 +1,7 @@
 import type { CfnElement } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { judgedSchedules } from '../../lib/coverage-watchdog';
+import { OUTSIDE_ITS_FUNCTION_SID } from '../../lib/scheduled-function';
 import { BASE_CONFIG, synth } from './stack-fixture';
 
 const { stack, template } = synth({
@@ -115,7 +116,15 @@ describe('CoverageWatchdog', () => {
     expect(statements).toHaveLength(6);
     const role = template.findResources('AWS::IAM::Role')[id(watchdog.role.node.defaultChild)]!;
     expect(role.Properties.ManagedPolicyArns).toBeUndefined();
-    expect(role.Properties.Policies).toBeUndefined();
+    // Inline: only the Deny of signing and writing outside its own function (test/lib/function-roles.test.ts).
+    expect(role.Properties.Policies).toEqual([
+      expect.objectContaining({
+        PolicyName: OUTSIDE_ITS_FUNCTION_SID,
+        PolicyDocument: expect.objectContaining({
+          Statement: [expect.objectContaining({ Effect: 'Deny', Sid: OUTSIDE_ITS_FUNCTION_SID })],
+        }),
+      }),
+    ]);
   });
 
   it('alarms to the alarm topic on any gap and on its own errors', () => {

@@ -7,7 +7,9 @@ import { ENV } from '../../lambdas/runtime/runtime-env';
 import { parseConfig } from '../../lib/config';
 import {
   ACCOUNT_KEY_ACTIONS,
+  BREAK_GLASS_KEY_ACTIONS,
   BREAK_GLASS_ONLY_KEY_ACTIONS,
+  NOBODY_KEY_ACTIONS,
   SIGNER_KEY_ACTIONS,
   SigningKeys,
 } from '../../lib/signing-keys';
@@ -101,6 +103,13 @@ describe('signing keys', () => {
           Resource: '*',
         },
         {
+          Sid: 'NobodyGrants',
+          Effect: 'Deny',
+          Principal: { AWS: '*' },
+          Action: 'kms:CreateGrant',
+          Resource: '*',
+        },
+        {
           Sid: 'ProducerSigns',
           Effect: 'Allow',
           // The role itself (KMS keeps its unique id), not an aws:PrincipalArn condition a re-created role passes.
@@ -126,7 +135,8 @@ describe('signing keys', () => {
       'kms:UntagResource',
       'kms:Verify',
     ]);
-    for (const denied of BREAK_GLASS_ONLY_KEY_ACTIONS) expect(ACCOUNT_KEY_ACTIONS).not.toContain(denied);
+    for (const denied of [...BREAK_GLASS_ONLY_KEY_ACTIONS, ...NOBODY_KEY_ACTIONS])
+      expect(ACCOUNT_KEY_ACTIONS).not.toContain(denied);
     expect(ACCOUNT_KEY_ACTIONS).not.toContain('kms:Sign');
   });
 
@@ -165,7 +175,7 @@ describe('signing keys', () => {
     }
   });
 
-  it('with a break-glass role: it alone administers every key and is exempt from the Deny', () => {
+  it('with a break-glass role: it alone administers every key, never signs or grants, and is exempt from the change Deny only', () => {
     const { stack: s, template: t } = synth({ breakGlassRoleArn: BREAK_GLASS });
     for (const producer of s.signing.producers) {
       const key = t.toJSON().Resources[s.getLogicalId(s.signing.keyFor(producer).node.defaultChild as never)];
@@ -174,17 +184,78 @@ describe('signing keys', () => {
         'AccountReadsAndHousekeeping',
         'BreakGlassAdministers',
         'OnlyBreakGlassChangesTheKey',
+        'NobodyGrants',
         'ProducerSigns',
       ]);
       expect(statements[1]).toEqual({
         Sid: 'BreakGlassAdministers',
         Effect: 'Allow',
         Principal: { AWS: BREAK_GLASS },
-        Action: 'kms:*',
+        Action: [...BREAK_GLASS_KEY_ACTIONS],
         Resource: '*',
       });
-      expect(statements[2]!.Condition).toEqual({ ArnNotEquals: { 'aws:PrincipalArn': [BREAK_GLASS] } });
+      expect(statements[2]).toEqual({
+        Sid: 'OnlyBreakGlassChangesTheKey',
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Action: [...BREAK_GLASS_ONLY_KEY_ACTIONS],
+        Resource: '*',
+        Condition: { ArnNotEquals: { 'aws:PrincipalArn': [BREAK_GLASS] } },
+      });
+      // No exemption: not even break-glass may grant (a grant signs without a PutKeyPolicy event).
+      expect(statements[3]).toEqual({
+        Sid: 'NobodyGrants',
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Action: 'kms:CreateGrant',
+        Resource: '*',
+      });
+      // Only the producer role is allowed kms:Sign, by any pattern.
+      const allowsSign = statements.filter(
+        (x) => x.Effect === 'Allow' && asList(x.Action).some((a) => a === 'kms:Sign' || a.endsWith('*')),
+      );
+      expect(allowsSign.map((x) => x.Sid)).toEqual(['ProducerSigns']);
     }
+  });
+
+  it('gives break-glass administration only: state, policy, aliases, tags, rotation, deletion', () => {
+    expect([...BREAK_GLASS_KEY_ACTIONS].sort()).toEqual([
+      'kms:CancelKeyDeletion',
+      'kms:CreateAlias',
+      'kms:DeleteAlias',
+      'kms:DescribeKey',
+      'kms:DisableKey',
+      'kms:DisableKeyRotation',
+      'kms:EnableKey',
+      'kms:EnableKeyRotation',
+      'kms:GetKeyPolicy',
+      'kms:GetKeyRotationStatus',
+      'kms:ListGrants',
+      'kms:ListKeyPolicies',
+      'kms:ListResourceTags',
+      'kms:PutKeyPolicy',
+      'kms:RevokeGrant',
+      'kms:ScheduleKeyDeletion',
+      'kms:TagResource',
+      'kms:UntagResource',
+      'kms:UpdateAlias',
+      'kms:UpdateKeyDescription',
+    ]);
+    for (const a of BREAK_GLASS_KEY_ACTIONS) expect(a).not.toMatch(/\*/);
+    for (const forbidden of [
+      'kms:Sign',
+      'kms:CreateGrant',
+      'kms:Decrypt',
+      'kms:Encrypt',
+      'kms:GenerateDataKey',
+      'kms:GenerateDataKeyPair',
+      'kms:ReEncryptFrom',
+      'kms:ReEncryptTo',
+    ])
+      expect(BREAK_GLASS_KEY_ACTIONS).not.toContain(forbidden);
+    // It may do everything the change Deny exempts it from.
+    for (const a of BREAK_GLASS_ONLY_KEY_ACTIONS) expect(BREAK_GLASS_KEY_ACTIONS).toContain(a);
+    expect(NOBODY_KEY_ACTIONS).toEqual(['kms:CreateGrant']);
   });
 
   it('refuses a producer key without a signing role, and a second signer', () => {

@@ -1,6 +1,7 @@
 import { CfnResource, Stack } from 'aws-cdk-lib';
-import { Match } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { COLLECTORS } from '../../lambdas/collectors/registry';
+import { DIGESTS_WRITER_SID, EvidenceBucket } from '../../lib/evidence-bucket';
 import { BASE_CONFIG, synth, testApp } from './stack-fixture';
 
 // The default stack, synthesised once for the whole file, and the one synthesis of the tests that runs
@@ -167,6 +168,49 @@ describe('evidence bucket', () => {
         ]),
       },
     });
+  });
+
+  it("denies writing under digests/ to every principal but the sealer's role, and leaves evidence/ writable", () => {
+    const sealerRoleId = stack.getLogicalId(stack.sealer.role.node.defaultChild as never);
+    const [policyId, policy] = resourceOf(
+      'AWS::S3::BucketPolicy',
+      (r) => JSON.stringify(r.Properties.Bucket) === JSON.stringify({ Ref: bucketId }),
+    )!;
+    const statements = (policy as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties
+      .PolicyDocument.Statement;
+    expect(statements).toContainEqual({
+      Sid: DIGESTS_WRITER_SID,
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: 's3:PutObject',
+      Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/digests/*']] },
+      Condition: { ArnNotEquals: { 'aws:PrincipalArn': { 'Fn::GetAtt': [sealerRoleId, 'Arn'] } } },
+    });
+    // The sealer's role is the only one allowed to write there.
+    const digestWriters = Object.entries(template.findResources('AWS::IAM::Policy'))
+      .filter(([, p]) =>
+        (p.Properties.PolicyDocument.Statement as Statement[]).some(
+          (st) =>
+            [st.Action].flat().includes('s3:PutObject') && JSON.stringify(st.Resource).includes('/digests/'),
+        ),
+      )
+      .map(([, p]) => p.Properties.Roles as unknown);
+    expect(digestWriters).toEqual([[{ Ref: sealerRoleId }]]);
+    // No cycle: the policy names the role, and the role depends on nothing of the bucket policy.
+    const sealerRole = template.toJSON().Resources[sealerRoleId];
+    expect(JSON.stringify(sealerRole)).not.toContain(policyId);
+    // People write unsigned attestations (`review record`) under evidence/ with their own credentials: the only
+    // Deny of s3:PutObject there is the one refusing writes without If-None-Match.
+    const putDenies = (statements as (Statement & { Sid?: string; Effect: string })[])
+      .filter((st) => st.Effect === 'Deny' && [st.Action].flat().includes('s3:PutObject'))
+      .map((st) => st.Sid);
+    expect(putDenies.sort()).toEqual(['DenyOverwrites', DIGESTS_WRITER_SID].sort());
+  });
+
+  it('refuses a stack whose evidence bucket has no digest writer', () => {
+    const s = new Stack(testApp(), 'NoSealer');
+    new EvidenceBucket(s, 'Evidence');
+    expect(() => Template.fromStack(s)).toThrow(/no digest writer/);
   });
 
   it('protects the access-log bucket like the evidence: no deletion, no lifecycle, no loosening', () => {

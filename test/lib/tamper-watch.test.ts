@@ -17,6 +17,13 @@ const rules = Object.fromEntries(
   ]),
 );
 const rule = (ruleId: string) => rules[`Soc2Evidence-tamper-${ruleId}`]!;
+/** Every producer's role: each collector's, the watchdog's, the sealer's and the tamper watch's own. */
+const producerRoles = [
+  ...Object.values(stack.collectors).map((c) => c.role),
+  stack.watchdog.role,
+  stack.sealer.role,
+  watch.role,
+];
 
 describe('TamperWatch', () => {
   it('is <stack>-tamper-watch from lambdas/handlers/tamper-watch.ts, with the bucket and its own key', () => {
@@ -65,6 +72,7 @@ describe('TamperWatch', () => {
         'functions',
         'key-aliases',
         'keys',
+        'producer-roles',
         'roles',
         'rule-targets',
         'rules',
@@ -168,8 +176,22 @@ describe('TamperWatch', () => {
         'UpdateAssumeRolePolicy',
         'DeleteRole',
       ]),
-      requestParameters: { roleName: [{ prefix: 'Soc2Evidence-' }] },
+      requestParameters: {
+        roleName: [
+          { prefix: 'Soc2Evidence-' },
+          ...producerRoles.map((r) => ({ 'equals-ignore-case': { Ref: id(r) } })),
+        ],
+      },
     });
+    expect(rule('roles').EventPattern.detail.eventName).toEqual(
+      expect.arrayContaining([
+        'UpdateAssumeRolePolicy',
+        'PutRolePolicy',
+        'AttachRolePolicy',
+        'DeleteRolePolicy',
+        'DetachRolePolicy',
+      ]),
+    );
     const topic = {
       Ref: id(stack.node.findChild('Alarms').node.findChild('Topic')),
     };
@@ -180,6 +202,46 @@ describe('TamperWatch', () => {
       eventName: ['SetSubscriptionAttributes', 'Unsubscribe'],
       requestParameters: { subscriptionArn: [{ prefix: { 'Fn::Join': ['', [topic, ':']] } }] },
     });
+  });
+
+  it('producer roles: any function created or reconfigured with one, whatever its name or the API version suffix', () => {
+    expect(producerRoles).toHaveLength(stack.signing.producers.length);
+    expect(producerRoles).toContain(watch.role);
+    expect(rule('producer-roles').EventPattern.detail).toEqual({
+      eventSource: ['lambda.amazonaws.com'],
+      eventName: [{ prefix: 'CreateFunction' }, { prefix: 'UpdateFunctionConfiguration' }],
+      requestParameters: {
+        role: producerRoles.map((r) => ({ 'equals-ignore-case': { 'Fn::GetAtt': [id(r), 'Arn'] } })),
+      },
+    });
+    // The event names CloudTrail records (https://docs.aws.amazon.com/lambda/latest/dg/logging-using-cloudtrail.html).
+    const names = rule('producer-roles').EventPattern.detail.eventName as { prefix: string }[];
+    for (const recorded of ['CreateFunction20150331', 'UpdateFunctionConfiguration20150331v2'])
+      expect(names.some((n) => recorded.startsWith(n.prefix))).toBe(true);
+  });
+
+  it("keeps the role patterns within EventBridge's default 2,048-character pattern size, role names at their longest", () => {
+    // CloudFormation's role names are at most 64 characters; the ARN adds the partition and account.
+    const name = 'r'.repeat(64);
+    const arn = `arn:aws-us-gov:iam::123456789012:role/${name}`;
+    const roleIds = new Set(producerRoles.map((r) => id(r)));
+    const resolve = (v: unknown): unknown => {
+      if (Array.isArray(v)) return v.map(resolve);
+      if (v && typeof v === 'object') {
+        const o = v as Record<string, unknown>;
+        const ref = o.Ref as string | undefined;
+        const getAtt = o['Fn::GetAtt'] as [string, string] | undefined;
+        if (ref && roleIds.has(ref)) return name;
+        if (getAtt && roleIds.has(getAtt[0])) return arn;
+        return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, resolve(x)]));
+      }
+      return v;
+    };
+    for (const r of ['producer-roles', 'roles']) {
+      const pattern = JSON.stringify(resolve(rule(r).EventPattern));
+      expect(pattern).not.toMatch(/"(Ref|Fn::GetAtt)"/);
+      expect(pattern.length).toBeLessThan(2048);
+    }
   });
 
   it('schedules and trails: every such call in the account, unfiltered', () => {
