@@ -22,6 +22,10 @@ const MAX_TOP_FILE = 256 * 1024 * 1024;
 
 export type VerifyOptions = TrustOptions;
 
+/** Said whenever the anchor is `--public-key` keys: they stand for every producer. */
+export const UNBOUND_LINE =
+  "signatures were not bound to producers: a --public-key key is trusted for every producer, so one producer's key passes for another's; pin the keys with 'soc2-evidence pin' and pass --trust to bind each to its producer";
+
 /** A top-level file verify must read whole (manifest.json, SHA256SUMS): a regular file of bounded size. */
 async function readTopFile(root: string, tree: PackageTree, name: string): Promise<Buffer> {
   const kind = tree.special.get(name);
@@ -80,6 +84,7 @@ async function verifyPackage(
   for (const note of notes) out(`note: ${note}`);
   out(filterLine(manifest));
   out(`signatures were judged against the trust anchor: ${anchor.source}`);
+  if (anchor.unbound.length > 0) out(UNBOUND_LINE);
   const integrity = problems.count('integrity');
   const other = problems.count('gap');
   const digests = [...chain.digests.values()].filter((d) => d.proven).length;
@@ -141,7 +146,7 @@ export function registerVerify(program: Command, out: (line: string) => void): v
     .option('--trust <file>', "the producers' signing keys you pinned with 'soc2-evidence pin'")
     .option(
       '--public-key <file>',
-      "a PEM public key from 'aws kms get-public-key', trusted for every producer (repeatable)",
+      "a PEM public key from 'aws kms get-public-key', trusted for every producer, so signatures are not bound to producers (repeatable; alone, never beside --trust)",
       (value: string, previous: string[] = []) => [...previous, value],
     )
     .action(async (dir: string, opts: TrustOptions) => {
