@@ -7,6 +7,7 @@ import type { KeyObject } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { InvalidArgumentError } from 'commander';
+import { EVIDENCE_KIND_IDS } from '../lambdas/collectors/registry';
 import { publicKeyFrom } from '../lambdas/evidence/signer';
 import { CliError, NO_REGION } from './cli-error';
 
@@ -33,6 +34,25 @@ export function checkPeriod(from: string, to: string): void {
     throw new CliError(
       `--to ${to} is before --from ${from}: give the first day as --from and the last as --to (YYYY-MM-DD)`,
     );
+}
+
+/** A commander parser for `--account`: a 12-digit AWS account id. */
+export function accountId(value: string): string {
+  if (!/^\d{12}$/.test(value))
+    throw new InvalidArgumentError(`expected a 12-digit account id, got "${value}"`);
+  return value;
+}
+
+/** A commander parser for `--collector` (repeatable, or comma-separated): known collector ids only. */
+export function collectorIds(value: string, previous: string[] = []): string[] {
+  const ids = value.split(',').filter(Boolean);
+  const unknown = ids.filter((id) => !EVIDENCE_KIND_IDS.includes(id));
+  if (unknown.length > 0) {
+    throw new InvalidArgumentError(
+      `unknown collector ${unknown.map((id) => JSON.stringify(id)).join(', ')}; known: ${EVIDENCE_KIND_IDS.join(', ')}`,
+    );
+  }
+  return [...previous, ...ids];
 }
 
 type Kind = 'missing' | 'file' | 'directory' | 'other';

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkInputDir } from './arguments';
+import { accountId, checkInputDir, collectorIds, isoDay } from './arguments';
 import { CliError } from './cli-error';
 import { EXIT_GAPS, EXIT_INTEGRITY, MANIFEST_FILE, SUMS_FILE, type Manifest } from './package/manifest';
 import { loadTrustAnchor, type TrustOptions } from './trust/load';
@@ -11,6 +11,7 @@ import { VerifyContext } from './verify/context';
 import { MalformedPackage, parseManifest } from './verify/manifest-shape';
 import { checkObjects } from './verify/objects';
 import { Problems } from './verify/problems';
+import { checkScopeArguments, PERIOD_NOT_CHECKED, scopeProblems, type VerifyScope } from './verify/scope';
 import { checkKeyFiles, checkSums, checkViews, recompute } from './verify/views';
 import { readExactly, UnreadableFile, walkPackage, type PackageTree } from './verify/walk';
 
@@ -20,7 +21,19 @@ const PACKAGE_FORM = `the package directory written by pull (with ${MANIFEST_FIL
 /** manifest.json and SHA256SUMS are read whole: past this size they are refused, not read. */
 const MAX_TOP_FILE = 256 * 1024 * 1024;
 
-export type VerifyOptions = TrustOptions;
+export interface VerifyOptions extends TrustOptions {
+  /**
+   * The period and filters the auditor asked for (`--from`, `--to`, `--collector`, `--account`), which the
+   * package's manifest must match. The command always passes it (with nothing in it when no option was
+   * given: then any filter in the package is a problem and the period is said to be unchecked). Absent, the
+   * package's own period and filters are taken as given: only for callers that made the package themselves.
+   */
+  readonly scope?: VerifyScope;
+}
+
+/** Said whenever the anchor is `--public-key` keys: they stand for every producer. */
+export const UNBOUND_LINE =
+  "signatures were not bound to producers: a --public-key key is trusted for every producer, so one producer's key passes for another's; pin the keys with 'soc2-evidence pin' and pass --trust to bind each to its producer";
 
 /** A top-level file verify must read whole (manifest.json, SHA256SUMS): a regular file of bounded size. */
 async function readTopFile(root: string, tree: PackageTree, name: string): Promise<Buffer> {
@@ -53,11 +66,23 @@ function filterLine(manifest: Manifest): string {
 async function verifyPackage(
   root: string,
   anchor: TrustAnchor,
+  scope: VerifyScope | undefined,
   out: (line: string) => void,
 ): Promise<number> {
   const tree = await walkPackage(root);
   const manifestBody = await readTopFile(root, tree, MANIFEST_FILE);
   const manifest = parseManifest(manifestBody.toString('utf8'));
+  // The scope first: a package of another period or narrower filters is not the one asked for, whatever
+  // its files prove, so that is said alone and nothing else is read.
+  const outOfScope = scope ? scopeProblems(manifest, scope) : [];
+  if (outOfScope.length > 0) {
+    for (const line of outOfScope) out(line);
+    out(filterLine(manifest));
+    out(
+      `NOT VERIFIED: ${outOfScope.length} integrity problem(s): the package is not the period and filters you asked for, so nothing in it was checked, in ${root}`,
+    );
+    return EXIT_INTEGRITY;
+  }
   const sumsBody = await readTopFile(root, tree, SUMS_FILE);
   const sums = sumsBody.toString('utf8');
   const problems = new Problems();
@@ -79,7 +104,9 @@ async function verifyPackage(
     for (const g of s.gaps) out(`gap ${g.collector} account ${s.account} ${g.date}: ${g.status}`);
   for (const note of notes) out(`note: ${note}`);
   out(filterLine(manifest));
+  if (scope && scope.from === undefined) out(PERIOD_NOT_CHECKED);
   out(`signatures were judged against the trust anchor: ${anchor.source}`);
+  if (anchor.unbound.length > 0) out(UNBOUND_LINE);
   const integrity = problems.count('integrity');
   const other = problems.count('gap');
   const digests = [...chain.digests.values()].filter((d) => d.proven).length;
@@ -105,24 +132,26 @@ async function verifyPackage(
  * pinned sealer key, chained, one per day and account) say what the period holds; every file must be
  * accounted for by them and every object they list present with their SHA-256 and its producer's
  * signature; coverage and gaps are recomputed from the envelopes that passed every check, and
- * manifest.json, coverage.csv and index.html must agree with that recomputation. Prints one line per
- * problem, then the gaps, then a summary; returns 4 on any integrity problem, else 3 on any gap or unsealed
- * day, else 0.
+ * manifest.json, coverage.csv and index.html must agree with that recomputation. The package's period and
+ * filters must be the ones the auditor asked for (`options.scope`), checked before anything else. Prints one
+ * line per problem, then the gaps, then a summary; returns 4 on any integrity problem, else 3 on any gap or
+ * unsealed day, else 0.
  */
 export async function verify(
   dir: string,
   options: VerifyOptions,
   out: (line: string) => void,
 ): Promise<number> {
-  // The arguments in order, each mistake named as itself: the directory, then the trust anchor.
+  // The arguments in order, each mistake named as itself: the directory, the period, then the trust anchor.
   const root = checkInputDir('verify', dir, PACKAGE_FORM);
   if (![MANIFEST_FILE, SUMS_FILE].some((f) => existsSync(join(root, f))))
     throw new CliError(
       `verify ${dir} is not an evidence package: it has no ${MANIFEST_FILE} or ${SUMS_FILE}; expected the package directory written by pull`,
     );
+  if (options.scope) checkScopeArguments(options.scope);
   const anchor = loadTrustAnchor('verify', options);
   try {
-    return await verifyPackage(root, anchor, out);
+    return await verifyPackage(root, anchor, options.scope, out);
   } catch (err) {
     if (!(err instanceof MalformedPackage)) throw err;
     out(`${dir}: ${err.message}`);
@@ -135,16 +164,44 @@ export function registerVerify(program: Command, out: (line: string) => void): v
   program
     .command('verify')
     .description(
-      'Re-check a pulled package offline against the digest chain and your trust anchor: every file accounted for, every signature, coverage recomputed. Exit 4 on an integrity problem, 3 on a gap.',
+      'Re-check a pulled package offline against the digest chain and your trust anchor: every file accounted for, every signature, coverage recomputed. ' +
+        'The package must hold the period and filters you asked for (--from/--to, --collector, --account): its manifest is written by whoever hands it over. ' +
+        'Exit 4 on an integrity problem (a period or filter other than asked for is one), 3 on a gap.',
     )
     .argument('<dir>', 'the package directory written by pull')
+    .option(
+      '--from <date>',
+      'first UTC day you asked for, YYYY-MM-DD: the package must cover exactly --from to --to (without them the period is not checked)',
+      isoDay,
+    )
+    .option('--to <date>', 'last UTC day you asked for, YYYY-MM-DD', isoDay)
+    .option(
+      '--collector <id>',
+      'a collector you asked for (repeat for more): a package filtered by collector is accepted only with exactly its collectors',
+      collectorIds,
+    )
+    .option(
+      '--account <id>',
+      'the 12-digit account you asked for: a package filtered by account is accepted only with it',
+      accountId,
+    )
     .option('--trust <file>', "the producers' signing keys you pinned with 'soc2-evidence pin'")
     .option(
       '--public-key <file>',
-      "a PEM public key from 'aws kms get-public-key', trusted for every producer (repeatable)",
+      "a PEM public key from 'aws kms get-public-key', trusted for every producer, so signatures are not bound to producers (repeatable; alone, never beside --trust)",
       (value: string, previous: string[] = []) => [...previous, value],
     )
-    .action(async (dir: string, opts: TrustOptions) => {
-      process.exitCode = await verify(dir, opts, out);
-    });
+    .action(
+      async (
+        dir: string,
+        opts: TrustOptions & { from?: string; to?: string; collector?: string[]; account?: string },
+      ) => {
+        const { from, to, collector, account, trust, publicKey } = opts;
+        process.exitCode = await verify(
+          dir,
+          { trust, publicKey, scope: { from, to, collector, account } },
+          out,
+        );
+      },
+    );
 }

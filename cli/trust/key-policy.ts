@@ -1,12 +1,16 @@
 /**
  * Whether a signing key's policy lets the audited company's administrators forge evidence. The stack's
  * policy (lib/signing-keys.ts) gives the account root only reads and housekeeping, kms:Sign to one producer
- * role, kms:* to an optional break-glass role and nobody else, and denies changing the key to everyone but
- * the break-glass role. What matters to an auditor is what would let someone else sign:
+ * role, administration to an optional break-glass role, and denies changing the key to everyone but the
+ * break-glass role. What matters to an auditor is what would let someone else sign:
  * - an Allow of kms:Sign, kms:PutKeyPolicy or kms:CreateGrant (directly or through a wildcard such as kms:*)
  *   to the account root, because then any IAM policy in the account can grant it (or to everyone, `*`);
+ * - an Allow of kms:CreateGrant to any principal at all: a grant gives kms:Sign to whoever its holder names,
+ *   outside the key policy, and the producers need none;
  * - more than one principal that may change the policy (kms:PutKeyPolicy): one break-glass role at most;
- * - more than one principal, the break-glass role aside, that may sign.
+ * - a principal that may change the policy and also sign: a break-glass role that signs is a second signer,
+ *   with nothing in the policy's history to show it;
+ * - more than one principal that may sign.
  * Conditions are not weighed: an Allow that holds under some condition is an Allow.
  */
 
@@ -66,6 +70,14 @@ function isAccountRoot(principal: string): boolean {
   );
 }
 
+/** How the patterns of `st` that grant `action` are said: `kms:*`, or `kms:CreateGrant through kms:*`. */
+function through(st: Statement, action: string): string {
+  const patterns = grantingPatterns(st, action);
+  return patterns.length === 1 && patterns[0] === action
+    ? action
+    : `${action} (through ${patterns.join(', ')})`;
+}
+
 const who = (principal: string) =>
   principal === '*' ? 'everyone (Principal "*")' : `the account root (${principal})`;
 const named = (st: Statement) => (st.Sid ? ` (statement "${st.Sid}")` : '');
@@ -95,6 +107,10 @@ export function judgeKeyPolicy(policyText: string): KeyPolicyJudgement {
         );
         continue;
       }
+      if (granted.includes('kms:CreateGrant'))
+        unlocked.push(
+          `the key policy allows ${through(st, 'kms:CreateGrant')} to ${principal}${named(st)}, so it can give kms:Sign to anyone with a grant; the stack allows kms:CreateGrant to nobody`,
+        );
       if (granted.includes('kms:PutKeyPolicy')) changers.add(principal);
       if (granted.includes('kms:Sign')) signers.add(principal);
     }
@@ -103,9 +119,13 @@ export function judgeKeyPolicy(policyText: string): KeyPolicyJudgement {
     unlocked.push(
       `${changers.size} principals may change the key policy (kms:PutKeyPolicy): ${[...changers].join(', ')}; one break-glass role at most`,
     );
-  // The break-glass role holds kms:* and so may sign too: it is the one exception the stack makes.
-  const breakGlass = changers.size === 1 ? [...changers][0] : undefined;
-  const producers = [...signers].filter((s) => s !== breakGlass);
+  const signingChangers = [...changers].filter((c) => signers.has(c));
+  for (const c of signingChangers)
+    unlocked.push(
+      `${c} may both change the key policy (kms:PutKeyPolicy) and sign (kms:Sign): a break-glass role that can sign is a second signer; give it administration without kms:Sign`,
+    );
+  // A changer that signs is said above; the others must be one producer role.
+  const producers = [...signers].filter((s) => !signingChangers.includes(s));
   if (producers.length > 1)
     unlocked.push(
       `${producers.length} principals may sign (kms:Sign): ${producers.join(', ')}; one producer role at most`,

@@ -1,7 +1,7 @@
 /**
  * `soc2-evidence pin`: the auditor's trust anchor, read once from the deployed stack. For every producer it
- * finds the signing key by its protected alias, checks it is a customer-managed P-256 signing key whose
- * policy no administrator could use to sign, and writes each producer's public key into a trust file that
+ * finds the signing key by its protected alias, checks it is a customer-managed P-256 signing key made and
+ * kept in KMS (single-Region), with no grant, whose policy no administrator could use to sign, and writes each producer's public key into a trust file that
  * every later `pull` and `verify` is given with `--trust`.
  */
 import { existsSync } from 'node:fs';
@@ -12,6 +12,8 @@ import {
   GetKeyPolicyCommand,
   GetPublicKeyCommand,
   KMSClient,
+  ListGrantsCommand,
+  type GrantListEntry,
   type KeyMetadata,
 } from '@aws-sdk/client-kms';
 import { InvalidArgumentError, type Command } from 'commander';
@@ -30,7 +32,7 @@ import { renderTrustFile, TRUST_FILE_KIND, type TrustFile } from './trust-file';
 export interface PinOptions {
   readonly stack: string;
   readonly out: string;
-  /** Pin keys whose policy would let an administrator sign, recording why in the trust file. */
+  /** Pin keys whose policy or grants would let an administrator sign, recording why in the trust file. */
   readonly acceptUnlockedKeys?: boolean;
 }
 
@@ -69,7 +71,11 @@ async function call<T>(what: string, alias: string, send: () => Promise<T>): Pro
     return await send();
   } catch (err) {
     const e = readAwsError(err);
-    throw new CliError(`kms:${what} on ${alias}: ${e.code}: ${e.message}`);
+    const hint =
+      e.code === 'AccessDeniedException'
+        ? `; pin reads each key with kms:DescribeKey, kms:GetPublicKey, kms:GetKeyPolicy and kms:ListGrants, which your role needs on the signing keys`
+        : '';
+    throw new CliError(`kms:${what} on ${alias}: ${e.code}: ${e.message}${hint}`);
   }
 }
 
@@ -81,6 +87,65 @@ function kindProblem(meta: KeyMetadata): string | undefined {
     meta.KeyManager !== 'CUSTOMER' ? `key manager ${meta.KeyManager ?? 'unknown'} (expected CUSTOMER)` : '',
   ].filter(Boolean);
   return wrong.length ? `${wrong.join(', ')}: not a soc2-evidence signing key` : undefined;
+}
+
+/** Why each key origin but AWS_KMS lets someone sign outside the key policy. */
+const ORIGIN_PROBLEMS: Readonly<Record<string, string>> = {
+  EXTERNAL:
+    'origin EXTERNAL: its key material was imported, so whoever made it (the company) holds the private key and can sign without KMS',
+  AWS_CLOUDHSM:
+    'origin AWS_CLOUDHSM: its key lives in a CloudHSM key store the company administers, whose crypto users can sign outside the key policy',
+  EXTERNAL_KEY_STORE:
+    'origin EXTERNAL_KEY_STORE: its key lives in an external key manager the company runs, which can sign without KMS',
+};
+
+/**
+ * What about where the key lives lets someone sign outside its policy, or undefined for a single-Region key
+ * made in KMS: imported or externally held key material, or a multi-Region key (each replica has its own
+ * key policy, which pin does not read, and signs with the same key).
+ */
+function custodyProblem(meta: KeyMetadata): string | undefined {
+  const wrong = [
+    meta.Origin !== 'AWS_KMS'
+      ? (ORIGIN_PROBLEMS[meta.Origin ?? ''] ?? `origin ${meta.Origin ?? 'unknown'} (expected AWS_KMS)`)
+      : '',
+    meta.MultiRegion
+      ? 'a multi-Region key: its replicas in other Regions sign with the same key under key policies of their own, which pin does not read'
+      : '',
+  ].filter(Boolean);
+  return wrong.length
+    ? `${wrong.join('; ')}; the stack makes single-Region keys in KMS (origin AWS_KMS)`
+    : undefined;
+}
+
+/** Every grant on the key, page by page. */
+async function grantsOf(kms: KMSClient, alias: string, keyArn: string): Promise<GrantListEntry[]> {
+  const grants: GrantListEntry[] = [];
+  const seen = new Set<string>();
+  let marker: string | undefined;
+  do {
+    const page = await call('ListGrants', alias, () =>
+      kms.send(new ListGrantsCommand({ KeyId: keyArn, ...(marker ? { Marker: marker } : {}) })),
+    );
+    grants.push(...(page.Grants ?? []));
+    marker = page.Truncated ? page.NextMarker : undefined;
+    if (marker !== undefined && seen.has(marker))
+      throw new CliError(`kms:ListGrants on ${alias}: returned marker ${marker} twice`);
+    if (marker !== undefined) seen.add(marker);
+  } while (marker !== undefined);
+  return grants;
+}
+
+/** Any grant is a way to use the key beside its policy: the stack makes none. */
+function grantProblem(grants: readonly GrantListEntry[]): string | undefined {
+  if (grants.length === 0) return undefined;
+  const each = grants.map(
+    (g) =>
+      `grant ${g.GrantId ?? 'with no id'} to ${g.GranteePrincipal ?? 'an unnamed grantee'} for ${
+        g.Operations?.length ? g.Operations.join(', ') : 'no operation'
+      }`,
+  );
+  return `the key has ${grants.length} grant(s), each usable beside the key policy (the stack makes none): ${each.join('; ')}`;
 }
 
 async function judgeProducer(kms: KMSClient, stack: string, producer: string): Promise<Verdict> {
@@ -95,7 +160,7 @@ async function judgeProducer(kms: KMSClient, stack: string, producer: string): P
   }
   const keyArn = meta?.Arn ?? meta?.KeyId;
   if (!meta || !keyArn) throw new CliError(`kms:DescribeKey on ${alias} returned no key`);
-  const wrongKind = kindProblem(meta);
+  const wrongKind = kindProblem(meta) ?? custodyProblem(meta);
   if (wrongKind) return { kind: 'refused', line: `refused ${producer}: ${keyArn} (${alias}): ${wrongKind}` };
   const pub = await call('GetPublicKey', alias, () => kms.send(new GetPublicKeyCommand({ KeyId: keyArn })));
   if (!pub.PublicKey) throw new CliError(`kms:GetPublicKey on ${alias} returned no key`);
@@ -103,14 +168,15 @@ async function judgeProducer(kms: KMSClient, stack: string, producer: string): P
   const policy = await call('GetKeyPolicy', alias, () =>
     kms.send(new GetKeyPolicyCommand({ KeyId: keyArn, PolicyName: 'default' })),
   );
-  const { unlocked, notes } = judgeKeyPolicy(policy.Policy ?? '');
+  const judged = judgeKeyPolicy(policy.Policy ?? '');
+  const granted = grantProblem(await grantsOf(kms, alias, keyArn));
   return {
     kind: 'pinned',
     keyArn,
     ...(meta.AWSAccountId ? { account: meta.AWSAccountId } : {}),
     publicKey,
-    unlocked,
-    notes,
+    unlocked: granted ? [...judged.unlocked, granted] : judged.unlocked,
+    notes: judged.notes,
   };
 }
 
@@ -203,7 +269,7 @@ export function registerPin(program: Command, out: (line: string) => void): void
     .command('pin')
     .description(
       "Read each producer's signing key of a deployed stack (KMS alias alias/<stack>/signing/<producer>), check that no " +
-        'administrator could sign with it (key spec, key policy) and write the public keys as a trust file for pull and ' +
+        'administrator could sign with it (key spec, origin, key policy, grants) and write the public keys as a trust file for pull and ' +
         'verify --trust. Exit 4: a key was refused (nothing written).',
     )
     .requiredOption('--stack <name>', 'the deployed stack whose keys to pin', stackName)
@@ -215,7 +281,7 @@ export function registerPin(program: Command, out: (line: string) => void): void
     )
     .option(
       '--accept-unlocked-keys',
-      'pin keys whose policy would let an administrator sign, recording that in the trust file',
+      'pin keys whose policy or grants would let an administrator sign, recording that in the trust file (a key of the wrong kind or origin, or multi-Region, is refused regardless)',
     )
     .action(async (opts: { stack: string; out: string; region?: string; acceptUnlockedKeys?: boolean }) => {
       checkTrustOut(opts.out);

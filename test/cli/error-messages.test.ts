@@ -132,6 +132,11 @@ const CASES: readonly Case[] = [
     line: `soc2-evidence: --public-key ${README} is not a PEM public key; expected a PEM public key (-----BEGIN PUBLIC KEY-----), e.g. from 'aws kms get-public-key', or its DER bytes`,
   },
   {
+    what: 'verify --public-key beside --trust',
+    args: ['verify', fakePackage, '--trust', aFile, '--public-key', aKey],
+    line: "soc2-evidence: --public-key cannot be given beside --trust: a --public-key key is trusted for every producer, which would undo the trust file's binding of each key to its producer; pin that key with 'soc2-evidence pin' instead, or give --public-key alone",
+  },
+  {
     what: 'demo --out that is a file',
     args: ['demo', '--out', aFile],
     line: `soc2-evidence: --out ${aFile} is a file, not a directory: give a directory to write into`,

@@ -6,7 +6,9 @@ import {
   GetKeyPolicyCommand,
   GetPublicKeyCommand,
   KMSClient,
+  ListGrantsCommand,
   NotFoundException,
+  type GrantListEntry,
 } from '@aws-sdk/client-kms';
 import { mockClient } from 'aws-sdk-client-mock';
 import { buildProgram } from '../../../cli/main';
@@ -24,8 +26,22 @@ const BREAK_GLASS = `arn:aws:iam::${ACCOUNT}:role/break-glass`;
 const arnOf = (producer: string) => `arn:aws:kms:us-east-1:${ACCOUNT}:key/key-${producer}`;
 const roleOf = (producer: string) => `arn:aws:iam::${ACCOUNT}:role/${STACK}-${producer}`;
 
-/** The stack's policy (lib/signing-keys.ts): root reads, one role signs, break-glass administers, a Deny. */
-function lockedPolicy(producer: string): object {
+/** What a break-glass role may do with a locked key: administer it, never sign or grant. */
+const BREAK_GLASS_ACTIONS = [
+  'kms:PutKeyPolicy',
+  'kms:DisableKey',
+  'kms:EnableKey',
+  'kms:ScheduleKeyDeletion',
+  'kms:CancelKeyDeletion',
+  'kms:UpdateAlias',
+  'kms:DeleteAlias',
+  'kms:Describe*',
+  'kms:Get*',
+  'kms:List*',
+];
+
+/** A locked policy: root reads, one role signs, break-glass administers (without signing), a Deny. */
+function lockedPolicy(producer: string, breakGlassActions: string | string[] = BREAK_GLASS_ACTIONS): object {
   return {
     Version: '2012-10-17',
     Statement: [
@@ -40,7 +56,7 @@ function lockedPolicy(producer: string): object {
         Sid: 'BreakGlassAdministers',
         Effect: 'Allow',
         Principal: { AWS: BREAK_GLASS },
-        Action: 'kms:*',
+        Action: breakGlassActions,
         Resource: '*',
       },
       {
@@ -79,6 +95,10 @@ const rootKmsStar = {
 interface Deployed {
   readonly policy?: object;
   readonly keySpec?: string;
+  readonly origin?: string;
+  readonly multiRegion?: boolean;
+  /** ListGrants' answer, page by page. */
+  readonly grants?: readonly (readonly GrantListEntry[])[];
 }
 
 /** KMS answering for the stack's keys: every producer deployed unless `deployed` says otherwise. */
@@ -99,8 +119,16 @@ function kmsWith(deployed: (producer: string) => Deployed | undefined = () => ({
         KeySpec: d.keySpec ?? 'ECC_NIST_P256',
         KeyUsage: 'SIGN_VERIFY',
         KeyManager: 'CUSTOMER',
+        Origin: d.origin ?? 'AWS_KMS',
+        MultiRegion: d.multiRegion ?? false,
       },
     };
+  });
+  kms.on(ListGrantsCommand).callsFake((input: { KeyId: string; Marker?: string }) => {
+    const pages = deployed(producerOf(input.KeyId))?.grants ?? [[]];
+    const page = input.Marker ? Number(input.Marker) : 0;
+    const more = page + 1 < pages.length;
+    return { Grants: pages[page], Truncated: more, ...(more ? { NextMarker: String(page + 1) } : {}) };
   });
   kms.on(GetPublicKeyCommand).callsFake((input: { KeyId: string }) => ({
     KeyId: input.KeyId,
@@ -224,6 +252,102 @@ describe('soc2-evidence pin', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('refuses a key whose material was imported or is held outside KMS, and a multi-Region key, even with --accept-unlocked-keys', async () => {
+    kmsWith((p) =>
+      p === 'iam-mfa'
+        ? { origin: 'EXTERNAL' }
+        : p === 'tls'
+          ? { origin: 'AWS_CLOUDHSM' }
+          : p === 'coverage-watchdog'
+            ? { origin: 'EXTERNAL_KEY_STORE', multiRegion: true }
+            : p === SEALER_PRODUCER
+              ? { multiRegion: true }
+              : {},
+    );
+    const out = tmpFile();
+
+    const { code, lines } = await run({ out, acceptUnlockedKeys: true });
+
+    expect(code).toBe(4);
+    expect(existsSync(out)).toBe(false);
+    const refused = (p: string) => lines.find((l) => l.startsWith(`refused ${p}: `));
+    const at = (p: string) => `refused ${p}: ${arnOf(p)} (alias/${STACK}/signing/${p}): `;
+    const single = '; the stack makes single-Region keys in KMS (origin AWS_KMS)';
+    expect(refused('iam-mfa')).toBe(
+      `${at('iam-mfa')}origin EXTERNAL: its key material was imported, so whoever made it (the company) holds the private key and can sign without KMS${single}`,
+    );
+    expect(refused('tls')).toBe(
+      `${at('tls')}origin AWS_CLOUDHSM: its key lives in a CloudHSM key store the company administers, whose crypto users can sign outside the key policy${single}`,
+    );
+    expect(refused('coverage-watchdog')).toBe(
+      `${at('coverage-watchdog')}origin EXTERNAL_KEY_STORE: its key lives in an external key manager the company runs, which can sign without KMS; a multi-Region key: its replicas in other Regions sign with the same key under key policies of their own, which pin does not read${single}`,
+    );
+    expect(refused(SEALER_PRODUCER)).toBe(
+      `${at(SEALER_PRODUCER)}a multi-Region key: its replicas in other Regions sign with the same key under key policies of their own, which pin does not read${single}`,
+    );
+  });
+
+  it('refuses a key with any grant, reading every page of ListGrants, naming grantee and operations', async () => {
+    const grant = (id: string, grantee: string, ops: string[]): GrantListEntry => ({
+      GrantId: id,
+      GranteePrincipal: grantee,
+      Operations: ops as GrantListEntry['Operations'],
+    });
+    const { kms } = kmsWith((p) =>
+      p === SEALER_PRODUCER
+        ? {
+            grants: [
+              [grant('g1', roleOf('admin'), ['Sign', 'GetPublicKey'])],
+              [],
+              [grant('g2', 'arn:aws:iam::210987654321:root', ['DescribeKey'])],
+            ],
+          }
+        : {},
+    );
+    const out = tmpFile();
+
+    const { code, lines } = await run({ out });
+
+    expect(code).toBe(4);
+    expect(existsSync(out)).toBe(false);
+    expect(kms.commandCalls(ListGrantsCommand, { KeyId: arnOf(SEALER_PRODUCER) })).toHaveLength(3);
+    expect(lines.filter((l) => l.startsWith('refused '))).toEqual([
+      `refused ${SEALER_PRODUCER}: ${arnOf(SEALER_PRODUCER)}: the key has 2 grant(s), each usable beside the key policy (the stack makes none): grant g1 to ${roleOf('admin')} for Sign, GetPublicKey; grant g2 to arn:aws:iam::210987654321:root for DescribeKey`,
+    ]);
+  });
+
+  it('says which permission pin lacks when ListGrants is denied', async () => {
+    const { kms } = kmsWith();
+    kms.on(ListGrantsCommand).rejects(
+      Object.assign(new Error('User is not authorized to perform: kms:ListGrants'), {
+        name: 'AccessDeniedException',
+      }),
+    );
+    await expect(run({ out: tmpFile() })).rejects.toThrow(
+      /^kms:ListGrants on alias\/Soc2Evidence\/signing\/[a-z-]+: AccessDeniedException: User is not authorized to perform: kms:ListGrants; pin reads each key with .*kms:ListGrants, which your role needs on the signing keys$/,
+    );
+  });
+
+  it("refuses the break-glass role's kms:* (it could sign and grant) and a kms:CreateGrant to any role", async () => {
+    kmsWith((p) =>
+      p === SEALER_PRODUCER
+        ? { policy: lockedPolicy(p, 'kms:*') }
+        : p === 'iam-mfa'
+          ? { policy: lockedPolicy(p, [...BREAK_GLASS_ACTIONS, 'kms:CreateGrant']) }
+          : {},
+    );
+    const out = tmpFile();
+
+    const { code, lines } = await run({ out });
+
+    expect(code).toBe(4);
+    expect(lines.filter((l) => l.startsWith('refused '))).toEqual([
+      `refused iam-mfa: ${arnOf('iam-mfa')}: the key policy allows kms:CreateGrant to ${BREAK_GLASS} (statement "BreakGlassAdministers"), so it can give kms:Sign to anyone with a grant; the stack allows kms:CreateGrant to nobody`,
+      `refused ${SEALER_PRODUCER}: ${arnOf(SEALER_PRODUCER)}: the key policy allows kms:CreateGrant (through kms:*) to ${BREAK_GLASS} (statement "BreakGlassAdministers"), so it can give kms:Sign to anyone with a grant; the stack allows kms:CreateGrant to nobody; ` +
+        `${BREAK_GLASS} may both change the key policy (kms:PutKeyPolicy) and sign (kms:Sign): a break-glass role that can sign is a second signer; give it administration without kms:Sign`,
+    ]);
+  });
+
   it('says in one line that no key exists when the stack is not there, and never replaces a trust file', async () => {
     kmsWith(() => undefined);
     await expect(run({ out: tmpFile() })).rejects.toThrow(
@@ -268,8 +392,59 @@ describe('soc2-evidence pin', () => {
 });
 
 describe('judgeKeyPolicy', () => {
-  it("accepts the stack's locked policy", () => {
+  it('accepts a locked policy, with a break-glass role that administers without signing or without one', () => {
     expect(judgeKeyPolicy(JSON.stringify(lockedPolicy('iam-mfa')))).toEqual({ unlocked: [], notes: [] });
+    const withoutBreakGlass = lockedPolicy('iam-mfa') as { Statement: { Sid: string }[] };
+    withoutBreakGlass.Statement = withoutBreakGlass.Statement.filter(
+      (st) => st.Sid !== 'BreakGlassAdministers',
+    );
+    expect(judgeKeyPolicy(JSON.stringify(withoutBreakGlass))).toEqual({ unlocked: [], notes: [] });
+  });
+
+  it('refuses kms:CreateGrant to any principal, directly, by wildcard or through NotAction', () => {
+    const to = (statement: object) =>
+      judgeKeyPolicy(
+        JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: { AWS: roleOf('ops') }, ...statement }] }),
+      ).unlocked;
+    const why = 'so it can give kms:Sign to anyone with a grant; the stack allows kms:CreateGrant to nobody';
+    expect(to({ Action: 'kms:CreateGrant' })).toEqual([
+      `the key policy allows kms:CreateGrant to ${roleOf('ops')}, ${why}`,
+    ]);
+    expect(to({ Action: ['kms:Create*'] })).toEqual([
+      `the key policy allows kms:CreateGrant (through kms:Create*) to ${roleOf('ops')}, ${why}`,
+    ]);
+    expect(to({ NotAction: 'kms:Sign' })).toEqual([
+      `the key policy allows kms:CreateGrant (through NotAction "kms:Sign") to ${roleOf('ops')}, ${why}`,
+    ]);
+  });
+
+  it('refuses a policy changer that can also sign, however the two are allowed', () => {
+    const { unlocked } = judgeKeyPolicy(
+      JSON.stringify({
+        Statement: [
+          { Sid: 'Admin', Effect: 'Allow', Principal: { AWS: BREAK_GLASS }, Action: 'kms:PutKeyPolicy' },
+          { Sid: 'AlsoSigns', Effect: 'Allow', Principal: { AWS: BREAK_GLASS }, Action: 'kms:Sig?' },
+          { Effect: 'Allow', Principal: { AWS: roleOf('iam-mfa') }, Action: 'kms:Sign' },
+        ],
+      }),
+    );
+    expect(unlocked).toEqual([
+      `${BREAK_GLASS} may both change the key policy (kms:PutKeyPolicy) and sign (kms:Sign): a break-glass role that can sign is a second signer; give it administration without kms:Sign`,
+    ]);
+  });
+
+  it('still refuses kms:* or kms:Sign to more than one principal', () => {
+    const { unlocked } = judgeKeyPolicy(
+      JSON.stringify({
+        Statement: [
+          { Effect: 'Allow', Principal: { AWS: roleOf('a') }, Action: 'kms:Sign' },
+          { Effect: 'Allow', Principal: { AWS: roleOf('b') }, Action: 'kms:Sign*' },
+        ],
+      }),
+    );
+    expect(unlocked).toEqual([
+      `2 principals may sign (kms:Sign): ${roleOf('a')}, ${roleOf('b')}; one producer role at most`,
+    ]);
   });
 
   it('names a second signer, a second policy changer and a missing Deny', () => {
