@@ -276,7 +276,9 @@ export async function runDemo(
     },
   );
   const verifyLines: string[] = [];
-  const verifyExitCode = await verify(packageDir, { trust }, (line) => verifyLines.push(line));
+  const verifyExitCode = await verify(packageDir, { trust, scope: { from, to } }, (line) =>
+    verifyLines.push(line),
+  );
 
   return {
     out,

@@ -69,10 +69,12 @@ echo "$got"
 echo "-- npx --no -- soc2-evidence --help"
 npx --no -- soc2-evidence --help >/dev/null
 
-echo "-- npx --no -- soc2-evidence verify $package_dir --trust $trust_file"
+from=$(node -p 'require(process.argv[1]).period.from' "$package_dir/manifest.json")
+to=$(node -p 'require(process.argv[1]).period.to' "$package_dir/manifest.json")
+echo "-- npx --no -- soc2-evidence verify $package_dir --trust $trust_file --from $from --to $to"
 start=$(date +%s%N)
 status=0
-npx --no -- soc2-evidence verify "$package_dir" --trust "$trust_file" || status=$?
+npx --no -- soc2-evidence verify "$package_dir" --trust "$trust_file" --from "$from" --to "$to" || status=$?
 elapsed_ms=$((($(date +%s%N) - start) / 1000000))
 echo "verify exit code $status in ${elapsed_ms} ms"
 if [[ $status -ne 0 && $status -ne 3 ]]; then

@@ -45,7 +45,7 @@ export function registerPull(program: Command, out: (line: string) => void): voi
     )
     .option(
       '--public-key <file>',
-      'a PEM public key trusted for every producer (repeatable; instead of or beside --trust)',
+      'a PEM public key trusted for every producer (repeatable; for a single-key deployment, never beside --trust)',
       (value: string, previous: string[] = []) => [...previous, value],
     )
     .action(
