@@ -3,6 +3,8 @@ import type { EnvelopeCheck } from '../../lambdas/evidence/envelope-check';
 export { checkEnvelope, type EnvelopeCheck } from '../../lambdas/evidence/envelope-check';
 import {
   judgeSignature,
+  PERSON_ONLY,
+  type ExpectedSigner,
   type ProducerKeys,
   type SignatureJudgement,
 } from '../../lambdas/evidence/signature-check';
@@ -11,23 +13,29 @@ import type { DigestCheck } from '../../lambdas/evidence/digest-check';
 export { checkDigest, type DigestCheck } from '../../lambdas/evidence/digest-check';
 import { SEALER_PRODUCER } from '../../lambdas/evidence/producers';
 import type { FetchedObject, ManifestObject, ObjectChecks } from './manifest';
-import { producerOfKind, unsignedExplanation } from '../../lambdas/collectors/registry';
+import { evidenceKind, producerOfKind, unsignedExplanation } from '../../lambdas/collectors/registry';
 
 export function base64ToHex(b64: string): string {
   return Buffer.from(b64, 'base64').toString('hex');
 }
 
-/** The producer that must have signed the object at `key`: the kind's producer, or the sealer for digests. */
-export function producerOfKey(key: string): string | undefined {
+/**
+ * Who must have signed the object at `key`: the kind's producer, the sealer for digests, PERSON_ONLY for a
+ * known kind that only a person writes (no function's key may sign it), undefined outside the layout.
+ */
+export function producerOfKey(key: string): ExpectedSigner {
   if (parseDigestKey(key)) return SEALER_PRODUCER;
-  return producerOfKind(parseEvidenceKey(key)?.collector);
+  const kind = parseEvidenceKey(key)?.collector;
+  const producer = producerOfKind(kind);
+  if (producer) return producer;
+  return kind !== undefined && evidenceKind(kind) ? PERSON_ONLY : undefined;
 }
 
 /** The problem a signature verdict is, in words; undefined when it is valid. */
 export function signatureProblem(
   key: string,
   judgement: SignatureJudgement,
-  producer: string | undefined,
+  producer: ExpectedSigner,
 ): string | undefined {
   switch (judgement.verdict) {
     case 'valid':
@@ -35,6 +43,8 @@ export function signatureProblem(
     case 'unsigned':
       return unsignedExplanation(parseEvidenceKey(key)?.collector);
     case 'wrong-producer':
+      if (producer === PERSON_ONLY)
+        return `signed with the key of ${judgement.signedBy ?? 'a producer (a key given unbound)'}, but ${parseEvidenceKey(key)?.collector ?? 'this kind'} is written only by a person, with their own credentials: no function writes it, so a function's key signed what it must not`;
       return `signed with the key of ${judgement.signedBy}, but this is evidence of ${producer}: one function wrote another's evidence`;
     case 'no-public-key':
       return `no trusted key for producer ${producer}: pin it with 'soc2-evidence pin' (or give --public-key)`;

@@ -16,20 +16,22 @@ import type { FetchedObject, ManifestObject } from '../package/manifest';
 import { judgeCustody } from './custody';
 
 /**
- * Checks every fetched object from the bytes in the package: envelopes and digests first, because an
+ * Checks every fetched object from the bytes in the package (`root`, or bytes already read, by key): envelopes and digests first, because an
  * envelope records the digest of each of its sources, which the sources are then checked against, and a
  * day's digest says which of the day's objects were written on time. Objects sorted by key; beside them,
  * the FAIL and WARN findings of the envelopes that passed every check (for index.html).
  */
 export async function assessAll(
-  root: string,
+  root: string | ReadonlyMap<string, Buffer>,
   fetched: readonly FetchedObject[],
   keys: ProducerKeys,
 ): Promise<{ objects: ManifestObject[]; findings: PackageFindings }> {
   const byKey = new Map(fetched.map((f) => [f.key, f]));
   const bodyOf = async (f: FetchedObject) => {
+    if (f.downloadError) return undefined;
+    if (typeof root !== 'string') return root.get(f.key);
     const path = pathUnder(root, f.key);
-    return f.downloadError || !path ? undefined : await readFile(path);
+    return path ? await readFile(path) : undefined;
   };
   const envelopeChecks = new Map<string, EnvelopeCheck>();
   const digestChecks = new Map<string, DigestCheck>();

@@ -69,12 +69,16 @@ function accountCoverage(
   return { section, report: { account, report } };
 }
 
-/** Coverage of the period per account, judged by the same `computeCoverage` as the watchdog. */
+/**
+ * Coverage of the period per account, judged by the same `computeCoverage` as the watchdog. An envelope of
+ * a day no digest seals (custody `unsealed`) proves no run: only the chain says what a day held, so its
+ * expected runs are gaps until the day is sealed and pulled again.
+ */
 export function coverageFor(
   options: CoverageOptions,
   objects: readonly RunRecord[],
 ): { sections: CoverageSection[]; reports: AccountCoverage[] } {
-  const envelopes = objects.filter(provesRun);
+  const envelopes = objects.filter((o) => provesRun(o) && o.checks.custody !== 'unsealed');
   const accounts = options.account
     ? [options.account]
     : [...new Set(envelopes.map((e) => e.account!))].sort();

@@ -1,4 +1,4 @@
-import { digestKey, type Digest, type DigestEntry } from '../../lambdas/evidence/digest';
+import { digestKey, isLate, type Digest, type DigestEntry } from '../../lambdas/evidence/digest';
 import { parseEvidenceKey } from '../../lambdas/evidence/keys';
 import type { ManifestObject } from '../package/manifest';
 
@@ -27,10 +27,20 @@ function lateReason(o: ManifestObject, key: string, digest: Digest, entry: Diges
   return undefined;
 }
 
+/** Why the signature S3 gives differs from the one sealed with the object, or undefined when they agree. */
+function signatureChange(o: ManifestObject, key: string, entry: DigestEntry): string | undefined {
+  if (o.signature === entry.signature) return undefined;
+  if (entry.signature === undefined)
+    return `the object carries a signature, but ${key} sealed none: it was unsigned when its day was sealed, and only the sealed signature counts`;
+  return `the object's signature differs from the one ${key} sealed${o.signature ? '' : ' (it now carries none)'}: only the sealed signature counts`;
+}
+
 /**
  * Marks every evidence object `sealed`, `late` (one problem, whatever the reasons) or `unsealed`, from the
- * usable digests among `objects`. A sealed object whose bytes differ from the digest's record gets that
- * problem too: the sealer hashed the bytes it read.
+ * usable digests among `objects`. A sealed object whose bytes or signature differ from the digest's record
+ * gets that problem too: the sealer hashed the bytes and recorded the signature it read. An object of a day
+ * no usable digest seals is judged late against S3's own LastModified (a late one proves no run); an
+ * unsealed one proves no run either (coverage.ts), until the day is sealed.
  */
 export function judgeCustody(
   objects: readonly ManifestObject[],
@@ -43,13 +53,22 @@ export function judgeCustody(
     const key = digestKey(parsed.date, parsed.account);
     const holder = byKey.get(key);
     const digest = holder && usable(holder) ? digests.get(key) : undefined;
-    if (!digest) return { ...o, checks: { ...o.checks, custody: 'unsealed' } };
+    if (!digest) {
+      if (o.lastModified === undefined || !isLate(parsed.date, o.lastModified))
+        return { ...o, checks: { ...o.checks, custody: 'unsealed' } };
+      const late = `late: written ${o.lastModified}, after its day ${parsed.date} ended, and no digest seals that day: it proves no run`;
+      return { ...o, checks: { ...o.checks, custody: 'late' }, problems: [...o.problems, late] };
+    }
     const entry = digest.objects.find((e) => e.key === o.key);
     const late = lateReason(o, key, digest, entry);
     const problems = [...o.problems];
     if (late) problems.push(`late: ${late}`);
-    else if (entry && entry.sha256 !== o.sha256)
-      problems.push(`SHA-256 of the bytes ${o.sha256} differs from the record of ${key}: ${entry.sha256}`);
+    else if (entry) {
+      if (entry.sha256 !== o.sha256)
+        problems.push(`SHA-256 of the bytes ${o.sha256} differs from the record of ${key}: ${entry.sha256}`);
+      const changed = signatureChange(o, key, entry);
+      if (changed) problems.push(changed);
+    }
     return { ...o, checks: { ...o.checks, custody: late ? 'late' : 'sealed' }, problems };
   });
 }

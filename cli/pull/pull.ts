@@ -60,6 +60,42 @@ async function listOrExplain(options: PullOptions, deps: PullDeps, days: string[
   }
 }
 
+/**
+ * A note per day of the period that an account's chain does not seal: after the account's latest digest it
+ * is not sealed yet (its runs count once it is: pull again); before it, the digest is missing, since the
+ * sealer seals days in order. Either way the day's objects prove no run (custody.ts, coverage.ts).
+ */
+export function unsealedNotes(days: readonly string[], keys: readonly string[], only?: string): string[] {
+  const sealed = new Map<string, string[]>();
+  for (const key of keys) {
+    const account = parseDigestKey(key)?.account ?? parseEvidenceKey(key)?.account;
+    if (account && (!only || account === only) && !sealed.has(account)) sealed.set(account, []);
+    const digest = parseDigestKey(key);
+    if (digest && sealed.has(digest.account)) sealed.get(digest.account)!.push(digest.date);
+  }
+  if (only && !sealed.has(only)) sealed.set(only, []);
+  const notYet = new Map<string, string[]>();
+  const notes: string[] = [];
+  for (const [account, dates] of [...sealed].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const chained = new Set(dates);
+    const first = [...dates].sort()[0];
+    const latest = [...dates].sort().at(-1);
+    for (const day of days) {
+      if (chained.has(day) || (first !== undefined && day < first)) continue;
+      if (latest !== undefined && day < latest)
+        notes.push(
+          `${day}: no digest seals account ${account}, yet ${latest} is sealed and the sealer seals days in order: nothing of that day is proven`,
+        );
+      else notYet.set(day, [...(notYet.get(day) ?? []), account]);
+    }
+  }
+  for (const [day, accounts] of [...notYet].sort(([a], [b]) => (a < b ? -1 : 1)))
+    notes.push(
+      `${day}: not sealed yet: pull again after 00:30 UTC the day after (no digest for account ${accounts.join(', ')}; its objects prove no run until then)`,
+    );
+  return notes;
+}
+
 /** Downloads what the resume log cannot vouch for; returns the records and how many were reused. */
 async function fetchAll(
   options: PullOptions,
@@ -126,7 +162,12 @@ export async function pull(options: PullOptions, deps: PullDeps): Promise<number
   await writePackage(root, manifest, reports, trustedKeyFiles(anchor), findings);
   await log.close();
 
-  for (const line of reportLines(manifest, [], root, reused)) deps.out(line);
+  const notes = unsealedNotes(
+    days,
+    objects.map((o) => o.key),
+    options.account,
+  );
+  for (const line of reportLines(manifest, notes, root, reused)) deps.out(line);
   if (manifest.summary.integrityProblems > 0) return EXIT_INTEGRITY;
   return manifest.summary.gaps > 0 ? EXIT_GAPS : 0;
 }

@@ -132,9 +132,11 @@ function checkLinks(ctx: VerifyContext, digests: ReadonlyMap<string, ChainDigest
 
 /**
  * The digest chain, the root of truth: every digest signed by the pinned sealer key and canonical, each
- * linked to the one before it, a digest for every day of the period and every account in scope (a day the
- * sealer could not have sealed yet when the package was pulled is gap-class, not integrity), and from them
- * the objects the period must hold.
+ * linked to the one before it, a digest for every day of the period and every account in scope, and from
+ * them the objects the period must hold. A day without a digest is gap-class ("not sealed yet") only when it
+ * comes after the account's latest digest in the package and after the last day the sealer could have
+ * sealed by `generatedAt`; its objects then prove no run (manifest.json, which says they exist, is written
+ * by whoever hands the package over). Any other missing digest is an integrity problem.
  */
 export async function checkChain(ctx: VerifyContext): Promise<ChainResult> {
   const { period, filters } = ctx.manifest;
@@ -167,22 +169,30 @@ export async function checkChain(ctx: VerifyContext): Promise<ChainResult> {
       .filter((d) => d.digest.previous === null)
       .map((d) => d.digest.date)
       .sort()[0];
+    const latest = mine
+      .map((d) => d.digest.date)
+      .sort()
+      .at(-1);
     for (const day of days) {
       if (start !== undefined && day < start) continue;
       const key = digestKey(day, account);
       if (ctx.tree.files.has(key)) continue;
-      if (day > sealedThrough) unsealed.set(day, [...(unsealed.get(day) ?? []), account]);
+      // The sealer seals days in order: a day before a sealed one was sealed too, whatever generatedAt says.
+      if (day > sealedThrough && (latest === undefined || day > latest))
+        unsealed.set(day, [...(unsealed.get(day) ?? []), account]);
       else {
         ctx.missing.add(key);
         ctx.problems.integrity(
-          `${key}: missing: the chain of account ${account} has no digest for ${day}, so nothing of that day is proven`,
+          day > sealedThrough
+            ? `${key}: missing: the chain of account ${account} has no digest for ${day}, yet it holds the digest of ${latest} and the sealer seals days in order, so nothing of that day is proven`
+            : `${key}: missing: the chain of account ${account} has no digest for ${day}, so nothing of that day is proven`,
         );
       }
     }
   }
   for (const [day, missing] of unsealed)
     ctx.problems.gap(
-      `${day}: not sealed yet when the package was pulled (${ctx.manifest.generatedAt}): no digest for account ${missing.join(', ')}; its objects are judged by their signatures alone, not proven by the digest chain (pull again after the day is sealed)`,
+      `${day}: not sealed yet when the package was pulled (${ctx.manifest.generatedAt}): no digest for account ${missing.join(', ')}; its objects prove no run, so its expected runs are gaps (pull again after 00:30 UTC the day after)`,
     );
 
   const listed = new Map<string, Listed>();

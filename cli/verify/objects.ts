@@ -33,6 +33,11 @@ interface Candidate {
   readonly source: string;
   /** Proven by a verified digest (false: an unsealed day, or a digest that did not verify). */
   readonly chained: boolean;
+  /**
+   * The signature the listing digest sealed with the object (`{}`: none, the object was unsigned when its
+   * day was sealed); absent for an object of an unsealed day, whose only signature is the manifest's.
+   */
+  readonly sealed?: { readonly signature?: string };
   readonly late?: string;
 }
 
@@ -53,6 +58,7 @@ export async function checkObjects(ctx: VerifyContext, chain: ChainResult): Prom
       bytes: entry.bytes,
       source: digestKey,
       chained: proven,
+      sealed: entry.signature !== undefined ? { signature: entry.signature } : {},
       ...(late ? { late: `written ${entry.lastModified}, after its day ${parsed?.date ?? ''}` } : {}),
     });
   }
@@ -67,12 +73,14 @@ export async function checkObjects(ctx: VerifyContext, chain: ChainResult): Prom
       day !== undefined && (chain.unsealed.get(day) ?? []).some((a) => !account || a === account);
     const recorded = ctx.byKey.get(path);
     if (unsealed && recorded && withinFilters(path, manifest.filters)) {
+      const late = recorded.lastModified !== undefined && isLate(day, recorded.lastModified);
       candidates.set(path, {
         key: path,
         sha256: recorded.sha256,
         bytes: recorded.bytes,
         source: MANIFEST_FILE,
         chained: false,
+        ...(late ? { late: `written ${recorded.lastModified}, after its day ${day}` } : {}),
       });
       continue;
     }
@@ -122,7 +130,16 @@ export async function checkObjects(ctx: VerifyContext, chain: ChainResult): Prom
   for (const [key, body] of verified) {
     const c = candidates.get(key)!;
     const producer = producerOfKey(key);
-    const judgement = judgeSignature(body, ctx.byKey.get(key)!.signature, producer, ctx.anchor);
+    const offered = ctx.byKey.get(key)!.signature;
+    // The signature sealed with the object is the one judged; the manifest's is only a copy of it.
+    const signature = c.sealed ? c.sealed.signature : offered;
+    if (c.sealed && offered !== c.sealed.signature)
+      problems.integrity(
+        `${key}: ${MANIFEST_FILE} records a signature that ${c.source} did not seal (${
+          c.sealed.signature === undefined ? 'it sealed none: the object was unsigned' : 'it sealed another'
+        }): the sealed one is judged`,
+      );
+    const judgement = judgeSignature(body, signature, producer, ctx.anchor);
     const issue = signatureProblem(key, judgement, producer);
     if (issue) problems.integrity(`${key}: ${issue}`);
     const parsed = parseEvidenceKey(key);
@@ -134,8 +151,8 @@ export async function checkObjects(ctx: VerifyContext, chain: ChainResult): Prom
     for (const p of check.problems) problems.integrity(`${key}: ${p}`);
     if (c.late) problems.gap(`${key}: ${c.late}: a late envelope proves no run`);
     const envelope = check.envelope;
-    if (issue || check.result !== 'ok' || c.late || !envelope || (!c.chained && c.source !== MANIFEST_FILE))
-      continue;
+    // Only a verified digest proves a run: an unsealed day's envelope is accounted for, never counted.
+    if (issue || check.result !== 'ok' || c.late || !envelope || !c.chained) continue;
     runs.push({
       key,
       kind: 'envelope',
@@ -144,7 +161,7 @@ export async function checkObjects(ctx: VerifyContext, chain: ChainResult): Prom
       date: parsed.date,
       ...(envelope.summary?.status ? { status: envelope.summary.status } : {}),
       ...(envelope.schedule ? { schedule: envelope.schedule } : {}),
-      checks: { envelope: check.result, custody: c.chained ? 'sealed' : 'unsealed' },
+      checks: { envelope: check.result, custody: 'sealed' },
     });
   }
   return runs.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));

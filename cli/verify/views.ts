@@ -1,8 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
 import { canonicalJson, sha256Hex } from '../../lambdas/evidence/canonical-json';
-import { pathUnder } from '../../lambdas/evidence/key-path';
 import { publicKeyFrom } from '../../lambdas/evidence/signer';
 import { renderIndexHtml, type AccountCoverage } from '../package/index-html';
 import {
@@ -55,9 +51,8 @@ function fetchedOf(o: ManifestObject): FetchedObject {
 
 /**
  * pull's judgement of every object the manifest records, made again from the bytes verify read and the
- * auditor's anchor, by pull's own `assessAll`. assessAll reads from a directory: it is given a private copy
- * of those bytes, so it never opens a file of the package itself. Undefined when a listed object's bytes
- * could not be read (that is already a problem).
+ * auditor's anchor, by pull's own `assessAll`, given those bytes in memory: it never opens a file of the
+ * package itself. Undefined when a listed object's bytes could not be read (that is already a problem).
  */
 async function reassess(
   ctx: VerifyContext,
@@ -68,19 +63,7 @@ async function reassess(
     if (!ctx.bodies.has(f.key)) await ctx.read(f.key, f.bytes, MANIFEST_FILE);
     if (!ctx.bodies.has(f.key)) return undefined;
   }
-  const shadow = await mkdtemp(join(tmpdir(), 'soc2-verify-'));
-  try {
-    for (const f of fetched) {
-      const body = ctx.bodies.get(f.key);
-      const path = pathUnder(shadow, f.key);
-      if (!body || !path) continue;
-      await mkdir(dirname(path), { recursive: true });
-      await writeFile(path, body);
-    }
-    return await assessAll(shadow, fetched, ctx.anchor);
-  } finally {
-    await rm(shadow, { recursive: true, force: true });
-  }
+  return assessAll(ctx.bodies, fetched, ctx.anchor);
 }
 
 const gapNames = (sections: readonly CoverageSection[]) =>

@@ -31,6 +31,7 @@ function formatProblem(value: unknown): string | undefined {
     const e = o as Record<string, unknown> | null;
     if (!e || !isString(e.key) || !isString(e.sha256) || !isString(e.lastModified))
       return `objects[${i}] lacks key, sha256 or lastModified`;
+    if (e.signature !== undefined && !isString(e.signature)) return `objects[${i}].signature is not a string`;
   }
   if (!Array.isArray(d.otherVersions)) return 'otherVersions is not a list';
   const p = d.previous as Record<string, unknown> | null | undefined;

@@ -37,6 +37,13 @@ export interface DigestEntry {
   readonly producer?: string;
   /** The signing key the object's metadata names, as written (`undefined`: unsigned). */
   readonly signingKey?: string;
+  /**
+   * The object's signature (`x-amz-meta-signature`) as the sealer read it, base64. Sealed with the object,
+   * it is the one `verify` judges: a signature offered later (in a package's manifest) proves nothing.
+   * Absent: the object carried none when its day was sealed (or the digest predates this field), so as far
+   * as the chain proves, it is unsigned.
+   */
+  readonly signature?: string;
   /** LastModified outside the key's day (plus LATE_TOLERANCE_MS): written after its day. */
   readonly late?: true;
 }

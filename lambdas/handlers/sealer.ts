@@ -14,6 +14,10 @@ import { sealDays } from '../sealer/seal';
  * sealer's own key (ENV.signingKeyArn, through the signed S3Store). An unsigned digest would prove nothing,
  * so the function refuses to run without its key. Calls: s3:ListBucketVersions, s3:GetObjectVersion,
  * s3:PutObject, kms:Sign and kms:GetPublicKey (its own key, to check the digest each chain continues from).
+ *
+ * A chain of custody problem (a planted or doubtful digest it could not replace, a key under `digests/`
+ * outside the layout) is something an administrator may have done: after sealing what it could, the
+ * function fails naming them, so its Errors alarm fires and no heartbeat says all is well.
  */
 export const handler = evidenceHandler(SEALER_PRODUCER, async (w, logger) => {
   const signingKeyArn = w.required(ENV.signingKeyArn);
@@ -41,6 +45,10 @@ export const handler = evidenceHandler(SEALER_PRODUCER, async (w, logger) => {
   for (const problem of result.problems) logger.error('chain of custody problem', { problem });
   if (result.remainingDays > 0)
     logger.warn('days left for the next run', { remainingDays: result.remainingDays });
+  if (result.problems.length > 0)
+    throw new Error(
+      `the sealer sealed ${result.sealed.length} digest(s) but found ${result.problems.length} chain of custody problem(s): ${result.problems.join('; ')}`,
+    );
   const summary = {
     days: result.days,
     digests: result.sealed.length,

@@ -58,6 +58,8 @@ export interface OriginalRead {
   readonly lastModified: string;
   /** The `signing-key` metadata as written; absent when unsigned. */
   readonly signingKey?: string;
+  /** The `signature` metadata as written (base64); absent when unsigned. Sealed with the object. */
+  readonly signature?: string;
 }
 
 /** One key of a day as the sealer saw it. */
@@ -115,6 +117,7 @@ function entryOf(date: string, key: string, read: OriginalRead): DigestEntry {
     lastModified: read.lastModified,
     ...(producer ? { producer } : {}),
     ...(read.signingKey ? { signingKey: read.signingKey } : {}),
+    ...(read.signature ? { signature: read.signature } : {}),
     ...(isLate(date, read.lastModified) ? { late: true as const } : {}),
   };
 }

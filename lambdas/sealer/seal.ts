@@ -1,7 +1,7 @@
 /**
  * The daily sealer: for every account, one signed digest per UTC day listing every evidence object of that
- * day (the original version, its SHA-256 recomputed from the bytes, S3's own LastModified, its producer and
- * signing key), chained to the account's previous digest (design.md, "Chain of custody").
+ * day (the original version, its SHA-256 recomputed from the bytes, S3's own LastModified, its producer,
+ * signing key and signature), chained to the account's previous digest (design.md, "Chain of custody").
  *
  * Each run continues every chain from its latest digest and seals the days that have ended (at least
  * SEAL_DELAY_MS ago), oldest first, at most `maxDays` per run: a sealer that was down catches up over its
@@ -199,6 +199,7 @@ async function seeDay(reader: BucketReader, date: string): Promise<SeenKey[]> {
     const lastModified = original.lastModified ?? read.lastModified?.toISOString();
     if (!lastModified) throw new Error(`S3 gave no LastModified for ${key} version ${original.versionId}`);
     const signingKey = read.metadata[SIGNING_KEY_METADATA];
+    const signature = read.metadata[SIGNATURE_METADATA];
     return {
       key,
       original: {
@@ -207,6 +208,7 @@ async function seeDay(reader: BucketReader, date: string): Promise<SeenKey[]> {
         bytes: read.body.byteLength,
         lastModified,
         ...(signingKey ? { signingKey } : {}),
+        ...(signature ? { signature } : {}),
       },
       others,
     };

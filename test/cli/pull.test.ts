@@ -16,13 +16,15 @@ import { SEALER_PRODUCER } from '../../lambdas/evidence/producers';
 import { pull, type PullOptions } from '../../cli/pull';
 import type { Manifest } from '../../cli/package/manifest';
 import { verify } from '../../cli/verify';
+import { EvidenceBucket } from '../../cli/demo/evidence-bucket';
+import { producerOfKey } from '../../cli/package/checks';
+import { WATCHDOG_PRODUCER } from '../../lambdas/evidence/producers';
 import {
   ACCOUNT,
   BUCKET,
   accessDenied,
   KEY_ARN,
-  memoryBucket,
-  monthOfEvidence,
+  RETAIN_UNTIL,
   serveAnswers,
   serveBucket,
   writeDay,
@@ -46,6 +48,18 @@ async function run(s3: S3Client, options: Partial<PullOptions> & { out: string }
     lines,
     manifest: JSON.parse(readFileSync(join(options.out, 'manifest.json'), 'utf8')) as Manifest,
   };
+}
+
+/** iam-mfa's month (but `skip`), `stage` written as history, sealed at 00:30Z on Feb 1, and its trust file. */
+async function sealedMonth(
+  skip: readonly string[] = [],
+  stage?: (bucket: EvidenceBucket, clock: { at: Date }) => Promise<void>,
+) {
+  const { bucket, clock, signers } = producerBucket();
+  await runDays(bucket, clock, '2026-01-01', '2026-01-31', skip);
+  await stage?.(bucket, clock);
+  await seal(bucket, clock, '2026-02-01T00:30:00Z', signers.get(SEALER_PRODUCER)!);
+  return { bucket, clock, signers, trust: writeTrustFile(tmp(), signers) };
 }
 
 const keyOn = (keys: Iterable<string>, date: string, source: boolean) =>
@@ -149,8 +163,8 @@ describe('soc2-evidence pull', () => {
   });
 
   it('names a tampered object, a missing day, a wrong signature and an object without retention', async () => {
-    const { bucket, signer } = await monthOfEvidence(LocalSigner.generate(KEY_ARN), ['2026-01-15']);
-    // Tampered after writing: the bytes change, S3's stored checksum and metadata do not.
+    const { bucket, trust } = await sealedMonth(['2026-01-15']);
+    // Tampered after sealing: the bytes change, S3's stored checksum and metadata do not.
     const tampered = keyOn(bucket.objects.keys(), '2026-01-10', true);
     bucket.alter(tampered, (o) => ({
       ...o,
@@ -165,10 +179,8 @@ describe('soc2-evidence pull', () => {
     bucket.alter(unlocked, ({ retention: _none, ...o }) => o);
     const { s3 } = serveBucket(bucket);
     const out = tmp();
-    const pem = join(out, '..', 'trusted.pem');
-    writeFileSync(pem, signer.publicKeyPem());
 
-    const { code, lines, manifest } = await run(s3, { out, publicKey: [pem] });
+    const { code, lines, manifest } = await run(s3, { out, trust });
 
     expect(code).toBe(4);
     const problems = lines.filter((l) => l.startsWith('problem '));
@@ -186,11 +198,12 @@ describe('soc2-evidence pull', () => {
           ),
         ),
         `problem ${forged}: signature does not verify with the trusted key of iam-mfa (nor any other trusted key)`,
+        `problem ${forged}: the object's signature differs from the one ${digestKey('2026-01-20', ACCOUNT)} sealed: only the sealed signature counts`,
         expect.stringMatching(new RegExp(`^problem ${unlocked}: the object has no Object Lock retention`)),
       ]),
     );
     expect(lines).toContain(`gap iam-mfa account ${ACCOUNT} 2026-01-15: missing`);
-    expect(manifest.summary).toEqual({ objects: 60, integrityProblems: 4, gaps: 1 });
+    expect(manifest.summary).toEqual({ objects: 91, integrityProblems: 4, gaps: 1 });
     expect(manifest.objects.find((o) => o.key === tampered)!.checks.digest).toBe('mismatch');
     expect(readFileSync(join(out, 'coverage.csv'), 'utf8')).toContain(
       `${ACCOUNT},iam-mfa,2026-01-15,true,missing,0\n`,
@@ -201,18 +214,16 @@ describe('soc2-evidence pull', () => {
   });
 
   it('exits 3 when the only problem is a gap, and reports an ERROR run as a failed day', async () => {
-    const { bucket, signer } = await monthOfEvidence(LocalSigner.generate(KEY_ARN), [
-      '2026-01-02',
-      '2026-01-03',
-    ]);
-    // Jan 2: only an ERROR envelope (failed). Jan 5: an ERROR run and a good one, so the day is covered.
-    await writeDay(bucket, '2026-01-02', 'errored', true);
-    await writeDay(bucket, '2026-01-05', 'retry-errored', true);
+    const { bucket, trust } = await sealedMonth(['2026-01-02', '2026-01-03'], async (b, clock) => {
+      // Jan 2: only an ERROR envelope (failed). Jan 5: an ERROR run and a good one, so the day is covered.
+      clock.at = new Date('2026-01-02T06:00:05Z');
+      await writeDay(b, '2026-01-02', 'errored', true);
+      clock.at = new Date('2026-01-05T07:00:05Z');
+      await writeDay(b, '2026-01-05', 'retry-errored', true);
+    });
     const { s3 } = serveBucket(bucket);
     const out = tmp();
-    const pem = join(out, '..', 'k.pem');
-    writeFileSync(pem, signer.publicKeyPem());
-    const { code, lines } = await run(s3, { out, publicKey: [pem], from: '2026-01-01', to: '2026-01-05' });
+    const { code, lines } = await run(s3, { out, trust, from: '2026-01-01', to: '2026-01-05' });
     expect(lines.filter((l) => l.startsWith('gap '))).toEqual([
       `gap iam-mfa account ${ACCOUNT} 2026-01-02: failed`,
       `gap iam-mfa account ${ACCOUNT} 2026-01-03: missing`,
@@ -234,17 +245,15 @@ describe('soc2-evidence pull', () => {
     );
   });
   it('reports an old signed envelope copied under another day, and does not count it as that day present', async () => {
-    const { bucket, signer } = await monthOfEvidence(LocalSigner.generate(KEY_ARN), ['2026-01-15']);
+    const { bucket, trust } = await sealedMonth(['2026-01-15']);
     // S3 CopyObject keeps the metadata, so the copy carries a valid signature by the stack's key.
     const original = keyOn(bucket.objects.keys(), '2026-01-14', false);
     const copied = original.replace('/2026/01/14/', '/2026/01/15/');
     bucket.copy(original, copied, 'v-copied');
     const { s3 } = serveBucket(bucket);
     const out = tmp();
-    const pem = join(out, '..', 'copy.pem');
-    writeFileSync(pem, signer.publicKeyPem());
 
-    const { code, lines, manifest } = await run(s3, { out, publicKey: [pem] });
+    const { code, lines, manifest } = await run(s3, { out, trust });
 
     expect(code).toBe(4);
     const copy = manifest.objects.find((o) => o.key === copied)!;
@@ -260,12 +269,13 @@ describe('soc2-evidence pull', () => {
         `gap iam-mfa account ${ACCOUNT} 2026-01-15: missing`,
       ]),
     );
-    expect(manifest.summary).toEqual({ objects: 61, integrityProblems: 1, gaps: 1 });
+    expect(manifest.summary).toEqual({ objects: 92, integrityProblems: 1, gaps: 1 });
   });
 
   it('downloads the original version of an overwritten key, not the newest, and names every other version once', async () => {
     const { bucket, clock, signers } = producerBucket();
     await runDays(bucket, clock, '2026-01-01', '2026-01-31');
+    await seal(bucket, clock, '2026-02-01T00:30:00Z', signers.get(SEALER_PRODUCER)!);
     const overwritten = keyOn(bucket.objects.keys(), '2026-01-10', false);
     // The overwrite is the newer, current version: S3 lists it first.
     bucket.addVersions(overwritten, [
@@ -304,13 +314,25 @@ describe('soc2-evidence pull', () => {
     expect(manifest.objects.find((o) => o.key === deleted)!.otherVersions).toEqual([
       { versionId: 'dm-1', deleteMarker: true, isLatest: true, lastModified: '2026-01-21T10:00:00.000Z' },
     ]);
-    expect(manifest.summary).toEqual({ objects: 62, integrityProblems: 2, gaps: 0 });
+    expect(manifest.summary).toEqual({ objects: 93, integrityProblems: 2, gaps: 0 });
   });
 
   it('expects only scheduled registry collectors: attestations, review emails and the watchdog are never gaps', async () => {
-    const signer = LocalSigner.generate(KEY_ARN);
-    const bucket = memoryBucket(signer);
+    // Each producer's own key, the reviewer's attestation unsigned (a person writes it); sealed daily.
+    const signers = new Map(
+      ['access-review', WATCHDOG_PRODUCER, SEALER_PRODUCER].map((id) => [
+        id,
+        LocalSigner.generate(`k-${id}`),
+      ]),
+    );
+    const clock = { at: new Date('2026-01-01T00:00:00Z') };
+    const bucket = new EvidenceBucket({
+      signer: (key) => signers.get(producerOfKey(key) ?? ''),
+      retention: { mode: 'COMPLIANCE', until: RETAIN_UNTIL },
+      now: () => clock.at,
+    });
     const write = async (collector: string, collectedAt: string, schedule?: ScheduleRef) => {
+      clock.at = new Date(Date.parse(collectedAt) + 1000);
       const runId = `run-${collector}-${collectedAt.slice(0, 10)}`;
       await writeEvidence(
         bucket,
@@ -337,21 +359,28 @@ describe('soc2-evidence pull', () => {
     await write('access-review-email', '2026-02-03T09:00:06.000Z', quarterly);
     await write('access-review-attestation', '2026-02-10T14:22:01.000Z');
     await write('coverage', '2026-03-01T07:00:00.000Z', { expression: 'cron(0 7 * * ? *)', timeZone: 'UTC' });
+    // Ninety days: the sealer catches up over two runs (at most 62 days each).
+    await seal(bucket, clock, '2026-04-01T00:30:00Z', signers.get(SEALER_PRODUCER)!);
+    await seal(bucket, clock, '2026-04-01T00:30:00Z', signers.get(SEALER_PRODUCER)!);
     const { s3 } = serveBucket(bucket);
     const out = tmp();
-    const pem = join(out, '..', 'quarter.pem');
-    writeFileSync(pem, signer.publicKeyPem());
+    const trust = writeTrustFile(join(out, '..'), signers);
 
     const { code, lines, manifest } = await run(s3, {
       out,
-      publicKey: [pem],
+      trust,
       from: '2026-01-01',
       to: '2026-03-31',
       collector: ['access-review', 'access-review-attestation', 'access-review-email', 'coverage'],
     });
 
     expect(lines.filter((l) => l.startsWith('gap '))).toEqual([]);
-    expect(code).toBe(0);
+    // The attestation is always a problem: unsigned, only its writer's credentials say who wrote it.
+    const attestation = manifest.objects.find((o) => o.collector === 'access-review-attestation')!;
+    expect(lines.filter((l) => l.startsWith('problem '))).toEqual([
+      `problem ${attestation.key}: ${unsignedExplanation('access-review-attestation')}`,
+    ]);
+    expect(code).toBe(4);
     expect(Object.keys(manifest.coverage[0]!.schedules)).toEqual(['access-review']);
     expect(manifest.coverage[0]!.unscheduled).toEqual([
       'access-review-attestation',
@@ -366,10 +395,10 @@ describe('soc2-evidence pull', () => {
   });
 
   it('warns about GOVERNANCE retention and reports a retain-until date before the day after collection', async () => {
-    const signer = LocalSigner.generate(KEY_ARN);
-    const bucket = memoryBucket(signer);
-    for (const d of ['2026-01-01', '2026-01-02', '2026-01-03']) await writeDay(bucket, d);
-    for (const key of [...bucket.objects.keys()])
+    const { bucket, clock, signers } = producerBucket();
+    await runDays(bucket, clock, '2026-01-01', '2026-01-03');
+    await seal(bucket, clock, '2026-01-04T00:30:00Z', signers.get(SEALER_PRODUCER)!);
+    for (const key of [...bucket.objects.keys()].filter((k) => k.startsWith('evidence/')))
       bucket.alter(key, (o) => ({
         ...o,
         retention: { mode: 'GOVERNANCE', until: new Date('2027-03-01T00:00:00Z') },
@@ -381,12 +410,11 @@ describe('soc2-evidence pull', () => {
     }));
     const { s3 } = serveBucket(bucket);
     const out = tmp();
-    const pem = join(out, '..', 'retention.pem');
-    writeFileSync(pem, signer.publicKeyPem());
+    const trust = writeTrustFile(join(out, '..'), signers);
 
     const { code, lines, manifest } = await run(s3, {
       out,
-      publicKey: [pem],
+      trust,
       from: '2026-01-01',
       to: '2026-01-03',
     });
@@ -398,11 +426,11 @@ describe('soc2-evidence pull', () => {
     expect(lines).toContain(
       'warning: 5 object(s): Object Lock mode is GOVERNANCE: a principal with s3:BypassGovernanceRetention can shorten the lock or delete the object',
     );
-    const governed = manifest.objects.filter((o) => o.key !== short);
+    const governed = manifest.objects.filter((o) => o.key !== short && o.kind !== 'digest');
     expect(governed.every((o) => o.checks.retention === 'governance' && o.problems.length === 0)).toBe(true);
     expect(governed[0]!.warnings).toEqual([expect.stringMatching(/^Object Lock mode is GOVERNANCE/)]);
     expect(manifest.objects.find((o) => o.key === short)!.checks.retention).toBe('too-short');
-    expect(manifest.summary).toEqual({ objects: 6, integrityProblems: 1, gaps: 0 });
+    expect(manifest.summary).toEqual({ objects: 9, integrityProblems: 1, gaps: 0 });
     const html = readFileSync(join(out, 'index.html'), 'utf8');
     expect(html).toContain('<h2>Warnings</h2>');
     expect(html).toMatch(/<li class="warn">Object Lock mode is GOVERNANCE[^<]*\(5 object\(s\)/);
@@ -508,6 +536,7 @@ describe('soc2-evidence pull', () => {
   it('re-checks what it resumes: S3 facts changed since the first pull are seen, and an edited file is downloaded again', async () => {
     const { bucket, clock, signers } = producerBucket();
     await runDays(bucket, clock, '2026-01-01', '2026-01-03');
+    await seal(bucket, clock, '2026-01-04T00:30:00Z', signers.get(SEALER_PRODUCER)!);
     const { s3, calls } = serveBucket(bucket);
     const out = tmp();
     const trust = writeTrustFile(join(out, '..'), signers);
@@ -532,12 +561,79 @@ describe('soc2-evidence pull', () => {
     expect(lines.filter((l) => l.startsWith('problem '))).toEqual([
       `problem ${shortened}: Object Lock retention ends 2026-01-01T12:00:00.000Z, before the day after the evidence was collected (2026-01-01): it protects nothing`,
       `problem ${unsigned}: ${unsignedExplanation('iam-mfa')}`,
+      `problem ${unsigned}: the object's signature differs from the one ${digestKey('2026-01-02', ACCOUNT)} sealed (it now carries none): only the sealed signature counts`,
     ]);
     expect(unsignedExplanation('iam-mfa')).toContain('written by `collect --bucket --unsigned`');
     expect(manifest.objects.find((o) => o.key === edited)!.problems).toEqual([]);
     expect(readFileSync(join(out, edited))).toEqual(bucket.objects.get(edited)!.body);
     expect(lines.at(-1)).toMatch(
-      /\(1 downloaded, 5 already present, 0 daily digests\).*: 2 with integrity problems, 0 gaps$/,
+      /\(1 downloaded, 8 already present, 3 daily digests\).*: 2 with integrity problems, 0 gaps$/,
     );
+  });
+
+  it('counts no run of a day no digest seals: says so once per day, and judges its objects late by LastModified', async () => {
+    const { bucket, clock, signers } = producerBucket();
+    await runDays(bucket, clock, '2026-01-01', '2026-01-03');
+    await seal(bucket, clock, '2026-01-04T00:30:00Z', signers.get(SEALER_PRODUCER)!);
+    await runDays(bucket, clock, '2026-01-04', '2026-01-05');
+    // Written on Jan 5 under Jan 4's key: Jan 4 is not sealed yet, so only S3's LastModified tells.
+    clock.at = new Date('2026-01-05T09:00:00Z');
+    await writeDay(bucket, '2026-01-04', 'backfill');
+    const out = tmp();
+    const trust = writeTrustFile(join(out, '..'), signers);
+    const lines: string[] = [];
+    const code = await pull(
+      { bucket: BUCKET, from: '2026-01-01', to: '2026-01-05', collector: ['iam-mfa'], out, trust },
+      { s3: serveBucket(bucket).s3, out: (l) => lines.push(l), now: () => new Date('2026-01-05T10:00:00Z') },
+    );
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as Manifest;
+
+    expect(lines.filter((l) => l.startsWith('note: '))).toEqual(
+      ['2026-01-04', '2026-01-05'].map(
+        (d) =>
+          `note: ${d}: not sealed yet: pull again after 00:30 UTC the day after (no digest for account ${ACCOUNT}; its objects prove no run until then)`,
+      ),
+    );
+    const backfill = manifest.objects.find((o) => o.key.includes('backfill') && o.kind === 'envelope')!;
+    expect(backfill.checks.custody).toBe('late');
+    expect(lines).toContain(
+      `problem ${backfill.key}: late: written 2026-01-05T09:00:00.000Z, after its day 2026-01-04 ended, and no digest seals that day: it proves no run`,
+    );
+    const onTime = manifest.objects.find((o) => o.key.includes('run-2026-01-04') && o.kind === 'envelope')!;
+    expect(onTime.checks.custody).toBe('unsealed');
+    expect(onTime.problems).toEqual([]);
+    // Their runs are not counted until the days are sealed: both days are gaps.
+    expect(lines.filter((l) => l.startsWith('gap '))).toEqual([
+      `gap iam-mfa account ${ACCOUNT} 2026-01-04: missing`,
+      `gap iam-mfa account ${ACCOUNT} 2026-01-05: missing`,
+    ]);
+    expect(code).toBe(4);
+  });
+
+  it('reports a signature that differs from the one sealed with the object (an object sealed unsigned, signed later)', async () => {
+    const { bucket, clock, signers } = producerBucket();
+    await runDays(bucket, clock, '2026-01-01', '2026-01-03');
+    // Written with an administrator's own credentials: unsigned when its day is sealed.
+    const envelope = keyOn(bucket.objects.keys(), '2026-01-02', false);
+    bucket.alter(envelope, ({ signature: _s, signingKey: _k, ...o }) => o);
+    await seal(bucket, clock, '2026-01-04T00:30:00Z', signers.get(SEALER_PRODUCER)!);
+    // A producer's signature over the same bytes, offered afterwards.
+    const { signature } = await signers.get('iam-mfa')!.sign(bucket.objects.get(envelope)!.body);
+    bucket.alter(envelope, (o) => ({ ...o, signature }));
+    const out = tmp();
+    const trust = writeTrustFile(join(out, '..'), signers);
+
+    const { code, lines, manifest } = await run(serveBucket(bucket).s3, {
+      out,
+      trust,
+      from: '2026-01-01',
+      to: '2026-01-03',
+    });
+
+    expect(lines.filter((l) => l.startsWith('problem '))).toEqual([
+      `problem ${envelope}: the object carries a signature, but ${digestKey('2026-01-02', ACCOUNT)} sealed none: it was unsigned when its day was sealed, and only the sealed signature counts`,
+    ]);
+    expect(manifest.summary.integrityProblems).toBe(1);
+    expect(code).toBe(4);
   });
 });

@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import type { Answers } from '../../cli/demo/offline-clients';
 import { join } from 'node:path';
 import { EvidenceBucket } from '../../cli/demo/evidence-bucket';
 import { producerOfKey } from '../../cli/package/checks';
@@ -83,4 +84,19 @@ export function writeTrustFile(dir: string, signers: ReadonlyMap<string, LocalSi
     }),
   );
   return path;
+}
+
+/**
+ * `served` with `hidden` left out of every ListObjectVersions page: a bucket as an attacker serves it to
+ * pull (e.g. without some digests), everything else as S3 answers it.
+ */
+export function withoutKeys(served: Answers, hidden: ReadonlySet<string>): Answers {
+  const list = served['S3:ListObjectVersions']!;
+  return {
+    ...served,
+    'S3:ListObjectVersions': async (input, region) => {
+      const page = (await list(input, region)) as { Versions?: { Key?: string }[] };
+      return { ...page, Versions: (page.Versions ?? []).filter((v) => !hidden.has(v.Key ?? '')) };
+    },
+  };
 }

@@ -1,7 +1,9 @@
 /**
  * The tamper corpus: what the audited company's administrators could do to a package before handing it to
  * the auditor, each case against one demo package built once, and what `verify` says about it. Every case
- * name must appear in docs/AUDITOR.md (What verify detects), the table the auditor's guide shows.
+ * name must appear in docs/AUDITOR.md (What verify detects), the table the auditor's guide shows. Cases that
+ * need a producer's private key (the demo keeps its keys to itself) pull a small sealed bucket of their own
+ * (iam-mfa daily and the real sealer), staged as the attacker would have it.
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -19,12 +21,22 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { runDemo, PACKAGE_DIR, TRUST_FILE } from '../../cli/demo';
+import type { EvidenceBucket } from '../../cli/demo/evidence-bucket';
 import { producerOfKey } from '../../cli/package/checks';
+import { pull } from '../../cli/pull';
+import type { TrustOptions } from '../../cli/trust/load';
 import type { Manifest, ManifestObject } from '../../cli/package/manifest';
 import { renderTrustFile, TRUST_FILE_KIND } from '../../cli/trust/trust-file';
 import { verify } from '../../cli/verify';
 import { PRODUCER_IDS } from '../../lambdas/collectors/registry';
+import { digestKey } from '../../lambdas/evidence/digest';
+import { draftEnvelope } from '../../lambdas/evidence/draft';
+import { SEALER_PRODUCER } from '../../lambdas/evidence/producers';
 import { LocalSigner } from '../../lambdas/evidence/signer';
+import { writeEvidence } from '../../lambdas/evidence/write-evidence';
+import { unsignedExplanation } from '../../lambdas/collectors/registry';
+import { ACCOUNT as SMALL_ACCOUNT, BUCKET, serveBucket, writeDay } from './evidence-bucket-fixture';
+import { producerBucket, runDays, seal, withoutKeys, writeTrustFile } from './sealed-bucket-fixture';
 
 const NOW = new Date('2026-03-15T12:00:00Z');
 const GAP_DATE = '2026-03-11';
@@ -65,6 +77,9 @@ beforeAll(async () => {
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 let copies = 0;
+/** The demo's package itself, for the cases that only read it (verify writes nothing into a package). */
+const readOnly = () => pristine;
+
 /** A fresh copy of the demo's package, writable. */
 function copy(): string {
   const dir = join(scratch, `case-${++copies}`);
@@ -106,9 +121,10 @@ function resum(dir: string, extra: readonly string[] = []): void {
   write(dir, 'SHA256SUMS', lines.join(''));
 }
 
-async function check(dir: string, trust: string | undefined = demoTrust) {
+async function check(dir: string, trust: string | TrustOptions | undefined = demoTrust) {
   const lines: string[] = [];
-  const code = await verify(dir, trust ? { trust } : {}, (l) => lines.push(l));
+  const options = typeof trust === 'object' ? trust : trust ? { trust } : {};
+  const code = await verify(dir, options, (l) => lines.push(l));
   if (process.env.VERIFY_DEBUG)
     console.log(
       `${expect.getState().currentTestName} (${lines.length} lines)\n${[...lines.slice(0, 14), '...', ...lines.slice(-4)].join('\n')}`,
@@ -136,7 +152,7 @@ const STAGED_GAPS = ['backups', 'console-signins', 'iam-mfa', 'inactive-users'].
 
 describe('tamper corpus: verify trusts nothing it cannot prove', () => {
   tamper('untampered package, with the demo trust file', async () => {
-    const { code, lines } = await check(copy());
+    const { code, lines } = await check(readOnly());
     expect(lines.slice(0, 4)).toEqual(STAGED_GAPS);
     expect(lines.at(-1)).toMatch(/^verified with gaps: 0 integrity problem\(s\), 0 unsealed .*, 4 gap\(s\)/);
     expect(code).toBe(3);
@@ -144,7 +160,7 @@ describe('tamper corpus: verify trusts nothing it cannot prove', () => {
 
   tamper('untampered package, with another trust file', async () => {
     const { file } = freshTrust(scratch, 'other-trust.json');
-    const { code, lines } = await check(copy(), file);
+    const { code, lines } = await check(readOnly(), file);
     expect(lines).toContain(
       `${digestOf('2026-03-02')}: signature does not verify with the trusted key of sealer (nor any other trusted key)`,
     );
@@ -161,7 +177,7 @@ describe('tamper corpus: verify trusts nothing it cannot prove', () => {
   });
 
   tamper('untampered package, with no trust anchor', async () => {
-    await expect(check(copy(), '')).rejects.toThrow(/^verify needs a trust anchor: --trust FILE/);
+    await expect(check(readOnly(), '')).rejects.toThrow(/^verify needs a trust anchor: --trust FILE/);
   });
 
   tamper('byte flip in an envelope', async () => {
@@ -189,11 +205,13 @@ describe('tamper corpus: verify trusts nothing it cannot prove', () => {
     });
     resum(dir);
     const { code, lines } = await check(dir);
-    // Each signature is over the other's bytes: neither verifies with any trusted key.
-    expect(lines.slice(0, 2)).toEqual([
-      `${b.key}: signature does not verify with the trusted key of backups (nor any other trusted key)`,
-      `${a.key}: signature does not verify with the trusted key of iam-mfa (nor any other trusted key)`,
-    ]);
+    // The digest sealed each object's own signature: that one is judged, the manifest's copy is not.
+    expect(lines.slice(0, 2)).toEqual(
+      [b.key, a.key].map(
+        (key) =>
+          `${key}: manifest.json records a signature that ${digestOf('2026-03-06')} did not seal (it sealed another): the sealed one is judged`,
+      ),
+    );
     expect(code).toBe(4);
   });
 
@@ -332,7 +350,7 @@ describe('tamper corpus: verify trusts nothing it cannot prove', () => {
       `${digestOf('2026-03-02')}: signature does not verify with the trusted key of sealer (nor any other trusted key)`,
     );
     expect(lines).toContain(
-      `${e.key}: signature does not verify with the trusted key of iam-mfa (nor any other trusted key)`,
+      `${e.key}: manifest.json records a signature that ${digestOf('2026-03-02')} did not seal (it sealed another): the sealed one is judged`,
     );
     expect(lines).toContainEqual(
       expect.stringMatching(/^keys\/sealer\.pem: not the key the trust anchor pins for sealer /),
@@ -399,6 +417,190 @@ describe('tamper corpus: verify trusts nothing it cannot prove', () => {
       expect(lines[0]).toContain(`${dir}: ${problem}`);
       expect(code).toBe(4);
     });
+
+  /** A day of the small bucket's package, as its digest key. */
+  const smallDigest = (date: string) => digestKey(date, SMALL_ACCOUNT);
+  const smallKey = (bucket: EvidenceBucket, date: string) =>
+    [...bucket.objects.keys()].find(
+      (k) => k.startsWith(`evidence/${date.replace(/-/g, '/')}/`) && k.endsWith('.json'),
+    )!;
+
+  /**
+   * A small package: iam-mfa's runs of Jan 1-5 (but `skip`), `history` written before the real sealer seals
+   * them at 00:30Z on Jan 6, `after` done to the bucket afterwards, then pulled from the bucket as the attacker
+   * serves it (`hidden` keys left out of its listings) at `now`, with the auditor's anchor (`publicKey`
+   * beside the trust file when given).
+   */
+  async function smallPackage(options: {
+    skip?: readonly string[];
+    history?: (
+      bucket: EvidenceBucket,
+      clock: { at: Date },
+      signers: Map<string, LocalSigner>,
+    ) => Promise<void>;
+    after?: (bucket: EvidenceBucket, clock: { at: Date }, signers: Map<string, LocalSigner>) => Promise<void>;
+    hidden?: readonly string[];
+    now?: string;
+    collectors?: string[];
+    publicKey?: 'sealer';
+  }): Promise<{ dir: string; anchor: TrustOptions; bucket: EvidenceBucket }> {
+    const { bucket, clock, signers } = producerBucket();
+    await runDays(bucket, clock, '2026-01-01', '2026-01-05', options.skip);
+    await options.history?.(bucket, clock, signers);
+    await seal(bucket, clock, '2026-01-06T00:30:00Z', signers.get(SEALER_PRODUCER)!);
+    await options.after?.(bucket, clock, signers);
+    const home = join(scratch, `small-${++copies}`);
+    mkdirSync(home);
+    const trust = writeTrustFile(home, signers);
+    const pem = join(home, 'sealer.pem');
+    writeFileSync(pem, signers.get(SEALER_PRODUCER)!.publicKeyPem());
+    const anchor: TrustOptions = { trust, ...(options.publicKey ? { publicKey: [pem] } : {}) };
+    const hidden = new Set(options.hidden ?? []);
+    const { s3 } = serveBucket(bucket, { pageSize: 1000, answers: (served) => withoutKeys(served, hidden) });
+    const dir = join(home, 'package');
+    await pull(
+      {
+        bucket: BUCKET,
+        from: '2026-01-01',
+        to: '2026-01-05',
+        out: dir,
+        collector: options.collectors ?? ['iam-mfa'],
+        ...anchor,
+      },
+      { s3, out: () => undefined, now: () => new Date(options.now ?? '2026-01-06T09:00:00Z') },
+    );
+    return { dir, anchor, bucket };
+  }
+
+  tamper("object sealed unsigned, a producer's signature added at pull", async () => {
+    let key = '';
+    const { dir, anchor } = await smallPackage({
+      // Written on Jan 2 with an administrator's own credentials: unsigned, and sealed so.
+      history: async (bucket) => {
+        key = smallKey(bucket, '2026-01-02');
+        bucket.alter(key, ({ signature: _s, signingKey: _k, ...o }) => o);
+      },
+      // Later, a signature made with iam-mfa's key over the same bytes, served with the object to pull.
+      after: async (bucket, _clock, signers) => {
+        const { signature } = await signers.get('iam-mfa')!.sign(bucket.objects.get(key)!.body);
+        bucket.alter(key, (o) => ({ ...o, signature }));
+      },
+    });
+    const { code, lines } = await check(dir, anchor);
+    expect(lines).toContain(
+      `${key}: manifest.json records a signature that ${smallDigest('2026-01-02')} did not seal (it sealed none: the object was unsigned): the sealed one is judged`,
+    );
+    expect(lines).toContain(`${key}: ${unsignedExplanation('iam-mfa')}`);
+    expect(lines).toContain(`gap iam-mfa account ${SMALL_ACCOUNT} 2026-01-02: missing`);
+    expect(code).toBe(4);
+  });
+
+  /** Jan 3 has no run; one is written (signed by iam-mfa's key) on Jan 6, after the day was sealed. */
+  const lateRun = async (bucket: EvidenceBucket, clock: { at: Date }) => {
+    clock.at = new Date('2026-01-06T09:00:00Z');
+    await writeDay(bucket, '2026-01-03', 'late-run');
+    // Re-dated where the attacker serves the bucket: S3's LastModified says nothing of the delay.
+    for (const key of [...bucket.objects.keys()].filter((k) => k.includes('late-run')))
+      bucket.alter(key, (o) => ({ ...o, lastModified: new Date('2026-01-03T06:00:05Z') }));
+  };
+
+  tamper(
+    "last days' digests withheld, generatedAt moved back, a late run re-dated into the gap",
+    async () => {
+      const withheld = ['2026-01-03', '2026-01-04', '2026-01-05'];
+      const { dir, anchor } = await smallPackage({
+        skip: ['2026-01-03'],
+        after: lateRun,
+        hidden: withheld.map(smallDigest),
+        now: '2026-01-03T12:00:00Z',
+      });
+      const { code, lines } = await check(dir, anchor);
+      for (const day of withheld) {
+        expect(lines).toContain(
+          `${day}: not sealed yet when the package was pulled (2026-01-03T12:00:00.000Z): no digest for account ${SMALL_ACCOUNT}; its objects prove no run, so its expected runs are gaps (pull again after 00:30 UTC the day after)`,
+        );
+        expect(lines).toContain(`gap iam-mfa account ${SMALL_ACCOUNT} ${day}: missing`);
+      }
+      expect(lines.at(-1)).toMatch(
+        /^verified with gaps: 0 integrity problem\(s\), 3 unsealed day\(s\) or late object\(s\), 3 gap\(s\)/,
+      );
+      expect(code).toBe(3);
+    },
+  );
+
+  tamper("a digest withheld before the chain's latest, generatedAt moved back", async () => {
+    const { dir, anchor, bucket } = await smallPackage({
+      skip: ['2026-01-03'],
+      after: lateRun,
+      hidden: [smallDigest('2026-01-03')],
+      now: '2026-01-03T12:00:00Z',
+    });
+    const { code, lines } = await check(dir, anchor);
+    expect(lines[0]).toBe(
+      `${smallDigest('2026-01-03')}: missing: the chain of account ${SMALL_ACCOUNT} has no digest for 2026-01-03, yet it holds the digest of 2026-01-05 and the sealer seals days in order, so nothing of that day is proven`,
+    );
+    const late = [...bucket.objects.keys()].find((k) => k.includes('late-run') && k.endsWith('.json'))!;
+    expect(lines).toContain(
+      `${late}: not accounted for by the digest chain (no digest of the period lists it)`,
+    );
+    expect(lines).toContain(`gap iam-mfa account ${SMALL_ACCOUNT} 2026-01-03: missing`);
+    expect(code).toBe(4);
+  });
+
+  tamper("a producer's signature on the reviewer's attestation", async () => {
+    let key = '';
+    const { dir, anchor } = await smallPackage({
+      collectors: ['iam-mfa', 'access-review-attestation'],
+      // Decisions a function wrote and signed, as if the reviewer had recorded them.
+      history: async (bucket, clock, signers) => {
+        clock.at = new Date('2026-01-02T14:22:02Z');
+        const written = await writeEvidence(
+          bucket,
+          draftEnvelope({
+            collector: 'access-review-attestation',
+            controls: ['CC6.2'],
+            account: SMALL_ACCOUNT,
+            region: 'global',
+            collectedAt: new Date('2026-01-02T14:22:01.000Z'),
+            policy: {},
+            findings: [],
+            errors: [],
+            runId: 'attested',
+            invocationId: 'test',
+          }),
+          [],
+          'attested',
+        );
+        key = written.envelopeObject.key;
+        const { signature } = await signers.get('iam-mfa')!.sign(bucket.objects.get(key)!.body);
+        bucket.alter(key, (o) => ({ ...o, signature }));
+      },
+    });
+    const { code, lines } = await check(dir, anchor);
+    expect(lines[0]).toBe(
+      `${key}: signed with the key of iam-mfa, but access-review-attestation is written only by a person, with their own credentials: no function writes it, so a function's key signed what it must not`,
+    );
+    expect(code).toBe(4);
+  });
+
+  tamper("--public-key beside --trust: evidence signed with the sealer's key", async () => {
+    let key = '';
+    const { dir, anchor } = await smallPackage({
+      publicKey: 'sealer',
+      // Jan 2's envelope signed with the sealer's key, and sealed so: one function wrote another's evidence.
+      history: async (bucket, _clock, signers) => {
+        key = smallKey(bucket, '2026-01-02');
+        const { signature } = await signers.get(SEALER_PRODUCER)!.sign(bucket.objects.get(key)!.body);
+        bucket.alter(key, (o) => ({ ...o, signature }));
+      },
+    });
+    const { code, lines } = await check(dir, anchor);
+    expect(lines[0]).toBe(
+      `${key}: signed with the key of sealer, but this is evidence of iam-mfa: one function wrote another's evidence`,
+    );
+    expect(lines).toContain(`gap iam-mfa account ${SMALL_ACCOUNT} 2026-01-02: missing`);
+    expect(code).toBe(4);
+  });
 
   it("docs/AUDITOR.md's table of what verify detects has a row for every corpus case", () => {
     const guide = readFileSync(join(__dirname, '..', '..', 'docs', 'AUDITOR.md'), 'utf8');

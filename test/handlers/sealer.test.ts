@@ -71,7 +71,7 @@ describe('sealer handler', () => {
     s3.on(GetObjectCommand, { Key: key, VersionId: 'v1' }).resolves({
       Body: { transformToByteArray: () => Promise.resolve(new Uint8Array(body)) } as never,
       VersionId: 'v1',
-      Metadata: { 'signing-key': 'arn:aws:kms:us-east-1:123456789012:key/iam-mfa' },
+      Metadata: { 'signing-key': 'arn:aws:kms:us-east-1:123456789012:key/iam-mfa', signature: 'c2ln' },
     });
     s3.on(PutObjectCommand).callsFake((input: { ChecksumSHA256: string }) => ({
       ChecksumSHA256: input.ChecksumSHA256,
@@ -105,6 +105,7 @@ describe('sealer handler', () => {
         lastModified: `${day}T06:00:05.000Z`,
         producer: 'iam-mfa',
         signingKey: 'arn:aws:kms:us-east-1:123456789012:key/iam-mfa',
+        signature: 'c2ln',
       },
     ]);
     expect(kms.commandCalls(SignCommand)[0]!.args[0].input.KeyId).toBe(KEY_ARN);
@@ -145,6 +146,39 @@ describe('sealer handler', () => {
     kms.on(SignCommand).resolves({ Signature: new Uint8Array(70).fill(7), KeyId: KEY_ARN });
     const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
     await expect(handler({}, context)).rejects.toThrow('was not written: AccessDenied');
+    expect(log).not.toHaveBeenCalled();
+  });
+
+  it('seals what it can, then fails naming each custody problem, without a heartbeat', async () => {
+    const signer = LocalSigner.generate(KEY_ARN);
+    const day = lastSealableDay(new Date(), SEAL_DELAY_MS);
+    // A digest no run could have written yet: planted ahead of the chain, so it cannot be replaced.
+    const planted = `digests/2999/01/01/${ACCOUNT}.json`;
+    s3.on(ListObjectVersionsCommand).callsFake((input: ListObjectVersionsCommandInput) =>
+      input.Prefix === 'digests/' && input.Delimiter === undefined
+        ? {
+            IsTruncated: false,
+            Versions: [{ Key: planted, VersionId: 'p1', IsLatest: true, LastModified: new Date() }],
+          }
+        : { IsTruncated: false },
+    );
+    s3.on(PutObjectCommand).callsFake((input: { ChecksumSHA256: string }) => ({
+      ChecksumSHA256: input.ChecksumSHA256,
+      VersionId: 'd1',
+    }));
+    kms.on(GetPublicKeyCommand).resolves({
+      PublicKey: signer.publicKey.export({ type: 'spki', format: 'der' }),
+    });
+    kms.on(SignCommand).resolves({ Signature: new Uint8Array(70).fill(7), KeyId: KEY_ARN });
+    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+
+    await expect(handler({}, context)).rejects.toThrow(
+      `the sealer sealed 1 digest(s) but found 1 chain of custody problem(s): digest ${planted} is dated after the last day that can be sealed (${day})`,
+    );
+    // The day was sealed all the same: the error is for the alarm, not a reason to stop the chain.
+    expect(s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input.Key)).toEqual([
+      `digests/${day.replace(/-/g, '/')}/${ACCOUNT}.json`,
+    ]);
     expect(log).not.toHaveBeenCalled();
   });
 });

@@ -67,7 +67,13 @@ describe('the days a run may seal', () => {
 
 const seen = (key: string, lastModified = '2026-01-02T06:00:05.000Z', signingKey?: string): SeenKey => ({
   key,
-  original: { versionId: `v-${key.length}`, sha256: 'ab'.repeat(32), bytes: 10, lastModified, signingKey },
+  original: {
+    versionId: `v-${key.length}`,
+    sha256: 'ab'.repeat(32),
+    bytes: 10,
+    lastModified,
+    ...(signingKey ? { signingKey, signature: `sig-of-${key.length}` } : {}),
+  },
   others: [],
 });
 const envelope = (account: string, collector = 'iam-mfa', time = '060003') =>
@@ -97,7 +103,7 @@ describe('buildDigest', () => {
     runId: 'seal-1',
   };
 
-  it("lists the account's objects sorted, with producer, signing key and late flag, and links the previous digest", () => {
+  it("lists the account's objects sorted, with producer, signing key, signature and late flag, and links the previous digest", () => {
     const dayEnd = Date.parse('2026-01-03T00:00:00.000Z');
     const keys: SeenKey[] = [
       seen(envelope(OWN, 'tls'), new Date(dayEnd + LATE_TOLERANCE_MS).toISOString()),
@@ -116,15 +122,16 @@ describe('buildDigest', () => {
       producer: { name: 'soc2-evidence', runId: 'seal-1' },
       previous: base.previous,
     });
-    expect(digest.objects.map((o) => [o.key, o.producer, o.signingKey, o.late])).toEqual([
+    expect(digest.objects.map((o) => [o.key, o.producer, o.signingKey, o.signature, o.late])).toEqual([
       [
         'evidence/2026/01/02/iam-mfa/123456789012/global/060003Z-run-1.json',
         'iam-mfa',
         expect.any(String),
+        `sig-of-${envelope(OWN).length}`,
         undefined,
       ],
-      ['evidence/2026/01/02/notes.txt', undefined, undefined, undefined],
-      ['evidence/2026/01/02/tls/123456789012/global/060003Z-run-1.json', 'tls', undefined, true],
+      ['evidence/2026/01/02/notes.txt', undefined, undefined, undefined, undefined],
+      ['evidence/2026/01/02/tls/123456789012/global/060003Z-run-1.json', 'tls', undefined, undefined, true],
     ]);
     expect(digest.otherVersions).toEqual([
       { key: envelope(OWN, 'backups'), versionId: 'dm', deleteMarker: true },

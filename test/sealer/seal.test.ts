@@ -84,7 +84,10 @@ describe('sealDays against the bucket model', () => {
       lastModified: '2026-01-02T06:00:05.000Z',
       producer: 'iam-mfa',
       signingKey: KEY_ARN,
+      // The signature is sealed with the object: verify judges this one, not one offered later.
+      signature: envelope[1].signature,
     });
+    expect(envelope[1].signature).toEqual(expect.any(String));
     expect(second.sealedAt).toBe('2026-01-04T00:30:00.000Z');
   });
 
