@@ -2,10 +2,16 @@
  * `npm run bench`: every collector, the access review, a naive IAM baseline, the Lambda bundles and
  * pull + verify against a large synthetic account with injected latency (and optionally throttling).
  * Writes bench/results.json and the generated block of docs/PERFORMANCE.md.
+ *
+ * `--only pull` measures pull + verify alone (a few minutes, not ten): it replaces the `pull` section
+ * of bench/results.json, which then carries its own date, command, options, machine and load average, keeps
+ * every other section (and the top-level date, command and total) from the last full run, and re-renders
+ * the generated block from that file. Without a full run's results it writes the pull section alone and
+ * leaves docs/PERFORMANCE.md as it is.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, freemem, tmpdir, totalmem } from 'node:os';
+import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { Command, InvalidArgumentError } from 'commander';
@@ -23,6 +29,9 @@ const SEED = 20260302;
 const NOW = '2026-03-02T12:00:00.000Z';
 const PULL_OBJECTS = 10_000;
 const EXTRA_THROTTLE = 0.1;
+/** The parts `--only` can run alone. */
+export const ONLY_PARTS = ['pull'] as const;
+export type OnlyPart = (typeof ONLY_PARTS)[number];
 
 export interface BenchOptions {
   readonly users: number;
@@ -32,6 +41,8 @@ export interface BenchOptions {
   readonly regions: number;
   readonly latencyMs: number;
   readonly throttleRate: number;
+  /** Run this part alone; absent: everything. */
+  readonly only?: OnlyPart;
 }
 
 function integer(flag: string, min: number, max = Number.MAX_SAFE_INTEGER) {
@@ -54,6 +65,16 @@ function rate(value: string): number {
   return n;
 }
 
+function only(value: string): OnlyPart {
+  const part = ONLY_PARTS.find((p) => p === value);
+  if (!part)
+    throw new InvalidArgumentError(`--only must be one of: ${ONLY_PARTS.join(', ')}; got "${value}"`);
+  return part;
+}
+
+/** The account's size flags: they shape the collectors' account, which `--only pull` does not build. */
+const SIZE_FLAGS = ['users', 'buckets', 'databases', 'loadBalancers', 'regions'] as const;
+
 export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   const program = new Command('bench')
     .description('Benchmark the collectors against a large synthetic account')
@@ -74,10 +95,24 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     .option('--regions <n>', 'regions', integer('--regions', 1, REGION_POOL.length), DEFAULT_SIZES.regions)
     .option('--latency-ms <n>', 'latency added to every API call', integer('--latency-ms', 0), 25)
     .option('--throttle-rate <r>', 'fraction of calls answered with ThrottlingException', rate, 0)
+    .option(
+      '--only <part>',
+      `run one part alone (${ONLY_PARTS.join(', ')}): pull + verify, replacing the pull section of bench/results.json`,
+      only,
+    )
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
     .parse([...argv], { from: 'user' });
-  return program.opts<BenchOptions>();
+  const options = program.opts<BenchOptions>();
+  if (options.only === 'pull') {
+    const size = SIZE_FLAGS.find((f) => program.getOptionValueSource(f) === 'cli');
+    if (size)
+      program.error(
+        `error: --${size.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} sizes the collectors' account, which --only pull does not run`,
+        { exitCode: 1 },
+      );
+  }
+  return options;
 }
 
 export function sizesFor(o: BenchOptions): AccountSizes {
@@ -181,6 +216,84 @@ function machine() {
   };
 }
 
+/** pull + verify as results.json records it: its own date, command, options, machine and load. */
+export type PullSection = PullBenchResult & {
+  readonly maxRssMb: number;
+  readonly measuredAt?: string;
+  readonly command?: string;
+  readonly latencyMs?: number;
+  readonly throttleRate?: number;
+  readonly machine?: ReturnType<typeof machine>;
+  /** `os.loadavg()` (what `uptime` prints: 1, 5 and 15 minutes) before and after the measurement. */
+  readonly loadAverage?: { readonly before: number[]; readonly after: number[] };
+};
+
+const load = () => loadavg().map((n) => Math.round(n * 100) / 100);
+
+function measurePull(
+  child: string,
+  dir: string,
+  options: BenchOptions,
+  command: string,
+  log: (line: string) => void,
+): PullSection {
+  log(`pull + verify of ${PULL_OBJECTS} objects (load average ${load().join(', ')}):`);
+  const before = load();
+  const measuredAt = new Date().toISOString();
+  const pulled = runChild<PullBenchResult & { maxRssMb: number }>(child, dir, {
+    kind: 'pull',
+    objects: PULL_OBJECTS,
+    latencyMs: options.latencyMs,
+    throttleRate: options.throttleRate,
+    out: join(dir, 'pull.json'),
+  })!;
+  const after = load();
+  log(
+    `  setup ${pulled.setupMs} ms (fill ${pulled.fillMs} ms, seal ${pulled.sealMs} ms: ${pulled.digests} digests, ${pulled.sealApiCalls} calls)`,
+  );
+  log(
+    `  pull ${pulled.pullMs} ms (exit ${pulled.pullExit}, ${pulled.apiCalls} calls, min ${pulled.minCalls}, CPU ${pulled.pullCpuMs} ms), verify ${pulled.verifyMs} ms (exit ${pulled.verifyExit}, CPU ${pulled.verifyCpuMs} ms), peak RSS ${pulled.maxRssMb} MB, load average ${after.join(', ')}`,
+  );
+  if (pulled.pullExit !== 0 || pulled.verifyExit !== 0) log(`  ${pulled.lastLine}`);
+  return {
+    ...pulled,
+    measuredAt,
+    command,
+    latencyMs: options.latencyMs,
+    throttleRate: options.throttleRate,
+    machine: machine(),
+    loadAverage: { before, after },
+  };
+}
+
+const RESULTS = join(ROOT, 'bench', 'results.json');
+
+/** The last run's results, when they are a full run's (the collectors' tables can be rendered from them). */
+function previousFullResults(): Results | undefined {
+  try {
+    const r = JSON.parse(readFileSync(RESULTS, 'utf8')) as Partial<Results>;
+    return Array.isArray(r.collectors) && r.naive && Array.isArray(r.bundles) ? (r as Results) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes results.json (and the doc block when given), formatted as prettier would: CI checks both. */
+function writeResults(results: unknown, block: string | undefined): void {
+  writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
+  if (block !== undefined) updateDoc(block);
+  execFileSync(
+    process.execPath,
+    [
+      join(ROOT, 'node_modules', 'prettier', 'bin', 'prettier.cjs'),
+      '--write',
+      'bench/results.json',
+      ...(block !== undefined ? ['docs/PERFORMANCE.md'] : []),
+    ],
+    { cwd: ROOT, stdio: 'ignore' },
+  );
+}
+
 async function main(): Promise<void> {
   let options: BenchOptions;
   try {
@@ -191,10 +304,29 @@ async function main(): Promise<void> {
   }
   const started = Date.now();
   const log = (line: string) => process.stdout.write(`${line}\n`);
+  const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim().replace(/ --$/, '');
   const sizes = sizesFor(options);
   const dir = mkdtempSync(join(tmpdir(), 'soc2-bench-'));
   try {
     const child = await bundleChild(dir);
+    if (options.only === 'pull') {
+      log(`latency ${options.latencyMs} ms, throttle ${options.throttleRate}`);
+      const pulled = measurePull(child, dir, options, command, log);
+      const previous = previousFullResults();
+      if (previous) {
+        const results: Results = { ...previous, pull: pulled };
+        writeResults(results, renderTables(results));
+        log(
+          `replaced the pull section of bench/results.json and the pull line of docs/PERFORMANCE.md in ${Math.round((Date.now() - started) / 1000)} s`,
+        );
+      } else {
+        writeResults({ pull: pulled }, undefined);
+        log(
+          'no full run in bench/results.json: wrote its pull section alone, left docs/PERFORMANCE.md as it was',
+        );
+      }
+      return;
+    }
     const account = new SyntheticAccount(SEED, sizes, new Date(NOW));
     const counts = account.counts();
     const floor: Record<string, Floor> = floors(counts, options.latencyMs, DEFAULT_SETTINGS.concurrency);
@@ -262,22 +394,12 @@ async function main(): Promise<void> {
     const bundles: BundleMeasurement[] = await measureBundles(COLLECTOR_IDS, 5);
     for (const b of bundles) log(`  ${b.id.padEnd(16)} ${b.bytes} bytes, load ${b.loadMs} ms`);
 
-    log(`pull + verify of ${PULL_OBJECTS} objects:`);
-    const pulled = runChild<PullBenchResult & { maxRssMb: number }>(child, dir, {
-      kind: 'pull',
-      objects: PULL_OBJECTS,
-      latencyMs: options.latencyMs,
-      throttleRate: options.throttleRate,
-      out: join(dir, 'pull.json'),
-    })!;
-    log(
-      `  pull ${pulled.pullMs} ms (exit ${pulled.pullExit}), verify ${pulled.verifyMs} ms (exit ${pulled.verifyExit})`,
-    );
+    const pulled = measurePull(child, dir, options, command, log);
 
     const iam = collectors.filter((c) => c.id === 'iam-mfa' || c.id === 'inactive-users');
     const results = {
       generatedAt: new Date().toISOString(),
-      command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim().replace(/ --$/, ''),
+      command,
       machine: machine(),
       options,
       seed: SEED,
@@ -297,22 +419,7 @@ async function main(): Promise<void> {
       pull: pulled,
       totalMs: Date.now() - started,
     };
-    writeFileSync(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
-    updateDoc(renderTables(results));
-    // The written files are committed and CI checks their formatting: leave them as prettier would.
-    execFileSync(
-      process.execPath,
-      [
-        join(ROOT, 'node_modules', 'prettier', 'bin', 'prettier.cjs'),
-        '--write',
-        'bench/results.json',
-        'docs/PERFORMANCE.md',
-      ],
-      {
-        cwd: ROOT,
-        stdio: 'ignore',
-      },
-    );
+    writeResults(results, renderTables(results));
     log(`wrote bench/results.json and docs/PERFORMANCE.md in ${Math.round((Date.now() - started) / 1000)} s`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -333,7 +440,7 @@ type Results = {
     ratioToInactiveUsers: number;
   };
   bundles: BundleMeasurement[];
-  pull: PullBenchResult & { maxRssMb: number };
+  pull: PullSection;
   totalMs: number;
 };
 
@@ -379,8 +486,17 @@ export function renderTables(r: Results): string {
     );
   }
   const p = r.pull;
+  const own =
+    p.command !== undefined &&
+    (p.command !== r.command || p.measuredAt?.slice(0, 10) !== r.generatedAt.slice(0, 10));
+  const when = own
+    ? ` (measured ${p.measuredAt?.slice(0, 10)} with \`${p.command}\`, latency ${p.latencyMs} ms, throttling ${p.throttleRate})`
+    : '';
+  const loadAverage = p.loadAverage
+    ? `; load average ${p.loadAverage.before.join(', ')} before, ${p.loadAverage.after.join(', ')} after`
+    : '';
   lines.push(
-    `Pull + verify: ${p.objects} objects over ${p.days} days from a mocked bucket (ListObjectVersions and GetObject through OfflineClientFactory at the same latency): pull ${s(p.pullMs)} s (exit ${p.pullExit}, ${p.apiCalls} API calls), verify ${s(p.verifyMs)} s (exit ${p.verifyExit}), together ${s(p.pullMs + p.verifyMs)} s; peak RSS ${p.maxRssMb} MB.`,
+    `Pull + verify${when}: ${p.objects} objects and ${p.digests} daily digests over ${p.days} days from a mocked bucket (ListObjectVersions and GetObject through OfflineClientFactory at the same latency), each day sealed by the real sealer beforehand (setup, not in the pull time: writing ${s(p.fillMs)} s, sealing ${s(p.sealMs)} s and ${p.sealApiCalls} calls without latency): pull ${s(p.pullMs)} s (exit ${p.pullExit}, ${p.apiCalls} API calls, minimum ${p.minCalls}, ${(p.apiCalls / p.minCalls).toFixed(2)}× it; CPU ${s(p.pullCpuMs)} s), verify ${s(p.verifyMs)} s (exit ${p.verifyExit}; CPU ${s(p.verifyCpuMs)} s), together ${s(p.pullMs + p.verifyMs)} s; peak RSS ${p.maxRssMb} MB (the whole child, setup included)${loadAverage}.`,
   );
   return lines.join('\n');
 }
