@@ -583,15 +583,16 @@ describe('tamper corpus: verify trusts nothing it cannot prove', () => {
     expect(code).toBe(4);
   });
 
-  tamper("--public-key beside --trust: evidence signed with the sealer's key", async () => {
+  tamper("evidence signed with the sealer's key; --public-key beside --trust refused", async () => {
     let key = '';
+    let sealerPem = '';
     const { dir, anchor } = await smallPackage({
-      publicKey: 'sealer',
       // Jan 2's envelope signed with the sealer's key, and sealed so: one function wrote another's evidence.
       history: async (bucket, _clock, signers) => {
         key = smallKey(bucket, '2026-01-02');
         const { signature } = await signers.get(SEALER_PRODUCER)!.sign(bucket.objects.get(key)!.body);
         bucket.alter(key, (o) => ({ ...o, signature }));
+        sealerPem = signers.get(SEALER_PRODUCER)!.publicKeyPem();
       },
     });
     const { code, lines } = await check(dir, anchor);
@@ -600,6 +601,12 @@ describe('tamper corpus: verify trusts nothing it cannot prove', () => {
     );
     expect(lines).toContain(`gap iam-mfa account ${SMALL_ACCOUNT} 2026-01-02: missing`);
     expect(code).toBe(4);
+    // The same key given again with --public-key would be trusted for every producer: refused outright.
+    const pem = join(dir, '..', 'sealer-again.pem');
+    writeFileSync(pem, sealerPem);
+    await expect(check(dir, { ...anchor, publicKey: [pem] })).rejects.toThrow(
+      /^--public-key cannot be given beside --trust/,
+    );
   });
 
   it("docs/AUDITOR.md's table of what verify detects has a row for every corpus case", () => {
