@@ -13,4 +13,7 @@ module.exports = {
   // Tests must never reach a real endpoint or pick up a developer's AWS profile.
   setupFiles: ['<rootDir>/test/setup-env.ts'],
   testTimeout: 60000,
+  // Jest's default is one worker per core minus one: a single worker on the two-core CI machine. Two workers
+  // there measured 15 % faster on test/lib + test/collectors (39.9 s against 46.5 s).
+  maxWorkers: 2,
 };
