@@ -1,29 +1,11 @@
 /** The `pull` command: its options, checked as commander parses them, and the real AWS clients. */
 import { S3Client } from '@aws-sdk/client-s3';
-import { InvalidArgumentError, type Command } from 'commander';
+import { type Command } from 'commander';
 import { ClientFactory } from '../../lambdas/aws/client-factory';
-import { EVIDENCE_KIND_IDS } from '../../lambdas/collectors/registry';
 import { progressFor } from '../package/progress';
-import { checkOutputDir, checkPeriod, isoDay, requireRegion } from '../arguments';
+import { accountId, checkOutputDir, checkPeriod, collectorIds, isoDay, requireRegion } from '../arguments';
 import { loadTrustAnchor } from '../trust/load';
 import { pull } from './pull';
-
-function account(value: string): string {
-  if (!/^\d{12}$/.test(value))
-    throw new InvalidArgumentError(`expected a 12-digit account id, got "${value}"`);
-  return value;
-}
-
-function collectorIds(value: string, previous: string[] = []): string[] {
-  const ids = value.split(',').filter(Boolean);
-  const unknown = ids.filter((id) => !EVIDENCE_KIND_IDS.includes(id));
-  if (unknown.length > 0) {
-    throw new InvalidArgumentError(
-      `unknown collector ${unknown.map((id) => JSON.stringify(id)).join(', ')}; known: ${EVIDENCE_KIND_IDS.join(', ')}`,
-    );
-  }
-  return [...previous, ...ids];
-}
 
 /** The `pull` command; `out` receives the report lines, progress goes to stderr. */
 export function registerPull(program: Command, out: (line: string) => void): void {
@@ -38,7 +20,7 @@ export function registerPull(program: Command, out: (line: string) => void): voi
     .requiredOption('--to <date>', 'last UTC day, YYYY-MM-DD', isoDay)
     .requiredOption('--out <dir>', 'package directory (an existing one is resumed)')
     .option('--collector <id>', 'only this collector (repeat for more)', collectorIds)
-    .option('--account <id>', 'only this account', account)
+    .option('--account <id>', 'only this account', accountId)
     .option(
       '--trust <file>',
       "the producers' signing keys you pinned with 'soc2-evidence pin' (the trust anchor)",
