@@ -40,6 +40,21 @@ function versionsOf(Key: string, held: HeldObject): VersionEntry[] {
   return [...others.filter((v) => v.IsLatest), stored, ...others.filter((v) => !v.IsLatest)];
 }
 
+/** The Versions of a ListObjectVersions answer: the entries that are not delete markers. */
+function versionRows(bucket: EvidenceBucket, entries: readonly VersionEntry[]) {
+  return entries
+    .filter((v) => !v.deleteMarker)
+    .map(({ Key, VersionId, IsLatest, lastModified, held }) => ({
+      Key,
+      VersionId,
+      IsLatest,
+      ...(lastModified ? { LastModified: lastModified } : {}),
+      // An earlier version's bytes are not kept: its size and ETag are the stored one's.
+      Size: (held ?? bucket.objects.get(Key)!).body.byteLength,
+      ...(held ? { ETag: held.etag } : {}),
+    }));
+}
+
 /** The first index of sorted `keys` not below `from`. */
 function lowerBound(keys: readonly string[], from: string): number {
   let lo = 0;
@@ -84,17 +99,7 @@ function versionPage(bucket: EvidenceBucket, input: Record<string, unknown>, pag
   }
   const last = page[page.length - 1];
   return {
-    Versions: page
-      .filter((v) => !v.deleteMarker)
-      .map(({ Key, VersionId, IsLatest, lastModified, held }) => ({
-        Key,
-        VersionId,
-        IsLatest,
-        ...(lastModified ? { LastModified: lastModified } : {}),
-        // An earlier version's bytes are not kept: its size and ETag are the stored one's.
-        Size: (held ?? bucket.objects.get(Key)!).body.byteLength,
-        ...(held ? { ETag: held.etag } : {}),
-      })),
+    Versions: versionRows(bucket, page),
     DeleteMarkers: page
       .filter((v) => v.deleteMarker)
       .map(({ Key, VersionId, IsLatest, lastModified }) => ({
@@ -147,16 +152,7 @@ function folderPage(bucket: EvidenceBucket, input: Record<string, unknown>, page
   }
   return {
     CommonPrefixes: folders.map((Prefix) => ({ Prefix })),
-    Versions: direct
-      .filter((v) => !v.deleteMarker)
-      .map(({ Key, VersionId, IsLatest, lastModified, held }) => ({
-        Key,
-        VersionId,
-        IsLatest,
-        ...(lastModified ? { LastModified: lastModified } : {}),
-        Size: (held ?? bucket.objects.get(Key)!).body.byteLength,
-        ...(held ? { ETag: held.etag } : {}),
-      })),
+    Versions: versionRows(bucket, direct),
     DeleteMarkers: direct
       .filter((v) => v.deleteMarker)
       .map(({ Key, VersionId, IsLatest }) => ({ Key, VersionId, IsLatest })),
