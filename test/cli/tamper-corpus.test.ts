@@ -428,8 +428,7 @@ describe('tamper corpus: verify trusts nothing it cannot prove', () => {
   /**
    * A small package: iam-mfa's runs of Jan 1-5 (but `skip`), `history` written before the real sealer seals
    * them at 00:30Z on Jan 6, `after` done to the bucket afterwards, then pulled from the bucket as the attacker
-   * serves it (`hidden` keys left out of its listings) at `now`, with the auditor's anchor (`publicKey`
-   * beside the trust file when given).
+   * serves it (`hidden` keys left out of its listings) at `now`, with the auditor's trust file as anchor.
    */
   async function smallPackage(options: {
     skip?: readonly string[];
@@ -442,7 +441,6 @@ describe('tamper corpus: verify trusts nothing it cannot prove', () => {
     hidden?: readonly string[];
     now?: string;
     collectors?: string[];
-    publicKey?: 'sealer';
   }): Promise<{ dir: string; anchor: TrustOptions; bucket: EvidenceBucket }> {
     const { bucket, clock, signers } = producerBucket();
     await runDays(bucket, clock, '2026-01-01', '2026-01-05', options.skip);
@@ -452,9 +450,7 @@ describe('tamper corpus: verify trusts nothing it cannot prove', () => {
     const home = join(scratch, `small-${++copies}`);
     mkdirSync(home);
     const trust = writeTrustFile(home, signers);
-    const pem = join(home, 'sealer.pem');
-    writeFileSync(pem, signers.get(SEALER_PRODUCER)!.publicKeyPem());
-    const anchor: TrustOptions = { trust, ...(options.publicKey ? { publicKey: [pem] } : {}) };
+    const anchor: TrustOptions = { trust };
     const hidden = new Set(options.hidden ?? []);
     const { s3 } = serveBucket(bucket, { pageSize: 1000, answers: (served) => withoutKeys(served, hidden) });
     const dir = join(home, 'package');
