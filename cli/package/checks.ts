@@ -11,24 +11,12 @@ import {
 import { parseDigestKey } from '../../lambdas/evidence/digest';
 import type { DigestCheck } from '../../lambdas/evidence/digest-check';
 export { checkDigest, type DigestCheck } from '../../lambdas/evidence/digest-check';
-import { SEALER_PRODUCER } from '../../lambdas/evidence/producers';
 import type { FetchedObject, ManifestObject, ObjectChecks } from './manifest';
-import { evidenceKind, producerOfKind, unsignedExplanation } from '../../lambdas/collectors/registry';
+import { producerOfKey, unsignedExplanation } from '../../lambdas/collectors/registry';
+export { producerOfKey } from '../../lambdas/collectors/registry';
 
 export function base64ToHex(b64: string): string {
   return Buffer.from(b64, 'base64').toString('hex');
-}
-
-/**
- * Who must have signed the object at `key`: the kind's producer, the sealer for digests, PERSON_ONLY for a
- * known kind that only a person writes (no function's key may sign it), undefined outside the layout.
- */
-export function producerOfKey(key: string): ExpectedSigner {
-  if (parseDigestKey(key)) return SEALER_PRODUCER;
-  const kind = parseEvidenceKey(key)?.collector;
-  const producer = producerOfKind(kind);
-  if (producer) return producer;
-  return kind !== undefined && evidenceKind(kind) ? PERSON_ONLY : undefined;
 }
 
 /** The problem a signature verdict is, in words; undefined when it is valid. */

@@ -13,12 +13,15 @@ import { iamMfa } from './iam-mfa/collector';
 import { inactiveUsers } from './inactive-users/collector';
 import { networkExposure } from './network-exposure/collector';
 import { tls } from './tls/collector';
+import { parseDigestKey } from '../evidence/digest';
+import { parseEvidenceKey } from '../evidence/keys';
 import {
   SEALER_PRODUCER,
   TAMPER_WATCH_KIND,
   TAMPER_WATCH_PRODUCER,
   WATCHDOG_PRODUCER,
 } from '../evidence/producers';
+import { PERSON_ONLY, type ExpectedSigner } from '../evidence/signature-check';
 import { TAMPER_WATCH_CHECKS, TAMPER_WATCH_CONTROLS } from '../tamper-watch/checks';
 
 /**
@@ -149,6 +152,18 @@ export const PRODUCER_IDS: readonly string[] = [
 /** The producer whose key must sign evidence of `kindId` (undefined: unknown kind, or person-written). */
 export function producerOfKind(kindId: string | undefined): string | undefined {
   return kindId ? evidenceKind(kindId)?.producer : undefined;
+}
+
+/**
+ * Who must have signed the object at `key`: the kind's producer, the sealer for digests, PERSON_ONLY for a
+ * known kind that only a person writes (no function's key may sign it), undefined outside the layout.
+ */
+export function producerOfKey(key: string): ExpectedSigner {
+  if (parseDigestKey(key)) return SEALER_PRODUCER;
+  const kind = parseEvidenceKey(key)?.collector;
+  const producer = producerOfKind(kind);
+  if (producer) return producer;
+  return kind !== undefined && evidenceKind(kind) ? PERSON_ONLY : undefined;
 }
 
 export function collectorById(id: string): AnyCollector | undefined {

@@ -4,10 +4,9 @@
  * envelope. Judged with the same code as `pull` and `verify` (lambdas/evidence/envelope-check.ts and
  * signature-check.ts).
  */
-import { producerOfKind } from '../collectors/registry';
+import { producerOfKey } from '../collectors/registry';
 import type { RunStatus } from '../evidence/envelope';
 import { checkEnvelope } from '../evidence/envelope-check';
-import { parseEvidenceKey } from '../evidence/keys';
 import { judgeSignature, type ProducerKeys, type SignatureVerdict } from '../evidence/signature-check';
 
 const STATUSES: readonly RunStatus[] = ['PASS', 'FAIL', 'PARTIAL', 'ERROR'];
@@ -54,7 +53,7 @@ export function judgeEnvelope(
   let judged: ReturnType<typeof judgeSignature> | undefined;
   if (keys) {
     // The kind the key names: a copied envelope was already refused above by its key binding.
-    const producer = producerOfKind(parseEvidenceKey(key)?.collector);
+    const producer = producerOfKey(key);
     judged = judgeSignature(body, signature, producer, keys);
     if (judged.verdict !== 'valid') problems.push(SIGNATURE_PROBLEM[judged.verdict](producer ?? 'unknown'));
   }
