@@ -7,6 +7,7 @@ import {
   paginateListObjectsV2,
   type GetObjectCommandOutput,
   type HeadObjectCommandOutput,
+  type ListObjectVersionsCommandOutput,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { isAwsError } from '../aws/aws-error';
@@ -203,24 +204,10 @@ async function listVersions(s3: S3Client, bucket: string, prefix: string): Promi
     if (list) list.push(version);
     else byKey.set(entry.Key, [version]);
   };
-  let keyMarker: string | undefined;
-  let versionIdMarker: string | undefined;
-  do {
-    const page = await s3.send(
-      new ListObjectVersionsCommand({
-        Bucket: bucket,
-        Prefix: prefix,
-        ...(keyMarker ? { KeyMarker: keyMarker } : {}),
-        ...(versionIdMarker ? { VersionIdMarker: versionIdMarker } : {}),
-      }),
-    );
+  for await (const page of versionPages(s3, bucket, prefix)) {
     for (const v of page.Versions ?? []) add(v, false);
     for (const d of page.DeleteMarkers ?? []) add(d, true);
-    if (page.IsTruncated && !page.NextKeyMarker)
-      throw new Error(`the listing of ${prefix} is truncated but gives no NextKeyMarker`);
-    keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
-    versionIdMarker = page.IsTruncated ? page.NextVersionIdMarker : undefined;
-  } while (keyMarker);
+  }
   return [...byKey].map(([key, versions]) => ({ key, versions }));
 }
 
@@ -236,6 +223,21 @@ async function listFolders(s3: S3Client, bucket: string, prefix: string): Promis
     const slash = key.indexOf('/', prefix.length);
     if (slash >= 0) folders.add(key.slice(0, slash + 1));
   };
+  for await (const page of versionPages(s3, bucket, prefix, '/')) {
+    for (const p of page.CommonPrefixes ?? []) folderOf(p.Prefix);
+    for (const v of page.Versions ?? []) folderOf(v.Key);
+    for (const d of page.DeleteMarkers ?? []) folderOf(d.Key);
+  }
+  return [...folders].sort();
+}
+
+/** Every page of ListObjectVersions under `prefix`, following the key and version markers. */
+async function* versionPages(
+  s3: S3Client,
+  bucket: string,
+  prefix: string,
+  delimiter?: string,
+): AsyncGenerator<ListObjectVersionsCommandOutput> {
   let keyMarker: string | undefined;
   let versionIdMarker: string | undefined;
   do {
@@ -243,18 +245,15 @@ async function listFolders(s3: S3Client, bucket: string, prefix: string): Promis
       new ListObjectVersionsCommand({
         Bucket: bucket,
         Prefix: prefix,
-        Delimiter: '/',
+        ...(delimiter ? { Delimiter: delimiter } : {}),
         ...(keyMarker ? { KeyMarker: keyMarker } : {}),
         ...(versionIdMarker ? { VersionIdMarker: versionIdMarker } : {}),
       }),
     );
-    for (const p of page.CommonPrefixes ?? []) folderOf(p.Prefix);
-    for (const v of page.Versions ?? []) folderOf(v.Key);
-    for (const d of page.DeleteMarkers ?? []) folderOf(d.Key);
+    yield page;
     if (page.IsTruncated && !page.NextKeyMarker)
       throw new Error(`the listing of ${prefix} is truncated but gives no NextKeyMarker`);
     keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
     versionIdMarker = page.IsTruncated ? page.NextVersionIdMarker : undefined;
   } while (keyMarker);
-  return [...folders].sort();
 }
