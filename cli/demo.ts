@@ -33,7 +33,7 @@ const DAY_MS = 86_400_000;
 /** Not a bucket anyone owns: the demo's pull is answered in-process. */
 export const DEMO_BUCKET = 'soc2-evidence-demo';
 /** The label of a producer's throw-away demo key (a KMS key ARN in production). */
-export const demoKeyId = (producer: string) => `demo-${producer}-signing-key`;
+const demoKeyId = (producer: string) => `demo-${producer}-signing-key`;
 export const PACKAGE_DIR = 'auditor-package';
 export const EMAIL_DIR = 'access-review';
 /** The demo's trust anchor: each producer's public key, as `soc2-evidence pin` writes it for a stack. */

@@ -43,7 +43,7 @@ function flatten(value: unknown, path: string, depth: number, out: string[]): vo
 }
 
 /** The detail's fields as `key: value` pairs (nested ones dotted), at most DETAIL_CHARS characters. */
-export function detailText(detail: unknown): string | undefined {
+function detailText(detail: unknown): string | undefined {
   if (typeof detail !== 'object' || detail === null || Array.isArray(detail)) return undefined;
   const parts: string[] = [];
   for (const [k, v] of Object.entries(detail as Record<string, unknown>)) flatten(v, k, 0, parts);
@@ -53,7 +53,7 @@ export function detailText(detail: unknown): string | undefined {
 }
 
 /** The FAIL and WARN findings of one envelope (fields read defensively: the envelope is data). */
-export function findingsOf(object: ManifestObject, envelope: Envelope | undefined): ExtractedFinding[] {
+function findingsOf(object: ManifestObject, envelope: Envelope | undefined): ExtractedFinding[] {
   if (!envelope || !Array.isArray(envelope.findings) || !object.collector || !object.date) return [];
   const out: ExtractedFinding[] = [];
   for (const f of envelope.findings as readonly unknown[]) {

@@ -22,7 +22,7 @@ export interface Listed {
 
 const strip = ({ size: _size, etag: _etag, ...v }: ObjectVersion): ListedVersion => v;
 
-export function chooseVersion(key: string, versions: readonly ObjectVersion[]): Listed {
+function chooseVersion(key: string, versions: readonly ObjectVersion[]): Listed {
   const { original, others } = chooseOriginal(versions);
   return {
     key,
@@ -45,7 +45,7 @@ function wanted(key: string, options: PullOptions): boolean {
 }
 
 /** `digests/YYYY/MM/DD/`: the prefix of one day's digests. */
-export function digestDayPrefix(date: string): string {
+function digestDayPrefix(date: string): string {
   return `${DIGEST_PREFIX}${date.replace(/-/g, '/')}/`;
 }
 

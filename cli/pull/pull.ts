@@ -65,7 +65,7 @@ async function listOrExplain(options: PullOptions, deps: PullDeps, days: string[
  * is not sealed yet (its runs count once it is: pull again); before it, the digest is missing, since the
  * sealer seals days in order. Either way the day's objects prove no run (custody.ts, coverage.ts).
  */
-export function unsealedNotes(days: readonly string[], keys: readonly string[], only?: string): string[] {
+function unsealedNotes(days: readonly string[], keys: readonly string[], only?: string): string[] {
   const sealed = new Map<string, string[]>();
   for (const key of keys) {
     const account = parseDigestKey(key)?.account ?? parseEvidenceKey(key)?.account;

@@ -22,7 +22,7 @@ const addDays = (date: string, days: number) =>
   new Date(Date.parse(`${date}T00:00:00.000Z`) + days * DAY_MS).toISOString().slice(0, 10);
 
 /** The newest day the sealer could have sealed by `at` (a day is sealed SEAL_DELAY_MS after it ends). */
-export function lastSealedDay(at: Date): string {
+function lastSealedDay(at: Date): string {
   const t = at.getTime() - SEAL_DELAY_MS;
   return addDays(new Date(t - (t % DAY_MS)).toISOString().slice(0, 10), -1);
 }

@@ -9,10 +9,10 @@ import { withinFilters, type ChainResult } from './chain';
 import type { VerifyContext } from './context';
 
 /** The package's own files: views of the evidence, each checked against what verify recomputes. */
-export const VIEW_FILES: ReadonlySet<string> = new Set([MANIFEST_FILE, SUMS_FILE, COVERAGE_FILE, INDEX_FILE]);
+const VIEW_FILES: ReadonlySet<string> = new Set([MANIFEST_FILE, SUMS_FILE, COVERAGE_FILE, INDEX_FILE]);
 export const KEY_FILE = /^keys\/[^/]+\.pem$/;
 
-export const NOT_ACCOUNTED = 'not accounted for by the digest chain';
+const NOT_ACCOUNTED = 'not accounted for by the digest chain';
 
 /** A run an envelope proves: what coverage reads, and the key it came from (coverage takes the latest). */
 export interface ProvenRun extends RunRecord {
