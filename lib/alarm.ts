@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { HEARTBEAT_DIMENSION, HEARTBEAT_METRIC, METRICS_NAMESPACE } from '../lambdas/runtime/runtime-env';
@@ -38,6 +39,15 @@ export function alarmOnAny(
 }
 
 export const ALARM_PERIOD = Duration.minutes(5);
+
+/** The `FailedAlarm` of a function of this stack: it fires when the function threw (any Errors in a period). */
+export function functionFailedAlarm(
+  scope: Construct,
+  fn: lambda.IFunction,
+  props: AlarmOnAnyProps,
+): cloudwatch.Alarm {
+  return alarmOnAny(scope, 'FailedAlarm', fn.metricErrors({ period: ALARM_PERIOD, statistic: 'Sum' }), props);
+}
 
 /**
  * Dead-man alarms count hourly periods. CloudWatch caps an alarm's evaluation range (Period × EvaluationPeriods)

@@ -16,7 +16,7 @@ import { COVERAGE_COLLECTOR, WATCHDOG_CRON, WATCHDOG_ENV } from '../lambdas/watc
 import type { ScheduleConfig } from './config';
 import { EVIDENCE_KIND_RESOURCE_REGEX, kindsWrittenBy, type EvidenceBucket } from './evidence-bucket';
 import type { SigningKeys } from './signing-keys';
-import { ALARM_PERIOD, alarmOnAny, deadManAlarm } from './alarm';
+import { ALARM_PERIOD, alarmOnAny, deadManAlarm, functionFailedAlarm } from './alarm';
 import { addScheduledFunction } from './scheduled-function';
 
 export interface CoverageWatchdogProps {
@@ -130,17 +130,12 @@ export class CoverageWatchdog extends Construct {
           topic: props.alarmTopic,
         },
       ),
-      alarmOnAny(
-        this,
-        'FailedAlarm',
-        this.function.metricErrors({ period: ALARM_PERIOD, statistic: 'Sum' }),
-        {
-          alarmName: `${stackName}-coverage-watchdog-failed`,
-          alarmDescription:
-            'The coverage watchdog threw (e.g. it could not list the bucket): gaps are not being checked. See docs/OPERATIONS.md.',
-          topic: props.alarmTopic,
-        },
-      ),
+      functionFailedAlarm(this, this.function, {
+        alarmName: `${stackName}-coverage-watchdog-failed`,
+        alarmDescription:
+          'The coverage watchdog threw (e.g. it could not list the bucket): gaps are not being checked. See docs/OPERATIONS.md.',
+        topic: props.alarmTopic,
+      }),
       deadManAlarm(this, 'HeartbeatAlarm', WATCHDOG_PRODUCER, {
         alarmName: `${stackName}-coverage-watchdog-heartbeat-missing`,
         alarmDescription:

@@ -13,7 +13,7 @@ import { Construct } from 'constructs';
 import type { AnyCollector } from '../lambdas/collectors/collector';
 import { ENV, METRICS_NAMESPACE } from '../lambdas/runtime/runtime-env';
 import type { CollectorSettings } from '../lambdas/settings';
-import { ALARM_PERIOD, alarmOnAny } from './alarm';
+import { ALARM_PERIOD, alarmOnAny, functionFailedAlarm } from './alarm';
 import { addScheduledFunction } from './scheduled-function';
 import type { ScheduleConfig } from './config';
 import { EVIDENCE_KIND_RESOURCE_REGEX, kindsWrittenBy, type EvidenceBucket } from './evidence-bucket';
@@ -102,16 +102,11 @@ export class ScheduledCollector extends Construct {
     });
 
     this.alarms.push(
-      alarmOnAny(
-        this,
-        'FailedAlarm',
-        this.function.metricErrors({ period: ALARM_PERIOD, statistic: 'Sum' }),
-        {
-          alarmName: `${name}-collector-failed`,
-          alarmDescription: `The ${collector.id} collector threw: its evidence for this run may be missing. See docs/OPERATIONS.md.`,
-          topic: props.alarmTopic,
-        },
-      ),
+      functionFailedAlarm(this, this.function, {
+        alarmName: `${name}-collector-failed`,
+        alarmDescription: `The ${collector.id} collector threw: its evidence for this run may be missing. See docs/OPERATIONS.md.`,
+        topic: props.alarmTopic,
+      }),
       alarmOnAny(
         this,
         'IncompleteAlarm',

@@ -12,7 +12,7 @@ import { DIGEST_PREFIX } from '../lambdas/evidence/digest';
 import { EVIDENCE_PREFIX } from '../lambdas/evidence/keys';
 import { SEALER_CRON, SEALER_PRODUCER } from '../lambdas/evidence/producers';
 import { ENV } from '../lambdas/runtime/runtime-env';
-import { ALARM_PERIOD, alarmOnAny, deadManAlarm } from './alarm';
+import { deadManAlarm, functionFailedAlarm } from './alarm';
 import { DIGESTS_RESOURCE_REGEX, type EvidenceBucket } from './evidence-bucket';
 import { addScheduledFunction } from './scheduled-function';
 import type { SigningKeys } from './signing-keys';
@@ -100,17 +100,12 @@ export class Sealer extends Construct {
     );
 
     this.alarms.push(
-      alarmOnAny(
-        this,
-        'FailedAlarm',
-        this.function.metricErrors({ period: ALARM_PERIOD, statistic: 'Sum' }),
-        {
-          alarmName: `${stack.stackName}-sealer-failed`,
-          alarmDescription:
-            "The sealer threw: a day's digest may be missing, which breaks the chain an auditor verifies until it is written. See docs/OPERATIONS.md.",
-          topic: props.alarmTopic,
-        },
-      ),
+      functionFailedAlarm(this, this.function, {
+        alarmName: `${stack.stackName}-sealer-failed`,
+        alarmDescription:
+          "The sealer threw: a day's digest may be missing, which breaks the chain an auditor verifies until it is written. See docs/OPERATIONS.md.",
+        topic: props.alarmTopic,
+      }),
       deadManAlarm(this, 'HeartbeatAlarm', SEALER_PRODUCER, {
         alarmName: `${stack.stackName}-sealer-heartbeat-missing`,
         alarmDescription:

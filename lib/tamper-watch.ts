@@ -16,7 +16,7 @@ import {
   TAMPER_EVENTS_DIMENSION,
   TAMPER_EVENTS_METRIC,
 } from '../lambdas/runtime/runtime-env';
-import { ALARM_PERIOD, alarmOnAny } from './alarm';
+import { ALARM_PERIOD, alarmOnAny, functionFailedAlarm } from './alarm';
 import type { AlarmTopic } from './alarm-topic';
 import { EVIDENCE_KIND_RESOURCE_REGEX, type EvidenceBucket } from './evidence-bucket';
 import { addStackFunction } from './scheduled-function';
@@ -349,17 +349,12 @@ export class TamperWatch extends Construct {
           topic: props.alarms.topic,
         },
       ),
-      alarmOnAny(
-        this,
-        'FailedAlarm',
-        this.function.metricErrors({ period: ALARM_PERIOD, statistic: 'Sum' }),
-        {
-          alarmName: `${stackName}-tamper-watch-failed`,
-          alarmDescription:
-            'The tamper-watch function threw: a change may be unrecorded as evidence (its email was still sent). See docs/OPERATIONS.md.',
-          topic: props.alarms.topic,
-        },
-      ),
+      functionFailedAlarm(this, this.function, {
+        alarmName: `${stackName}-tamper-watch-failed`,
+        alarmDescription:
+          'The tamper-watch function threw: a change may be unrecorded as evidence (its email was still sent). See docs/OPERATIONS.md.',
+        topic: props.alarms.topic,
+      }),
       alarmOnAny(
         this,
         'DeliveryFailedAlarm',
