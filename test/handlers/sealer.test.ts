@@ -6,7 +6,6 @@ import {
   S3Client,
   type ListObjectVersionsCommandInput,
 } from '@aws-sdk/client-s3';
-import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { sha256Hex } from '../../lambdas/evidence/canonical-json';
 import { SEAL_DELAY_MS, type Digest } from '../../lambdas/evidence/digest';
@@ -14,26 +13,20 @@ import { dayPrefix } from '../../lambdas/evidence/keys';
 import { LocalSigner } from '../../lambdas/evidence/signer';
 import { handler } from '../../lambdas/handlers/sealer';
 import { lastSealableDay } from '../../lambdas/sealer/day-digest';
+import { lambdaContext, setUnscheduledProducerEnv } from './producer-lambda';
 
 const ACCOUNT = '123456789012';
 const KEY_ARN = 'arn:aws:kms:us-east-1:123456789012:key/sealer';
 const s3 = mockClient(S3Client);
 const kms = mockClient(KMSClient);
-const context = {
-  invokedFunctionArn: `arn:aws:lambda:us-east-1:${ACCOUNT}:function:Soc2Evidence-sealer`,
-  awsRequestId: 'req-1',
-  getRemainingTimeInMillis: () => 600_000,
-} as unknown as Context;
+const context = lambdaContext(ACCOUNT, 'Soc2Evidence-sealer', 'req-1', 600_000);
 const saved = { ...process.env };
 
 beforeEach(() => {
   s3.reset();
   kms.reset();
-  process.env.EVIDENCE_BUCKET = 'evidence-bucket';
-  process.env.SIGNING_KEY_ARN = KEY_ARN;
   // The sealer records no schedule: it must run without one.
-  delete process.env.SCHEDULE_EXPRESSION;
-  delete process.env.SCHEDULE_TIME_ZONE;
+  setUnscheduledProducerEnv(KEY_ARN);
   jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
 });
 
@@ -41,6 +34,18 @@ afterEach(() => {
   process.env = { ...saved };
   jest.restoreAllMocks();
 });
+
+/** The bucket accepts each digest, and KMS gives the sealer's public key and signs with it. */
+function mockDigestWrites(signer: LocalSigner) {
+  s3.on(PutObjectCommand).callsFake((input: { ChecksumSHA256: string }) => ({
+    ChecksumSHA256: input.ChecksumSHA256,
+    VersionId: 'd1',
+  }));
+  kms.on(GetPublicKeyCommand).resolves({
+    PublicKey: signer.publicKey.export({ type: 'spki', format: 'der' }),
+  });
+  kms.on(SignCommand).resolves({ Signature: new Uint8Array(70).fill(7), KeyId: KEY_ARN });
+}
 
 describe('sealer handler', () => {
   it('seals the last ended day with a digest signed by its own key and prints the heartbeat', async () => {
@@ -73,14 +78,7 @@ describe('sealer handler', () => {
       VersionId: 'v1',
       Metadata: { 'signing-key': 'arn:aws:kms:us-east-1:123456789012:key/iam-mfa', signature: 'c2ln' },
     });
-    s3.on(PutObjectCommand).callsFake((input: { ChecksumSHA256: string }) => ({
-      ChecksumSHA256: input.ChecksumSHA256,
-      VersionId: 'd1',
-    }));
-    kms.on(GetPublicKeyCommand).resolves({
-      PublicKey: signer.publicKey.export({ type: 'spki', format: 'der' }),
-    });
-    kms.on(SignCommand).resolves({ Signature: new Uint8Array(70).fill(7), KeyId: KEY_ARN });
+    mockDigestWrites(signer);
     const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
 
     const result = await handler({}, context);
@@ -162,14 +160,7 @@ describe('sealer handler', () => {
           }
         : { IsTruncated: false },
     );
-    s3.on(PutObjectCommand).callsFake((input: { ChecksumSHA256: string }) => ({
-      ChecksumSHA256: input.ChecksumSHA256,
-      VersionId: 'd1',
-    }));
-    kms.on(GetPublicKeyCommand).resolves({
-      PublicKey: signer.publicKey.export({ type: 'spki', format: 'der' }),
-    });
-    kms.on(SignCommand).resolves({ Signature: new Uint8Array(70).fill(7), KeyId: KEY_ARN });
+    mockDigestWrites(signer);
     const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
 
     await expect(handler({}, context)).rejects.toThrow(

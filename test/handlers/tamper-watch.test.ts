@@ -1,29 +1,22 @@
 import { KMSClient, SignCommand } from '@aws-sdk/client-kms';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { Envelope } from '../../lambdas/evidence/envelope';
 import { handler } from '../../lambdas/handlers/tamper-watch';
 import { expectValidEnvelope } from '../helpers/envelope-schema';
 import { ACCOUNT, scheduleKeyDeletion } from '../tamper-watch/events';
+import { lambdaContext, setUnscheduledProducerEnv } from './producer-lambda';
 
 const SIGNING_KEY = `arn:aws:kms:us-east-1:${ACCOUNT}:key/tamper-watch`;
 const s3 = mockClient(S3Client);
 const kms = mockClient(KMSClient);
-const context = {
-  invokedFunctionArn: `arn:aws:lambda:us-east-1:${ACCOUNT}:function:Soc2Evidence-tamper-watch`,
-  awsRequestId: 'req-7',
-  getRemainingTimeInMillis: () => 60_000,
-} as unknown as Context;
+const context = lambdaContext(ACCOUNT, 'Soc2Evidence-tamper-watch', 'req-7', 60_000);
 const saved = { ...process.env };
 
 beforeEach(() => {
   s3.reset();
   kms.reset();
-  process.env.EVIDENCE_BUCKET = 'evidence-bucket';
-  process.env.SIGNING_KEY_ARN = SIGNING_KEY;
-  delete process.env.SCHEDULE_EXPRESSION; // event-driven: no schedule
-  delete process.env.SCHEDULE_TIME_ZONE;
+  setUnscheduledProducerEnv(SIGNING_KEY); // event-driven: no schedule
   s3.on(PutObjectCommand).callsFake((input: { ChecksumSHA256: string }) => ({
     ChecksumSHA256: input.ChecksumSHA256,
     VersionId: 'v1',
