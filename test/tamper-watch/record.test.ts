@@ -1,6 +1,6 @@
 import { canonicalBytes, sha256Hex } from '../../lambdas/evidence/canonical-json';
 import { parseEvidenceKey } from '../../lambdas/evidence/keys';
-import type { EvidenceObject, EvidenceStore, StoredObject } from '../../lambdas/evidence/store';
+import { MemoryStore } from '../evidence/memory-store';
 import { writeEvidence } from '../../lambdas/evidence/write-evidence';
 import {
   recordTamperEvent,
@@ -19,15 +19,6 @@ const input = (event: unknown): TamperRecordInput => ({
   fallbackRunId: 'fallback-run',
   invocationId: 'req-1',
 });
-
-class MemoryStore implements EvidenceStore {
-  readonly objects: EvidenceObject[] = [];
-  readonly description = 'memory';
-  put(object: EvidenceObject): Promise<StoredObject> {
-    this.objects.push(object);
-    return Promise.resolve({ key: object.key, sha256: object.sha256, location: `memory:${object.key}` });
-  }
-}
 
 async function written(event: unknown) {
   const store = new MemoryStore();

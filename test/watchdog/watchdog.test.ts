@@ -23,7 +23,8 @@ import {
   runWatchdog,
   type WatchdogContext,
 } from '../../lambdas/watchdog/watchdog';
-import type { EvidenceObject, EvidenceStore, StoredObject } from '../../lambdas/evidence/store';
+import type { EvidenceStore } from '../../lambdas/evidence/store';
+import { MemoryStore } from '../evidence/memory-store';
 import { expectValidEnvelope } from '../helpers/envelope-schema';
 
 const ACCOUNT = '123456789012';
@@ -181,15 +182,6 @@ function serve(objects: readonly Stored[], unreadable: readonly string[] = []): 
     ChecksumSHA256: input.ChecksumSHA256,
     VersionId: 'v1',
   }));
-}
-
-class MemoryStore implements EvidenceStore {
-  readonly objects: EvidenceObject[] = [];
-  readonly description = 'memory';
-  put(object: EvidenceObject): Promise<StoredObject> {
-    this.objects.push(object);
-    return Promise.resolve({ key: object.key, sha256: object.sha256, location: `memory:${object.key}` });
-  }
 }
 
 function context(now: Date, store: EvidenceStore, days = 7): WatchdogContext {
