@@ -1,8 +1,7 @@
 import type { CfnElement } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { judgedSchedules } from '../../lib/coverage-watchdog';
-import { OUTSIDE_ITS_FUNCTION_SID } from '../../lib/scheduled-function';
-import { BASE_CONFIG, synth } from './stack-fixture';
+import { BASE_CONFIG, expectOnlyItsOwnFunctionDeny, synth } from './stack-fixture';
 
 const { stack, template } = synth({
   ...BASE_CONFIG,
@@ -114,17 +113,9 @@ describe('CoverageWatchdog', () => {
       ].map((s) => expect.objectContaining(s)),
     );
     expect(statements).toHaveLength(6);
-    const role = template.findResources('AWS::IAM::Role')[id(watchdog.role.node.defaultChild)]!;
-    expect(role.Properties.ManagedPolicyArns).toBeUndefined();
-    // Inline: only the Deny of signing and writing outside its own function (test/lib/function-roles.test.ts).
-    expect(role.Properties.Policies).toEqual([
-      expect.objectContaining({
-        PolicyName: OUTSIDE_ITS_FUNCTION_SID,
-        PolicyDocument: expect.objectContaining({
-          Statement: [expect.objectContaining({ Effect: 'Deny', Sid: OUTSIDE_ITS_FUNCTION_SID })],
-        }),
-      }),
-    ]);
+    expectOnlyItsOwnFunctionDeny(
+      template.findResources('AWS::IAM::Role')[id(watchdog.role.node.defaultChild)]!.Properties,
+    );
   });
 
   it('alarms to the alarm topic on any gap and on its own errors', () => {

@@ -3,8 +3,7 @@ import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { SEALER_CRON } from '../../lambdas/evidence/producers';
 import { SEALER_ENTRY } from '../../lib/sealer';
-import { OUTSIDE_ITS_FUNCTION_SID } from '../../lib/scheduled-function';
-import { BASE_CONFIG, synth } from './stack-fixture';
+import { BASE_CONFIG, expectOnlyItsOwnFunctionDeny, synth } from './stack-fixture';
 
 const { stack, template } = synth(BASE_CONFIG);
 const sealer = stack.sealer;
@@ -72,17 +71,7 @@ describe('Sealer', () => {
       // Its own key only: it checks the digest each chain continues from against its own public key.
       { Action: ['kms:GetPublicKey', 'kms:Sign'], Effect: 'Allow', Resource: keyArn('sealer') },
     ]);
-    const role = template.toJSON().Resources[id(sealer.role)];
-    expect(role.Properties.ManagedPolicyArns).toBeUndefined();
-    // Inline: only the Deny of signing and writing outside its own function (test/lib/function-roles.test.ts).
-    expect(role.Properties.Policies).toEqual([
-      expect.objectContaining({
-        PolicyName: OUTSIDE_ITS_FUNCTION_SID,
-        PolicyDocument: expect.objectContaining({
-          Statement: [expect.objectContaining({ Effect: 'Deny', Sid: OUTSIDE_ITS_FUNCTION_SID })],
-        }),
-      }),
-    ]);
+    expectOnlyItsOwnFunctionDeny(template.toJSON().Resources[id(sealer.role)].Properties);
   });
 
   it('alarms on its errors and when it has not sent a heartbeat for more than a day', () => {

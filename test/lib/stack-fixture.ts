@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../lib/app';
+import { OUTSIDE_ITS_FUNCTION_SID } from '../../lib/scheduled-function';
 import type { Soc2EvidenceStack } from '../../lib/soc2-evidence-stack';
 
 export const BASE_CONFIG = {
@@ -73,4 +74,20 @@ export function synth(
     cache.set(key, hit);
   }
   return hit;
+}
+
+/**
+ * A producer role with no managed policy and, inline, only the Deny of signing and writing outside its own
+ * function (its full statement: test/lib/function-roles.test.ts).
+ */
+export function expectOnlyItsOwnFunctionDeny(roleProperties: Record<string, unknown>): void {
+  expect(roleProperties.ManagedPolicyArns).toBeUndefined();
+  expect(roleProperties.Policies).toEqual([
+    expect.objectContaining({
+      PolicyName: OUTSIDE_ITS_FUNCTION_SID,
+      PolicyDocument: expect.objectContaining({
+        Statement: [expect.objectContaining({ Effect: 'Deny', Sid: OUTSIDE_ITS_FUNCTION_SID })],
+      }),
+    }),
+  ]);
 }
