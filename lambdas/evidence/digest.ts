@@ -1,5 +1,4 @@
 import { canonicalBytes, sha256Hex } from './canonical-json';
-import { parseEvidenceKey } from './keys';
 
 /**
  * Daily digests: the chain of custody of the evidence bucket, in the manner of CloudTrail log file
@@ -93,11 +92,6 @@ export function isLate(date: string, lastModified: string): boolean {
   const t = Date.parse(lastModified);
   if (Number.isNaN(t)) return true;
   return t < start || t >= start + 86_400_000 + LATE_TOLERANCE_MS;
-}
-
-/** The account segment of an evidence key, or undefined for a key outside the layout. */
-export function accountOfKey(key: string): string | undefined {
-  return parseEvidenceKey(key)?.account;
 }
 
 /** The digest's bytes as stored and signed: canonical JSON, so anyone can recompute its SHA-256. */
