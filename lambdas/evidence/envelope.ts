@@ -5,9 +5,23 @@
  */
 export const SCHEMA_VERSION = 1 as const;
 
-/** PASS: all checks passed. FAIL: at least one failed. PARTIAL: some regions or APIs failed, the rest was
- * judged. ERROR: nothing could be judged. */
+/**
+ * PASS: every check passed and nothing failed to be gathered. FAIL: at least one check failed, whether or
+ * not the run was complete (`summary.complete` says). PARTIAL: nothing failed, but some regions or APIs
+ * could not be read, so the rest was judged. ERROR: nothing could be judged.
+ *
+ * Envelopes written before `summary.complete` existed said PARTIAL for any run with an error entry, even
+ * when checks failed: read every status through `runOutcome`, which gives such a run FAIL and `complete:
+ * false`, so no reader reports an old failed check as less than FAIL.
+ */
 export type RunStatus = 'PASS' | 'FAIL' | 'PARTIAL' | 'ERROR';
+
+/** A run's status read the same way from old and new envelopes: see RunStatus. */
+export interface RunOutcome {
+  readonly status: RunStatus;
+  /** False when the run recorded any error entry (a region or API it could not read). */
+  readonly complete: boolean;
+}
 
 /** INFO findings are recorded for the auditor but are not a judgement (e.g. a user with no credentials). */
 export type FindingStatus = 'PASS' | 'FAIL' | 'WARN' | 'INFO';
@@ -45,6 +59,11 @@ export interface Summary {
   readonly failed: number;
   readonly warnings: number;
   readonly info: number;
+  /**
+   * False when the run recorded an error entry: what it judged is in `findings`, what it could not is in
+   * `errors`. Absent from envelopes written before this field existed (`runOutcome` reads both).
+   */
+  readonly complete?: boolean;
   /** Collector-specific figures, e.g. `consoleMfaAdoptionPercent`. */
   readonly figures: Record<string, number>;
 }
@@ -96,4 +115,27 @@ export function summarise(
   if (errors.length > 0) status = findings.length === 0 ? 'ERROR' : 'PARTIAL';
   else status = failed > 0 ? 'FAIL' : 'PASS';
   return { status, evaluated, passed, failed, warnings, info, figures };
+}
+
+/**
+ * The status and completeness of a run from its summary, for envelopes of schema version 1 written before
+ * and after `complete` existed. An old PARTIAL with failed checks is FAIL and incomplete; an old PARTIAL
+ * or ERROR is incomplete; anything not a known status is ERROR (it proves nothing).
+ * (Contract for issue 17; implemented with the status change.)
+ */
+export function runOutcome(summary: {
+  readonly status?: unknown;
+  readonly failed?: unknown;
+  readonly complete?: unknown;
+}): RunOutcome {
+  const known: readonly unknown[] = ['PASS', 'FAIL', 'PARTIAL', 'ERROR'];
+  const stated = known.includes(summary.status) ? (summary.status as RunStatus) : 'ERROR';
+  const failed = typeof summary.failed === 'number' && summary.failed > 0;
+  if (typeof summary.complete === 'boolean') {
+    // Written by a release that knows the rule; a FAIL it hid is still read as FAIL.
+    const status = stated === 'PARTIAL' && failed ? 'FAIL' : stated;
+    return { status, complete: summary.complete && status !== 'ERROR' && status !== 'PARTIAL' };
+  }
+  if (stated === 'PARTIAL') return { status: failed ? 'FAIL' : 'PARTIAL', complete: false };
+  return { status: stated, complete: stated !== 'ERROR' };
 }

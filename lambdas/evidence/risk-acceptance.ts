@@ -1,0 +1,100 @@
+/**
+ * Accepted risks: a person's decision that a failing check on a resource is accepted until a date, recorded
+ * as its own signed evidence object. Acceptance never changes a finding: the envelopes keep saying FAIL, the
+ * period report shows the exception as accepted while a decision is in force, and the auditor sees both.
+ *
+ * Contracts (issue 17): the kind id, the producer id, the decision's shape in the envelope's `policy`, and
+ * the check ids of its one INFO finding. The risk-register function (lambdas/risk-register/) writes and
+ * signs these, invoked by `soc2-evidence exception accept|revoke`; it records who asked, proven by AWS STS.
+ */
+
+/** The evidence kind: the `<collector>` key segment of every acceptance and revocation. */
+export const RISK_ACCEPTANCE_KIND = 'risk-acceptance';
+/** The producer whose signing key signs them (alias `alias/<stack>/signing/risk-register`). */
+export const RISK_REGISTER_PRODUCER = 'risk-register';
+/** The criteria an acceptance supports: risk analysis (CC3.2) and risk mitigation (CC9.1). */
+export const RISK_ACCEPTANCE_CONTROLS: readonly string[] = ['CC3.2', 'CC9.1'];
+
+/** Check ids of the acceptance envelope's single INFO finding. */
+export const RISK_ACCEPTED_CHECK = 'risk-accepted';
+export const RISK_REVOKED_CHECK = 'risk-acceptance-revoked';
+
+/** Who asked for the decision to be recorded. */
+export interface RecordedBy {
+  /** The caller's ARN as AWS STS GetCallerIdentity answered it (or `local:<login>` for `--dir`). */
+  readonly arn: string;
+  readonly account?: string;
+  /**
+   * `sts-get-caller-identity`: the function replayed the caller's own SigV4-signed GetCallerIdentity
+   * request, bound to this decision's SHA-256, and AWS answered with `arn`. `none`: written locally
+   * (`--dir`), so nothing proves who ran the command.
+   */
+  readonly proof: 'sts-get-caller-identity' | 'none';
+}
+
+/** The decision, as stored in the envelope's `policy` (and echoed in the finding's detail). */
+export interface RiskDecision {
+  readonly action: 'accept' | 'revoke';
+  /** A check id of the catalogue. */
+  readonly check: string;
+  /**
+   * The resource as findings name it, exactly, or a pattern where `*` matches any run of characters and
+   * `?` one character (nothing else is special).
+   */
+  readonly resource: string;
+  /** Who owns the risk: an email address. */
+  readonly owner: string;
+  readonly reason: string;
+  /** Accept only: the last UTC day (YYYY-MM-DD) the acceptance is in force, inclusive. */
+  readonly expires?: string;
+  readonly recordedBy: RecordedBy;
+}
+
+/** A verified acceptance or revocation, as the period report reads it from the package. */
+export interface AcceptanceRecord extends RiskDecision {
+  /** The evidence key of the envelope that records it (its day is the first day it is in force). */
+  readonly key: string;
+  readonly sha256: string;
+  readonly account: string;
+  /** The envelope's collectedAt. */
+  readonly recordedAt: string;
+}
+
+/** Whether `resource` matches `pattern` (`*` any run of characters, `?` one character). */
+export function resourceMatches(pattern: string, resource: string): boolean {
+  if (!pattern.includes('*') && !pattern.includes('?')) return pattern === resource;
+  const source = pattern
+    .split('')
+    .map((c) => (c === '*' ? '[\\s\\S]*' : c === '?' ? '[\\s\\S]' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+    .join('');
+  return new RegExp(`^${source}$`).test(resource);
+}
+
+/**
+ * The decision an acceptance envelope records, read defensively (the envelope is data): undefined when
+ * its policy is not a well-formed decision.
+ */
+export function decisionOf(policy: unknown): RiskDecision | undefined {
+  if (typeof policy !== 'object' || policy === null) return undefined;
+  const p = policy as Record<string, unknown>;
+  const str = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
+  if (p.action !== 'accept' && p.action !== 'revoke') return undefined;
+  if (!str(p.check) || !str(p.resource) || !str(p.owner) || !str(p.reason)) return undefined;
+  if (p.action === 'accept' && !(str(p.expires) && /^\d{4}-\d{2}-\d{2}$/.test(p.expires))) return undefined;
+  const by = p.recordedBy as Record<string, unknown> | undefined;
+  if (typeof by !== 'object' || by === null || !str(by.arn)) return undefined;
+  if (by.proof !== 'sts-get-caller-identity' && by.proof !== 'none') return undefined;
+  return {
+    action: p.action,
+    check: p.check,
+    resource: p.resource,
+    owner: p.owner,
+    reason: p.reason,
+    ...(p.action === 'accept' ? { expires: p.expires as string } : {}),
+    recordedBy: {
+      arn: by.arn,
+      ...(str(by.account) ? { account: by.account } : {}),
+      proof: by.proof,
+    },
+  };
+}
