@@ -9,6 +9,7 @@ import { addReviewCommands } from './review';
 import { demoTable, runDemo, verifiedAsStaged } from './demo';
 import { loadCliConfig } from './load-config';
 import { registerPull } from './pull';
+import { registerReport } from './report';
 import { registerRun } from './run';
 import { registerVerify } from './verify';
 import { registerPin } from './trust/pin';
@@ -88,6 +89,7 @@ export function buildProgram(out: (line: string) => void = (l) => console.log(l)
   registerPin(program, out);
   registerPull(program, out);
   registerVerify(program, out);
+  registerReport(program, out);
   registerControls(program, out);
 
   addReviewCommands(program, out);

@@ -17,6 +17,9 @@ export const DEFAULT_CRON: Record<Frequency, string> = {
   quarterly: 'cron(0 9 1 1,4,7,10 ? *)',
 };
 
+/** The seed documents' remediation SLAs (critical 7 days, high 30) and 90 days for medium. */
+export const DEFAULT_REMEDIATION_SLA_DAYS = { critical: 7, high: 30, medium: 90 } as const;
+
 export interface ScheduleConfig {
   readonly cron: string;
   readonly timeZone: string;
@@ -44,6 +47,11 @@ export interface Soc2EvidenceConfig extends CollectorSettings {
   readonly auditor?: AuditorConfig;
   /** Who answers for the controls, as named in the controls matrix. */
   readonly controlOwner: string;
+  /**
+   * Days to remediate a failing check, by severity, as the period report judges exceptions (`report`;
+   * an auditor's `pull --sla` states its own). Severities left out have no SLA.
+   */
+  readonly remediationSlaDays: Readonly<Partial<Record<'critical' | 'high' | 'medium' | 'low', number>>>;
 }
 
 export interface AuditorConfig {
@@ -214,6 +222,17 @@ const schema = z.strictObject(
       .enum(TLS_VERSIONS, expected('one of "TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"'))
       .default('TLSv1.2'),
     concurrency: intRange(1, 64).default(8),
+    remediationSlaDays: z
+      .strictObject(
+        {
+          critical: intRange(1, 3650).optional(),
+          high: intRange(1, 3650).optional(),
+          medium: intRange(1, 3650).optional(),
+          low: intRange(1, 3650).optional(),
+        },
+        expected('an object of days by severity such as { "critical": 7, "high": 30, "medium": 90 }'),
+      )
+      .default(DEFAULT_REMEDIATION_SLA_DAYS),
     schedules: z
       .strictObject(
         Object.fromEntries(COLLECTORS.map((c) => [c.id, scheduleSchema.optional()])),
@@ -363,6 +382,7 @@ export function parseConfig(raw: unknown, options: ParseOptions = {}): Soc2Evide
     requireKmsForBuckets: c.requireKmsForBuckets,
     minimumTlsVersion: c.minimumTlsVersion,
     concurrency: c.concurrency,
+    remediationSlaDays: c.remediationSlaDays,
     schedules,
   };
 }

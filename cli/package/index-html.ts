@@ -5,6 +5,8 @@ import { daySummaries, type DayResult, type DaySummary } from './day-status';
 import { failingSummary, findingsSection } from './findings-html';
 import { NO_FINDINGS, type PackageFindings } from './findings';
 import { esc, href } from './html';
+import type { PeriodReport } from '../period/model';
+import { PERIOD_CSS, periodReportHtml } from '../period/period-html';
 
 /**
  * One self-contained page for the auditor: a calendar of each collector's result by day (day-status.ts),
@@ -252,6 +254,18 @@ function warningList(objects: readonly ManifestObject[]): string {
 
 const digestCount = (manifest: Manifest) => manifest.objects.filter((o) => o.kind === 'digest').length;
 
+/** The period report's one-line verdict: how many exceptions, and how many of them past their SLA. */
+function periodVerdict(period: PeriodReport | undefined): string {
+  if (!period) return '';
+  const all = period.exceptions.length;
+  if (all === 0)
+    return '<p class="verdict ok">No exception in the period: no check failed on any resource in a verified run.</p>';
+  const count = (state: string) => period.exceptions.filter((e) => e.sla.verdict === state).length;
+  const breached = count('breached');
+  const accepted = period.exceptions.filter((e) => e.state === 'accepted').length;
+  return `<p class="verdict ${breached > 0 ? 'bad' : 'ok'}">${esc(all)} exception(s) in the period: ${esc(breached)} past their remediation SLA, ${esc(accepted)} accepted, ${esc(period.exceptions.filter((e) => e.state === 'open').length)} open at its end: see <a href="#period-report">Period report</a>.</p>`;
+}
+
 function verdict(manifest: Manifest, findings: PackageFindings): string {
   const { objects, integrityProblems, gaps } = manifest.summary;
   const integrity =
@@ -274,6 +288,7 @@ export function renderIndexHtml(
   manifest: Manifest,
   coverage: readonly AccountCoverage[],
   findings: PackageFindings = NO_FINDINGS,
+  period?: PeriodReport,
 ): string {
   const envelopes = manifest.objects.filter((o) => o.kind === 'envelope');
   const problems = manifest.objects.filter((o) => o.problems.length > 0);
@@ -292,13 +307,14 @@ export function renderIndexHtml(
     : '<p class="ok">Every object passed every check.</p>';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>SOC 2 evidence ${esc(manifest.period.from)} to ${esc(manifest.period.to)}</title>
-<style>${CSS}</style></head><body>
+<style>${CSS}${period ? PERIOD_CSS : ''}</style></head><body>
 <h1>SOC 2 evidence, ${esc(manifest.period.from)} to ${esc(manifest.period.to)}</h1>
 <p class="muted">Bucket <code>${esc(manifest.bucket)}</code> · pulled ${esc(manifest.generatedAt)} by ${esc(manifest.producer.name)} ${esc(manifest.producer.version)} · signatures judged against ${esc(manifest.trust.source)} · ${esc(manifest.summary.objects)} objects · ${esc(manifest.summary.integrityProblems)} with problems · ${esc(manifest.summary.gaps)} gaps. Dates are UTC.</p>
-${verdict(manifest, findings)}
+${verdict(manifest, findings)}${periodVerdict(period)}
 <section id="coverage"><h2>Coverage and results</h2><p class="muted">One row per collector, one cell per UTC day: what that day's runs concluded, by colour and by symbol.</p>
 ${legend()}
 ${sections}</section>
+${period ? periodReportHtml(period) : ''}
 ${findingsSection(findings, envelopes)}
 <h2>Gaps</h2>${gapList}
 <h2>Runs per control</h2><p class="muted">Runs by status: FAIL means the run completed and at least one check failed; ERROR means it could not read its source.</p>${controlSummary(manifest, coverage)}

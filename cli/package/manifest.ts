@@ -3,6 +3,7 @@ import type { EnvelopeVerdict } from '../../lambdas/evidence/envelope-check';
 import type { DigestVerdict } from '../../lambdas/evidence/digest-check';
 import type { RunStatus, ScheduleRef } from '../../lambdas/evidence/envelope';
 import type { CellStatus } from '../../lambdas/evidence/coverage';
+import type { PeriodReport, SlaPolicy } from '../period/model';
 
 /**
  * The evidence package `pull` writes and `verify` re-checks: the objects in the bucket's own layout, plus
@@ -13,6 +14,10 @@ export const MANIFEST_FILE = 'manifest.json';
 export const SUMS_FILE = 'SHA256SUMS';
 export const COVERAGE_FILE = 'coverage.csv';
 export const INDEX_FILE = 'index.html';
+/** The period report: one row per exception (cli/period/exceptions-csv.ts). */
+export const EXCEPTIONS_FILE = 'exceptions.csv';
+/** The period's results as a NIST OSCAL Assessment Results document (cli/period/oscal.ts). */
+export const OSCAL_FILE = 'oscal-assessment-results.json';
 /** Written while downloading so an interrupted pull resumes; removed when the package is complete. */
 export const PROGRESS_FILE = '.pull-progress.jsonl';
 
@@ -155,7 +160,31 @@ export interface Manifest {
   };
   readonly objects: readonly ManifestObject[];
   readonly coverage: readonly CoverageSection[];
+  /**
+   * The period report's settings and counts (its rows are exceptions.csv): the remediation SLA it judged
+   * by, in days per severity, and how many exceptions it found.
+   */
+  readonly periodReport: PeriodReportSummary;
   readonly summary: { readonly objects: number; readonly integrityProblems: number; readonly gaps: number };
+}
+
+export interface PeriodReportSummary {
+  readonly sla: SlaPolicy;
+  readonly exceptions: number;
+  readonly slaBreaches: number;
+  readonly accepted: number;
+  readonly openAtEnd: number;
+}
+
+/** The manifest's counts of a period report. */
+export function periodReportSummary(report: PeriodReport): PeriodReportSummary {
+  return {
+    sla: report.sla,
+    exceptions: report.exceptions.length,
+    slaBreaches: report.exceptions.filter((e) => e.sla.verdict === 'breached').length,
+    accepted: report.exceptions.filter((e) => e.state === 'accepted').length,
+    openAtEnd: report.exceptions.filter((e) => e.openAtEnd).length,
+  };
 }
 
 /** `sha256sum` text-mode lines: `<hex>  <path>`. */

@@ -1,9 +1,21 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { sha256Hex } from '../../lambdas/evidence/canonical-json';
-import { NO_FINDINGS, type PackageFindings } from './findings';
+import type { PackageFindings } from './findings';
 import { renderIndexHtml, type AccountCoverage } from './index-html';
-import { COVERAGE_FILE, INDEX_FILE, MANIFEST_FILE, renderSums, SUMS_FILE, type Manifest } from './manifest';
+import {
+  COVERAGE_FILE,
+  EXCEPTIONS_FILE,
+  INDEX_FILE,
+  MANIFEST_FILE,
+  OSCAL_FILE,
+  renderSums,
+  SUMS_FILE,
+  type Manifest,
+} from './manifest';
+import type { PeriodReport } from '../period/model';
+import { exceptionsCsv } from '../period/exceptions-csv';
+import { oscalAssessmentResults } from '../period/oscal';
 
 /** Written beside and renamed into place, so a package never holds half a file. */
 export async function writeAtomic(path: string, body: Uint8Array | string): Promise<void> {
@@ -23,9 +35,18 @@ export function coverageCsv(reports: readonly AccountCoverage[]): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** The OSCAL document of a package: its metadata from the manifest, so verify renders the same bytes. */
+export function packageOscal(manifest: Manifest, period: PeriodReport): string {
+  return oscalAssessmentResults(period, {
+    generatedAt: manifest.generatedAt,
+    bucket: manifest.bucket,
+    toolVersion: manifest.producer.version,
+  });
+}
+
 /**
  * Writes the package's own files beside the downloaded objects: `extraFiles` (the public keys),
- * coverage.csv, index.html (the only file that shows `findings`), manifest.json, and last SHA256SUMS,
+ * coverage.csv, the period report (exceptions.csv and its OSCAL document), index.html (the only file that shows `findings`), manifest.json, and last SHA256SUMS,
  * which lists every one of them and every downloaded object, so `sha256sum -c` alone proves the package
  * intact.
  */
@@ -34,12 +55,15 @@ export async function writePackage(
   manifest: Manifest,
   reports: readonly AccountCoverage[],
   extraFiles: ReadonlyMap<string, string>,
-  findings: PackageFindings = NO_FINDINGS,
+  findings: PackageFindings,
+  period: PeriodReport,
 ): Promise<void> {
   const generated = new Map<string, string>([
     ...extraFiles,
     [COVERAGE_FILE, coverageCsv(reports)],
-    [INDEX_FILE, renderIndexHtml(manifest, reports, findings)],
+    [EXCEPTIONS_FILE, exceptionsCsv(period)],
+    [OSCAL_FILE, packageOscal(manifest, period)],
+    [INDEX_FILE, renderIndexHtml(manifest, reports, findings, period)],
     [MANIFEST_FILE, `${JSON.stringify(manifest, null, 2)}\n`],
   ]);
   for (const [name, text] of generated) await writeAtomic(join(root, name), text);

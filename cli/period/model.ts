@@ -10,12 +10,13 @@
 import type { CheckSpec, Severity } from '../../lambdas/collectors/check-catalogue';
 import type { FindingStatus, RunStatus } from '../../lambdas/evidence/envelope';
 import type { AcceptanceRecord } from '../../lambdas/evidence/risk-acceptance';
+import { DEFAULT_REMEDIATION_SLA_DAYS } from '../../lib/config';
 
 /** Remediation SLA in days per severity; a severity without one is never judged against an SLA. */
 export type SlaPolicy = Readonly<Partial<Record<Severity, number>>>;
 
-/** The seed documents give critical 7 and high 30; medium 90 is the default. */
-export const DEFAULT_SLA: SlaPolicy = { critical: 7, high: 30, medium: 90 };
+/** The seed documents give critical 7 and high 30; medium 90 (the configuration's default too). */
+export const DEFAULT_SLA: SlaPolicy = DEFAULT_REMEDIATION_SLA_DAYS;
 
 /** One verified run of a collector (one envelope), reduced to what the report needs. */
 export interface VerifiedRun {

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Digest } from '../../lambdas/evidence/digest';
+import type { Envelope } from '../../lambdas/evidence/envelope';
 import type { ProducerKeys } from '../../lambdas/evidence/signature-check';
 import { pathUnder } from '../../lambdas/evidence/key-path';
 import { parseDigestKey } from '../../lambdas/evidence/digest';
@@ -15,6 +16,13 @@ import { extractFindings, type PackageFindings } from '../package/findings';
 import type { FetchedObject, ManifestObject } from '../package/manifest';
 import { judgeCustody } from './custody';
 
+export interface Assessed {
+  readonly objects: ManifestObject[];
+  readonly findings: PackageFindings;
+  /** Each envelope's parsed body, by key (undefined when it did not parse): the period report reads it. */
+  readonly parsed: ReadonlyMap<string, Envelope | undefined>;
+}
+
 /**
  * Checks every fetched object from the bytes in the package (`root`, or bytes already read, by key): envelopes and digests first, because an
  * envelope records the digest of each of its sources, which the sources are then checked against, and a
@@ -25,7 +33,7 @@ export async function assessAll(
   root: string | ReadonlyMap<string, Buffer>,
   fetched: readonly FetchedObject[],
   keys: ProducerKeys,
-): Promise<{ objects: ManifestObject[]; findings: PackageFindings }> {
+): Promise<Assessed> {
   const byKey = new Map(fetched.map((f) => [f.key, f]));
   const bodyOf = async (f: FetchedObject) => {
     if (f.downloadError) return undefined;
@@ -71,5 +79,5 @@ export async function assessAll(
   const objects = judgeCustody(assessed, digests);
   objects.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const parsed = new Map([...envelopeChecks].map(([key, check]) => [key, check.envelope]));
-  return { objects, findings: extractFindings(objects, parsed) };
+  return { objects, findings: extractFindings(objects, parsed), parsed };
 }

@@ -6,6 +6,8 @@ import { progressFor } from '../package/progress';
 import { accountId, checkOutputDir, checkPeriod, collectorIds, isoDay, requireRegion } from '../arguments';
 import { loadTrustAnchor } from '../trust/load';
 import { pull } from './pull';
+import type { SlaPolicy } from '../period/model';
+import { slaPolicy } from '../period/sla-option';
 
 /** The `pull` command; `out` receives the report lines, progress goes to stderr. */
 export function registerPull(program: Command, out: (line: string) => void): void {
@@ -30,6 +32,11 @@ export function registerPull(program: Command, out: (line: string) => void): voi
       'a PEM public key trusted for every producer (repeatable; for a single-key deployment, never beside --trust)',
       (value: string, previous: string[] = []) => [...previous, value],
     )
+    .option(
+      '--sla <days>',
+      'remediation SLA the period report judges exceptions by, e.g. critical=7,high=30,medium=90 (the default); a severity left out has none',
+      slaPolicy,
+    )
     .action(
       async (opts: {
         bucket: string;
@@ -40,6 +47,7 @@ export function registerPull(program: Command, out: (line: string) => void): voi
         account?: string;
         trust?: string;
         publicKey?: string[];
+        sla?: SlaPolicy;
       }) => {
         // Every argument is checked before the first AWS call, so each mistake is named as itself.
         checkPeriod(opts.from, opts.to);

@@ -5,6 +5,7 @@ import type { BucketReader, KeyVersions, ObjectVersion } from '../../lambdas/evi
 import { chooseOriginal } from '../../lambdas/sealer/day-digest';
 import type { ListedVersion } from '../package/manifest';
 import type { PullOptions } from './options';
+import { RISK_ACCEPTANCE_KIND } from '../../lambdas/evidence/risk-acceptance';
 
 /** One key of the period and the version pull downloads. */
 export interface Listed {
@@ -40,7 +41,14 @@ function wanted(key: string, options: PullOptions): boolean {
   const parsed = parseEvidenceKey(key);
   // Anything else under the day prefixes is pulled too (an auditor wants all of it), unless filtered.
   if (!parsed) return !options.collector?.length && !options.account;
-  if (options.collector?.length && !options.collector.includes(parsed.collector)) return false;
+  // Risk decisions are pulled whatever --collector says: the period report shows acceptances beside the
+  // exceptions they cover, and an auditor must see every one.
+  if (
+    options.collector?.length &&
+    !options.collector.includes(parsed.collector) &&
+    parsed.collector !== RISK_ACCEPTANCE_KIND
+  )
+    return false;
   return !options.account || parsed.account === options.account;
 }
 

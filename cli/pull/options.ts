@@ -1,5 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Progress } from '../package/progress';
+import type { SlaPolicy } from '../period/model';
 
 export interface PullOptions {
   readonly bucket: string;
@@ -12,6 +13,8 @@ export interface PullOptions {
   readonly trust?: string;
   /** `--public-key FILE`, repeatable: keys trusted for every producer. */
   readonly publicKey?: readonly string[];
+  /** `--sla`: the remediation SLA the period report judges by. @default DEFAULT_SLA */
+  readonly sla?: SlaPolicy;
 }
 
 export interface PullDeps {

@@ -13,7 +13,16 @@ import { daysBetween } from '../../lambdas/evidence/coverage';
 import { s3Reader } from '../../lambdas/evidence/read-store';
 import { PRODUCER } from '../../lambdas/producer';
 import { CliError } from '../cli-error';
-import { EXIT_GAPS, EXIT_INTEGRITY, type FetchedObject, type Manifest } from '../package/manifest';
+import {
+  EXIT_GAPS,
+  EXIT_INTEGRITY,
+  periodReportSummary,
+  type FetchedObject,
+  type Manifest,
+} from '../package/manifest';
+import { periodInputOf } from '../period/from-package';
+import { DEFAULT_SLA, type PeriodReport } from '../period/model';
+import { buildPeriodReport } from '../period/report';
 import { silentProgress } from '../package/progress';
 import { writePackage } from '../package/write-package';
 import { assessAll } from './assess';
@@ -130,6 +139,19 @@ async function fetchAll(
  * integrity check (this wins over 3).
  */
 export async function pull(options: PullOptions, deps: PullDeps): Promise<number> {
+  return (await pullPackage(options, deps)).exitCode;
+}
+
+/** What `pullPackage` wrote: its manifest, its period report and the exit code `pull` returns. */
+export interface PulledPackage {
+  readonly root: string;
+  readonly manifest: Manifest;
+  readonly period: PeriodReport;
+  readonly exitCode: number;
+}
+
+/** `pull`, returning what it wrote as well (the `report` command prints the period report from it). */
+export async function pullPackage(options: PullOptions, deps: PullDeps): Promise<PulledPackage> {
   const days = periodDays(options);
   const anchor = loadTrustAnchor('pull', options);
   const root = resolve(options.out);
@@ -138,8 +160,19 @@ export async function pull(options: PullOptions, deps: PullDeps): Promise<number
   const log = await ResumeLog.open(root);
   const { fetched, reused } = await fetchAll(options, deps, root, listed, log);
 
-  const { objects, findings } = await assessAll(root, fetched, anchor);
+  const { objects, findings, parsed } = await assessAll(root, fetched, anchor);
   const { sections, reports } = coverageFor(options, objects);
+  const period = buildPeriodReport(
+    periodInputOf({
+      from: options.from,
+      to: options.to,
+      objects,
+      parsed,
+      reports,
+      sla: options.sla ?? DEFAULT_SLA,
+      ...(options.collector?.length ? { collectors: options.collector } : {}),
+    }),
+  );
   const manifest: Manifest = {
     schemaVersion: 1,
     producer: { name: PRODUCER.name, version: PRODUCER.version },
@@ -153,13 +186,14 @@ export async function pull(options: PullOptions, deps: PullDeps): Promise<number
     trust: trustSummary(anchor),
     objects,
     coverage: sections,
+    periodReport: periodReportSummary(period),
     summary: {
       objects: objects.length,
       integrityProblems: objects.filter((o) => o.problems.length > 0).length,
       gaps: sections.reduce((n, s) => n + s.gaps.length, 0),
     },
   };
-  await writePackage(root, manifest, reports, trustedKeyFiles(anchor), findings);
+  await writePackage(root, manifest, reports, trustedKeyFiles(anchor), findings, period);
   await log.close();
 
   const notes = unsealedNotes(
@@ -168,6 +202,7 @@ export async function pull(options: PullOptions, deps: PullDeps): Promise<number
     options.account,
   );
   for (const line of reportLines(manifest, notes, root, reused)) deps.out(line);
-  if (manifest.summary.integrityProblems > 0) return EXIT_INTEGRITY;
-  return manifest.summary.gaps > 0 ? EXIT_GAPS : 0;
+  const exitCode =
+    manifest.summary.integrityProblems > 0 ? EXIT_INTEGRITY : manifest.summary.gaps > 0 ? EXIT_GAPS : 0;
+  return { root, manifest, period, exitCode };
 }

@@ -1,4 +1,5 @@
-import type { Manifest } from '../package/manifest';
+import { EXCEPTIONS_FILE, OSCAL_FILE, type Manifest } from '../package/manifest';
+import { slaText } from '../period/sla-option';
 
 /**
  * The lines `pull` prints: notes, each object's problems (each distinct problem of an object once), each
@@ -30,6 +31,11 @@ export function reportLines(
     `pulled ${objects.length} objects (${objects.length - reused} downloaded, ${reused} already present, ` +
       `${digests} daily digests) into ${root}: ` +
       `${summary.integrityProblems} with integrity problems${late ? ` (${late} late)` : ''}, ${summary.gaps} gaps`,
+  );
+  const r = manifest.periodReport;
+  lines.push(
+    `period report (SLA ${slaText(r.sla)}): ${r.exceptions} exception(s), ${r.slaBreaches} past SLA, ` +
+      `${r.accepted} accepted, ${r.openAtEnd} open at the end: ${EXCEPTIONS_FILE}, ${OSCAL_FILE}`,
   );
   return lines;
 }

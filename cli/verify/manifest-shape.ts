@@ -82,6 +82,20 @@ export function parseManifest(text: string): Manifest {
     'summary must be { objects, integrityProblems, gaps } (numbers)',
     m.summary,
   );
+  const report = m.periodReport;
+  need(
+    isObject(report) &&
+      isObject(report.sla) &&
+      Object.entries(report.sla).every(
+        ([k, v]) =>
+          ['critical', 'high', 'medium', 'low'].includes(k) &&
+          typeof v === 'number' &&
+          Number.isSafeInteger(v) &&
+          v >= 1,
+      ),
+    'periodReport must be { sla: { <severity>: days }, … } (a package pulled by a release before the period report: pull it again)',
+    report,
+  );
   (m.objects as unknown[]).forEach((o, i) => {
     const where = `objects[${i}]`;
     need(isObject(o), `${where} must be an object`, o);

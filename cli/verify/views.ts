@@ -3,18 +3,23 @@ import { publicKeyFrom } from '../../lambdas/evidence/signer';
 import { renderIndexHtml, type AccountCoverage } from '../package/index-html';
 import {
   COVERAGE_FILE,
+  EXCEPTIONS_FILE,
   INDEX_FILE,
   MANIFEST_FILE,
+  OSCAL_FILE,
   parseSums,
+  periodReportSummary,
   SUMS_FILE,
   type CoverageSection,
   type FetchedObject,
   type Manifest,
   type ManifestObject,
 } from '../package/manifest';
-import type { PackageFindings } from '../package/findings';
-import { coverageCsv } from '../package/write-package';
-import { assessAll } from '../pull/assess';
+import { coverageCsv, packageOscal } from '../package/write-package';
+import { periodInputOf } from '../period/from-package';
+import { exceptionsCsv } from '../period/exceptions-csv';
+import { buildPeriodReport } from '../period/report';
+import { assessAll, type Assessed } from '../pull/assess';
 import { coverageFor } from '../pull/coverage';
 import type { VerifyContext } from './context';
 import { KEY_FILE, type ProvenRun } from './objects';
@@ -54,9 +59,7 @@ function fetchedOf(o: ManifestObject): FetchedObject {
  * auditor's anchor, by pull's own `assessAll`, given those bytes in memory: it never opens a file of the
  * package itself. Undefined when a listed object's bytes could not be read (that is already a problem).
  */
-async function reassess(
-  ctx: VerifyContext,
-): Promise<{ objects: ManifestObject[]; findings: PackageFindings } | undefined> {
+async function reassess(ctx: VerifyContext): Promise<Assessed | undefined> {
   const fetched = ctx.manifest.objects.map(fetchedOf);
   for (const f of fetched) {
     if (f.downloadError) continue;
@@ -162,17 +165,41 @@ export async function checkViews(ctx: VerifyContext, recomputed: Recomputed): Pr
   const summary = compareManifest(ctx, recomputed, again?.objects);
   if (!again || !summary) {
     notes.push(
-      `${INDEX_FILE} was not compared: objects ${MANIFEST_FILE} lists could not be read, so the page cannot be rendered again`,
+      `${INDEX_FILE}, ${EXCEPTIONS_FILE} and ${OSCAL_FILE} were not compared: objects ${MANIFEST_FILE} lists could not be read, so they cannot be rendered again`,
     );
     return notes;
   }
+  // The period report, computed again from the evidence verify proved, by the SLA the package states.
+  const period = buildPeriodReport(
+    periodInputOf({
+      from: ctx.manifest.period.from,
+      to: ctx.manifest.period.to,
+      objects: again.objects,
+      parsed: again.parsed,
+      reports: recomputed.reports,
+      sla: ctx.manifest.periodReport.sla,
+      ...(ctx.manifest.filters.collectors ? { collectors: ctx.manifest.filters.collectors } : {}),
+    }),
+  );
+  const periodSummary = periodReportSummary(period);
+  if (canonicalJson(ctx.manifest.periodReport) !== canonicalJson(periodSummary)) {
+    const c = ctx.manifest.periodReport;
+    ctx.problems.integrity(
+      `${MANIFEST_FILE}: its period report counts ${c.exceptions} exception(s), ${c.slaBreaches} past SLA, ${c.accepted} accepted and ${c.openAtEnd} open; the verified evidence gives ${periodSummary.exceptions}, ${periodSummary.slaBreaches}, ${periodSummary.accepted} and ${periodSummary.openAtEnd}`,
+    );
+  }
+  const manifest = {
+    ...ctx.manifest,
+    objects: again.objects,
+    coverage: recomputed.sections,
+    periodReport: periodSummary,
+    summary,
+  };
+  await compareView(ctx, EXCEPTIONS_FILE, exceptionsCsv(period), 'period report (exceptions)');
+  await compareView(ctx, OSCAL_FILE, packageOscal(manifest, period), 'OSCAL assessment results');
   let html: string;
   try {
-    html = renderIndexHtml(
-      { ...ctx.manifest, objects: again.objects, coverage: recomputed.sections, summary },
-      recomputed.reports,
-      again.findings,
-    );
+    html = renderIndexHtml(manifest, recomputed.reports, again.findings, period);
   } catch {
     notes.push(`${INDEX_FILE} was not compared: the page cannot be rendered from ${MANIFEST_FILE}`);
     return notes;
