@@ -30,6 +30,7 @@ describe('parseConfig', () => {
       regions: ['us-east-1'],
       retention: { mode: 'COMPLIANCE', days: 400 },
       inactiveAfterDays: 90,
+      remediationSlaDays: { critical: 7, high: 30, medium: 90 },
     });
     expect(config.schedules['iam-mfa']).toEqual({
       cron: 'cron(0 6 * * ? *)',
@@ -277,6 +278,21 @@ describe('parseConfig', () => {
       'region that fits the pattern but does not exist',
       { regions: ['eu-west-1', 'eu-west-9'] },
       'soc2Evidence.regions[1] must be a region the AWS SDK knows, such as "eu-west-1" (no such region; a region newer than the SDK needs an SDK update), got "eu-west-9"',
+    ],
+    [
+      'remediation SLA of zero days',
+      { remediationSlaDays: { critical: 0 } },
+      'soc2Evidence.remediationSlaDays.critical must be an integer from 1 to 3650, got 0',
+    ],
+    [
+      'remediation SLA for a severity that has none',
+      { remediationSlaDays: { urgent: 3 } },
+      'soc2Evidence.remediationSlaDays',
+    ],
+    [
+      'remediation SLA not an object',
+      { remediationSlaDays: 7 },
+      'soc2Evidence.remediationSlaDays must be an object of days by severity such as { "critical": 7, "high": 30, "medium": 90 }, got 7',
     ],
     ['not an object', 'hello', 'soc2Evidence must be an object, got "hello"'],
   ])('refuses %s', (_label, bad, message) => {
