@@ -212,7 +212,7 @@ export async function runDemo(
     clock = at;
     const date = isoDate(at);
     const base: Omit<RunContext, 'schedule'> = {
-      clients: new OfflineClientFactory(sampleAnswers(at)),
+      clients: new OfflineClientFactory(sampleAnswers(at, now)),
       store: bucket,
       account: SAMPLE_ACCOUNT_ID,
       settings: collectorSettings(config),

@@ -1,11 +1,24 @@
 /**
  * The demo's sample AWS account: edit it and run `npm run demo` again to see the evidence change.
  *
- * Times are in days before the moment the demo runs, so the story reads the same whatever the date.
- * `null` means "never". Every realistic problem the collectors look for appears at least once; each is
- * marked PROBLEM below.
+ * The demo replays a fortnight of daily runs. Most facts are the account's standing state, the same on
+ * every replayed day: their times are in days (or hours) before that day's run, so the story reads the same
+ * whatever the date. `null` means "never". A few facts change during the fortnight, and say when with a
+ * `Lapse` counted in days before the demo's today (the last replayed day): they are what the period report's
+ * exceptions are made of (one remediated within its SLA, one past it; legacy-crm's is the one to accept).
+ * Every realistic problem the collectors look for appears at least once; each is marked PROBLEM below.
  */
 export const SAMPLE_ACCOUNT_ID = '123456789012';
+
+/**
+ * A stretch of the demo's history, in days before the demo's today: it holds for the runs from
+ * `sinceDaysAgo` days before today up to, not including, the run `untilDaysAgo` days before (absent: it
+ * still holds today).
+ */
+export interface Lapse {
+  readonly sinceDaysAgo: number;
+  readonly untilDaysAgo?: number;
+}
 
 export interface SampleAccessKey {
   readonly active: boolean;
@@ -20,12 +33,18 @@ export interface SampleUser {
   /** A console password, and when it was last used. */
   readonly console?: { readonly lastUsedDaysAgo: number | null; readonly changedDaysAgo: number };
   readonly mfa: 'virtual' | 'hardware' | null;
+  /** While the user had no MFA device: between removing one and registering its replacement. */
+  readonly mfaLapse?: Lapse;
   readonly accessKeys: readonly SampleAccessKey[];
   readonly groups: readonly string[];
 }
 
 export const SAMPLE_ROOT = {
   mfa: 'hardware' as 'virtual' | 'hardware' | null,
+  // PROBLEM (remediated late): root's hardware key was reported lost and removed 12 days ago; the
+  // replacement key was registered only 3 days ago. Root went 9 days without MFA, past the 7 days allowed
+  // for a critical finding (`root-mfa`).
+  mfaLapse: { sinceDaysAgo: 12, untilDaysAgo: 3 } as Lapse | undefined,
   lastSignInDaysAgo: 41,
   accessKeys: [] as readonly SampleAccessKey[],
 };
@@ -83,6 +102,18 @@ export const SAMPLE_USERS: readonly SampleUser[] = [
     createdDaysAgo: 1,
     console: { lastUsedDaysAgo: null, changedDaysAgo: 1 },
     mfa: null,
+    accessKeys: [],
+    groups: ['Developers'],
+  },
+  // PROBLEM (remediated in time): dave replaced his phone 12 days ago and removed its virtual MFA device;
+  // he registered the new phone 9 days ago, three days after the daily check flagged his account
+  // (`console-mfa`, high: 30 days allowed).
+  {
+    name: 'dave',
+    createdDaysAgo: 300,
+    console: { lastUsedDaysAgo: 2, changedDaysAgo: 90 },
+    mfa: 'virtual',
+    mfaLapse: { sinceDaysAgo: 12, untilDaysAgo: 9 },
     accessKeys: [],
     groups: ['Developers'],
   },
@@ -219,7 +250,9 @@ export const SAMPLE_DATABASES: readonly SampleDatabase[] = [
     forceTls: '1',
     members: ['orders-1', 'orders-2'],
   },
-  // PROBLEM: unencrypted storage, and TLS left to the engine default.
+  // PROBLEM: unencrypted storage, and TLS left to the engine default. RDS cannot encrypt a database in
+  // place (it takes a snapshot copy and a restore, with downtime) and the CRM is retired next quarter, so
+  // this is the exception the security lead accepts (`rds-storage-encrypted`); it fails all fortnight.
   {
     id: 'legacy-crm',
     region: 'us-east-1',

@@ -12,13 +12,30 @@ import {
   SAMPLE_SECURITY_GROUPS,
   SAMPLE_SIGNINS,
   SAMPLE_USERS,
+  type Lapse,
   type SampleAccessKey,
 } from './sample-account';
 
 const DAY = 86_400_000;
 
-/** Builds the answers the sample account gives at `now`, API by API, in the SDK's output shapes. */
-export function sampleAnswers(now: Date): Answers {
+/**
+ * Builds the answers the sample account gives at `now`, API by API, in the SDK's output shapes. `demoNow` is
+ * the demo's today when it replays an earlier day (`now`): the account's `Lapse`s are counted back from it.
+ * Left out, `now` is today, and the answers are the account's state of today.
+ */
+export function sampleAnswers(now: Date, demoNow: Date = now): Answers {
+  const daysBeforeToday = Math.round((demoNow.getTime() - now.getTime()) / DAY);
+  const lapsed = (lapse: Lapse | undefined): boolean =>
+    lapse !== undefined &&
+    daysBeforeToday <= lapse.sinceDaysAgo &&
+    daysBeforeToday > (lapse.untilDaysAgo ?? -1);
+  const mfaOf = (x: { mfa: 'virtual' | 'hardware' | null; mfaLapse?: Lapse }) =>
+    lapsed(x.mfaLapse) ? null : x.mfa;
+  /** When a virtual device was enabled: as its owner's MFA lapse ended, or long ago. */
+  const registered = (lapse: Lapse | undefined): Date =>
+    lapse?.untilDaysAgo !== undefined && daysBeforeToday <= lapse.untilDaysAgo
+      ? new Date(demoNow.getTime() - lapse.untilDaysAgo * DAY)
+      : new Date(now.getTime() - 100 * DAY);
   const at = (daysAgo: number | null | undefined): string =>
     daysAgo === null || daysAgo === undefined
       ? 'N/A'
@@ -45,7 +62,7 @@ export function sampleAnswers(now: Date): Answers {
     at(SAMPLE_ROOT.lastSignInDaysAgo),
     'not_supported',
     'not_supported',
-    String(SAMPLE_ROOT.mfa !== null),
+    String(mfaOf(SAMPLE_ROOT) !== null),
     ...keyCells(SAMPLE_ROOT.accessKeys, 0),
     ...keyCells(SAMPLE_ROOT.accessKeys, 1),
     'false',
@@ -65,7 +82,7 @@ export function sampleAnswers(now: Date): Answers {
       : 'N/A',
     u.console ? at(u.console.changedDaysAgo) : 'N/A',
     'N/A',
-    String(u.mfa !== null),
+    String(mfaOf(u) !== null),
     ...keyCells(u.accessKeys, 0),
     ...keyCells(u.accessKeys, 1),
     'false',
@@ -76,13 +93,21 @@ export function sampleAnswers(now: Date): Answers {
   const csv = [header, rootRow.join(','), ...userRows.map((r) => r.join(','))].join('\n') + '\n';
   const reportTime = new Date(now.getTime() - 20 * 60_000);
   const virtual = [
-    ...(SAMPLE_ROOT.mfa === 'virtual'
-      ? [{ name: '', arn: `arn:aws:iam::${SAMPLE_ACCOUNT_ID}:root`, serial: 'root-account-mfa-device' }]
+    ...(mfaOf(SAMPLE_ROOT) === 'virtual'
+      ? [
+          {
+            name: '',
+            arn: `arn:aws:iam::${SAMPLE_ACCOUNT_ID}:root`,
+            serial: 'root-account-mfa-device',
+            enabled: registered(SAMPLE_ROOT.mfaLapse),
+          },
+        ]
       : []),
-    ...SAMPLE_USERS.filter((u) => u.mfa === 'virtual').map((u) => ({
+    ...SAMPLE_USERS.filter((u) => mfaOf(u) === 'virtual').map((u) => ({
       name: u.name,
       arn: `arn:aws:iam::${SAMPLE_ACCOUNT_ID}:user/${u.name}`,
       serial: u.name,
+      enabled: registered(u.mfaLapse),
     })),
   ];
 
@@ -177,6 +202,7 @@ export function sampleAnswers(now: Date): Answers {
           Path: '/',
           CreateDate: new Date(now.getTime() - 100 * DAY),
         },
+        EnableDate: v.enabled,
       })),
     }),
   };

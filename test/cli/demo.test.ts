@@ -2,7 +2,8 @@
  * The demo, against the demo's sample account (cli/demo/sample-account.ts, cli/demo/sample-answers.ts).
  *
  * These tests pin the demo's data on purpose: the failures they expect (bob and erin, console users without
- * MFA), the errorless envelopes and the replayed history are what the shipped sample account produces. If
+ * MFA), the errorless envelopes and the replayed history (dave's and root's MFA lapses, legacy-crm failing all
+ * fortnight) are what the shipped sample account produces. If
  * you edit the sample account, as the README invites, update the expectations here with it. Two other
  * tests run against it and say so in their names (least-privilege.test.ts, collectors/checks.test.ts); the
  * collectors' logic tests build their own fixtures.
@@ -149,6 +150,46 @@ describe("demo, against the demo's sample account", () => {
       'bob',
       'erin',
     ]);
+  });
+
+  it("tells the fortnight's story: one MFA lapse fixed in time, one fixed late, one failure all along", () => {
+    const manifest = JSON.parse(
+      readFileSync(join(result.auditorPackage.dir, 'manifest.json'), 'utf8'),
+    ) as Manifest;
+    /** Each run's status of (collector, check, resource), as [date, status] in date order. */
+    const statuses = (collector: string, check: string, resource: string): string[] =>
+      manifest.objects
+        .filter((o) => o.kind === 'envelope' && o.collector === collector)
+        .map((o) => JSON.parse(readFileSync(join(result.auditorPackage.dir, o.key), 'utf8')) as Envelope)
+        .flatMap((e) =>
+          e.findings
+            .filter((f) => f.check === check && f.resource === resource)
+            .map((f) => `${e.collectedAt.slice(5, 10)} ${f.status}`),
+        )
+        .sort();
+    const days = (from: number, to: number, status: string) =>
+      Array.from({ length: to - from + 1 }, (_, i) => `11-${from + i} ${status}`);
+    // dave had no MFA device from 12 days before today (2026-11-11) until he registered one 9 days before.
+    expect(statuses('iam-mfa', 'console-mfa', `arn:aws:iam::${SAMPLE_ACCOUNT_ID}:user/dave`)).toEqual([
+      '11-10 PASS',
+      ...days(11, 13, 'FAIL'),
+      ...days(14, 18, 'PASS'),
+      ...days(20, 23, 'PASS'),
+    ]);
+    // Root went without MFA from 12 days before today until 3 days before; the gap day (11-19) has no run.
+    expect(statuses('iam-mfa', 'root-mfa', `arn:aws:iam::${SAMPLE_ACCOUNT_ID}:root`)).toEqual([
+      '11-10 PASS',
+      ...days(11, 18, 'FAIL'),
+      ...days(20, 23, 'PASS'),
+    ]);
+    // The exception to accept: legacy-crm's storage fails on every weekly run.
+    expect(
+      statuses(
+        'encryption',
+        'rds-storage-encrypted',
+        `arn:aws:rds:us-east-1:${SAMPLE_ACCOUNT_ID}:db:legacy-crm`,
+      ),
+    ).toEqual(['11-16 FAIL', '11-23 FAIL']);
   });
 
   it('replays 14 days of schedule with one day left out', () => {
