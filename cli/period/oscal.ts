@@ -49,15 +49,20 @@ type Obj = { readonly [k: string]: Json | undefined };
 
 // The schema's datatypes, compiled here to fail with a clear message instead of an invalid document.
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** The schema's DateTimeWithTimezoneDatatype pattern, verbatim. */
 const DATE_TIME =
-  /^(19|2[0-9])\d{2}-\d{2}-\d{2}T(2[0-3]|[01][0-9]):[0-5][0-9]:[0-5][0-9](\.[0-9]+)?(Z|[+-]\d{2}:\d{2})$/;
+  /^(((2000|2400|2800|(19|2[0-9](0[48]|[2468][048]|[13579][26])))-02-29)|(((19|2[0-9])[0-9]{2})-02-(0[1-9]|1[0-9]|2[0-8]))|(((19|2[0-9])[0-9]{2})-(0[13578]|10|12)-(0[1-9]|[12][0-9]|3[01]))|(((19|2[0-9])[0-9]{2})-(0[469]|11)-(0[1-9]|[12][0-9]|30)))T(2[0-3]|[01][0-9]):([0-5][0-9]):([0-5][0-9])(\.[0-9]+)?(Z|(-((0[0-9]|1[0-2]):00|0[39]:30)|\+((0[0-9]|1[0-4]):00|(0[34569]|10):30|(0[58]|12):45)))$/;
 const TOKEN = /^(\p{L}|_)(\p{L}|\p{N}|[.\-_])*$/u;
-/** ajv-formats' `email` format (its fast mode), which the schema's email-addresses are checked against. */
+/**
+ * ajv-formats' `email` format in its full (stricter) mode: an owner that does not pass it is still a party,
+ * named, but without an email address, so the document stays valid under either mode.
+ */
 const EMAIL =
-  /^[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+  /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i;
 
 function checkDate(field: string, value: string): string {
-  if (!DATE.test(value)) throw new Error(`${field} must be a day YYYY-MM-DD, got ${JSON.stringify(value)}`);
+  if (!DATE.test(value) || !DATE_TIME.test(`${value}T00:00:00Z`))
+    throw new Error(`${field} must be a day YYYY-MM-DD, got ${JSON.stringify(value)}`);
   return value;
 }
 
@@ -147,182 +152,23 @@ export function oscalAssessmentResults(report: PeriodReport, meta: OscalMeta): s
 
   const namespace = uuidV5(ROOT_NAMESPACE, `s3://${bucket}`);
   const uuid = (name: string): string => uuidV5(namespace, name);
-  const period = `${from}/${to}`;
-
   // Runs once each, by key: the observations' order does not depend on the report's.
   const runs = [...new Map(report.runs.map((r) => [r.key, r])).values()].sort((a, b) =>
     a.key < b.key ? -1 : a.key > b.key ? 1 : 0,
   );
-  const runByKey = new Map(runs.map((r) => [r.key, r]));
-  const acceptanceByKey = new Map(report.acceptances.map((a) => [a.key, a]));
-  const observationUuid = (key: string): string => uuid(`observation:${key}`);
-  const riskUuid = (e: ExceptionInterval): string => uuid(`risk:${e.id}`);
-  const resourceUuid = (key: string): string => uuid(`resource:${key}`);
-  const partyUuid = (owner: string): string => uuid(`party:${oneLine(owner)}`);
-  const atRun = (b: Boundary): string => {
-    const at = runByKey.get(b.key)?.collectedAt;
-    return at !== undefined && DATE_TIME.test(at) ? at : `${b.date}T00:00:00Z`;
+  const ctx: Ctx = {
+    from,
+    to,
+    uuid,
+    runs,
+    runByKey: new Map(runs.map((r) => [r.key, r])),
+    acceptanceByKey: new Map(report.acceptances.map((a) => [a.key, a])),
+    observationUuid: (key) => uuid(`observation:${key}`),
+    riskUuid: (e) => uuid(`risk:${e.id}`),
+    resourceUuid: (key) => uuid(`resource:${key}`),
+    partyUuid: (owner) => uuid(`party:${oneLine(owner)}`),
   };
 
-  const observations = runs.map((run) => observation(run, observationUuid(run.key)));
-
-  const risks = report.exceptions.map((e) => {
-    const log: Obj[] = [
-      boundaryEntry(
-        uuid(`risk:${e.id}:first-failure`),
-        'First failing run',
-        e.firstFail,
-        atRun(e.firstFail),
-        {
-          status: 'open',
-          remarks: e.startedBeforeObserved
-            ? "The period's first judgement of the resource: it may have failed before the period."
-            : undefined,
-        },
-      ),
-    ];
-    if (e.lastFail.key !== e.firstFail.key)
-      log.push(
-        boundaryEntry(uuid(`risk:${e.id}:last-failure`), 'Last failing run', e.lastFail, atRun(e.lastFail)),
-      );
-    const a = e.acceptance;
-    if (a !== undefined) {
-      const record = acceptanceByKey.get(a.key);
-      log.push({
-        uuid: uuid(`risk:${e.id}:acceptance:${a.key}`),
-        title: 'Risk accepted',
-        start:
-          record !== undefined && DATE_TIME.test(record.recordedAt)
-            ? record.recordedAt
-            : `${a.from}T00:00:00Z`,
-        end:
-          a.revokedOn !== undefined
-            ? `${checkDate('acceptance.revokedOn', a.revokedOn)}T00:00:00Z`
-            : endOfDay(a.expires),
-        props: some([prop('sha256', record?.sha256 ?? '')]),
-        links: [evidenceLink(a.key)],
-        'logged-by': [{ 'party-uuid': partyUuid(a.owner), 'role-id': RISK_OWNER_ROLE }],
-        'status-change': 'deviation-approved',
-        remarks: `Accepted by ${a.owner} from ${a.from} until ${a.expires} (inclusive), recorded by ${a.recordedBy}. Reason: ${a.reason}`,
-      });
-      if (a.revokedOn !== undefined)
-        log.push({
-          uuid: uuid(`risk:${e.id}:revocation:${a.key}`),
-          title: 'Risk acceptance revoked',
-          start: `${a.revokedOn}T00:00:00Z`,
-          'status-change': 'open',
-          remarks: `Revoked from ${a.revokedOn}${a.revokedBy !== undefined ? ` by ${a.revokedBy}` : ''}.`,
-        });
-    }
-    if (e.resolved !== undefined)
-      log.push(
-        boundaryEntry(
-          uuid(`risk:${e.id}:resolved`),
-          e.resolved.how === 'passed' ? 'First passing run' : 'Resource gone',
-          e.resolved,
-          atRun(e.resolved),
-          {
-            status: 'closed',
-            remarks:
-              e.resolved.how === 'passed'
-                ? 'The first later run that judged the resource passing.'
-                : 'The first later complete run that showed the resource no longer exists.',
-          },
-        ),
-      );
-
-    const accepted = e.state === 'accepted' && a !== undefined;
-    const deadline = accepted ? endOfDay(checkDate('acceptance.expires', a.expires)) : slaDeadline(e);
-    return {
-      uuid: riskUuid(e),
-      title: `${e.check} on ${e.resource}`,
-      description: riskDescription(e),
-      statement: riskStatement(e),
-      props: some([
-        prop('exception-id', e.id),
-        prop('account', e.account),
-        prop('collector', e.collector),
-        prop('check', e.check),
-        prop('resource', e.resource),
-        prop('severity', e.severity),
-        prop('exception-state', e.state),
-        prop('failing-days', e.failingDays),
-        prop('unknown-days', e.unknownDays.length),
-        prop('duration-days', e.durationDays),
-        e.sla.days !== undefined ? prop('sla-days', e.sla.days) : undefined,
-        e.sla.due !== undefined ? prop('sla-due', e.sla.due) : undefined,
-        prop('sla-verdict', e.sla.verdict),
-        a !== undefined ? prop('risk-owner', a.owner) : undefined,
-        a !== undefined ? prop('acceptance-expires', a.expires) : undefined,
-        a !== undefined ? prop('acceptance-in-force-at-end', a.inForceAtEnd) : undefined,
-      ]),
-      links:
-        a !== undefined && acceptanceByKey.has(a.key)
-          ? [{ href: `#${resourceUuid(a.key)}`, rel: 'reference' }]
-          : undefined,
-      status: riskStatus(e),
-      deadline,
-      'risk-log': { entries: log },
-      'related-observations': some(
-        [e.firstFail.key, e.lastFail.key, e.resolved?.key]
-          .filter((k): k is string => k !== undefined && runByKey.has(k))
-          .filter((k, i, all) => all.indexOf(k) === i)
-          .map((k) => ({ 'observation-uuid': observationUuid(k) })),
-      ),
-    };
-  });
-
-  const findings = report.controls.map((c) => {
-    const id = oscalControlId(c.control);
-    const exceptions = report.exceptions.filter((e) => e.criteria.includes(c.control));
-    const satisfied = controlSatisfied(c, exceptions);
-    const notAccepted = exceptions.filter((e) => e.state !== 'accepted').length;
-    const why = satisfied
-      ? `No exception left unaccepted and every day covered (${c.daysCovered} of ${c.days}).`
-      : [
-          notAccepted > 0 ? `${notAccepted} exception(s) not accepted` : '',
-          c.uncoveredDays.length > 0 ? `${days(c.uncoveredDays.length)} not covered` : '',
-        ]
-          .filter((s) => s !== '')
-          .join('; ') + '.';
-    const collectors = new Set(c.collectors);
-    return {
-      uuid: uuid(`finding:${period}:${c.control}`),
-      title: `${c.control}, ${from} to ${to}`,
-      description: c.statement,
-      props: some([
-        { name: 'label', value: c.control },
-        prop('days', c.days),
-        prop('days-covered', c.daysCovered),
-        prop('days-with-failure', c.daysWithFailure),
-        prop('exceptions', c.exceptions),
-        prop('remediated-within-sla', c.remediatedWithinSla),
-        prop('breached', c.breached),
-        prop('accepted', c.accepted),
-        prop('open', c.open),
-        c.uncoveredDays.length > 0 ? prop('uncovered-days', c.uncoveredDays.join(' ')) : undefined,
-      ]),
-      target: {
-        type: 'objective-id',
-        'target-id': `${id}_obj`,
-        status: {
-          state: satisfied ? 'satisfied' : 'not-satisfied',
-          reason: satisfied ? 'pass' : 'fail',
-          remarks: why,
-        },
-        remarks: `No OSCAL catalogue of the criteria is imported: the target names the objective of ${c.control} by NIST's convention <control>_obj.`,
-      },
-      'related-observations': some(
-        runs
-          .filter((r) => collectors.has(r.collector))
-          .map((r) => ({ 'observation-uuid': observationUuid(r.key) })),
-      ),
-      'related-risks': some(exceptions.map((e) => ({ 'risk-uuid': riskUuid(e) }))),
-      remarks: RULE,
-    };
-  });
-
-  // Owners of the accepted risks: parties, so a risk log entry can name its owner by uuid.
   const owners = [
     ...new Set(
       report.exceptions.flatMap((e) => (e.acceptance !== undefined ? [oneLine(e.acceptance.owner)] : [])),
@@ -330,28 +176,15 @@ export function oscalAssessmentResults(report: PeriodReport, meta: OscalMeta): s
   ]
     .filter((o) => o !== '')
     .sort();
-  const parties = owners.map((owner) => ({
-    uuid: partyUuid(owner),
-    type: 'person',
-    name: owner,
-    'email-addresses': EMAIL.test(owner) ? [owner] : undefined,
-    remarks: 'Owner of an accepted risk, as the signed acceptance record names them.',
-  }));
-
-  const counts = (state: ExceptionInterval['state']): number =>
-    report.exceptions.filter((e) => e.state === state).length;
-  const breached = report.exceptions.filter((e) => e.sla.verdict === 'breached').length;
   // The acceptance and revocation records, each with its SHA-256 where OSCAL carries hashes (rlinks).
   const resources = some(
-    [...new Map(report.acceptances.map((r) => [r.key, r])).values()].map((r) =>
-      acceptanceResource(r, resourceUuid(r.key)),
-    ),
+    [...ctx.acceptanceByKey.values()].map((r) => acceptanceResource(r, ctx.resourceUuid(r.key))),
   );
   const controlIds = report.controls.map((c) => ({ 'control-id': oscalControlId(c.control) }));
 
   const document = {
     'assessment-results': {
-      uuid: uuid(`assessment-results:${period}`),
+      uuid: uuid(`assessment-results:${from}/${to}`),
       metadata: {
         title:
           meta.title !== undefined && meta.title.trim() !== ''
@@ -361,11 +194,20 @@ export function oscalAssessmentResults(report: PeriodReport, meta: OscalMeta): s
         version: toolVersion,
         'oscal-version': OSCAL_VERSION,
         props: some([prop('evidence-bucket', bucket)]),
+        // Owners of the accepted risks are parties, so a risk log entry names its owner by uuid.
         roles: owners.length > 0 ? [{ id: RISK_OWNER_ROLE, title: 'Risk owner' }] : undefined,
-        parties: some(parties),
+        parties: some(
+          owners.map((owner) => ({
+            uuid: ctx.partyUuid(owner),
+            type: 'person',
+            name: owner,
+            'email-addresses': EMAIL.test(owner) ? [owner] : undefined,
+            remarks: 'Owner of an accepted risk, as the signed acceptance record names them.',
+          })),
+        ),
         'responsible-parties':
           owners.length > 0
-            ? [{ 'role-id': RISK_OWNER_ROLE, 'party-uuids': owners.map(partyUuid) }]
+            ? [{ 'role-id': RISK_OWNER_ROLE, 'party-uuids': owners.map(ctx.partyUuid) }]
             : undefined,
         remarks:
           `Rendered by soc2-evidence ${toolVersion} (the version above) from the verified evidence of bucket ${bucket}. ` +
@@ -379,12 +221,9 @@ export function oscalAssessmentResults(report: PeriodReport, meta: OscalMeta): s
       },
       results: [
         {
-          uuid: uuid(`result:${period}`),
+          uuid: uuid(`result:${from}/${to}`),
           title: `SOC 2 operating effectiveness, ${from} to ${to}`,
-          description:
-            `What the verified evidence of bucket ${bucket} says about each control from ${from} to ${to} (inclusive, UTC): ` +
-            `${runs.length} verified run(s), ${report.controls.length} control(s), ${report.exceptions.length} exception(s) ` +
-            `(${counts('remediated')} remediated, ${counts('open')} open, ${counts('accepted')} accepted; ${breached} past their remediation SLA).`,
+          description: resultDescription(report, runs.length, bucket),
           start: `${from}T00:00:00Z`,
           end: endOfDay(to),
           props: some([prop('framework', FRAMEWORK)]),
@@ -396,9 +235,17 @@ export function oscalAssessmentResults(report: PeriodReport, meta: OscalMeta): s
             ],
             remarks: `Control ids are the ${FRAMEWORK} in OSCAL token form (lowercase: CC6.1 is cc6.1).`,
           },
-          observations: some(observations),
-          risks: some(risks),
-          findings: some(findings),
+          observations: some(runs.map((run) => observationOf(run, ctx))),
+          risks: some(report.exceptions.map((e) => riskOf(e, ctx))),
+          findings: some(
+            report.controls.map((c) =>
+              findingOf(
+                c,
+                report.exceptions.filter((e) => e.criteria.includes(c.control)),
+                ctx,
+              ),
+            ),
+          ),
           remarks: RULE,
         },
       ],
@@ -408,11 +255,198 @@ export function oscalAssessmentResults(report: PeriodReport, meta: OscalMeta): s
   return `${JSON.stringify(document, null, 2)}\n`;
 }
 
-function observation(run: VerifiedRun, uuid: string): Obj {
+/** What the parts of the document share: the period, the runs and the uuid of every named thing. */
+interface Ctx {
+  readonly from: string;
+  readonly to: string;
+  readonly uuid: (name: string) => string;
+  /** Verified runs, once each, sorted by key. */
+  readonly runs: readonly VerifiedRun[];
+  readonly runByKey: ReadonlyMap<string, VerifiedRun>;
+  readonly acceptanceByKey: ReadonlyMap<string, AcceptanceRecord>;
+  readonly observationUuid: (key: string) => string;
+  readonly riskUuid: (e: ExceptionInterval) => string;
+  readonly resourceUuid: (key: string) => string;
+  readonly partyUuid: (owner: string) => string;
+}
+
+function resultDescription(report: PeriodReport, runs: number, bucket: string): string {
+  const count = (state: ExceptionInterval['state']): number =>
+    report.exceptions.filter((e) => e.state === state).length;
+  const breached = report.exceptions.filter((e) => e.sla.verdict === 'breached').length;
+  return (
+    `What the verified evidence of bucket ${bucket} says about each control from ${report.from} to ${report.to} ` +
+    `(inclusive, UTC): ${runs} verified run(s), ${report.controls.length} control(s), ` +
+    `${report.exceptions.length} exception(s) (${count('remediated')} remediated, ${count('open')} open, ` +
+    `${count('accepted')} accepted; ${breached} past their remediation SLA).`
+  );
+}
+
+/** When a boundary's run happened: its collectedAt, or the start of its day if the run is not listed. */
+function atRun(b: Boundary, ctx: Ctx): string {
+  const at = ctx.runByKey.get(b.key)?.collectedAt;
+  return at !== undefined && DATE_TIME.test(at) ? at : `${checkDate('boundary date', b.date)}T00:00:00Z`;
+}
+
+function riskOf(e: ExceptionInterval, ctx: Ctx): Obj {
+  const a = e.acceptance;
+  const accepted = e.state === 'accepted' && a !== undefined;
+  return {
+    uuid: ctx.riskUuid(e),
+    title: `${e.check} on ${e.resource}`,
+    description: riskDescription(e),
+    statement: riskStatement(e),
+    props: some([
+      prop('exception-id', e.id),
+      prop('account', e.account),
+      prop('collector', e.collector),
+      prop('check', e.check),
+      prop('resource', e.resource),
+      prop('severity', e.severity),
+      prop('exception-state', e.state),
+      prop('failing-days', e.failingDays),
+      prop('unknown-days', e.unknownDays.length),
+      prop('duration-days', e.durationDays),
+      e.sla.days !== undefined ? prop('sla-days', e.sla.days) : undefined,
+      e.sla.due !== undefined ? prop('sla-due', e.sla.due) : undefined,
+      prop('sla-verdict', e.sla.verdict),
+      a !== undefined ? prop('risk-owner', a.owner) : undefined,
+      a !== undefined ? prop('acceptance-expires', a.expires) : undefined,
+      a !== undefined ? prop('acceptance-in-force-at-end', a.inForceAtEnd) : undefined,
+    ]),
+    links:
+      a !== undefined && ctx.acceptanceByKey.has(a.key)
+        ? [{ href: `#${ctx.resourceUuid(a.key)}`, rel: 'reference' }]
+        : undefined,
+    status: riskStatus(e),
+    // An accepted risk is due when its acceptance expires; any other when its remediation SLA ends.
+    deadline: accepted ? endOfDay(checkDate('acceptance.expires', a.expires)) : slaDeadline(e),
+    'risk-log': { entries: riskLog(e, ctx) },
+    'related-observations': some(
+      [e.firstFail.key, e.lastFail.key, e.resolved?.key]
+        .filter((k): k is string => k !== undefined && ctx.runByKey.has(k))
+        .filter((k, i, all) => all.indexOf(k) === i)
+        .map((k) => ({ 'observation-uuid': ctx.observationUuid(k) })),
+    ),
+  };
+}
+
+/** The exception's history, each step with the evidence that proves it. */
+function riskLog(e: ExceptionInterval, ctx: Ctx): Obj[] {
+  const id = (step: string): string => ctx.uuid(`risk:${e.id}:${step}`);
+  const log: Obj[] = [
+    boundaryEntry(id('first-failure'), 'First failing run', e.firstFail, atRun(e.firstFail, ctx), {
+      status: 'open',
+      remarks: e.startedBeforeObserved
+        ? "The period's first judgement of the resource: it may have failed before the period."
+        : undefined,
+    }),
+  ];
+  if (e.lastFail.key !== e.firstFail.key)
+    log.push(boundaryEntry(id('last-failure'), 'Last failing run', e.lastFail, atRun(e.lastFail, ctx)));
+  const a = e.acceptance;
+  if (a !== undefined) {
+    const record = ctx.acceptanceByKey.get(a.key);
+    log.push({
+      uuid: id(`acceptance:${a.key}`),
+      title: 'Risk accepted',
+      start:
+        record !== undefined && DATE_TIME.test(record.recordedAt)
+          ? record.recordedAt
+          : `${checkDate('acceptance.from', a.from)}T00:00:00Z`,
+      end:
+        a.revokedOn !== undefined
+          ? `${checkDate('acceptance.revokedOn', a.revokedOn)}T00:00:00Z`
+          : endOfDay(checkDate('acceptance.expires', a.expires)),
+      props: some([prop('sha256', record?.sha256 ?? '')]),
+      links: [evidenceLink(a.key)],
+      'logged-by': [{ 'party-uuid': ctx.partyUuid(a.owner), 'role-id': RISK_OWNER_ROLE }],
+      'status-change': 'deviation-approved',
+      remarks: `Accepted by ${a.owner} from ${a.from} until ${a.expires} (inclusive), recorded by ${a.recordedBy}. Reason: ${a.reason}`,
+    });
+    if (a.revokedOn !== undefined)
+      log.push({
+        uuid: id(`revocation:${a.key}`),
+        title: 'Risk acceptance revoked',
+        start: `${a.revokedOn}T00:00:00Z`,
+        'status-change': 'open',
+        remarks: `Revoked from ${a.revokedOn}${a.revokedBy !== undefined ? ` by ${a.revokedBy}` : ''}.`,
+      });
+  }
+  const r = e.resolved;
+  if (r !== undefined)
+    log.push(
+      boundaryEntry(
+        id('resolved'),
+        r.how === 'passed' ? 'First passing run' : 'Resource gone',
+        r,
+        atRun(r, ctx),
+        {
+          status: 'closed',
+          remarks:
+            r.how === 'passed'
+              ? 'The first later run that judged the resource passing.'
+              : 'The first later complete run that showed the resource no longer exists.',
+        },
+      ),
+    );
+  return log;
+}
+
+/** The finding of one control, from its result and its exceptions (those of checks supporting it). */
+function findingOf(c: ControlResult, exceptions: readonly ExceptionInterval[], ctx: Ctx): Obj {
+  const satisfied = controlSatisfied(c, exceptions);
+  const notAccepted = exceptions.filter((e) => e.state !== 'accepted').length;
+  const why = satisfied
+    ? `No exception left unaccepted and every day covered (${c.daysCovered} of ${c.days}).`
+    : [
+        notAccepted > 0 ? `${notAccepted} exception(s) not accepted` : '',
+        c.uncoveredDays.length > 0 ? `${days(c.uncoveredDays.length)} not covered` : '',
+      ]
+        .filter((s) => s !== '')
+        .join('; ') + '.';
+  const collectors = new Set(c.collectors);
+  return {
+    uuid: ctx.uuid(`finding:${ctx.from}/${ctx.to}:${c.control}`),
+    title: `${c.control}, ${ctx.from} to ${ctx.to}`,
+    description: c.statement,
+    props: some([
+      { name: 'label', value: oneLine(c.control) },
+      prop('days', c.days),
+      prop('days-covered', c.daysCovered),
+      prop('days-with-failure', c.daysWithFailure),
+      prop('exceptions', c.exceptions),
+      prop('remediated-within-sla', c.remediatedWithinSla),
+      prop('breached', c.breached),
+      prop('accepted', c.accepted),
+      prop('open', c.open),
+      c.uncoveredDays.length > 0 ? prop('uncovered-days', c.uncoveredDays.join(' ')) : undefined,
+    ]),
+    target: {
+      type: 'objective-id',
+      'target-id': `${oscalControlId(c.control)}_obj`,
+      status: {
+        state: satisfied ? 'satisfied' : 'not-satisfied',
+        reason: satisfied ? 'pass' : 'fail',
+        remarks: why,
+      },
+      remarks: `No OSCAL catalogue of the criteria is imported: the target names the objective of ${c.control} by NIST's convention <control>_obj.`,
+    },
+    'related-observations': some(
+      ctx.runs
+        .filter((r) => collectors.has(r.collector))
+        .map((r) => ({ 'observation-uuid': ctx.observationUuid(r.key) })),
+    ),
+    'related-risks': some(exceptions.map((e) => ({ 'risk-uuid': ctx.riskUuid(e) }))),
+    remarks: RULE,
+  };
+}
+
+function observationOf(run: VerifiedRun, ctx: Ctx): Obj {
   const failed = run.findings.filter((f) => f.status === 'FAIL').length;
   const status = `${run.status}${run.complete ? '' : ', incomplete'}`;
   return {
-    uuid,
+    uuid: ctx.observationUuid(run.key),
     title: `${run.collector}, account ${run.account}, ${run.date}`,
     description:
       `Verified run of collector ${run.collector} for account ${run.account} (${run.region}) on ${run.date}: ${status}; ` +

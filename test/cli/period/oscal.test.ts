@@ -452,6 +452,35 @@ describe('oscalAssessmentResults', () => {
     expect(nothing['assessment-results'].results[0]!.findings).toBeUndefined();
   });
 
+  it('shows a revoked acceptance in the risk log, and names an owner that is no email address without one', () => {
+    const revoked: ExceptionInterval = {
+      ...ACCEPTED,
+      sla: { days: 90, due: '2026-04-03', verdict: 'open-within' },
+      acceptance: {
+        ...ACCEPTED.acceptance!,
+        owner: 'Backup team',
+        revokedOn: '2026-01-20',
+        revokedBy: `arn:aws:iam::${ACCOUNT}:user/security-lead`,
+        inForceAtEnd: false,
+      },
+      state: 'open',
+    };
+    const d = parse(render({ ...REPORT, exceptions: [revoked] }));
+    expect(schemaErrors(d)).toBe('');
+    const risk = d['assessment-results'].results[0]!.risks![0]!;
+    expect([risk.status, risk.deadline]).toEqual(['open', '2026-04-03T23:59:59Z']);
+    expect(risk['risk-log']!.entries.map((e) => [e.title, e['status-change']])).toEqual([
+      ['First failing run', 'open'],
+      ['Last failing run', undefined],
+      ['Risk accepted', 'deviation-approved'],
+      ['Risk acceptance revoked', 'open'],
+    ]);
+    expect(d['assessment-results'].metadata.parties).toEqual([
+      expect.objectContaining({ type: 'person', name: 'Backup team' }),
+    ]);
+    expect(d['assessment-results'].metadata.parties![0]!['email-addresses']).toBeUndefined();
+  });
+
   it('is checked by a validator that rejects a bad uuid, a missing required field and a bad email', () => {
     const broken = (edit: (d: Document) => void): string => {
       const d = parse(text);
@@ -478,6 +507,12 @@ describe('oscalAssessmentResults', () => {
       /^generatedAt must be an ISO 8601 date-time with a time zone/,
     );
     expect(() => oscalControlId('6.1')).toThrow('control "6.1" has no OSCAL token form');
+    expect(() =>
+      oscalAssessmentResults(REPORT, { ...META, generatedAt: '2026-02-01T08:30:00+01:30' }),
+    ).toThrow(/^generatedAt must be/); // the schema allows +01:00 and +05:30, not +01:30
+    expect(() => oscalAssessmentResults({ ...REPORT, to: '2026-02-30' }, META)).toThrow(
+      'report.to must be a day YYYY-MM-DD, got "2026-02-30"',
+    );
     expect(() => oscalAssessmentResults({ ...REPORT, to: '31/01/2026' }, META)).toThrow(
       'report.to must be a day YYYY-MM-DD, got "31/01/2026"',
     );
