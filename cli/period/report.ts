@@ -90,7 +90,11 @@ export type ChecksOf = (collector: string) => readonly string[];
 export const registryChecksOf: ChecksOf = (collector) => Object.keys(evidenceKind(collector)?.checks ?? {});
 
 type Observation =
-  | { readonly kind: 'fail' | 'pass' | 'gone'; readonly run: VerifiedRun; readonly regions: Set<string> }
+  | {
+      readonly kind: 'fail' | 'pass' | 'gone';
+      readonly run: VerifiedRun;
+      readonly regions: readonly string[];
+    }
   | { readonly kind: 'unknown' };
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -116,31 +120,70 @@ const isComplete = (r: VerifiedRun) => r.complete && r.status !== 'ERROR';
 
 const boundary = (r: VerifiedRun): Boundary => ({ date: r.date, key: r.key, sha256: r.sha256 });
 
+/** One account's, collector's and day's counted runs, indexed once. */
+interface Day {
+  /** Counted runs, sorted by key. */
+  readonly runs: readonly VerifiedRun[];
+  /** Check → resource → what the counted runs said of it. */
+  readonly items: ReadonlyMap<string, ReadonlyMap<string, Said>>;
+  /** Checks that some counted run FAILed. */
+  readonly failingChecks: ReadonlySet<string>;
+  /** Every counted run complete (none ERROR or incomplete). */
+  readonly complete: boolean;
+  /** Some counted run is not ERROR. */
+  readonly judged: boolean;
+  readonly regions: ReadonlySet<string>;
+}
+
+interface Said {
+  /** The first counted run (by key) that FAILed it, or that judged it otherwise. */
+  fail?: VerifiedRun;
+  pass?: VerifiedRun;
+  /** The regions of the counted runs that listed it. */
+  readonly regions: string[];
+}
+
+function dayOf(all: readonly VerifiedRun[]): Day {
+  const runs = countedRuns(all);
+  const items = new Map<string, Map<string, Said>>();
+  const failingChecks = new Set<string>();
+  for (const r of runs)
+    for (const f of r.findings) {
+      let ofCheck = items.get(f.check);
+      if (!ofCheck) items.set(f.check, (ofCheck = new Map()));
+      let said = ofCheck.get(f.resource);
+      if (!said) ofCheck.set(f.resource, (said = { regions: [] }));
+      if (!said.regions.includes(r.region)) said.regions.push(r.region);
+      if (f.status === 'FAIL') {
+        said.fail ??= r;
+        failingChecks.add(f.check);
+      } else said.pass ??= r;
+    }
+  return {
+    runs,
+    items,
+    failingChecks,
+    complete: runs.every(isComplete),
+    judged: runs.some((r) => r.status !== 'ERROR'),
+    regions: new Set(runs.map((r) => r.region)),
+  };
+}
+
 function observe(
-  runs: readonly VerifiedRun[] | undefined,
+  day: Day | undefined,
   expected: boolean,
   check: string,
   resource: string,
-  lastRegions: ReadonlySet<string>,
+  lastRegions: readonly string[],
 ): Observation | undefined {
-  if (!runs || runs.length === 0) return expected ? { kind: 'unknown' } : undefined;
-  let fail: VerifiedRun | undefined;
-  let pass: VerifiedRun | undefined;
-  const regions = new Set<string>();
-  for (const r of runs)
-    for (const f of r.findings) {
-      if (f.check !== check || f.resource !== resource) continue;
-      regions.add(r.region);
-      if (f.status === 'FAIL') fail ??= r;
-      else pass ??= r;
-    }
-  if (fail) return { kind: 'fail', run: fail, regions };
-  if (pass) return { kind: 'pass', run: pass, regions };
-  if (!runs.every(isComplete)) return { kind: 'unknown' };
-  const last = [...lastRegions];
-  if (last.some((g) => !runs.some((r) => r.region === g))) return { kind: 'unknown' };
-  const proof = runs.find((r) => lastRegions.has(r.region)) ?? runs[0]!;
-  return { kind: 'gone', run: proof, regions: new Set(lastRegions) };
+  if (!day) return expected ? { kind: 'unknown' } : undefined;
+  const said = day.items.get(check)?.get(resource);
+  if (said?.fail) return { kind: 'fail', run: said.fail, regions: said.regions };
+  if (said?.pass) return { kind: 'pass', run: said.pass, regions: said.regions };
+  if (!day.complete) return { kind: 'unknown' };
+  if (lastRegions.some((g) => !day.regions.has(g))) return { kind: 'unknown' };
+  const proof = day.runs.find((r) => lastRegions.includes(r.region)) ?? day.runs[0]!;
+  return { kind: 'gone', run: proof, regions: lastRegions };
 }
 
 const sha16 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex').slice(0, 16);
@@ -287,8 +330,8 @@ export function buildPeriodReport(input: PeriodInput, checksOf: ChecksOf = regis
     .filter((r) => inScope.has(`${r.account}\n${r.collector}`) && r.date >= input.from && r.date <= input.to)
     .sort((a, b) => cmp(a.key, b.key));
 
-  // account\ncollector → day → counted runs.
-  const dayRuns = new Map<string, Map<string, VerifiedRun[]>>();
+  // account\ncollector → day → its counted runs, indexed.
+  const dayRuns = new Map<string, Map<string, Day>>();
   {
     const all = new Map<string, Map<string, VerifiedRun[]>>();
     for (const r of runs) {
@@ -297,8 +340,7 @@ export function buildPeriodReport(input: PeriodInput, checksOf: ChecksOf = regis
       byDay.set(r.date, [...(byDay.get(r.date) ?? []), r]);
       all.set(k, byDay);
     }
-    for (const [k, byDay] of all)
-      dayRuns.set(k, new Map([...byDay].map(([d, list]) => [d, countedRuns(list)])));
+    for (const [k, byDay] of all) dayRuns.set(k, new Map([...byDay].map(([d, list]) => [d, dayOf(list)])));
   }
 
   const acceptanceRecords = input.acceptances.filter((a) => recordDay(a) <= input.to).sort(byRecorded);
@@ -308,14 +350,12 @@ export function buildPeriodReport(input: PeriodInput, checksOf: ChecksOf = regis
   for (const [k, byDay] of [...dayRuns].sort(([a], [b]) => cmp(a, b))) {
     const [account, collector] = k.split('\n') as [string, string];
     const failing = new Set<string>();
-    for (const list of byDay.values())
-      for (const r of list)
-        for (const f of r.findings)
-          if (f.status === 'FAIL') failing.add(JSON.stringify([f.check, f.resource]));
-    for (const id of [...failing].sort(cmp)) {
-      const [check, resource] = JSON.parse(id) as [string, string];
-      exceptions.push(...intervalsOf(input, days, byDay, account, collector, check, resource, acceptances));
-    }
+    for (const day of byDay.values())
+      for (const [check, ofCheck] of day.items)
+        for (const [resource, said] of ofCheck) if (said.fail) failing.add(JSON.stringify([check, resource]));
+    const items = [...failing].sort(cmp).map((item) => JSON.parse(item) as [string, string]);
+    for (const t of trace(input, days, byDay, account, collector, items))
+      exceptions.push(...judge(input, account, collector, t, acceptances));
   }
   exceptions.sort(
     (a, b) =>
@@ -338,55 +378,84 @@ export function buildPeriodReport(input: PeriodInput, checksOf: ChecksOf = regis
   };
 }
 
-function intervalsOf(
+interface Open {
+  firstFail: Boundary;
+  startedBeforeObserved: boolean;
+  lastFail: Boundary;
+  failingDays: number;
+  unknownDays: string[];
+}
+
+/** One (check, resource) followed through the period: its intervals so far. */
+interface Trace {
+  readonly check: string;
+  readonly resource: string;
+  readonly closed: { open: Open; resolved?: Boundary & { how: 'passed' | 'gone' } }[];
+  open?: Open;
+  observedBefore: boolean;
+  lastRegions: readonly string[];
+}
+
+/** Walks the days once for every (check, resource) of one account and collector (day by day, for locality). */
+function trace(
   input: PeriodInput,
   days: readonly string[],
-  byDay: ReadonlyMap<string, readonly VerifiedRun[]>,
+  byDay: ReadonlyMap<string, Day>,
   account: string,
   collector: string,
-  check: string,
-  resource: string,
-  acceptances: Acceptances,
-): ExceptionInterval[] {
-  interface Open {
-    firstFail: Boundary;
-    startedBeforeObserved: boolean;
-    lastFail: Boundary;
-    failingDays: number;
-    unknownDays: string[];
-  }
-  const closed: { open: Open; resolved?: Boundary & { how: 'passed' | 'gone' } }[] = [];
-  let open: Open | undefined;
-  let observedBefore = false;
-  let lastRegions = new Set<string>();
+  items: readonly (readonly [string, string])[],
+): Trace[] {
+  const traces: Trace[] = items.map(([check, resource]) => ({
+    check,
+    resource,
+    closed: [],
+    observedBefore: false,
+    lastRegions: [],
+  }));
   for (const day of days) {
-    const o = observe(byDay.get(day), input.expected(account, collector, day), check, resource, lastRegions);
-    if (!o) continue;
-    if (o.kind === 'unknown') {
-      open?.unknownDays.push(day);
-      continue;
-    }
-    if (o.kind !== 'gone') lastRegions = o.regions;
-    if (o.kind === 'fail') {
-      const b = boundary(o.run);
-      if (!open)
-        open = {
+    const runs = byDay.get(day);
+    const expected = runs ? true : input.expected(account, collector, day);
+    for (const t of traces) {
+      const o = observe(runs, expected, t.check, t.resource, t.lastRegions);
+      if (!o) continue;
+      if (o.kind === 'unknown') {
+        t.open?.unknownDays.push(day);
+        continue;
+      }
+      if (o.kind !== 'gone') t.lastRegions = o.regions;
+      if (o.kind === 'fail') {
+        const b = boundary(o.run);
+        t.open ??= {
           firstFail: b,
-          startedBeforeObserved: !observedBefore,
+          startedBeforeObserved: !t.observedBefore,
           lastFail: b,
           failingDays: 0,
           unknownDays: [],
         };
-      open.lastFail = b;
-      open.failingDays++;
-    } else if (open) {
-      closed.push({ open, resolved: { ...boundary(o.run), how: o.kind === 'pass' ? 'passed' : 'gone' } });
-      open = undefined;
+        t.open.lastFail = b;
+        t.open.failingDays++;
+      } else if (t.open) {
+        t.closed.push({
+          open: t.open,
+          resolved: { ...boundary(o.run), how: o.kind === 'pass' ? 'passed' : 'gone' },
+        });
+        delete t.open;
+      }
+      t.observedBefore = true;
     }
-    observedBefore = true;
   }
-  if (open) closed.push({ open });
+  for (const t of traces) if (t.open) t.closed.push({ open: t.open });
+  return traces;
+}
 
+/** The exception intervals of one trace, judged against the SLA and the acceptances. */
+function judge(
+  input: PeriodInput,
+  account: string,
+  collector: string,
+  { check, resource, closed }: Trace,
+  acceptances: Acceptances,
+): ExceptionInterval[] {
   const spec = input.checkSpec(check);
   const severity: Severity | 'unknown' = spec?.severity ?? 'unknown';
   const slaDays = severity === 'unknown' ? undefined : input.sla[severity];
@@ -431,7 +500,7 @@ function controlsOf(
   days: readonly string[],
   accounts: readonly string[],
   collectors: readonly string[],
-  dayRuns: ReadonlyMap<string, ReadonlyMap<string, readonly VerifiedRun[]>>,
+  dayRuns: ReadonlyMap<string, ReadonlyMap<string, Day>>,
   exceptions: readonly ExceptionInterval[],
   checksOf: ChecksOf,
 ): ControlResult[] {
@@ -440,7 +509,7 @@ function controlsOf(
   const checks = new Map<string, Set<string>>(collectors.map((c) => [c, new Set(checksOf(c))]));
   for (const [k, byDay] of dayRuns) {
     const set = checks.get(k.split('\n')[1]!)!;
-    for (const list of byDay.values()) for (const r of list) for (const f of r.findings) set.add(f.check);
+    for (const day of byDay.values()) for (const r of day.runs) for (const f of r.findings) set.add(f.check);
   }
   const controls = [...new Set([...checks.values()].flatMap((set) => [...set].flatMap(criteriaOf)))].sort(
     compareCriteria,
@@ -451,18 +520,14 @@ function controlsOf(
     const uncoveredDays = days.filter((day) =>
       accounts.some((account) =>
         supporting.some(
-          (c) =>
-            input.expected(account, c, day) &&
-            !(dayRuns.get(`${account}\n${c}`)?.get(day) ?? []).some((r) => r.status !== 'ERROR'),
+          (c) => input.expected(account, c, day) && !dayRuns.get(`${account}\n${c}`)?.get(day)?.judged,
         ),
       ),
     );
     const daysWithFailure = days.filter((day) =>
       accounts.some((account) =>
         supporting.some((c) =>
-          (dayRuns.get(`${account}\n${c}`)?.get(day) ?? []).some((r) =>
-            r.findings.some((f) => f.status === 'FAIL' && supports(f.check)),
-          ),
+          [...(dayRuns.get(`${account}\n${c}`)?.get(day)?.failingChecks ?? [])].some(supports),
         ),
       ),
     ).length;
