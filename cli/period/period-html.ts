@@ -185,7 +185,7 @@ export function periodReportHtml(report: PeriodReport): string {
     'that did not list the resource is unknown (?), never passing; a collector’s days without a scheduled run are not observed. ' +
     `Duration counts from the first failing day to the resolving run’s day (to the day after the period when open). ${esc(policyText(report))} ` +
     'An accepted risk (⚑) is a separate signed record: it never changes a finding, and an expired or revoked one leaves the ' +
-    'exception judged against its SLA. The same exceptions are in exceptions.csv.</p>' +
+    'exception judged against its SLA. The same exceptions are in <a href="exceptions.csv">exceptions.csv</a>.</p>' +
     `<h3>Per control</h3>${controlsTable(report.controls)}` +
     `<h3>Remediation SLA breaches</h3>${breachesList(report.exceptions)}` +
     `<h3>Exceptions, most severe first</h3>${exceptionsTable(report.exceptions)}` +

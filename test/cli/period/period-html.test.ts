@@ -27,6 +27,7 @@ describe('the period report section of index.html', () => {
       html.startsWith('<section id="period-report"><h2>Period report: controls and exceptions</h2>'),
     ).toBe(true);
     expect(html.endsWith('</section>')).toBe(true);
+    expect(html).toContain('<a href="exceptions.csv">exceptions.csv</a>');
     for (const c of report.controls) expect(html).toContain(`<td class="statement">${c.statement}</td>`);
     expect(report.controls.length).toBeGreaterThan(0);
   });
