@@ -51,7 +51,10 @@ export function registerReport(program: Command, out: (line: string) => void): v
     .requiredOption('--bucket <name>', 'the evidence bucket')
     .requiredOption('--from <date>', 'first UTC day, YYYY-MM-DD', isoDay)
     .requiredOption('--to <date>', 'last UTC day, YYYY-MM-DD', isoDay)
-    .option('--out <dir>', 'where the checked evidence and the report files go (default: soc2-report-<from>_<to>)')
+    .option(
+      '--out <dir>',
+      'where the checked evidence and the report files go (default: soc2-report-<from>_<to>)',
+    )
     .option('--collector <id>', 'only this collector (repeat for more)', collectorIds)
     .option('--account <id>', 'only this account', accountId)
     .option('--trust <file>', "the producers' signing keys you pinned with 'soc2-evidence pin'")

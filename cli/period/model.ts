@@ -103,7 +103,7 @@ export interface AcceptanceView {
  * complete verified run could judge the resource) inside it are never taken as passing.
  */
 export interface ExceptionInterval {
-  /** Stable: SHA-256 of account, check, resource and the first failing day, first 16 hex digits. */
+  /** Stable: SHA-256 of account, collector, check, resource and the first failing day, first 16 hex digits. */
   readonly id: string;
   readonly account: string;
   readonly collector: string;

@@ -470,7 +470,7 @@ function judge(
     else if (resolved) verdict = durationDays <= slaDays ? 'within' : 'breached';
     else verdict = durationDays > slaDays ? 'breached' : 'open-within';
     return {
-      id: sha16(`${account}\n${check}\n${resource}\n${first}`),
+      id: sha16(`${account}\n${collector}\n${check}\n${resource}\n${first}`),
       account,
       collector,
       check,

@@ -3,7 +3,8 @@ import type { Severity } from '../../lambdas/collectors/check-catalogue';
 import type { SlaPolicy } from './model';
 
 const SLA_SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low'];
-const FORM = 'severity=days pairs such as critical=7,high=30,medium=90 (severities: critical, high, medium, low)';
+const FORM =
+  'severity=days pairs such as critical=7,high=30,medium=90 (severities: critical, high, medium, low)';
 
 /**
  * `--sla critical=7,high=30,medium=90`: the remediation SLA the period report judges exceptions by. A
@@ -18,8 +19,7 @@ export function slaPolicy(value: string): SlaPolicy {
     const days = Number(m[2]);
     if (!SLA_SEVERITIES.includes(severity))
       throw new InvalidArgumentError(`unknown severity ${JSON.stringify(m[1])}: expected ${FORM}`);
-    if (severity in policy)
-      throw new InvalidArgumentError(`${severity} is given twice: expected ${FORM}`);
+    if (severity in policy) throw new InvalidArgumentError(`${severity} is given twice: expected ${FORM}`);
     if (days < 1 || days > 3650)
       throw new InvalidArgumentError(`${severity}=${days}: days must be 1 to 3650`);
     policy[severity] = days;

@@ -4,7 +4,7 @@ import { slaText } from '../period/sla-option';
 /**
  * The lines `pull` prints: notes, each object's problems (each distinct problem of an object once), each
  * warning once with the number of objects it concerns, schedule problems (once, however many accounts share
- * them), gaps and partial days, then one summary line, which the demo and scripts read. The summary counts
+ * them), gaps and partial days, the period report's counts, then one summary line, which the demo and scripts read. The summary counts
  * objects with problems, not problems: an object with three problems is one.
  */
 export function reportLines(
@@ -25,17 +25,17 @@ export function reportLines(
     for (const g of s.gaps) lines.push(`gap ${g.collector} account ${s.account} ${g.date}: ${g.status}`);
     for (const p of s.partial) lines.push(`partial ${p.collector} account ${s.account} ${p.date}`);
   }
+  const r = manifest.periodReport;
+  lines.push(
+    `period report (SLA ${slaText(r.sla)}): ${r.exceptions} exception(s), ${r.slaBreaches} past SLA, ` +
+      `${r.accepted} accepted, ${r.openAtEnd} open at the end: ${EXCEPTIONS_FILE}, ${OSCAL_FILE}`,
+  );
   const late = objects.filter((o) => o.checks.custody === 'late').length;
   const digests = objects.filter((o) => o.kind === 'digest').length;
   lines.push(
     `pulled ${objects.length} objects (${objects.length - reused} downloaded, ${reused} already present, ` +
       `${digests} daily digests) into ${root}: ` +
       `${summary.integrityProblems} with integrity problems${late ? ` (${late} late)` : ''}, ${summary.gaps} gaps`,
-  );
-  const r = manifest.periodReport;
-  lines.push(
-    `period report (SLA ${slaText(r.sla)}): ${r.exceptions} exception(s), ${r.slaBreaches} past SLA, ` +
-      `${r.accepted} accepted, ${r.openAtEnd} open at the end: ${EXCEPTIONS_FILE}, ${OSCAL_FILE}`,
   );
   return lines;
 }

@@ -4,12 +4,27 @@ import { checkEnvelope, type SourceFacts } from '../../lambdas/evidence/envelope
 import { EVIDENCE_PREFIX, parseEvidenceKey } from '../../lambdas/evidence/keys';
 import { judgeSignature } from '../../lambdas/evidence/signature-check';
 import { producerOfKey, signatureProblem } from '../package/checks';
-import { COVERAGE_FILE, INDEX_FILE, MANIFEST_FILE, SUMS_FILE, type RunRecord } from '../package/manifest';
+import {
+  COVERAGE_FILE,
+  EXCEPTIONS_FILE,
+  INDEX_FILE,
+  MANIFEST_FILE,
+  OSCAL_FILE,
+  SUMS_FILE,
+  type RunRecord,
+} from '../package/manifest';
 import { withinFilters, type ChainResult } from './chain';
 import type { VerifyContext } from './context';
 
 /** The package's own files: views of the evidence, each checked against what verify recomputes. */
-const VIEW_FILES: ReadonlySet<string> = new Set([MANIFEST_FILE, SUMS_FILE, COVERAGE_FILE, INDEX_FILE]);
+const VIEW_FILES: ReadonlySet<string> = new Set([
+  MANIFEST_FILE,
+  SUMS_FILE,
+  COVERAGE_FILE,
+  INDEX_FILE,
+  EXCEPTIONS_FILE,
+  OSCAL_FILE,
+]);
 export const KEY_FILE = /^keys\/[^/]+\.pem$/;
 
 const NOT_ACCOUNTED = 'not accounted for by the digest chain';

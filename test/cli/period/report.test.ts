@@ -212,19 +212,19 @@ describe('exception intervals over hand-built day sequences', () => {
     expect(report.runs).toEqual([]);
   });
 
-  test('two collectors emitting the same check on the same resource give one interval each (same id)', () => {
-    // As iam-mfa and inactive-users both emit root-access-keys: observations are per collector, and the id
-    // (account, check, resource, first day) does not name the collector.
+  test('two collectors emitting the same check on the same resource give one interval each, with its own id', () => {
+    // As iam-mfa and inactive-users both emit root-access-keys: observations are per collector (each
+    // collector's evidence proves its own boundaries), so the id names the collector.
     const runs = [...sequence('FP'), ...sequence('FP', { collector: 'weekly' })];
     const list = exceptionsOf({ runs, collectors: ['iam-mfa', 'weekly'] });
     expect(list.map((e) => e.collector)).toEqual(['iam-mfa', 'weekly']);
-    expect(list[0]!.id).toBe(list[1]!.id);
+    expect(list[0]!.id).not.toBe(list[1]!.id);
   });
 
-  test('the id is the first 16 hex of SHA-256 over account, check, resource and the first failing day', () => {
+  test('the id is the first 16 hex of SHA-256 over account, collector, check, resource and the first failing day', () => {
     const e = only({ runs: sequence('PF') });
     const expected = createHash('sha256')
-      .update(`${ACCOUNT}\nmfa\n${ALICE}\n${day(2)}`)
+      .update(`${ACCOUNT}\n${e.collector}\nmfa\n${ALICE}\n${day(2)}`)
       .digest('hex')
       .slice(0, 16);
     expect(e.id).toBe(expected);
