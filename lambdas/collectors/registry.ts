@@ -144,7 +144,7 @@ export const EVIDENCE_KINDS: readonly EvidenceKind[] = [
     home: 'lambdas/risk-register',
     writtenBy:
       'the risk-register function, invoked by `soc2-evidence exception accept|revoke --stack` (the caller proven by AWS STS)',
-    trigger: 'soc2-evidence exception accept|revoke (Lambda Invoke)',
+    trigger: 'Lambda Invoke: exception accept, revoke',
     producer: RISK_REGISTER_PRODUCER,
   },
 ];
