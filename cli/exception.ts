@@ -29,7 +29,7 @@ import { DECISION_HEADER, type ForwardedIdentity } from '../lambdas/risk-registe
 import { recordDecision, type RegisterRequest, type RegisterResult } from '../lambdas/risk-register/record';
 import { newRunId } from '../lambdas/run-collector';
 import { riskRegisterFunctionName } from '../lib/risk-register';
-import { accountId, requireRegion } from './arguments';
+import { accountId, isoDay, requireRegion } from './arguments';
 import { CliError } from './cli-error';
 
 export interface ExceptionOptions {
@@ -322,6 +322,7 @@ export function addExceptionCommands(program: Command, out: (line: string) => vo
     .requiredOption(
       '--expires <YYYY-MM-DD>',
       'the last day (UTC) the acceptance is in force: after today, at most 365 days ahead',
+      isoDay,
     )
     .action(async (opts: ExceptionOptions) => {
       process.exitCode = await recordException('accept', opts, out);
