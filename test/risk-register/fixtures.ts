@@ -68,7 +68,7 @@ export function stsXml(arn: string, account: string): string {
 export function fakeSts(
   body: string,
   status = 200,
-): jest.Mock<Promise<Response>, [string | URL | Request, RequestInit | undefined]> {
+): jest.Mock<Promise<Response>, [string | URL | Request, RequestInit?]> {
   return jest.fn((_url: string | URL | Request, _init?: RequestInit) =>
     Promise.resolve(new Response(body, { status })),
   );
