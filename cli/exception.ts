@@ -59,10 +59,6 @@ export function decisionFrom(
   options: ExceptionOptions,
   now: Date,
 ): DecisionRequest {
-  if (action === 'revoke' && options.expires !== undefined)
-    throw new CliError(
-      '--expires is not taken by revoke: a revocation is in force from the day it is recorded',
-    );
   try {
     return validateDecision(
       {
