@@ -15,6 +15,8 @@ import { messageOf } from '../lambdas/aws/aws-error';
  * the criteria text.
  */
 export const CRITERIA: Readonly<Record<string, string>> = {
+  'CC3.2':
+    'Risks to the entity’s objectives are identified and analysed as the basis for deciding how they are managed (mitigated, or accepted by an owner).',
   'CC4.1':
     'The entity selects, develops and performs ongoing evaluations to ascertain whether its controls are present and functioning.',
   'CC6.1':
@@ -30,6 +32,8 @@ export const CRITERIA: Readonly<Record<string, string>> = {
     'System components are monitored for anomalies that suggest attacks, errors or failures, and the anomalies are analysed.',
   'CC8.1':
     'Changes to infrastructure, software and procedures are authorised, designed, tested, approved and implemented under control.',
+  'CC9.1':
+    'Risk mitigation activities are identified, selected and developed for risks of business disruption, including the decision to accept a risk.',
   'A1.2':
     'Backups and recovery infrastructure are in place, operated and monitored to meet availability commitments.',
   'C1.1':

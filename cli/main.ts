@@ -6,6 +6,7 @@ import { CliError, explainSetupError } from './cli-error';
 import { collect } from './collect';
 import { registerControls } from './controls';
 import { addReviewCommands } from './review';
+import { addExceptionCommands } from './exception';
 import { demoTable, runDemo, verifiedAsStaged } from './demo';
 import { loadCliConfig } from './load-config';
 import { registerPull } from './pull';
@@ -93,6 +94,7 @@ export function buildProgram(out: (line: string) => void = (l) => console.log(l)
   registerControls(program, out);
 
   addReviewCommands(program, out);
+  addExceptionCommands(program, out);
   return program;
 }
 

@@ -13,6 +13,7 @@ import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import { COLLECTORS } from '../lambdas/collectors/registry';
 import { SEALER_PRODUCER, TAMPER_WATCH_PRODUCER, WATCHDOG_PRODUCER } from '../lambdas/evidence/producers';
+import { RISK_REGISTER_PRODUCER } from '../lambdas/evidence/risk-acceptance';
 import { AccessReviewEmail } from './access-review-email';
 import { ALARM_PERIOD, alarmOnAny } from './alarm';
 import { AlarmTopic } from './alarm-topic';
@@ -26,6 +27,7 @@ import {
 import { CoverageWatchdog } from './coverage-watchdog';
 import { EvidenceBucket } from './evidence-bucket';
 import { ScheduledCollector } from './scheduled-collector';
+import { RiskRegister } from './risk-register';
 import { Sealer } from './sealer';
 import { SigningKeys, signingKeyAliasPrefix } from './signing-keys';
 import { TamperWatch } from './tamper-watch';
@@ -41,6 +43,7 @@ export class Soc2EvidenceStack extends Stack {
   readonly watchdog: CoverageWatchdog;
   readonly sealer: Sealer;
   readonly tamperWatch: TamperWatch;
+  readonly riskRegister: RiskRegister;
   readonly signing: SigningKeys;
 
   constructor(scope: Construct, id: string, props: Soc2EvidenceStackProps) {
@@ -66,6 +69,7 @@ export class Soc2EvidenceStack extends Stack {
       WATCHDOG_PRODUCER,
       SEALER_PRODUCER,
       TAMPER_WATCH_PRODUCER,
+      RISK_REGISTER_PRODUCER,
     ])
       signing.keyFor(producer);
 
@@ -139,6 +143,12 @@ export class Soc2EvidenceStack extends Stack {
       alarmTopic: alarms.topic,
       signingKeys: signing,
       scheduleDeadLetterQueue: scheduleDlq,
+    });
+    // Before the tamper watch, which watches every producer role.
+    this.riskRegister = new RiskRegister(this, 'RiskRegister', {
+      evidence: this.evidence,
+      alarmTopic: alarms.topic,
+      signingKeys: signing,
     });
     this.tamperWatch = new TamperWatch(this, 'TamperWatch', {
       evidence: this.evidence,

@@ -8,8 +8,9 @@
  * changes the answers to reach the rarer paths (a ListBuckets without BucketRegion makes the collectors ask
  * GetBucketLocation). Each operation maps to its IAM action through an explicit table, never a guess.
  *
- * The sealer and the tamper watch read no account: they run against a versioned bucket modelled in-process
- * (the sealer: a day to seal, from scratch and continuing a signed chain) and a CloudTrail event. Every
+ * The sealer, the tamper watch and the risk register read no account: they run against a versioned bucket
+ * modelled in-process (the sealer: a day to seal, from scratch and continuing a signed chain), a CloudTrail
+ * event, and a risk decision with its signed STS request (STS's answer stood in for). Every
  * function that judges a signature gets real P-256 public keys, one per producer, as the template wires them.
  *
  * It runs against the demo's sample account (cli/demo/sample-answers.ts) and pins what that account
@@ -32,6 +33,7 @@ import { SEALER_PRODUCER, TAMPER_WATCH_KIND } from '../lambdas/evidence/producer
 import { LocalSigner, SIGNATURE_METADATA, SIGNING_KEY_METADATA } from '../lambdas/evidence/signer';
 import { addDays, buildDigest, lastSealableDay } from '../lambdas/sealer/day-digest';
 import { ONLY_FROM_ITS_FUNCTION_ACTIONS, OUTSIDE_ITS_FUNCTION_SID } from '../lib/scheduled-function';
+import { acceptToday, CALLER_ARN, signedFor, stsXml } from './risk-register/fixtures';
 import { scheduleKeyDeletion } from './tamper-watch/events';
 import { synth } from './lib/stack-fixture';
 
@@ -636,6 +638,44 @@ describe("least privilege: each role grants exactly what its code sends, against
     const granted = grantedActions(tamperWatch.role);
     // Its on-failure destination queue is the platform's (PLATFORM_ACTIONS), as for the collectors.
     const expected = new Set([...actions, ...PLATFORM_ACTIONS]);
+    expect({
+      missing: sorted([...expected].filter((a) => !granted.has(a))),
+      extra: sorted([...granted].filter((a) => !expected.has(a))),
+    }).toEqual({ missing: [], extra: [] });
+  });
+
+  it('risk register: granted = sent + its logs, recording one decision proven by STS', async () => {
+    const register = stack.riskRegister;
+    const { handler } = await import('../lambdas/handlers/risk-register');
+    // Signed before the SDK is intercepted: the CLI's STS client never sends, and needs no permission.
+    const decision = acceptToday();
+    const identity = await signedFor(decision);
+    const keys: string[] = [];
+    const { actions, apis } = await measuredActions(
+      'risk-register',
+      register.function.node.defaultChild as CfnElement,
+      async (ctx) => {
+        // The replay to STS is a plain HTTPS request signed by the caller: no permission of the role's.
+        const sts = jest
+          .spyOn(globalThis, 'fetch')
+          .mockImplementation(() => Promise.resolve(new Response(stsXml(CALLER_ARN, ACCOUNT))));
+        const result = await handler({ decision, identity }, ctx);
+        expect(result).toMatchObject({ action: 'accept', recordedBy: { arn: CALLER_ARN } });
+        expect(sts).toHaveBeenCalledTimes(1);
+      },
+      {
+        'S3:PutObject': (input) => {
+          keys.push(String(input.Key));
+          return { ChecksumSHA256: input.ChecksumSHA256, VersionId: 'v1' };
+        },
+      },
+    );
+    // One envelope, under its own kind, each run.
+    expect(keys).toHaveLength(Object.keys(SCENARIOS).length);
+    for (const key of keys) expect(key).toMatch(/^evidence\/\d{4}\/\d{2}\/\d{2}\/risk-acceptance\//);
+    expect(sorted(apis)).toEqual(['KMS:Sign', 'S3:PutObject']);
+    const granted = grantedActions(register.role);
+    const expected = new Set([...actions, ...LOG_ACTIONS]);
     expect({
       missing: sorted([...expected].filter((a) => !granted.has(a))),
       extra: sorted([...granted].filter((a) => !expected.has(a))),

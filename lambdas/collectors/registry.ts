@@ -21,7 +21,13 @@ import {
   TAMPER_WATCH_PRODUCER,
   WATCHDOG_PRODUCER,
 } from '../evidence/producers';
+import {
+  RISK_ACCEPTANCE_CONTROLS,
+  RISK_ACCEPTANCE_KIND,
+  RISK_REGISTER_PRODUCER,
+} from '../evidence/risk-acceptance';
 import { PERSON_ONLY, type ExpectedSigner } from '../evidence/signature-check';
+import { RISK_REGISTER_CHECKS } from '../risk-register/checks';
 import { TAMPER_WATCH_CHECKS, TAMPER_WATCH_CONTROLS } from '../tamper-watch/checks';
 
 /**
@@ -129,6 +135,17 @@ export const EVIDENCE_KINDS: readonly EvidenceKind[] = [
     writtenBy: 'the tamper-watch function, on each CloudTrail event of a change to a protected resource',
     trigger: 'EventBridge: AWS API Call via CloudTrail',
     producer: TAMPER_WATCH_PRODUCER,
+  },
+  {
+    id: RISK_ACCEPTANCE_KIND,
+    title: 'Accepted risks: who accepted a failing check on a resource, why, and until when',
+    controls: RISK_ACCEPTANCE_CONTROLS,
+    checks: RISK_REGISTER_CHECKS,
+    home: 'lambdas/risk-register',
+    writtenBy:
+      'the risk-register function, invoked by `soc2-evidence exception accept|revoke --stack` (the caller proven by AWS STS)',
+    trigger: 'Lambda Invoke: exception accept, revoke',
+    producer: RISK_REGISTER_PRODUCER,
   },
 ];
 

@@ -14,6 +14,7 @@ import { buildProgram } from '../../cli/main';
 import { checkIds } from '../../lambdas/collectors/check-catalogue';
 import { COLLECTORS, EVIDENCE_KINDS } from '../../lambdas/collectors/registry';
 import { CONTEXT_KEY, parseConfig } from '../../lib/config';
+import { RISK_ACCEPTANCE_CONTROLS } from '../../lambdas/evidence/risk-acceptance';
 import { TAMPER_WATCH_CONTROLS } from '../../lambdas/tamper-watch/checks';
 import { COVERAGE_CONTROLS } from '../../lambdas/watchdog/watchdog';
 
@@ -76,8 +77,18 @@ describe('controls matrix', () => {
     expect(rows).toHaveLength(
       COLLECTORS.reduce((n, c) => n + c.controls.length, 0) +
         COVERAGE_CONTROLS.length +
-        TAMPER_WATCH_CONTROLS.length,
+        TAMPER_WATCH_CONTROLS.length +
+        RISK_ACCEPTANCE_CONTROLS.length,
     );
+    for (const control of RISK_ACCEPTANCE_CONTROLS) {
+      expect(rows.find((r) => r.collector === 'risk-acceptance' && r.control === control)).toMatchObject({
+        checks: ['risk-accepted', 'risk-acceptance-revoked'],
+        cadence: 'on each event',
+        schedule: 'Lambda Invoke: exception accept, revoke',
+        evidence: ['evidence/YYYY/MM/DD/risk-acceptance/'],
+      });
+      expect(CRITERIA[control]).toBeDefined();
+    }
     for (const control of TAMPER_WATCH_CONTROLS) {
       expect(rows.find((r) => r.collector === 'tamper-watch' && r.control === control)).toMatchObject({
         cadence: 'on each event',
@@ -117,6 +128,7 @@ describe('controls matrix', () => {
       expect.arrayContaining(['user-access', 'review-email-sent', 'access-decision']),
     );
     expect(rows.map((r) => r.control)).toEqual([
+      'CC3.2',
       'CC4.1',
       'CC6.1',
       'CC6.1',
@@ -132,6 +144,7 @@ describe('controls matrix', () => {
       'CC7.2',
       'CC7.2',
       'CC8.1',
+      'CC9.1',
       'A1.2',
       'C1.1',
     ]);
@@ -220,8 +233,9 @@ describe('controls matrix', () => {
     expect(md).toMatch(/^<!-- Generated/);
     expect(md).toContain('| Platform team |');
     const csv = (await run(['controls', '--format', 'csv', '--config', config])).join('\n');
-    expect(csv.split('\r\n')[1]).toMatch(/^"CC4\.1","[^"]+","coverage",/);
-    expect(csv.split('\r\n')[2]).toMatch(/^"CC6\.1","[^"]+","iam-mfa",/);
+    expect(csv.split('\r\n')[1]).toMatch(/^"CC3\.2","[^"]+","risk-acceptance",/);
+    expect(csv.split('\r\n')[2]).toMatch(/^"CC4\.1","[^"]+","coverage",/);
+    expect(csv.split('\r\n')[3]).toMatch(/^"CC6\.1","[^"]+","iam-mfa",/);
     const out = join(dir, 'CONTROLS.md');
     expect(await run(['controls', '--config', config, '--out', out])).toEqual([`wrote ${out}`]);
     expect(readFileSync(out, 'utf8')).toBe(`${md}\n`);

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { quietSdkNodeNotice } from '../../cli/main';
 import { LocalSigner } from '../../lambdas/evidence/signer';
+import { addUtcDays, utcDay } from '../../lambdas/risk-register/decision';
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, '..', '..');
@@ -36,6 +37,26 @@ mkdirSync(userDir);
 writeFileSync(join(userDir, 'notes.txt'), 'keep me');
 
 const PERIOD = ['--bucket', 'b', '--from', '2026-01-01', '--to', '2026-01-02'];
+
+/** An `exception accept` that is valid but for what each case changes (its day is computed from today). */
+const TODAY = utcDay(new Date());
+const ACCEPT_ARGS = {
+  '--check': 'console-mfa',
+  '--resource': 'arn:aws:iam::123456789012:user/break-glass',
+  '--owner': 'security-lead@example.com',
+  '--reason': 'Hardware key kept in the safe',
+  '--expires': addUtcDays(TODAY, 30),
+  '--dir': join(tmp, 'exceptions'),
+};
+function accept(changes: Record<string, string | undefined> = {}): string[] {
+  const args: Record<string, string | undefined> = { ...ACCEPT_ARGS, ...changes };
+  return [
+    'exception',
+    'accept',
+    ...Object.entries(args).flatMap(([k, v]) => (v === undefined ? [] : [k, v])),
+  ];
+}
+const EXPIRES_FORM = `the last day the acceptance is in force, YYYY-MM-DD, after today (${TODAY} UTC) and at most 365 days ahead (${addUtcDays(TODAY, 365)})`;
 
 /** The child's environment: region and dummy credentials from test/setup-env.ts, no SDK switch. */
 function env(overrides: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
@@ -182,6 +203,66 @@ const CASES: readonly Case[] = [
       tmp,
     ],
     line: `soc2-evidence: --decisions ${tmp} is a directory, not a file; expected a decisions CSV file`,
+  },
+  {
+    what: 'exception accept --check that is not in the catalogue',
+    args: accept({ '--check': 'no-such-check' }),
+    line: 'soc2-evidence: --check "no-such-check" is not a check id of the catalogue (soc2-evidence controls lists them)',
+  },
+  {
+    what: 'exception accept --owner that is not an email address',
+    args: accept({ '--owner': 'alice' }),
+    line: 'soc2-evidence: --owner must be an email address such as security-lead@example.com, got "alice"',
+  },
+  {
+    what: 'exception accept --reason that is blank',
+    args: accept({ '--reason': '  ' }),
+    line: 'soc2-evidence: --reason must say why, in 1 to 1000 characters; got 2 characters',
+  },
+  {
+    what: 'exception accept --expires in the past',
+    args: accept({ '--expires': '2020-01-01' }),
+    line: `soc2-evidence: --expires 2020-01-01 is not after today (${TODAY} UTC); expected ${EXPIRES_FORM}`,
+  },
+  {
+    what: 'exception accept --expires more than a year ahead',
+    args: accept({ '--expires': addUtcDays(TODAY, 366) }),
+    line: `soc2-evidence: --expires ${addUtcDays(TODAY, 366)} is more than 365 days ahead; the latest is ${addUtcDays(TODAY, 365)} (record a new acceptance then)`,
+  },
+  {
+    what: 'exception accept --expires that is not a date',
+    args: accept({ '--expires': '2027-02-30' }),
+    line: "error: option '--expires <YYYY-MM-DD>' argument '2027-02-30' is invalid. day 30 does not exist: 2027-02 has 28 days (expected YYYY-MM-DD)",
+    hint: true,
+  },
+  {
+    what: 'exception accept without --expires',
+    args: accept({ '--expires': undefined }),
+    line: "error: required option '--expires <YYYY-MM-DD>' not specified",
+    hint: true,
+  },
+  {
+    what: 'exception accept with neither --stack nor --dir',
+    args: accept({ '--dir': undefined }),
+    line: 'soc2-evidence: give exactly one of --stack NAME (the deployed risk register signs the record) or --dir PATH (written locally, unsigned)',
+  },
+  {
+    what: 'exception accept --account that is not an account id',
+    args: accept({ '--account': '1234' }),
+    line: `error: option '--account <id>' argument '1234' is invalid. expected a 12-digit account id, got "1234"`,
+    hint: true,
+  },
+  {
+    what: 'exception accept --stack with no AWS region',
+    args: accept({ '--dir': undefined, '--stack': 'Soc2Evidence' }),
+    line: 'soc2-evidence: no AWS region is configured; set AWS_REGION or a region in your AWS profile (AWS_PROFILE)',
+    env: NO_REGION_ENV,
+  },
+  {
+    what: 'exception revoke with --expires',
+    args: ['exception', 'revoke', ...accept().slice(2)],
+    line: "error: unknown option '--expires'",
+    hint: true,
   },
 ];
 

@@ -14,6 +14,7 @@ import { IAM_MFA_CHECKS } from '../../lambdas/collectors/iam-mfa/checks';
 import { INACTIVE_USERS_CHECKS } from '../../lambdas/collectors/inactive-users/checks';
 import { NETWORK_EXPOSURE_CHECKS } from '../../lambdas/collectors/network-exposure/checks';
 import { TLS_CHECKS } from '../../lambdas/collectors/tls/checks';
+import { RISK_REGISTER_CHECKS } from '../../lambdas/risk-register/checks';
 import { TAMPER_WATCH_CHECKS } from '../../lambdas/tamper-watch/checks';
 import { COVERAGE_CHECK_CATALOGUE } from '../../lambdas/watchdog/checks';
 
@@ -54,6 +55,7 @@ describe('check catalogues', () => {
       ['tls', TLS_CHECKS],
       ['coverage', COVERAGE_CHECK_CATALOGUE],
       ['tamper-watch', TAMPER_WATCH_CHECKS],
+      ['risk-acceptance', RISK_REGISTER_CHECKS],
     ]);
     for (const k of EVIDENCE_KINDS) expect(existsSync(join(ROOT, k.home, 'checks.ts'))).toBe(true);
   });

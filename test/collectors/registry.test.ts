@@ -24,6 +24,7 @@ describe('the registry of evidence kinds', () => {
       'tls',
       'coverage',
       'tamper-watch',
+      'risk-acceptance',
     ]);
     expect(COLLECTOR_IDS).toEqual(EVIDENCE_KIND_IDS.filter((id) => evidenceKind(id)!.collector));
     expect(evidenceKind('access-review-email')!.partOf).toBe('access-review');
@@ -37,6 +38,19 @@ describe('the registry of evidence kinds', () => {
     expect(evidenceKind('tamper-watch')!.fixedSchedule).toBeUndefined();
     expect(PRODUCER_IDS).toContain('tamper-watch');
     expect(producerOfKind('tamper-watch')).toBe('tamper-watch');
+    // Invoked by `exception accept|revoke`: signed by its own producer, the risk register.
+    expect(evidenceKind('risk-acceptance')).toMatchObject({
+      trigger: 'Lambda Invoke: exception accept, revoke',
+      producer: 'risk-register',
+      home: 'lambdas/risk-register',
+      controls: ['CC3.2', 'CC9.1'],
+    });
+    expect(Object.keys(evidenceKind('risk-acceptance')!.checks)).toEqual([
+      'risk-accepted',
+      'risk-acceptance-revoked',
+    ]);
+    expect(PRODUCER_IDS).toContain('risk-register');
+    expect(producerOfKind('risk-acceptance')).toBe('risk-register');
   });
 
   it('leads from a check id to the kinds that emit it and the folder of its code', () => {

@@ -16,6 +16,7 @@ const producers: Record<string, { function: nodejs.NodejsFunction; role: iam.Rol
   'coverage-watchdog': stack.watchdog,
   sealer: stack.sealer,
   'tamper-watch': stack.tamperWatch,
+  'risk-register': stack.riskRegister,
 };
 
 /** Resolves the pseudo parameters of a synthesised Fn::Join as they would be in one account and region. */

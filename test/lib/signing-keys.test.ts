@@ -55,6 +55,7 @@ function producerRoles(s: Soc2EvidenceStack): Record<string, iam.Role> {
     'coverage-watchdog': s.watchdog.role,
     sealer: s.sealer.role,
     'tamper-watch': s.tamperWatch.role,
+    'risk-register': s.riskRegister.role,
   };
 }
 
@@ -146,6 +147,7 @@ describe('signing keys', () => {
       'coverage-watchdog': stack.watchdog.function,
       sealer: stack.sealer.function,
       'tamper-watch': stack.tamperWatch.function,
+      'risk-register': stack.riskRegister.function,
     };
     for (const [producer, fn] of Object.entries(fns)) {
       const env = template.toJSON().Resources[id(fn)].Properties.Environment.Variables;

@@ -17,12 +17,13 @@ const rules = Object.fromEntries(
   ]),
 );
 const rule = (ruleId: string) => rules[`Soc2Evidence-tamper-${ruleId}`]!;
-/** Every producer's role: each collector's, the watchdog's, the sealer's and the tamper watch's own. */
+/** Every producer's role: each collector's, the watchdog's, the sealer's, the tamper watch's own and the risk register's. */
 const producerRoles = [
   ...Object.values(stack.collectors).map((c) => c.role),
   stack.watchdog.role,
   stack.sealer.role,
   watch.role,
+  stack.riskRegister.role,
 ];
 
 describe('TamperWatch', () => {
