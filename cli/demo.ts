@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -28,6 +28,9 @@ import { INDEX_FILE } from './package/manifest';
 import { pull } from './pull';
 import { verify } from './verify';
 import { csvFilename } from '../lambdas/collectors/access-review/render';
+import { decisionDigest } from '../lambdas/risk-register/decision';
+import { registerDecision, type RegisterResult } from '../lambdas/risk-register/record';
+import { signedIdentityRequest } from './exception';
 
 const DAY_MS = 86_400_000;
 /** Not a bucket anyone owns: the demo's pull is answered in-process. */
@@ -74,6 +77,8 @@ export interface DemoResult {
     readonly gapDate?: string;
     /** Daily digests the real sealer wrote, one per day and account, the gap day and today included. */
     readonly digests: number;
+    /** The risk the security lead accepted (`exception accept`), when the history reaches its day. */
+    readonly acceptance?: RegisterResult;
   };
   readonly email: {
     readonly quarter: string;
@@ -93,6 +98,51 @@ export interface DemoResult {
 }
 
 const isoDate = (t: Date) => t.toISOString().slice(0, 10);
+
+/**
+ * The accepted risk of the demo's story: legacy-crm's storage is unencrypted (RDS cannot encrypt a database
+ * in place) and the CRM is retired next quarter, so the security lead accepts the risk 10 days before the
+ * demo's today, for 90 days. The period report shows that exception as accepted.
+ */
+const ACCEPTANCE = {
+  daysAgo: 10,
+  expiresDaysAfterToday: 80,
+  check: 'rds-storage-encrypted',
+  resource: `arn:aws:rds:us-east-1:${SAMPLE_ACCOUNT_ID}:db:legacy-crm`,
+  owner: 'security-lead@example.com',
+  reason:
+    'RDS cannot encrypt an existing database in place (snapshot copy and restore, with downtime); the legacy CRM is retired next quarter',
+  caller: `arn:aws:sts::${SAMPLE_ACCOUNT_ID}:assumed-role/SecurityLead/security-lead`,
+} as const;
+
+/**
+ * `exception accept` as it runs against a stack, offline: the CLI's own signed GetCallerIdentity request
+ * (throw-away demo credentials), the risk register's own checks of it, STS's answer simulated for the
+ * sample account, and the decision recorded and signed with the register's demo key.
+ */
+async function acceptLegacyCrm(bucket: EvidenceBucket, at: Date, today: Date): Promise<RegisterResult> {
+  const decision = {
+    action: 'accept' as const,
+    check: ACCEPTANCE.check,
+    resource: ACCEPTANCE.resource,
+    owner: ACCEPTANCE.owner,
+    reason: ACCEPTANCE.reason,
+    expires: isoDate(new Date(today.getTime() + ACCEPTANCE.expiresDaysAfterToday * DAY_MS)),
+  };
+  const identity = await signedIdentityRequest(decisionDigest(decision), {
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'DEMO', secretAccessKey: 'demo-only-not-a-secret' },
+  });
+  const sts = `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>${ACCEPTANCE.caller}</Arn><UserId>AROADEMO:security-lead</UserId><Account>${SAMPLE_ACCOUNT_ID}</Account></GetCallerIdentityResult></GetCallerIdentityResponse>`;
+  return registerDecision({
+    store: bucket,
+    account: SAMPLE_ACCOUNT_ID,
+    payload: { decision, identity },
+    now: at,
+    runId: randomUUID(),
+    fetch: () => Promise.resolve(new Response(sts, { status: 200 })),
+  });
+}
 
 /** The demo's keys as a trust file, the form `soc2-evidence pin` writes for a deployed stack. */
 function demoTrustFile(signers: ReadonlyMap<string, LocalSigner>, now: Date): string {
@@ -201,6 +251,7 @@ export async function runDemo(
 
   let results: RunResult[] = [];
   let review: ReviewResult | undefined;
+  let acceptance: RegisterResult | undefined;
   let runs = 0;
   for (let daysAgo = days - 1; daysAgo >= 0; daysAgo--) {
     const at = new Date(now.getTime() - daysAgo * DAY_MS);
@@ -243,6 +294,10 @@ export async function runDemo(
       } else today.push(await runCollector(collector, ctx));
     }
     if (daysAgo === 0) results = today;
+    if (daysAgo === ACCEPTANCE.daysAgo) {
+      clock = new Date(at.getTime() + 60_000);
+      acceptance = await acceptLegacyCrm(bucket, clock, now);
+    }
     await seal(date);
   }
   if (!review) throw new Error('the demo did not run the access review');
@@ -289,6 +344,7 @@ export async function runDemo(
       runs,
       objects: bucket.size - digests,
       digests,
+      ...(acceptance ? { acceptance } : {}),
       ...(gapDaysAgo !== null && gapDaysAgo > 0 && gapDaysAgo < days
         ? { gapDate: isoDate(new Date(now.getTime() - gapDaysAgo * DAY_MS)) }
         : {}),
@@ -363,12 +419,19 @@ export function demoTable(result: DemoResult): string[] {
           `No run at all on ${h.gapDate}, on purpose: the package reports it as a gap (its digest, sealed, lists nothing).`,
         ]
       : []),
+    ...(h.acceptance
+      ? [
+          `Accepted risk (exception accept by ${h.acceptance.recordedBy.arn}, as STS would prove it; answered offline here): ${ACCEPTANCE.check} on ${ACCEPTANCE.resource}`,
+          `  signed by the risk register's key: ${join(result.out, h.acceptance.key)}`,
+        ]
+      : []),
     '',
     `Access review email for ${result.email.quarter} (rendered, not sent): ${result.email.html}`,
     `  the exact message SES would send: ${result.email.eml}`,
     `  its attachment: ${result.email.csv}`,
     '',
     `Auditor package (soc2-evidence pull): ${p.index}`,
+    ...p.pullLines.filter((l) => l.startsWith('period report')).map((l) => `  ${l}`),
     `  ${objects} objects (${pulledDigests} of them daily digests), ${counts?.[1] ?? '?'} with integrity problems, ${counts?.[2] ?? '?'} gaps` +
       ` (pull exit code ${p.pullExitCode}${p.pullExitCode === 3 ? ': gaps' : ''})`,
     ...(verifiedAsStaged(result)
