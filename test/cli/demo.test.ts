@@ -192,6 +192,56 @@ describe("demo, against the demo's sample account", () => {
     ).toEqual(['11-16 FAIL', '11-23 FAIL']);
   });
 
+  it('puts the period report in the package: one exception within its SLA, one past it, one accepted', () => {
+    const dir = result.auditorPackage.dir;
+    const rows = readFileSync(join(dir, 'exceptions.csv'), 'utf8')
+      .trim()
+      .split('\r\n')
+      .map((line) => line.slice(1, -1).split('","'));
+    const [head, ...body] = rows;
+    const col = (name: string) => head!.indexOf(name);
+    const row = (check: string, resource: string) =>
+      body.find((r) => r[col('check')] === check && r[col('resource')] === resource);
+    const dave = row('console-mfa', `arn:aws:iam::${SAMPLE_ACCOUNT_ID}:user/dave`);
+    expect([dave?.[col('first_failing_day')], dave?.[col('resolved_day')]]).toEqual([
+      '2026-11-11',
+      '2026-11-14',
+    ]);
+    expect([dave?.[col('state')], dave?.[col('sla_verdict')]]).toEqual(['remediated', 'within']);
+    const root = row('root-mfa', `arn:aws:iam::${SAMPLE_ACCOUNT_ID}:root`);
+    // Eight failing runs, the gap day unknown (never passing): resolved after 9 days against a 7-day SLA.
+    expect(root?.slice(col('failing_days'), col('sla_verdict') + 1)).toEqual([
+      '8',
+      '1',
+      '9',
+      '7',
+      '2026-11-18',
+      'breached',
+    ]);
+    const crm = row('rds-storage-encrypted', `arn:aws:rds:us-east-1:${SAMPLE_ACCOUNT_ID}:db:legacy-crm`);
+    expect([crm?.[col('state')], crm?.[col('sla_verdict')], crm?.[col('accepted_owner')]]).toEqual([
+      'accepted',
+      'accepted',
+      'security-lead@example.com',
+    ]);
+    expect(crm?.[col('acceptance_evidence')]).toMatch(
+      /^evidence\/2026\/11\/13\/risk-acceptance\/123456789012\/global\/.+\.json$/,
+    );
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Manifest;
+    expect(manifest.periodReport).toMatchObject({ slaBreaches: 1, accepted: 1 });
+    expect(manifest.periodReport.exceptions).toBe(body.length);
+    const html = readFileSync(join(dir, 'index.html'), 'utf8');
+    expect(html).toContain('<section id="period-report">');
+    const oscal = JSON.parse(readFileSync(join(dir, 'oscal-assessment-results.json'), 'utf8')) as {
+      'assessment-results': { results: { risks?: { status: string }[] }[] };
+    };
+    const risks = oscal['assessment-results'].results[0]!.risks ?? [];
+    expect(risks.filter((r) => r.status === 'deviation-approved')).toHaveLength(1);
+    expect(readFileSync(join(dir, 'SHA256SUMS'), 'utf8')).toMatch(
+      /^[0-9a-f]{64} {2}oscal-assessment-results\.json$/m,
+    );
+  });
+
   it('replays 14 days of schedule with one day left out', () => {
     expect(result.history).toMatchObject({ from: '2026-11-10', to: '2026-11-23', gapDate: '2026-11-19' });
     const manifest = JSON.parse(
