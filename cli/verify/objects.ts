@@ -4,7 +4,14 @@ import { checkEnvelope, type SourceFacts } from '../../lambdas/evidence/envelope
 import { EVIDENCE_PREFIX, parseEvidenceKey } from '../../lambdas/evidence/keys';
 import { judgeSignature } from '../../lambdas/evidence/signature-check';
 import { producerOfKey, signatureProblem } from '../package/checks';
-import { COVERAGE_FILE, INDEX_FILE, MANIFEST_FILE, SUMS_FILE, type RunRecord } from '../package/manifest';
+import {
+  COVERAGE_FILE,
+  INDEX_FILE,
+  MANIFEST_FILE,
+  recordedOutcome,
+  SUMS_FILE,
+  type RunRecord,
+} from '../package/manifest';
 import { withinFilters, type ChainResult } from './chain';
 import type { VerifyContext } from './context';
 
@@ -159,7 +166,7 @@ export async function checkObjects(ctx: VerifyContext, chain: ChainResult): Prom
       collector: parsed.collector,
       account: parsed.account,
       date: parsed.date,
-      ...(envelope.summary?.status ? { status: envelope.summary.status } : {}),
+      ...recordedOutcome(envelope.summary),
       ...(envelope.schedule ? { schedule: envelope.schedule } : {}),
       checks: { envelope: check.result, custody: 'sealed' },
     });
