@@ -6,6 +6,7 @@
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { statusText, summaryText } from '../../cli/collect';
 import { summariseDay } from '../../cli/package/day-status';
 import {
   recordedOutcome,
@@ -25,6 +26,35 @@ import { writeEvidence } from '../../lambdas/evidence/write-evidence';
 import { expectValidEnvelope } from '../helpers/envelope-schema';
 import { ACCOUNT, BUCKET, serveBucket } from './evidence-bucket-fixture';
 import { producerBucket, runDays, seal, writeTrustFile } from './sealed-bucket-fixture';
+
+describe('statusText: what collect, run and the demo print', () => {
+  it.each([
+    [{ status: 'FAIL', failed: 1, complete: false }, 'FAIL (incomplete)'],
+    [{ status: 'FAIL', failed: 1, complete: true }, 'FAIL'],
+    // A Lambda of an earlier release answers `run` with an old summary: its hidden failure is printed.
+    [{ status: 'PARTIAL', failed: 2 }, 'FAIL (incomplete)'],
+    [{ status: 'PARTIAL', failed: 0, complete: false }, 'PARTIAL'],
+    [{ status: 'ERROR', failed: 0, complete: false }, 'ERROR'],
+    [{ status: 'PASS', failed: 0, complete: true }, 'PASS'],
+  ] as const)('%o is %s', (summary, text) => {
+    expect(statusText(summary)).toBe(text);
+  });
+
+  it('leads the summary line', () => {
+    expect(
+      summaryText({
+        status: 'FAIL',
+        complete: false,
+        evaluated: 4,
+        passed: 3,
+        failed: 1,
+        warnings: 0,
+        info: 0,
+        figures: {},
+      }),
+    ).toBe('FAIL (incomplete) evaluated 4, passed 3, failed 1, warnings 0');
+  });
+});
 
 describe('recordedOutcome: what the manifest records of a run', () => {
   it.each([
