@@ -6,7 +6,7 @@ import { COLLECTOR_IDS, collectorById } from '../lambdas/collectors/registry';
 import { DirectoryStore } from '../lambdas/evidence/directory-store';
 import { S3Store } from '../lambdas/evidence/s3-store';
 import type { EvidenceStore } from '../lambdas/evidence/store';
-import type { Summary } from '../lambdas/evidence/envelope';
+import { runOutcome, type Summary } from '../lambdas/evidence/envelope';
 import { runCollector, type RunResult } from '../lambdas/run-collector';
 import { collectorSettings, type Soc2EvidenceConfig } from '../lib/config';
 import { CliError } from './cli-error';
@@ -95,8 +95,17 @@ export async function callerAccount(clients: ClientFactory): Promise<string> {
 }
 
 /** A run's status and counts, as `collect` and `run` print them. */
+/**
+ * A run's status as every reader takes it (`runOutcome`): a failed check is FAIL even when the run also
+ * recorded errors, and then says so, `FAIL (incomplete)`. PARTIAL and ERROR are incomplete by definition.
+ */
+export function statusText(s: Pick<Summary, 'status' | 'failed' | 'complete'>): string {
+  const outcome = runOutcome(s);
+  return outcome.status === 'FAIL' && !outcome.complete ? 'FAIL (incomplete)' : outcome.status;
+}
+
 export function summaryText(s: Summary): string {
-  return `${s.status.padEnd(8)} evaluated ${s.evaluated}, passed ${s.passed}, failed ${s.failed}, warnings ${s.warnings}`;
+  return `${statusText(s).padEnd(8)} evaluated ${s.evaluated}, passed ${s.passed}, failed ${s.failed}, warnings ${s.warnings}`;
 }
 
 export function resultLine(r: RunResult): string {
@@ -135,7 +144,7 @@ export async function collect(
     });
     out(resultLine(result));
     for (const e of result.envelope.errors) out(`  error ${e.region} ${e.api} ${e.code}: ${e.message}`);
-    if (result.envelope.summary.status === 'ERROR') exit = 2;
+    if (runOutcome(result.envelope.summary).status === 'ERROR') exit = 2;
   }
   return exit;
 }

@@ -20,6 +20,7 @@ import { runCollector, type RunContext, type RunResult } from '../lambdas/run-co
 import { collectorSettings, parseConfig, type ScheduleConfig } from '../lib/config';
 import { checkOutputDir } from './arguments';
 import { CliError } from './cli-error';
+import { statusText } from './collect';
 import { SAMPLE_ACCOUNT_ID } from './demo/sample-account';
 import { sampleAnswers } from './demo/sample-answers';
 import { bucketAnswers } from './demo/bucket-answers';
@@ -385,7 +386,7 @@ export function demoTable(result: DemoResult): string[] {
     const s = r.envelope.summary;
     return [
       r.envelope.collector,
-      s.status,
+      statusText(s),
       String(s.passed),
       String(s.failed),
       String(s.warnings),

@@ -119,7 +119,7 @@ export class ScheduledCollector extends Construct {
         }),
         {
           alarmName: `${name}-evidence-incomplete`,
-          alarmDescription: `The ${collector.id} collector wrote evidence with errors (PARTIAL or ERROR): some APIs or regions could not be read.`,
+          alarmDescription: `The ${collector.id} collector wrote evidence with errors (PARTIAL, ERROR, or FAIL with complete: false): some APIs or regions could not be read.`,
           topic: props.alarmTopic,
         },
       ),

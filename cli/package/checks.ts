@@ -11,7 +11,7 @@ import {
 import { parseDigestKey } from '../../lambdas/evidence/digest';
 import type { DigestCheck } from '../../lambdas/evidence/digest-check';
 export { checkDigest, type DigestCheck } from '../../lambdas/evidence/digest-check';
-import type { FetchedObject, ManifestObject, ObjectChecks } from './manifest';
+import { recordedOutcome, type FetchedObject, type ManifestObject, type ObjectChecks } from './manifest';
 import { producerOfKey, unsignedExplanation } from '../../lambdas/collectors/registry';
 export { producerOfKey } from '../../lambdas/collectors/registry';
 
@@ -138,7 +138,7 @@ export function assessObject(
     ...(parsed
       ? { collector: parsed.collector, account: parsed.account, region: parsed.region, date: parsed.date }
       : {}),
-    ...(envelope?.summary?.status ? { status: envelope.summary.status } : {}),
+    ...recordedOutcome(envelope?.summary),
     ...(Array.isArray(envelope?.controls) ? { controls: envelope.controls } : {}),
     ...(envelope?.schedule ? { schedule: envelope.schedule } : {}),
     checks: {

@@ -32,6 +32,7 @@ table.cal th.wd{font-weight:400;color:#57606a;height:16px}table.cal th.we{backgr
 table.cal td a{display:block;width:100%;height:22px;line-height:22px;text-decoration:none;color:inherit}
 .s-pass{background:#009e73;color:#fff}.s-fail{background:#d55e00;color:#fff;font-weight:700}
 .s-partial{background:#f0e442;color:#1b1f24}.s-error{background:#cc79a7;color:#1b1f24;font-weight:700}
+.s-fail.incomplete{background:linear-gradient(135deg,#d55e00 60%,#f0e442 60%)}
 .s-missing{background:#1b1f24;color:#fff}.s-not-expected{background:#f6f8fa;color:#8c959f}
 span.key.s-not-expected{border:1px solid #d0d7de}
 table.cal td.extra{outline:2px dashed #0072b2;outline-offset:-3px}
@@ -70,6 +71,8 @@ const CELL: Record<CellView, { readonly symbol: string; readonly meaning: string
   missing: { symbol: '∅', meaning: 'missing: a run was expected and left no evidence (a gap)' },
   'not-expected': { symbol: '', meaning: 'not expected: the schedule promised no run that day' },
 };
+/** Added to a fail cell whose counted runs did not all read their whole scope (DaySummary.complete). */
+const INCOMPLETE_MARK = CELL.partial.symbol;
 
 /** Two letters, so a weekly schedule's column is easy to spot. */
 const WEEKDAY = ['Su', 'Mo', 'Tu', 'We', 'Th', 'Fr', 'Sa'];
@@ -114,11 +117,14 @@ function calendar(cov: AccountCoverage, envelopes: readonly ManifestObject[]): s
               const summary = days.get(`${collector}\n${date}`);
               const view = viewOf(cell.status, summary);
               const unscheduled = cell.runs > 0 && !cell.expected;
-              const cls = `s-${view}${unscheduled ? ' extra' : ''}`;
+              const incomplete = view === 'fail' && summary?.complete === false;
+              const cls = `s-${view}${incomplete ? ' incomplete' : ''}${unscheduled ? ' extra' : ''}`;
               const title =
-                `${collector} ${date}: ${view}` +
+                `${collector} ${date}: ${view}${incomplete ? ' (incomplete)' : ''}` +
                 `${cell.expected ? ' (expected)' : unscheduled ? ' (run on an unscheduled day)' : ''}, ${runsText(summary)}`;
-              const label = esc(`${CELL[view].symbol}${unscheduled ? '+' : ''}`);
+              const label = esc(
+                `${CELL[view].symbol}${incomplete ? INCOMPLETE_MARK : ''}${unscheduled ? '+' : ''}`,
+              );
               const inner = summary ? `<a href="${href(summary.key)}">${label}</a>` : label;
               return `<td class="${cls}" title="${esc(title)}">${inner}</td>`;
             })
@@ -139,7 +145,9 @@ function legend(): string {
     )
     .join('');
   return (
-    `<ul class="legend">${items}<li><span class="key s-pass extra">✓+</span> a run on a day its schedule did not promise (any status, with a dashed border and +)</li></ul>` +
+    `<ul class="legend">${items}` +
+    `<li><span class="key s-fail incomplete">${esc(CELL.fail.symbol + INCOMPLETE_MARK)}</span> fail, incomplete: a counted run found a failing resource, and a counted run could not read part of its scope (see its errors)</li>` +
+    `<li><span class="key s-pass extra">✓+</span> a run on a day its schedule did not promise (any status, with a dashed border and +)</li></ul>` +
     '<p class="muted rule">How a day with several runs is summarised: for each scope the collector covers (its account and region, ' +
     '<code>global</code> or <code>multi-region</code>), the day counts the latest run, or the latest run that completed ' +
     'when a later retry errored; the cell shows the worst of those counted runs (fail, then partial, then pass), and ' +
@@ -317,7 +325,7 @@ ${sections}</section>
 ${period ? periodReportHtml(period) : ''}
 ${findingsSection(findings, envelopes)}
 <h2>Gaps</h2>${gapList}
-<h2>Runs per control</h2><p class="muted">Runs by status: FAIL means the run completed and at least one check failed; ERROR means it could not read its source.</p>${controlSummary(manifest, coverage)}
+<h2>Runs per control</h2><p class="muted">Runs by status: FAIL means at least one check failed, whether or not the run read everything; PARTIAL means it could not read everything and nothing it judged failed; ERROR means it could not read its source.</p>${controlSummary(manifest, coverage)}
 <h2>Checks</h2><p class="muted">What each check in this package judges: the text declared beside the code that emits it (the same as docs/CONTROLS.md of this version). Open a row for the description and the remediation.</p>${checkGlossary(envelopes)}
 <h2>Integrity problems</h2>${problemList}${warningList(manifest.objects)}
 <h2>All objects</h2><details><summary>Every object in the package with its digest, signature, Object Lock and version (${esc(manifest.objects.length)} objects)</summary>${objectTable(manifest.objects)}</details>

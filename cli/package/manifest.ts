@@ -1,7 +1,12 @@
 import type { SignatureVerdict } from '../../lambdas/evidence/signature-check';
 import type { EnvelopeVerdict } from '../../lambdas/evidence/envelope-check';
 import type { DigestVerdict } from '../../lambdas/evidence/digest-check';
-import type { RunStatus, ScheduleRef } from '../../lambdas/evidence/envelope';
+import {
+  runOutcome,
+  type RunOutcome,
+  type RunStatus,
+  type ScheduleRef,
+} from '../../lambdas/evidence/envelope';
 import type { CellStatus } from '../../lambdas/evidence/coverage';
 import type { PeriodReport, SlaPolicy } from '../period/model';
 
@@ -86,8 +91,10 @@ export interface ManifestObject extends FetchedObject {
   readonly account?: string;
   readonly region?: string;
   readonly date?: string;
-  /** Envelopes only. */
+  /** Envelopes only: the run's status as `runOutcome` reads it (an old PARTIAL with failed checks is FAIL). */
   readonly status?: RunStatus;
+  /** Envelopes only, and only when the run was incomplete (it recorded an error entry, or is PARTIAL or ERROR). */
+  readonly complete?: false;
   readonly controls?: readonly string[];
   readonly schedule?: ScheduleRef;
   readonly checks: ObjectChecks;
@@ -96,14 +103,12 @@ export interface ManifestObject extends FetchedObject {
   readonly warnings?: readonly string[];
 }
 
-const RUN_STATUSES: readonly RunStatus[] = ['PASS', 'FAIL', 'PARTIAL', 'ERROR'];
-
 /**
  * What coverage needs of an object: a ManifestObject (pull) or a run verify built from an envelope it proved.
  */
 export type RunRecord = Pick<
   ManifestObject,
-  'kind' | 'collector' | 'account' | 'date' | 'status' | 'schedule'
+  'kind' | 'collector' | 'account' | 'date' | 'status' | 'complete' | 'schedule'
 > & {
   readonly checks: Pick<ObjectChecks, 'envelope' | 'custody'>;
 };
@@ -124,9 +129,31 @@ export function provesRun(o: RunRecord): boolean {
   );
 }
 
-/** A run status the envelope does not state (or states as something unknown) proves nothing: ERROR. */
-export function runStatusOf(o: Pick<ManifestObject, 'status'>): RunStatus {
-  return o.status !== undefined && RUN_STATUSES.includes(o.status) ? o.status : 'ERROR';
+/**
+ * What a manifest records of an envelope's run: the status read through `runOutcome` and `complete: false`
+ * only when the run was incomplete, so the records of complete runs keep their old form. Nothing when the
+ * envelope states no status (a reader takes that as ERROR).
+ */
+export function recordedOutcome(
+  summary: { readonly status?: unknown; readonly failed?: unknown; readonly complete?: unknown } | undefined,
+): Pick<ManifestObject, 'status' | 'complete'> {
+  if (typeof summary !== 'object' || summary === null || !summary.status) return {};
+  const outcome = runOutcome(summary);
+  return { status: outcome.status, ...(outcome.complete ? {} : { complete: false as const }) };
+}
+
+/**
+ * A recorded run's status and completeness. A run status the envelope does not state (or states as
+ * something unknown) proves nothing: ERROR. A record without `complete` is complete unless PARTIAL or
+ * ERROR (as `runOutcome` reads an envelope written before the field existed).
+ */
+export function runOutcomeOf(o: Pick<ManifestObject, 'status' | 'complete'>): RunOutcome {
+  return runOutcome({ status: o.status, complete: o.complete });
+}
+
+/** The status alone: see `runOutcomeOf`. */
+export function runStatusOf(o: Pick<ManifestObject, 'status' | 'complete'>): RunStatus {
+  return runOutcomeOf(o).status;
 }
 
 export interface CoverageSection {

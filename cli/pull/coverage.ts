@@ -3,7 +3,7 @@ import { computeCoverage, type FoundEnvelope } from '../../lambdas/evidence/cove
 import type { ScheduleRef } from '../../lambdas/evidence/envelope';
 import { DEFAULT_CRON } from '../../lib/config';
 import type { AccountCoverage } from '../package/index-html';
-import { provesRun, runStatusOf, type CoverageSection, type RunRecord } from '../package/manifest';
+import { provesRun, runOutcomeOf, type CoverageSection, type RunRecord } from '../package/manifest';
 import type { PullOptions } from './options';
 
 /** The options coverage reads: the period and the filters. */
@@ -47,7 +47,7 @@ function accountCoverage(
   const found: FoundEnvelope[] = mine.map((e) => ({
     collector: e.collector!,
     date: e.date!,
-    status: runStatusOf(e),
+    ...runOutcomeOf(e),
   }));
   const report = computeCoverage({
     from: options.from,

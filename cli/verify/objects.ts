@@ -10,6 +10,7 @@ import {
   INDEX_FILE,
   MANIFEST_FILE,
   OSCAL_FILE,
+  recordedOutcome,
   SUMS_FILE,
   type RunRecord,
 } from '../package/manifest';
@@ -174,7 +175,7 @@ export async function checkObjects(ctx: VerifyContext, chain: ChainResult): Prom
       collector: parsed.collector,
       account: parsed.account,
       date: parsed.date,
-      ...(envelope.summary?.status ? { status: envelope.summary.status } : {}),
+      ...recordedOutcome(envelope.summary),
       ...(envelope.schedule ? { schedule: envelope.schedule } : {}),
       checks: { envelope: check.result, custody: 'sealed' },
     });

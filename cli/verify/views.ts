@@ -45,7 +45,17 @@ export function recompute(manifest: Manifest, runs: readonly ProvenRun[]): Recom
 }
 
 /** The fields of a manifest object that pull judged (everything else is what S3 returned). */
-const JUDGED = new Set(['kind', 'collector', 'account', 'region', 'date', 'status', 'controls', 'schedule']);
+const JUDGED = new Set([
+  'kind',
+  'collector',
+  'account',
+  'region',
+  'date',
+  'status',
+  'complete',
+  'controls',
+  'schedule',
+]);
 const JUDGED_TOO = new Set(['checks', 'problems', 'warnings']);
 
 function fetchedOf(o: ManifestObject): FetchedObject {

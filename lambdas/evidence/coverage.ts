@@ -7,16 +7,24 @@
  * expected run is mapped from its local wall-clock time to the UTC date its evidence lands under: a
  * `cron(30 0 * * ? *)` in Europe/Paris runs at 22:30 or 23:30 UTC the previous day.
  */
-import type { RunStatus, ScheduleRef } from './envelope';
+import { runOutcome, type RunStatus, type ScheduleRef } from './envelope';
 import { messageOf } from '../aws/aws-error';
 
 export type CellStatus = 'present' | 'missing' | 'failed' | 'partial' | 'not-expected';
 
-/** One envelope found in the evidence: its collector (or any row id the caller chooses), UTC date, status. */
+/**
+ * One envelope found in the evidence: its collector (or any row id the caller chooses), UTC date, and its
+ * run's status and completeness as `runOutcome` reads them.
+ */
 export interface FoundEnvelope {
   readonly collector: string;
   readonly date: string;
   readonly status: RunStatus;
+  /**
+   * Whether the run judged its whole scope (no error entry). Absent: read from the status alone, as
+   * `runOutcome` reads a summary without it (PASS and FAIL complete, PARTIAL and ERROR not).
+   */
+  readonly complete?: boolean;
 }
 
 export interface CoverageInput {
@@ -293,22 +301,28 @@ export function expectedRunDays(
 
 // ---- coverage -----------------------------------------------------------------------------------------
 
-/** A day with several runs counts as its best: one complete run covers the day. */
-function dayStatus(statuses: readonly RunStatus[]): CellStatus {
-  if (statuses.some((s) => s === 'PASS' || s === 'FAIL')) return 'present';
-  if (statuses.includes('PARTIAL')) return 'partial';
-  return 'failed';
+/**
+ * A day with several runs counts as its best. Coverage asks whether the scope was fully judged, not what
+ * the judgement was: the day is `present` when some run completed (PASS or FAIL with no error entry),
+ * `failed` when every run was ERROR (nothing judged), and otherwise `partial`, an incomplete FAIL included
+ * (the calendar still shows it as a failure: cli/package/day-status.ts).
+ */
+function dayStatus(runs: readonly FoundEnvelope[]): CellStatus {
+  const outcomes = runs.map(runOutcome);
+  if (outcomes.some((o) => o.complete)) return 'present';
+  if (outcomes.every((o) => o.status === 'ERROR')) return 'failed';
+  return 'partial';
 }
 
 export function computeCoverage(input: CoverageInput): CoverageReport {
   const days = daysBetween(input.from, input.to);
   const collectors = [...new Set([...Object.keys(input.schedules), ...(input.unscheduled ?? [])])].sort();
-  const found = new Map<string, RunStatus[]>();
+  const found = new Map<string, FoundEnvelope[]>();
   for (const e of input.envelopes) {
     const k = `${e.collector}\n${e.date}`;
     const list = found.get(k);
-    if (list) list.push(e.status);
-    else found.set(k, [e.status]);
+    if (list) list.push(e);
+    else found.set(k, [e]);
   }
   const cells: CoverageCell[] = [];
   const problems: { collector: string; message: string }[] = [];

@@ -100,6 +100,12 @@ export interface Envelope {
   readonly producer: Producer;
 }
 
+/**
+ * The summary of a run from what it judged and what it could not read. The status never reports a failed
+ * check as less than FAIL: FAIL when any finding failed (errors or not), ERROR when errors left nothing
+ * judged, PARTIAL when errors left part unjudged and nothing failed, else PASS. `complete` says whether
+ * any error entry was recorded, so a FAIL of an incomplete run still says what it could not read.
+ */
 export function summarise(
   findings: readonly Finding[],
   errors: readonly ErrorEntry[],
@@ -112,16 +118,17 @@ export function summarise(
   const info = count('INFO');
   const evaluated = passed + failed + warnings;
   let status: RunStatus;
-  if (errors.length > 0) status = findings.length === 0 ? 'ERROR' : 'PARTIAL';
-  else status = failed > 0 ? 'FAIL' : 'PASS';
-  return { status, evaluated, passed, failed, warnings, info, figures };
+  if (failed > 0) status = 'FAIL';
+  else if (errors.length > 0) status = findings.length === 0 ? 'ERROR' : 'PARTIAL';
+  else status = 'PASS';
+  const complete = errors.length === 0;
+  return { status, complete, evaluated, passed, failed, warnings, info, figures };
 }
 
 /**
  * The status and completeness of a run from its summary, for envelopes of schema version 1 written before
  * and after `complete` existed. An old PARTIAL with failed checks is FAIL and incomplete; an old PARTIAL
  * or ERROR is incomplete; anything not a known status is ERROR (it proves nothing).
- * (Contract for issue 17; implemented with the status change.)
  */
 export function runOutcome(summary: {
   readonly status?: unknown;

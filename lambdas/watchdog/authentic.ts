@@ -5,7 +5,7 @@
  * signature-check.ts).
  */
 import { producerOfKey } from '../collectors/registry';
-import type { RunStatus } from '../evidence/envelope';
+import { runOutcome, type RunStatus } from '../evidence/envelope';
 import { checkEnvelope } from '../evidence/envelope-check';
 import { judgeSignature, type ProducerKeys, type SignatureVerdict } from '../evidence/signature-check';
 
@@ -14,7 +14,10 @@ const STATUSES: readonly RunStatus[] = ['PASS', 'FAIL', 'PARTIAL', 'ERROR'];
 export type EnvelopeJudgement =
   | {
       readonly counted: true;
+      /** As `runOutcome` reads the envelope: an old PARTIAL with failed checks is FAIL. */
       readonly status: RunStatus;
+      /** False when the run recorded an error entry (or is PARTIAL or ERROR): it judged part of its scope. */
+      readonly complete: boolean;
       /** `undefined` when signatures were not judged (no producer keys were given). */
       readonly signature?: SignatureVerdict;
     }
@@ -64,5 +67,11 @@ export function judgeEnvelope(
       ...(judged ? { signature: judged.verdict } : {}),
       ...(judged?.signedBy ? { signedBy: judged.signedBy } : {}),
     };
-  return { counted: true, status, ...(judged ? { signature: judged.verdict } : {}) };
+  const outcome = runOutcome(check.envelope?.summary ?? {});
+  return {
+    counted: true,
+    status: outcome.status,
+    complete: outcome.complete,
+    ...(judged ? { signature: judged.verdict } : {}),
+  };
 }

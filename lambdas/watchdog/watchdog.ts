@@ -170,7 +170,7 @@ export async function runWatchdog(ctx: WatchdogContext): Promise<WatchdogResult>
   const read = await mapWithConcurrency(toRead, READ_CONCURRENCY, async (e) => {
     try {
       const judged = await readEnvelope(ctx, e.key);
-      if (judged.counted) return { ...e, status: judged.status };
+      if (judged.counted) return { ...e, status: judged.status, complete: judged.complete };
       const { problems, counted: _counted, ...more } = judged;
       rejected.push({ ...e, problems, more });
       return undefined;
@@ -183,7 +183,7 @@ export async function runWatchdog(ctx: WatchdogContext): Promise<WatchdogResult>
     }
   });
   const found: FoundEnvelope[] = read.flatMap((r) =>
-    r ? [{ collector: r.collector, date: r.date, status: r.status }] : [],
+    r ? [{ collector: r.collector, date: r.date, status: r.status, complete: r.complete }] : [],
   );
   const report = computeCoverage({ ...window, schedules: ctx.schedules, envelopes: found });
 
@@ -274,7 +274,10 @@ export async function runWatchdog(ctx: WatchdogContext): Promise<WatchdogResult>
 
   const listing = JSON.stringify(
     [
-      ...read.flatMap((r) => (r ? [{ key: r.key, status: r.status }] : [])),
+      // As the auditor's manifest records a run: its status read through runOutcome, `complete: false` if not.
+      ...read.flatMap((r) =>
+        r ? [{ key: r.key, status: r.status, ...(r.complete ? {} : { complete: false }) }] : [],
+      ),
       ...rejected.map((r) => ({ key: r.key, rejected: true })),
     ].sort((a, b) => a.key.localeCompare(b.key)),
   );
@@ -303,7 +306,8 @@ export async function runWatchdog(ctx: WatchdogContext): Promise<WatchdogResult>
       window: 'the last complete UTC days before the run, today excluded',
       schedules: ctx.schedules,
       gap: 'an expected day with no envelope, or only ERROR envelopes (shared with pull: lambdas/evidence/coverage.ts)',
-      partialDay: 'WARN: the day has evidence, but only PARTIAL runs',
+      partialDay:
+        'WARN: the day has evidence, but no run judged its whole scope (PARTIAL, or FAIL with error entries: a failed check is still FAIL)',
       unreadableEnvelope: 'recorded as an error and not counted as present',
       countedEnvelope:
         "its own canonical JSON, its key agreeing with its content, and signed by its kind's producer key (lambdas/evidence/envelope-check.ts, signature-check.ts); any other is an envelope-authentic FAIL and does not count",

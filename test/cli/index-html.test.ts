@@ -190,7 +190,12 @@ describe('index.html', () => {
         { key: k('us-east-1', '060000'), status: 'FAIL' },
         { key: k('us-east-1', '070000'), status: 'ERROR' },
       ]),
-    ).toEqual({ result: 'fail', key: k('us-east-1', '060000'), runs: { FAIL: 1, ERROR: 1 } });
+    ).toEqual({
+      result: 'fail',
+      complete: true,
+      key: k('us-east-1', '060000'),
+      runs: { FAIL: 1, ERROR: 1 },
+    });
     // One region passed, another only errored: partial. Every run errored: error.
     expect(
       summariseDay([

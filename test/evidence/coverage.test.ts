@@ -127,6 +127,35 @@ describe('computeCoverage', () => {
     ]);
   });
 
+  it('counts a day present only when some run judged its whole scope', () => {
+    const report = computeCoverage({
+      from: '2026-01-05',
+      to: '2026-01-09',
+      schedules: { daily: schedules.daily },
+      envelopes: [
+        // An incomplete FAIL says a check failed, but not that the scope was fully judged.
+        { collector: 'daily', date: '2026-01-05', status: 'FAIL', complete: false },
+        // The same, with a complete run on the same day: that run covers the day.
+        { collector: 'daily', date: '2026-01-06', status: 'FAIL', complete: false },
+        { collector: 'daily', date: '2026-01-06', status: 'PASS', complete: true },
+        { collector: 'daily', date: '2026-01-07', status: 'FAIL', complete: true },
+        // An incomplete run and an ERROR: something was judged, not everything.
+        { collector: 'daily', date: '2026-01-08', status: 'ERROR', complete: false },
+        { collector: 'daily', date: '2026-01-08', status: 'PARTIAL', complete: false },
+        // ERROR never completes, whatever it claims.
+        { collector: 'daily', date: '2026-01-09', status: 'ERROR', complete: true },
+      ],
+    });
+    expect(report.cells.map((c) => `${c.date} ${c.status}`)).toEqual([
+      '2026-01-05 partial',
+      '2026-01-06 present',
+      '2026-01-07 present',
+      '2026-01-08 partial',
+      '2026-01-09 failed',
+    ]);
+    expect(report.gaps.map((g) => g.date)).toEqual(['2026-01-09']);
+  });
+
   it('judges rate(N days) by the longest run of days without evidence', () => {
     const report = computeCoverage({
       from: '2026-01-01',

@@ -136,7 +136,7 @@ describe('recordTamperEvent', () => {
     expect(envelope).toMatchObject({
       account: '999999999999',
       region: 'global',
-      summary: { status: 'PARTIAL' },
+      summary: { status: 'FAIL', complete: false },
     });
     expect(envelope.producer.runId).toBe('fallback-run');
     expect(envelope.findings[0]).toMatchObject({

@@ -296,7 +296,8 @@ describe('runWatchdog', () => {
         message: expect.stringContaining(lost),
       }),
     ]);
-    expect(result.envelope.summary.status).toBe('PARTIAL');
+    // The gap is a failed check of the watchdog's own: FAIL, and incomplete for the envelope it could not read.
+    expect(result.envelope.summary).toMatchObject({ status: 'FAIL', complete: false });
   });
 
   /** The stored envelope of `collector` on `date` (of this account). */
@@ -307,6 +308,64 @@ describe('runWatchdog', () => {
         o.key.endsWith('.json'),
     )!;
   const replace = (objects: Stored[], old: Stored, by: Stored) => objects.splice(objects.indexOf(old), 1, by);
+
+  it('counts a day whose runs failed checks but recorded errors as partial, new envelopes and old alike', async () => {
+    const objects = await week(now);
+    const parse = (o: Stored) => JSON.parse(o.body.toString('utf8')) as Envelope;
+    const error = { region: 'eu-west-3', api: 'backup:ListBackupJobs', code: 'AccessDenied', message: 'm' };
+    // A FAIL run that also recorded an error, as written today.
+    const fresh = envelopeAt(objects, 'backups', '2026-03-05');
+    const freshEnvelope = parse(fresh);
+    expect(freshEnvelope.summary).toMatchObject({ status: 'FAIL', complete: true });
+    replace(
+      objects,
+      fresh,
+      await stored(
+        fresh.key,
+        { ...freshEnvelope, errors: [error], summary: { ...freshEnvelope.summary, complete: false } },
+        'FAIL',
+      ),
+    );
+    // The same run as written before `summary.complete` existed: PARTIAL, with a failed check.
+    const old = envelopeAt(objects, 'backups', '2026-03-06');
+    const oldEnvelope = parse(old);
+    const { complete: _complete, ...before } = oldEnvelope.summary;
+    replace(
+      objects,
+      old,
+      await stored(
+        old.key,
+        { ...oldEnvelope, errors: [error], summary: { ...before, status: 'PARTIAL' } },
+        'PARTIAL',
+      ),
+    );
+    serve(objects);
+    const store = new MemoryStore();
+    const result = await runWatchdog(context(now, store));
+
+    expect(result.perCollector.find((c) => c.collector === 'backups')).toEqual({
+      collector: 'backups',
+      expected: 7,
+      present: 4,
+      partial: 3,
+      missing: 0,
+      failed: 0,
+    });
+    expect(result.envelope.findings.find((f) => f.resource === 'collector:backups')).toMatchObject({
+      status: 'WARN',
+      detail: { partialDates: ['2026-03-05', '2026-03-06', '2026-03-07'] },
+    });
+    // The listing beside the coverage envelope reads both as FAIL, incomplete; a complete run stays lean.
+    const listing = JSON.parse(Buffer.from(store.objects[0]!.body).toString()) as Record<string, unknown>[];
+    expect(listing.find((l) => l.key === fresh.key)).toEqual({
+      key: fresh.key,
+      status: 'FAIL',
+      complete: false,
+    });
+    expect(listing.find((l) => l.key === old.key)).toEqual({ key: old.key, status: 'FAIL', complete: false });
+    const complete = envelopeAt(objects, 'backups', '2026-03-08').key;
+    expect(listing.find((l) => l.key === complete)).toEqual({ key: complete, status: 'FAIL' });
+  });
 
   it('does not count an unsigned, mis-signed, copied or edited envelope, and names each one', async () => {
     const objects = await week(now);

@@ -1,6 +1,6 @@
 import { sha256Hex } from '../../evidence/canonical-json';
 import { draftEnvelope } from '../../evidence/draft';
-import type { Envelope, Finding } from '../../evidence/envelope';
+import { runOutcome, type Envelope, type Finding } from '../../evidence/envelope';
 import { dayPrefix, EVIDENCE_PREFIX, parseEvidenceKey } from '../../evidence/keys';
 import type { EvidenceReader } from '../../evidence/read-store';
 import type { EvidenceStore } from '../../evidence/store';
@@ -61,7 +61,7 @@ async function sentReviewKey(reader: EvidenceReader, quarter: string): Promise<s
     const sent = typeof p.sesMessageId === 'string' && p.dryRun !== true && email.errors.length === 0;
     if (p.quarter === quarter && sent) return key;
     seen.push(
-      `${key} (quarter ${String(p.quarter)}, ${sent ? 'sent' : p.dryRun === true ? 'dry run' : `not sent, ${email.summary.status}`})`,
+      `${key} (quarter ${String(p.quarter)}, ${sent ? 'sent' : p.dryRun === true ? 'dry run' : `not sent, ${runOutcome(email.summary).status}`})`,
     );
   }
   const populations = keys.filter((k) => {

@@ -556,7 +556,7 @@ describe('console-signins collector end to end', () => {
         message: 'event broken-1: CloudTrailEvent is not valid JSON',
       },
     ]);
-    expect(written.summary).toMatchObject({ status: 'PARTIAL', failed: 1 });
+    expect(written.summary).toMatchObject({ status: 'FAIL', complete: false, failed: 1 });
   });
 
   it('stops at the page limit and says the day was truncated', async () => {

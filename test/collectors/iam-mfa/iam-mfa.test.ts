@@ -260,12 +260,12 @@ describe('iam-mfa collector end to end', () => {
     });
   });
 
-  it('records a throttled device listing as an error and keeps the MFA findings (PARTIAL)', async () => {
+  it('records a throttled device listing as an error and keeps the MFA findings (FAIL, incomplete)', async () => {
     iam
       .on(ListVirtualMFADevicesCommand)
       .rejects(Object.assign(new Error('Rate exceeded'), { name: 'Throttling' }));
     const { written } = await runInTempDir(iamMfa);
-    expect(written.summary.status).toBe('PARTIAL');
+    expect(written.summary).toMatchObject({ status: 'FAIL', complete: false });
     expect(written.errors).toEqual([
       { region: 'global', api: 'iam:ListVirtualMFADevices', code: 'Throttling', message: 'Rate exceeded' },
     ]);
@@ -282,7 +282,7 @@ describe('iam-mfa collector end to end', () => {
     expect(written.errors[0]!.code).toBe('UnexpectedFormat');
   });
 
-  it('still judges a report without GeneratedTime, with an error entry saying so (PARTIAL)', async () => {
+  it('still judges a report without GeneratedTime, with an error entry saying so (FAIL, incomplete)', async () => {
     iam.on(GetCredentialReportCommand).resolves({ Content: Buffer.from(FIXTURE) });
     iam.on(ListVirtualMFADevicesCommand).resolves({ VirtualMFADevices: [] });
     const { written } = await runInTempDir(iamMfa);
@@ -294,7 +294,7 @@ describe('iam-mfa collector end to end', () => {
         message: 'GetCredentialReport returned no GeneratedTime',
       },
     ]);
-    expect(written.summary).toMatchObject({ status: 'PARTIAL', evaluated: 5, failed: 2 });
+    expect(written.summary).toMatchObject({ status: 'FAIL', complete: false, evaluated: 5, failed: 2 });
     expect(written.summary.figures).not.toHaveProperty('reportAgeMinutes');
   });
 

@@ -386,7 +386,7 @@ describe('inactive-users collector', () => {
         message: 'GetCredentialReport returned no GeneratedTime',
       },
     ]);
-    expect(written.summary).toMatchObject({ status: 'PARTIAL', failed: 2 });
+    expect(written.summary).toMatchObject({ status: 'FAIL', complete: false, failed: 2 });
     expect(written.summary.figures).not.toHaveProperty('reportAgeMinutes');
     expect(written.sources[0]).not.toHaveProperty('generatedAt');
     expect(JSON.stringify(written)).not.toContain('1970');

@@ -302,7 +302,7 @@ describe('network-exposure collector end to end', () => {
     return getClient().config.region();
   }
 
-  it('reads every page, keeps the rule set raw, and keeps one region when another is denied (PARTIAL)', async () => {
+  it('reads every page, keeps the rule set raw, and keeps one region when another is denied (FAIL, incomplete)', async () => {
     ec2.on(DescribeSecurityGroupsCommand).callsFake(async (input: { NextToken?: string }, getClient) => {
       if ((await regionOf(getClient)) === 'eu-west-1')
         throw Object.assign(new Error('not authorized to perform ec2:DescribeSecurityGroups'), {
@@ -326,7 +326,7 @@ describe('network-exposure collector end to end', () => {
       regions: ['us-east-1', 'eu-west-1'],
       controls: ['CC6.1', 'CC6.6'],
     });
-    expect(written.summary).toMatchObject({ status: 'PARTIAL', failed: 1, passed: 1 });
+    expect(written.summary).toMatchObject({ status: 'FAIL', complete: false, failed: 1, passed: 1 });
     expect(written.errors).toEqual([
       {
         region: 'eu-west-1',
@@ -367,7 +367,7 @@ describe('network-exposure collector end to end', () => {
       .on(DescribeNetworkInterfacesCommand)
       .rejects(Object.assign(new Error('denied'), { name: 'UnauthorizedOperation' }));
     const { written } = await runInTempDir(networkExposure);
-    expect(written.summary.status).toBe('PARTIAL');
+    expect(written.summary).toMatchObject({ status: 'FAIL', complete: false });
     expect(written.errors).toEqual([
       {
         region: 'us-east-1',
