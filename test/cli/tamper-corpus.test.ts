@@ -27,6 +27,8 @@ import { pull } from '../../cli/pull';
 import type { TrustOptions } from '../../cli/trust/load';
 import type { Manifest, ManifestObject } from '../../cli/package/manifest';
 import { renderTrustFile, TRUST_FILE_KIND } from '../../cli/trust/trust-file';
+import { RISK_ACCEPTANCE_KIND } from '../../lambdas/evidence/risk-acceptance';
+import { recordDecision } from '../../lambdas/risk-register/record';
 import { verify } from '../../cli/verify';
 import { PRODUCER_IDS } from '../../lambdas/collectors/registry';
 import { digestKey } from '../../lambdas/evidence/digest';
@@ -281,6 +283,7 @@ describe('tamper corpus: verify trusts nothing it cannot prove', () => {
 
   tamper("manifest's gaps edited to hide the gap", async () => {
     const dir = copy();
+    const objects = manifest.objects.length;
     editManifest(dir, (m) => {
       m.coverage = m.coverage.map((s) => ({ ...s, gaps: [] }));
       m.summary = { ...m.summary, gaps: 0 };
@@ -291,7 +294,7 @@ describe('tamper corpus: verify trusts nothing it cannot prove', () => {
       `manifest.json: its coverage lists gaps: none; the verified envelopes leave: backups account ${ACCOUNT} ${GAP_DATE} missing; console-signins account ${ACCOUNT} ${GAP_DATE} missing; iam-mfa account ${ACCOUNT} ${GAP_DATE} missing; inactive-users account ${ACCOUNT} ${GAP_DATE} missing`,
     );
     expect(lines).toContain(
-      'manifest.json: its summary counts 140 objects, 0 with problems and 0 gap(s); recomputed: 140, 0 and 4',
+      `manifest.json: its summary counts ${objects} objects, 0 with problems and 0 gap(s); recomputed: ${objects}, 0 and 4`,
     );
     expect(code).toBe(4);
   });
@@ -316,6 +319,53 @@ describe('tamper corpus: verify trusts nothing it cannot prove', () => {
       expect.any(String),
       expect.stringMatching(/^NOT VERIFIED: 1 integrity problem\(s\)/),
     ]);
+    expect(code).toBe(4);
+  });
+
+  tamper('exceptions.csv edited to hide the exception past its SLA', async () => {
+    const dir = copy();
+    const csv = read(dir, 'exceptions.csv').toString('utf8');
+    const rows = csv.split('\r\n');
+    const hidden = rows.filter((r) => !r.includes('"breached"'));
+    expect(hidden).toHaveLength(rows.length - 1);
+    write(dir, 'exceptions.csv', hidden.join('\r\n'));
+    resum(dir);
+    const { code, lines } = await check(dir);
+    expect(lines[0]).toMatch(
+      /^exceptions\.csv: differs from the period report \(exceptions\) rendered from the verified evidence \(\d+ bytes, the rendering has \d+\)$/,
+    );
+    expect(lines.filter((l) => /^(exceptions\.csv|manifest\.json|index\.html|oscal)/.test(l))).toHaveLength(
+      1,
+    );
+    expect(code).toBe(4);
+  });
+
+  tamper("manifest's period report edited to hide the SLA breach", async () => {
+    const dir = copy();
+    const counts = manifest.periodReport;
+    expect(counts.slaBreaches).toBe(1);
+    editManifest(dir, (m) => {
+      m.periodReport = { ...m.periodReport, slaBreaches: 0 };
+    });
+    resum(dir);
+    const { code, lines } = await check(dir);
+    expect(lines[0]).toBe(
+      `manifest.json: its period report counts ${counts.exceptions} exception(s), 0 past SLA, ${counts.accepted} accepted and ${counts.openAtEnd} open; the verified evidence gives ${counts.exceptions}, 1, ${counts.accepted} and ${counts.openAtEnd}`,
+    );
+    expect(code).toBe(4);
+  });
+
+  tamper('OSCAL document edited to mark every control satisfied', async () => {
+    const dir = copy();
+    const oscal = read(dir, 'oscal-assessment-results.json')
+      .toString('utf8')
+      .replace(/"not-satisfied"/g, '"satisfied"');
+    write(dir, 'oscal-assessment-results.json', oscal);
+    resum(dir);
+    const { code, lines } = await check(dir);
+    expect(lines[0]).toMatch(
+      /^oscal-assessment-results\.json: differs from the OSCAL assessment results rendered from the verified evidence/,
+    );
     expect(code).toBe(4);
   });
 
@@ -576,6 +626,45 @@ describe('tamper corpus: verify trusts nothing it cannot prove', () => {
     expect(lines[0]).toBe(
       `${key}: signed with the key of iam-mfa, but access-review-attestation is written only by a person, with their own credentials: no function writes it, so a function's key signed what it must not`,
     );
+    expect(code).toBe(4);
+  });
+
+  tamper("an accepted risk signed by a collector's key", async () => {
+    let key = '';
+    const { dir, anchor } = await smallPackage({
+      collectors: ['iam-mfa', RISK_ACCEPTANCE_KIND],
+      // An acceptance a collector's function wrote and signed, as if the security lead had recorded it.
+      history: async (bucket, clock, signers) => {
+        clock.at = new Date('2026-01-02T14:22:02Z');
+        const written = await recordDecision({
+          store: bucket,
+          account: SMALL_ACCOUNT,
+          decision: {
+            action: 'accept',
+            check: 'console-mfa',
+            resource: '*',
+            owner: 'security-lead@example.com',
+            reason: 'forged',
+            expires: '2026-03-01',
+            recordedBy: {
+              arn: `arn:aws:sts::${SMALL_ACCOUNT}:assumed-role/SecurityLead/lead`,
+              proof: 'sts-get-caller-identity',
+            },
+          },
+          now: new Date('2026-01-02T14:22:01.000Z'),
+          runId: 'forged',
+        });
+        key = written.envelopeObject.key;
+        const { signature } = await signers.get('iam-mfa')!.sign(bucket.objects.get(key)!.body);
+        bucket.alter(key, (o) => ({ ...o, signature }));
+      },
+    });
+    const { code, lines } = await check(dir, anchor);
+    expect(lines[0]).toBe(
+      `${key}: signed with the key of iam-mfa, but this is evidence of risk-register: one function wrote another's evidence`,
+    );
+    const m = JSON.parse(read(dir, 'manifest.json').toString('utf8')) as Manifest;
+    expect(m.periodReport.accepted).toBe(0);
     expect(code).toBe(4);
   });
 

@@ -1,3 +1,4 @@
+import { PRODUCER_IDS } from '../../lambdas/collectors/registry';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AUDITOR_SIGNING_KEY_ACTIONS } from '../../lib/auditor-role';
 import { ConfigError, parseConfig } from '../../lib/config';
@@ -92,7 +93,9 @@ describe('auditor role', () => {
         .sort()
         .map((k) => JSON.stringify({ 'Fn::GetAtt': [k, 'Arn'] })),
     );
-    expect(ids('SigningKey')).toHaveLength(11);
+    // One per producer: PRODUCER_IDS (eight collectors, the watchdog, the sealer, the tamper watch, the risk register).
+    expect(ids('SigningKey')).toHaveLength(PRODUCER_IDS.length);
+    expect(PRODUCER_IDS).toHaveLength(12);
     // Objects under evidence/ and digests/ only; the bucket listing itself.
     const objects = statements.find((s) => asList(s.Action).includes('s3:GetObject'))!;
     expect(objects.Resource).toEqual([
