@@ -1,0 +1,98 @@
+/**
+ * `soc2-evidence report`: the period report for a security lead, from a sealed bucket (the same fixture as
+ * pull's tests: iam-mfa every day of January, alice's console MFA failing all month).
+ */
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { report } from '../../cli/report';
+import { SEALER_PRODUCER } from '../../lambdas/evidence/producers';
+import { BUCKET, serveBucket } from './evidence-bucket-fixture';
+import { producerBucket, runDays, seal, writeTrustFile } from './sealed-bucket-fixture';
+import { buildProgram } from '../../cli/main';
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'soc2-report-'));
+
+async function sealedJanuary() {
+  const { bucket, clock, signers } = producerBucket();
+  await runDays(bucket, clock, '2026-01-01', '2026-01-31');
+  await seal(bucket, clock, '2026-02-01T00:30:00Z', signers.get(SEALER_PRODUCER)!);
+  return { s3: serveBucket(bucket).s3, trust: writeTrustFile(tmp(), signers) };
+}
+
+async function run(sla?: Record<string, number>) {
+  const { s3, trust } = await sealedJanuary();
+  const out = join(tmp(), 'r');
+  const lines: string[] = [];
+  const code = await report(
+    {
+      bucket: BUCKET,
+      from: '2026-01-01',
+      to: '2026-01-31',
+      collector: ['iam-mfa'],
+      trust,
+      out,
+      ...(sla ? { sla } : {}),
+    },
+    { s3, out: (l) => lines.push(l), now: () => new Date('2026-02-02T00:00:00Z') },
+  );
+  return { code, lines, out };
+}
+
+describe('soc2-evidence report', () => {
+  it("prints each control's statement and the exception past its SLA, and writes the report files", async () => {
+    const { code, lines, out } = await run();
+    expect(code).toBe(0);
+    const start = lines.findIndex((l) => l.startsWith('Period report 2026-01-01 to 2026-01-31'));
+    expect(lines[start]).toBe(
+      'Period report 2026-01-01 to 2026-01-31 (remediation SLA critical=7,high=30,medium=90), from 31 verified runs:',
+    );
+    expect(lines).toContain(
+      '  CC6.1: 31 of 31 days covered by verified evidence; failures on 31 days; 1 exception: 1 past SLA.',
+    );
+    expect(lines).toContain('Past their remediation SLA (1):');
+    expect(lines.find((l) => l.includes('console-mfa account 123456789012'))).toMatch(
+      /^ {2}high console-mfa account 123456789012 arn:aws:iam::123456789012:user\/alice: failing since at least 2026-01-01, still open \(31 days\); SLA 30 days, due 2026-01-31: breached$/,
+    );
+    for (const file of ['exceptions.csv', 'oscal-assessment-results.json', 'index.html'])
+      expect(existsSync(join(out, file))).toBe(true);
+    expect(lines.at(-1)).toContain(`${join(out, 'index.html')}#period-report`);
+  });
+
+  it('judges by the SLA given: 60 days for high leaves the exception open within it', async () => {
+    const { lines, out } = await run({ high: 60 });
+    expect(lines).not.toContain('Past their remediation SLA (1):');
+    expect(lines).toContain('Open, within SLA (1):');
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as {
+      periodReport: { sla: unknown; slaBreaches: number };
+    };
+    expect(manifest.periodReport).toMatchObject({ sla: { high: 60 }, slaBreaches: 0 });
+  });
+
+  it('refuses a malformed --sla in one line naming it and the expected form', async () => {
+    const errors: string[] = [];
+    const program = buildProgram(() => undefined)
+      .exitOverride()
+      .configureOutput({ writeErr: (s) => errors.push(s), writeOut: () => undefined });
+    for (const sub of program.commands)
+      sub.exitOverride().configureOutput({ writeErr: (s) => errors.push(s) });
+    await expect(
+      program.parseAsync([
+        'node',
+        'soc2-evidence',
+        'report',
+        '--bucket',
+        'b',
+        '--from',
+        '2026-01-01',
+        '--to',
+        '2026-01-31',
+        '--sla',
+        'urgent=3',
+      ]),
+    ).rejects.toThrow();
+    expect(errors.join('')).toContain(
+      "option '--sla <days>' argument 'urgent=3' is invalid. unknown severity \"urgent\": expected severity=days pairs such as critical=7,high=30,medium=90 (severities: critical, high, medium, low)",
+    );
+  });
+});
