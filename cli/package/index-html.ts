@@ -1,5 +1,5 @@
 import type { CoverageReport, CellStatus } from '../../lambdas/evidence/coverage';
-import type { Manifest, ManifestObject } from './manifest';
+import { exceptionBreakdown, periodReportSummary, type Manifest, type ManifestObject } from './manifest';
 import { checksOfKinds } from '../../lambdas/collectors/registry';
 import { daySummaries, type DayResult, type DaySummary } from './day-status';
 import { failingSummary, findingsSection } from './findings-html';
@@ -262,16 +262,13 @@ function warningList(objects: readonly ManifestObject[]): string {
 
 const digestCount = (manifest: Manifest) => manifest.objects.filter((o) => o.kind === 'digest').length;
 
-/** The period report's one-line verdict: how many exceptions, and how many of them past their SLA. */
+/** The period report's one-line verdict: its exceptions by outcome, bad when any is past its SLA. */
 function periodVerdict(period: PeriodReport | undefined): string {
   if (!period) return '';
-  const all = period.exceptions.length;
-  if (all === 0)
+  if (period.exceptions.length === 0)
     return '<p class="verdict ok">No exception in the period: no check failed on any resource in a verified run.</p>';
-  const count = (state: string) => period.exceptions.filter((e) => e.sla.verdict === state).length;
-  const breached = count('breached');
-  const accepted = period.exceptions.filter((e) => e.state === 'accepted').length;
-  return `<p class="verdict ${breached > 0 ? 'bad' : 'ok'}">${esc(all)} exception(s) in the period: ${esc(breached)} past their remediation SLA, ${esc(accepted)} accepted, ${esc(period.exceptions.filter((e) => e.state === 'open').length)} open at its end: see <a href="#period-report">Period report</a>.</p>`;
+  const summary = periodReportSummary(period);
+  return `<p class="verdict ${summary.slaBreaches > 0 ? 'bad' : 'ok'}">Period report: ${esc(exceptionBreakdown(summary))}: see <a href="#period-report">Period report</a>.</p>`;
 }
 
 function verdict(manifest: Manifest, findings: PackageFindings): string {

@@ -195,23 +195,46 @@ export interface Manifest {
   readonly summary: { readonly objects: number; readonly integrityProblems: number; readonly gaps: number };
 }
 
+/**
+ * The period report's exceptions by outcome; the outcomes partition them: past their SLA (remediated late
+ * or still failing on the due day), accepted (an acceptance in force at the end), remediated within SLA,
+ * remediated where the severity has no SLA, and open (not past an SLA, not accepted).
+ */
 export interface PeriodReportSummary {
   readonly sla: SlaPolicy;
   readonly exceptions: number;
   readonly slaBreaches: number;
   readonly accepted: number;
-  readonly openAtEnd: number;
+  readonly remediatedWithinSla: number;
+  readonly remediatedWithoutSla: number;
+  readonly open: number;
 }
 
 /** The manifest's counts of a period report. */
 export function periodReportSummary(report: PeriodReport): PeriodReportSummary {
+  const count = (test: (e: PeriodReport['exceptions'][number]) => boolean) =>
+    report.exceptions.filter(test).length;
   return {
     sla: report.sla,
     exceptions: report.exceptions.length,
-    slaBreaches: report.exceptions.filter((e) => e.sla.verdict === 'breached').length,
-    accepted: report.exceptions.filter((e) => e.state === 'accepted').length,
-    openAtEnd: report.exceptions.filter((e) => e.openAtEnd).length,
+    slaBreaches: count((e) => e.sla.verdict === 'breached'),
+    accepted: count((e) => e.state === 'accepted'),
+    remediatedWithinSla: count((e) => e.sla.verdict === 'within'),
+    remediatedWithoutSla: count((e) => e.state === 'remediated' && e.sla.verdict === 'none'),
+    open: count((e) => e.state === 'open' && e.sla.verdict !== 'breached'),
   };
+}
+
+/** `18 exception(s): 1 remediated within SLA, 1 past SLA, 1 accepted, 15 open`, the same words everywhere. */
+export function exceptionBreakdown(s: PeriodReportSummary): string {
+  const parts = [
+    `${s.remediatedWithinSla} remediated within SLA`,
+    `${s.slaBreaches} past SLA`,
+    `${s.accepted} accepted`,
+    ...(s.remediatedWithoutSla > 0 ? [`${s.remediatedWithoutSla} remediated (no SLA)`] : []),
+    `${s.open} open`,
+  ];
+  return `${s.exceptions} exception(s): ${parts.join(', ')}`;
 }
 
 /** `sha256sum` text-mode lines: `<hex>  <path>`. */

@@ -40,6 +40,9 @@ export const EXCEPTIONS_CSV_COLUMNS = [
   'accepted_expires',
   'acceptance_in_force_at_end',
   'acceptance_evidence',
+  'accepted_recorded_by',
+  'acceptance_revoked_on',
+  'acceptance_revoked_by',
 ] as const;
 
 type Column = (typeof EXCEPTIONS_CSV_COLUMNS)[number];
@@ -77,6 +80,9 @@ function row(e: ExceptionInterval): Record<Column, string> {
     accepted_expires: a?.expires ?? '',
     acceptance_in_force_at_end: a ? yesNo(a.inForceAtEnd) : '',
     acceptance_evidence: a?.key ?? '',
+    accepted_recorded_by: a?.recordedBy ?? '',
+    acceptance_revoked_on: a?.revokedOn ?? '',
+    acceptance_revoked_by: a?.revokedBy ?? '',
   };
 }
 

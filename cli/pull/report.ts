@@ -1,4 +1,4 @@
-import { EXCEPTIONS_FILE, OSCAL_FILE, type Manifest } from '../package/manifest';
+import { exceptionBreakdown, EXCEPTIONS_FILE, OSCAL_FILE, type Manifest } from '../package/manifest';
 import { slaText } from '../period/sla-option';
 
 /**
@@ -27,8 +27,7 @@ export function reportLines(
   }
   const r = manifest.periodReport;
   lines.push(
-    `period report (SLA ${slaText(r.sla)}): ${r.exceptions} exception(s), ${r.slaBreaches} past SLA, ` +
-      `${r.accepted} accepted, ${r.openAtEnd} open at the end: ${EXCEPTIONS_FILE}, ${OSCAL_FILE}`,
+    `period report (SLA ${slaText(r.sla)}): ${exceptionBreakdown(r)}: ${EXCEPTIONS_FILE}, ${OSCAL_FILE}`,
   );
   const late = objects.filter((o) => o.checks.custody === 'late').length;
   const digests = objects.filter((o) => o.kind === 'digest').length;

@@ -55,7 +55,15 @@ export function weekPackage(
     trust: { source: 'test', producers: {}, unbound: 0 },
     objects: [...objects],
     coverage: [],
-    periodReport: { sla: {}, exceptions: 0, slaBreaches: 0, accepted: 0, openAtEnd: 0 },
+    periodReport: {
+      sla: {},
+      exceptions: 0,
+      slaBreaches: 0,
+      accepted: 0,
+      remediatedWithinSla: 0,
+      remediatedWithoutSla: 0,
+      open: 0,
+    },
     summary: { objects: objects.length, integrityProblems, gaps: 2 },
   };
   const report = computeCoverage({

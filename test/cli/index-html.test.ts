@@ -54,7 +54,15 @@ describe('index.html', () => {
       trust: { source: 'test', producers: {}, unbound: 0 },
       objects: [hostileObject()],
       coverage: [],
-      periodReport: { sla: {}, exceptions: 0, slaBreaches: 0, accepted: 0, openAtEnd: 0 },
+      periodReport: {
+        sla: {},
+        exceptions: 0,
+        slaBreaches: 0,
+        accepted: 0,
+        remediatedWithinSla: 0,
+        remediatedWithoutSla: 0,
+        open: 0,
+      },
       summary: { objects: 1, integrityProblems: 1, gaps: 0 },
     };
     const report = computeCoverage({
@@ -112,7 +120,15 @@ describe('index.html', () => {
       trust: { source: 'test', producers: {}, unbound: 0 },
       objects: [object],
       coverage: [],
-      periodReport: { sla: {}, exceptions: 0, slaBreaches: 0, accepted: 0, openAtEnd: 0 },
+      periodReport: {
+        sla: {},
+        exceptions: 0,
+        slaBreaches: 0,
+        accepted: 0,
+        remediatedWithinSla: 0,
+        remediatedWithoutSla: 0,
+        open: 0,
+      },
       summary: { objects: 1, integrityProblems: 0, gaps: 0 },
     };
     const html = renderIndexHtml(manifest, []);

@@ -86,6 +86,9 @@ describe('exceptions.csv', () => {
       accepted_expires: '',
       acceptance_in_force_at_end: '',
       acceptance_evidence: '',
+      accepted_recorded_by: '',
+      acceptance_revoked_on: '',
+      acceptance_revoked_by: '',
     });
     expect(keys).toMatchObject({
       check: 'keys',
@@ -101,6 +104,9 @@ describe('exceptions.csv', () => {
       accepted_expires: '2026-12-31',
       acceptance_in_force_at_end: 'yes',
       acceptance_evidence: acceptance.key,
+      accepted_recorded_by: acceptance.recordedBy.arn,
+      acceptance_revoked_on: '',
+      acceptance_revoked_by: '',
     });
   });
 
