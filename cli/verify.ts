@@ -1,3 +1,6 @@
+import { exceptionBreakdown } from './package/manifest';
+import type { SlaPolicy } from './period/model';
+import { slaPolicy, slaText } from './period/sla-option';
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -106,6 +109,9 @@ async function verifyPackage(
   out(filterLine(manifest));
   if (scope && scope.from === undefined) out(PERIOD_NOT_CHECKED);
   out(`signatures were judged against the trust anchor: ${anchor.source}`);
+  out(
+    `period report: remediation SLA ${slaText(manifest.periodReport.sla)} (${scope?.sla ? 'as you passed with --sla' : 'chosen when the package was pulled; pass --sla to check it'}); ${exceptionBreakdown(manifest.periodReport)}`,
+  );
   if (anchor.unbound.length > 0) out(UNBOUND_LINE);
   const integrity = problems.count('integrity');
   const other = problems.count('gap');
@@ -185,6 +191,11 @@ export function registerVerify(program: Command, out: (line: string) => void): v
       'the 12-digit account you asked for: a package filtered by account is accepted only with it',
       accountId,
     )
+    .option(
+      '--sla <days>',
+      'the remediation SLA you expect the period report to judge by, e.g. critical=7,high=30,medium=90: a package pulled with another --sla is refused (without it the SLA is printed, not checked)',
+      slaPolicy,
+    )
     .option('--trust <file>', "the producers' signing keys you pinned with 'soc2-evidence pin'")
     .option(
       '--public-key <file>',
@@ -194,12 +205,18 @@ export function registerVerify(program: Command, out: (line: string) => void): v
     .action(
       async (
         dir: string,
-        opts: TrustOptions & { from?: string; to?: string; collector?: string[]; account?: string },
+        opts: TrustOptions & {
+          from?: string;
+          to?: string;
+          collector?: string[];
+          account?: string;
+          sla?: SlaPolicy;
+        },
       ) => {
-        const { from, to, collector, account, trust, publicKey } = opts;
+        const { from, to, collector, account, sla, trust, publicKey } = opts;
         process.exitCode = await verify(
           dir,
-          { trust, publicKey, scope: { from, to, collector, account } },
+          { trust, publicKey, scope: { from, to, collector, account, ...(sla ? { sla } : {}) } },
           out,
         );
       },

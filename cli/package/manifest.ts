@@ -197,7 +197,8 @@ export interface Manifest {
 
 /**
  * The period report's exceptions by outcome; the outcomes partition them: past their SLA (remediated late
- * or still failing on the due day), accepted (an acceptance in force at the end), remediated within SLA,
+ * or still failing on the due day, even if accepted after it), accepted (an acceptance in force at the end,
+ * recorded by the due day), remediated within SLA,
  * remediated where the severity has no SLA, and open (not past an SLA, not accepted).
  */
 export interface PeriodReportSummary {
@@ -218,7 +219,7 @@ export function periodReportSummary(report: PeriodReport): PeriodReportSummary {
     sla: report.sla,
     exceptions: report.exceptions.length,
     slaBreaches: count((e) => e.sla.verdict === 'breached'),
-    accepted: count((e) => e.state === 'accepted'),
+    accepted: count((e) => e.sla.verdict === 'accepted'),
     remediatedWithinSla: count((e) => e.sla.verdict === 'within'),
     remediatedWithoutSla: count((e) => e.state === 'remediated' && e.sla.verdict === 'none'),
     open: count((e) => e.state === 'open' && e.sla.verdict !== 'breached'),

@@ -116,12 +116,12 @@ function endOfDay(date: string): string {
 
 /**
  * The finding rule: a control is `not-satisfied` when, in the period, any of its exceptions (an exception
- * whose check supports it) was not accepted at its end, or any of its days was not covered (a missing or
+ * whose check supports it) was not accepted at its end (or was accepted only after its SLA had passed), or any of its days was not covered (a missing or
  * ERROR-only expected run); `satisfied` otherwise. A remediated exception counts: the control did not
  * operate effectively on the days it failed.
  */
 export function controlSatisfied(control: ControlResult, exceptions: readonly ExceptionInterval[]): boolean {
-  return control.uncoveredDays.length === 0 && exceptions.every((e) => e.state === 'accepted');
+  return control.uncoveredDays.length === 0 && exceptions.every((e) => e.sla.verdict === 'accepted');
 }
 
 const RULE =
@@ -396,7 +396,7 @@ function riskLog(e: ExceptionInterval, ctx: Ctx): Obj[] {
 /** The finding of one control, from its result and its exceptions (those of checks supporting it). */
 function findingOf(c: ControlResult, exceptions: readonly ExceptionInterval[], ctx: Ctx): Obj {
   const satisfied = controlSatisfied(c, exceptions);
-  const notAccepted = exceptions.filter((e) => e.state !== 'accepted').length;
+  const notAccepted = exceptions.filter((e) => e.sla.verdict !== 'accepted').length;
   const why = satisfied
     ? `No exception left unaccepted and every day covered (${c.daysCovered} of ${c.days}).`
     : [

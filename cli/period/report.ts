@@ -58,14 +58,17 @@ import type {
  *
  * Remediation SLA. The check's severity (catalogue; `unknown` when not in it) gives the SLA days (the
  * policy's; none for a severity without one) and the due day, first failing day + days. Verdict, in this
- * order: `accepted` when an acceptance is in force on the exception's end day; `none` without an SLA;
+ * order: `breached` when an acceptance is in force on the exception's end day but was recorded after the
+ * due day (accepting a risk late does not undo the breach); `accepted` when an acceptance is in force on
+ * the exception's end day; `none` without an SLA;
  * resolved: `within` when durationDays <= days (remediated on the due day is within), else `breached`;
  * open: `breached` when durationDays > days (still failing on the due day), else `open-within`.
  *
  * Acceptances. An acceptance applies to an exception when it is of the same account and check, its
  * resource pattern matches the resource (`*`, `?`), and it was recorded by the period's end. It is in force
- * on day d when its record's day <= d <= its expiry and no revocation of the same account, check and
- * identical pattern, recorded after it, was recorded on a day <= d (from its day, no longer in force). The
+ * on day d when its record's day <= d <= its expiry and no revocation of the same account and check, naming
+ * the acceptance's own pattern or one that matches the resource, recorded after it, was recorded on a day
+ * <= d (from its day, no longer in force). The
  * exception's end day is the day before its resolution when resolved (its last failing or unknown day), else
  * the period's last day. The acceptance shown is the latest recorded one that was in force on any day from
  * the first failing day to the end day; `inForceAtEnd` says whether it still was on the end day. State:
@@ -210,12 +213,19 @@ interface Acceptances {
 
 function acceptancesOf(records: readonly AcceptanceRecord[]): Acceptances {
   const revokes = records.filter((r) => r.action === 'revoke');
-  /** The first revocation of `a` (same account, check and pattern, recorded after it). */
-  const revocationOf = (a: AcceptanceRecord) =>
+  /**
+   * The first revocation of `a` for `resource`: same account and check, recorded after it, naming the
+   * acceptance's own pattern or a pattern that matches the resource (revoking `user/alice` ends an
+   * acceptance of `user/*` for alice alone; revoking `user/*` ends every acceptance of a user).
+   */
+  const revocationOf = (a: AcceptanceRecord, resource: string) =>
     revokes
       .filter(
         (r) =>
-          r.account === a.account && r.check === a.check && r.resource === a.resource && byRecorded(a, r) < 0,
+          r.account === a.account &&
+          r.check === a.check &&
+          (r.resource === a.resource || resourceMatches(r.resource, resource)) &&
+          byRecorded(a, r) < 0,
       )
       .sort((x, y) => cmp(recordDay(x), recordDay(y)) || byRecorded(x, y))[0];
   return {
@@ -231,7 +241,7 @@ function acceptancesOf(records: readonly AcceptanceRecord[]): Acceptances {
         .map((a) => {
           const from = recordDay(a);
           const expires = a.expires ?? from;
-          const revoke = revocationOf(a);
+          const revoke = revocationOf(a, resource);
           const revokedOn = revoke ? recordDay(revoke) : undefined;
           /** The last day in force. */
           const until = [expires, ...(revokedOn ? [addDays(revokedOn, -1)] : [])].sort(cmp)[0]!;
@@ -464,8 +474,13 @@ function judge(
     const durationDays = daysBetween(first, resolved ? resolved.date : addDays(input.to, 1));
     const endDay = resolved ? addDays(resolved.date, -1) : input.to;
     const acceptance = acceptances.view(account, check, resource, first, endDay);
+    // An acceptance recorded after the due day does not undo the breach: the exception was past its SLA,
+    // unaccepted, on the due day. It is accepted now (its state), and past its SLA (its verdict).
+    const acceptedLate =
+      acceptance?.inForceAtEnd === true && slaDays !== undefined && acceptance.from > addDays(first, slaDays);
     let verdict: SlaVerdict;
-    if (acceptance?.inForceAtEnd) verdict = 'accepted';
+    if (acceptedLate) verdict = 'breached';
+    else if (acceptance?.inForceAtEnd) verdict = 'accepted';
     else if (slaDays === undefined) verdict = 'none';
     else if (resolved) verdict = durationDays <= slaDays ? 'within' : 'breached';
     else verdict = durationDays > slaDays ? 'breached' : 'open-within';

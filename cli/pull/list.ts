@@ -34,6 +34,15 @@ function chooseVersion(key: string, versions: readonly ObjectVersion[]): Listed 
   };
 }
 
+/**
+ * Whether evidence of `collector` is in a package filtered to `collectors` (none: every kind). Risk
+ * decisions always are: the period report shows acceptances beside the exceptions they cover, and an
+ * auditor must see every one, revocations included. pull lists by this rule and verify requires it.
+ */
+export function collectorWanted(collector: string, collectors: readonly string[] | undefined): boolean {
+  return !collectors?.length || collectors.includes(collector) || collector === RISK_ACCEPTANCE_KIND;
+}
+
 function wanted(key: string, options: PullOptions): boolean {
   const digest = parseDigestKey(key);
   // A digest covers every collector of its account: it is pulled whatever --collector says.
@@ -41,14 +50,7 @@ function wanted(key: string, options: PullOptions): boolean {
   const parsed = parseEvidenceKey(key);
   // Anything else under the day prefixes is pulled too (an auditor wants all of it), unless filtered.
   if (!parsed) return !options.collector?.length && !options.account;
-  // Risk decisions are pulled whatever --collector says: the period report shows acceptances beside the
-  // exceptions they cover, and an auditor must see every one.
-  if (
-    options.collector?.length &&
-    !options.collector.includes(parsed.collector) &&
-    parsed.collector !== RISK_ACCEPTANCE_KIND
-  )
-    return false;
+  if (!collectorWanted(parsed.collector, options.collector)) return false;
   return !options.account || parsed.account === options.account;
 }
 

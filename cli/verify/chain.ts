@@ -1,3 +1,4 @@
+import { collectorWanted } from '../pull/list';
 import { sha256Hex } from '../../lambdas/evidence/canonical-json';
 import { daysBetween } from '../../lambdas/evidence/coverage';
 import {
@@ -53,11 +54,11 @@ export interface ChainResult {
   readonly accounts: readonly string[];
 }
 
-/** Whether `key` is within the pull's filters (the rule pull lists by). */
+/** Whether `key` is within the pull's filters (the rule pull lists by: `collectorWanted`). */
 export function withinFilters(key: string, filters: VerifyContext['manifest']['filters']): boolean {
   const parsed = parseEvidenceKey(key);
   if (!parsed) return !filters.collectors?.length && !filters.account;
-  if (filters.collectors?.length && !filters.collectors.includes(parsed.collector)) return false;
+  if (!collectorWanted(parsed.collector, filters.collectors)) return false;
   return !filters.account || parsed.account === filters.account;
 }
 

@@ -6,6 +6,9 @@
  * auditor passes (`--from`, `--to`, `--collector`, `--account`) and says plainly when the period was not
  * given.
  */
+import { canonicalJson } from '../../lambdas/evidence/canonical-json';
+import type { SlaPolicy } from '../period/model';
+import { slaText } from '../period/sla-option';
 import { CliError } from '../cli-error';
 import { checkPeriod } from '../arguments';
 import type { Manifest } from '../package/manifest';
@@ -16,6 +19,8 @@ export interface VerifyScope {
   readonly to?: string;
   readonly collector?: readonly string[];
   readonly account?: string;
+  /** `--sla`: the remediation SLA the auditor expects the period report to have judged by. */
+  readonly sla?: SlaPolicy;
 }
 
 /** Said when the auditor gave no period: the package's own is taken as given. */
@@ -81,5 +86,9 @@ export function scopeProblems(manifest: Manifest, scope: VerifyScope): string[] 
         `account: the package holds only account ${heldAccount}, not account ${scope.account} that you passed with --account`,
       );
   }
+  if (scope.sla && canonicalJson(scope.sla) !== canonicalJson(manifest.periodReport.sla))
+    problems.push(
+      `sla: the package's period report judged remediation SLAs by ${slaText(manifest.periodReport.sla)}, not by ${slaText(scope.sla)} that you passed with --sla; have it pulled with --sla ${slaText(scope.sla)}`,
+    );
   return problems;
 }

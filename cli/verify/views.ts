@@ -206,7 +206,16 @@ export async function checkViews(ctx: VerifyContext, recomputed: Recomputed): Pr
     summary,
   };
   await compareView(ctx, EXCEPTIONS_FILE, exceptionsCsv(period), 'period report (exceptions)');
-  await compareView(ctx, OSCAL_FILE, packageOscal(manifest, period), 'OSCAL assessment results');
+  let oscal: string | undefined;
+  try {
+    oscal = packageOscal(manifest, period);
+  } catch (err) {
+    // Only the manifest's own fields (generatedAt, bucket, version) can make it throw: a tampered manifest.
+    ctx.problems.integrity(
+      `${OSCAL_FILE}: cannot be rendered again from ${MANIFEST_FILE} (${err instanceof Error ? err.message : String(err)})`,
+    );
+  }
+  if (oscal !== undefined) await compareView(ctx, OSCAL_FILE, oscal, 'OSCAL assessment results');
   let html: string;
   try {
     html = renderIndexHtml(manifest, recomputed.reports, again.findings, period);

@@ -60,14 +60,32 @@ export interface AcceptanceRecord extends RiskDecision {
   readonly recordedAt: string;
 }
 
-/** Whether `resource` matches `pattern` (`*` any run of characters, `?` one character). */
+/**
+ * Whether `resource` matches `pattern` (`*` any run of characters, `?` one character), in at most
+ * (pattern length × resource length) steps whatever the pattern (greedy star with one backtrack point, as
+ * shells match globs): a stored pattern is signed and locked for years, so a pattern crafted to backtrack
+ * must not be able to stall every pull and verify of its period, as a RegExp's exponential backtracking
+ * would.
+ */
 export function resourceMatches(pattern: string, resource: string): boolean {
-  if (!pattern.includes('*') && !pattern.includes('?')) return pattern === resource;
-  const source = pattern
-    .split('')
-    .map((c) => (c === '*' ? '[\\s\\S]*' : c === '?' ? '[\\s\\S]' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
-    .join('');
-  return new RegExp(`^${source}$`).test(resource);
+  let p = 0;
+  let r = 0;
+  let star = -1;
+  let resume = 0;
+  while (r < resource.length) {
+    if (p < pattern.length && (pattern[p] === '?' || pattern[p] === resource[r])) {
+      p++;
+      r++;
+    } else if (p < pattern.length && pattern[p] === '*') {
+      star = p++;
+      resume = r;
+    } else if (star >= 0) {
+      p = star + 1;
+      r = ++resume;
+    } else return false;
+  }
+  while (p < pattern.length && pattern[p] === '*') p++;
+  return p === pattern.length;
 }
 
 /**

@@ -7,15 +7,43 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { report } from '../../cli/report';
 import { SEALER_PRODUCER } from '../../lambdas/evidence/producers';
-import { BUCKET, serveBucket } from './evidence-bucket-fixture';
+import { ACCOUNT, BUCKET, serveBucket } from './evidence-bucket-fixture';
 import { producerBucket, runDays, seal, writeTrustFile } from './sealed-bucket-fixture';
 import { buildProgram } from '../../cli/main';
+import { pull } from '../../cli/pull';
+import { verify } from '../../cli/verify';
+import { LocalSigner } from '../../lambdas/evidence/signer';
+import { RISK_REGISTER_PRODUCER } from '../../lambdas/evidence/risk-acceptance';
+import { recordDecision } from '../../lambdas/risk-register/record';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'soc2-report-'));
 
-async function sealedJanuary() {
+async function sealedJanuary(accept = false) {
   const { bucket, clock, signers } = producerBucket();
   await runDays(bucket, clock, '2026-01-01', '2026-01-31');
+  if (accept) {
+    // The security lead accepts alice's missing MFA on 10 January, signed with the register's own key.
+    signers.set(RISK_REGISTER_PRODUCER, LocalSigner.generate('arn:aws:kms:us-east-1:123456789012:key/risk'));
+    clock.at = new Date('2026-01-10T15:00:00Z');
+    await recordDecision({
+      store: bucket,
+      account: ACCOUNT,
+      decision: {
+        action: 'accept',
+        check: 'console-mfa',
+        resource: 'arn:aws:iam::123456789012:user/alice',
+        owner: 'security-lead@example.com',
+        reason: 'hardware key on order',
+        expires: '2026-06-30',
+        recordedBy: {
+          arn: 'arn:aws:sts::123456789012:assumed-role/SecurityLead/lead',
+          proof: 'sts-get-caller-identity',
+        },
+      },
+      now: clock.at,
+      runId: 'accept-alice',
+    });
+  }
   await seal(bucket, clock, '2026-02-01T00:30:00Z', signers.get(SEALER_PRODUCER)!);
   return { s3: serveBucket(bucket).s3, trust: writeTrustFile(tmp(), signers) };
 }
@@ -67,6 +95,27 @@ describe('soc2-evidence report', () => {
       periodReport: { sla: unknown; slaBreaches: number };
     };
     expect(manifest.periodReport).toMatchObject({ sla: { high: 60 }, slaBreaches: 0 });
+  });
+
+  it('keeps acceptances in a package filtered by --collector, and verify requires them there', async () => {
+    const { s3, trust } = await sealedJanuary(true);
+    const out = join(tmp(), 'p');
+    const options = { bucket: BUCKET, from: '2026-01-01', to: '2026-01-31', collector: ['iam-mfa'], trust };
+    const lines: string[] = [];
+    const code = await pull(
+      { ...options, out },
+      { s3, out: (l) => lines.push(l), now: () => new Date('2026-02-02T00:00:00Z') },
+    );
+    expect(code).toBe(0);
+    expect(lines.find((l) => l.startsWith('period report'))).toContain('1 accepted');
+    const verified: string[] = [];
+    const exit = await verify(
+      out,
+      { trust, scope: { from: '2026-01-01', to: '2026-01-31', collector: ['iam-mfa'] } },
+      (l) => verified.push(l),
+    );
+    expect(verified.at(-1)).toMatch(/^verified: /);
+    expect(exit).toBe(0);
   });
 
   it('refuses a malformed --sla in one line naming it and the expected form', async () => {

@@ -317,6 +317,7 @@ describe('tamper corpus: verify trusts nothing it cannot prove', () => {
       ...STAGED_GAPS,
       expect.any(String),
       expect.any(String),
+      expect.stringMatching(/^period report: remediation SLA critical=7,high=30,medium=90 \(chosen when/),
       expect.stringMatching(/^NOT VERIFIED: 1 integrity problem\(s\)/),
     ]);
     expect(code).toBe(4);

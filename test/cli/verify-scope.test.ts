@@ -62,6 +62,20 @@ async function check(dir: string, scope: VerifyScope | undefined, anchor: object
 }
 
 describe('verify --from/--to/--collector/--account', () => {
+  it('checks the remediation SLA the period report judged by against --sla, and prints it either way', async () => {
+    const scope = { ...ASKED, collector: ['iam-mfa'] };
+    const same = await check(byCollector, { ...scope, sla: { critical: 7, high: 30, medium: 90 } });
+    expect(same.code).toBe(0);
+    expect(same.lines).toContain(
+      'period report: remediation SLA critical=7,high=30,medium=90 (as you passed with --sla); 1 exception(s): 0 remediated within SLA, 0 past SLA, 0 accepted, 1 open',
+    );
+    const other = await check(byCollector, { ...scope, sla: { high: 3 } });
+    expect(other.lines[0]).toBe(
+      "sla: the package's period report judged remediation SLAs by critical=7,high=30,medium=90, not by high=3 that you passed with --sla; have it pulled with --sla high=3",
+    );
+    expect(other.code).toBe(4);
+  });
+
   it('verifies a package of exactly the period and filters asked for: exit 0, no scope line', async () => {
     const { code, lines } = await check(copy(byCollector), { ...ASKED, collector: ['iam-mfa'] });
     expect(lines).not.toContain(PERIOD_NOT_CHECKED);

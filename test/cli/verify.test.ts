@@ -72,6 +72,7 @@ describe('soc2-evidence verify', () => {
     expect(lines).toEqual([
       'the package covers 2026-01-01 to 2026-01-05, filtered by pull to collectors iam-mfa',
       'signatures were judged against the trust anchor: test keys',
+      'period report: remediation SLA critical=7,high=30,medium=90 (chosen when the package was pulled; pass --sla to check it); 1 exception(s): 0 remediated within SLA, 0 past SLA, 0 accepted, 1 open',
       expect.stringMatching(
         /^verified: 5 runs proven by 5 digest\(s\), every file accounted for, every signature and view holds, no gap in /,
       ),

@@ -393,13 +393,41 @@ describe('accepted risks', () => {
     expect(e.sla.verdict).toBe('breached');
   });
 
-  test('a revocation of another pattern or recorded before the acceptance does not revoke it', () => {
+  test('a revocation of a pattern that does not match the resource, or recorded before the acceptance, does not revoke it', () => {
     const a = decision({ day: day(2), time: '100000' });
-    const otherPattern = decision({ action: 'revoke', day: day(3), resource: `${ALICE}*` });
+    const otherPattern = decision({ action: 'revoke', day: day(3), resource: `${BOB}*` });
     const earlierSameDay = decision({ action: 'revoke', day: day(2), time: '090000' });
     const e = only({ runs: failing, acceptances: [earlierSameDay, a, otherPattern] });
     expect(e.state).toBe('accepted');
     expect(e.acceptance?.revokedOn).toBeUndefined();
+  });
+
+  test('revoking one resource ends a pattern acceptance for that resource alone; revoking a pattern ends it for all it matches', () => {
+    const wide = decision({ day: day(2), resource: '*' });
+    const onlyAlice = decision({ action: 'revoke', day: day(4), resource: ALICE });
+    const runs = [...failing, ...sequence('FFFFFFFFFFFFFF', { resource: BOB, region: 'eu-west-1' })];
+    const list = exceptionsOf({ runs, acceptances: [wide, onlyAlice] });
+    const of = (r: string) => list.find((e) => e.resource === r);
+    expect(of(ALICE)?.acceptance).toMatchObject({ revokedOn: day(4), inForceAtEnd: false });
+    expect(of(ALICE)?.state).toBe('open');
+    expect(of(BOB)?.state).toBe('accepted');
+    const all = decision({ action: 'revoke', day: day(5), resource: 'arn:aws:iam::*' });
+    expect(
+      exceptionsOf({ runs, acceptances: [wide, all] }).map((e) => [e.resource, e.acceptance?.revokedOn]),
+    ).toEqual([
+      [ALICE, day(5)],
+      [BOB, day(5)],
+    ]);
+  });
+
+  test('an acceptance recorded after the SLA due day does not undo the breach', () => {
+    // Failing from day 1, critical with a 3-day SLA: due on day 4, accepted only on day 9.
+    const late = decision({ day: day(9) });
+    const e = only({ runs: failing, acceptances: [late], sla: { critical: 3 } });
+    expect(e.state).toBe('accepted');
+    expect(e.sla.verdict).toBe('breached');
+    const inTime = decision({ day: day(2) });
+    expect(only({ runs: failing, acceptances: [inTime], sla: { critical: 3 } }).sla.verdict).toBe('accepted');
   });
 
   test('a pattern with * matches; an exact resource, another check or another account does not', () => {
