@@ -54,7 +54,7 @@ import type {
  * judgement are then a lower bound, counted from the first observed failure. A check or resource that
  * first appears mid-period after complete runs that did not list it was observed `gone` before, so it did
  * not start before it was observed. The id is the first 16 hex digits of SHA-256 over
- * `account\ncheck\nresource\nfirstFailingDay`.
+ * `account\ncollector\ncheck\nresource\nfirstFailingDay`.
  *
  * Remediation SLA. The check's severity (catalogue; `unknown` when not in it) gives the SLA days (the
  * policy's; none for a severity without one) and the due day, first failing day + days. Verdict, in this

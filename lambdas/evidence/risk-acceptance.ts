@@ -24,6 +24,13 @@ export interface RecordedBy {
   /** The caller's ARN as AWS STS GetCallerIdentity answered it (or `local:<login>` for `--dir`). */
   readonly arn: string;
   readonly account?: string;
+  /** STS's UserId (an assumed role's is `<role id>:<session name>`). */
+  readonly userId?: string;
+  /**
+   * The access key id the caller signed with: temporary credentials name their session, which CloudTrail's
+   * AssumeRole (or Identity Center sign-in) event ties to who obtained them, whatever session name was chosen.
+   */
+  readonly accessKeyId?: string;
   /**
    * `sts-get-caller-identity`: the function replayed the caller's own SigV4-signed GetCallerIdentity
    * request, bound to this decision's SHA-256, and AWS answered with `arn`. `none`: written locally
@@ -112,6 +119,8 @@ export function decisionOf(policy: unknown): RiskDecision | undefined {
     recordedBy: {
       arn: by.arn,
       ...(str(by.account) ? { account: by.account } : {}),
+      ...(str(by.userId) ? { userId: by.userId } : {}),
+      ...(str(by.accessKeyId) ? { accessKeyId: by.accessKeyId } : {}),
       proof: by.proof,
     },
   };

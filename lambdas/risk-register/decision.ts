@@ -22,9 +22,11 @@ export class DecisionError extends Error {
 export const MAX_RESOURCE_CHARS = 1024;
 export const MAX_REASON_CHARS = 1000;
 /**
- * The longest an acceptance may run, in days after the day it is recorded. A year at most, so that a
- * package that looks back one year before its period's first day always sees every acceptance still in
- * force during the period: none can have been recorded earlier than that.
+ * The longest an acceptance may run, in days after the day it is recorded: a year at most, so a risk is
+ * decided again at least yearly (a Type II period is usually twelve months). A package holds the
+ * acceptances recorded within its period only (pull lists the period's days): one recorded earlier and
+ * still in force is not seen there, so record it again on or after the period's first day. Bounding it
+ * also bounds the look-back a later release needs to find every acceptance in force.
  */
 export const MAX_ACCEPTANCE_DAYS = 365;
 

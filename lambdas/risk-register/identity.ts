@@ -34,6 +34,14 @@ export interface ForwardedIdentity {
 export interface ProvenCaller {
   readonly arn: string;
   readonly account: string;
+  /** STS's UserId: for an assumed role, `<role id>:<session name>`. */
+  readonly userId?: string;
+  /**
+   * The access key id the request was signed with (its SigV4 Credential scope): for temporary credentials
+   * it names the session, so an auditor can find the AssumeRole (or Identity Center sign-in) that issued
+   * it in CloudTrail, beyond the session name the caller chose.
+   */
+  readonly accessKeyId?: string;
 }
 
 const REGION = '[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}';
@@ -134,14 +142,18 @@ export function parseCallerIdentity(body: string): ProvenCaller | undefined {
   const trimmed = body.trim();
   let arn: unknown;
   let account: unknown;
+  let userId: unknown;
   if (trimmed.startsWith('{')) {
     try {
       const json = JSON.parse(trimmed) as {
-        GetCallerIdentityResponse?: { GetCallerIdentityResult?: { Arn?: unknown; Account?: unknown } };
+        GetCallerIdentityResponse?: {
+          GetCallerIdentityResult?: { Arn?: unknown; Account?: unknown; UserId?: unknown };
+        };
       };
       const result = json.GetCallerIdentityResponse?.GetCallerIdentityResult;
       arn = result?.Arn;
       account = result?.Account;
+      userId = result?.UserId;
     } catch {
       return undefined;
     }
@@ -150,11 +162,16 @@ export function parseCallerIdentity(body: string): ProvenCaller | undefined {
     if (!result || !/<GetCallerIdentityResponse[\s>]/.test(trimmed)) return undefined;
     arn = xmlText(result, 'Arn');
     account = xmlText(result, 'Account');
+    userId = xmlText(result, 'UserId');
   }
   if (typeof arn !== 'string' || !/^arn:aws[a-z-]*:(iam|sts)::\d{12}:\S+$/.test(arn)) return undefined;
   if (typeof account !== 'string' || !/^\d{12}$/.test(account)) return undefined;
   if (arn.split(':')[4] !== account) return undefined;
-  return { arn, account };
+  return {
+    arn,
+    account,
+    ...(typeof userId === 'string' && /^[\w+=,.@:-]{1,256}$/.test(userId) ? { userId } : {}),
+  };
 }
 
 export interface ProveOptions {
@@ -199,8 +216,10 @@ export async function proveCaller(
       `AWS STS answered ${status}${code ? ` ${code}` : ''} (a signature STS does not accept, or older than 15 minutes: run the command again)`,
     );
   }
-  const caller = parseCallerIdentity(text);
-  if (!caller) return refuse("AWS STS's answer does not name an Arn and an Account");
+  const parsed = parseCallerIdentity(text);
+  if (!parsed) return refuse("AWS STS's answer does not name an Arn and an Account");
+  const accessKeyId = /Credential=([A-Z0-9]{16,128})\//.exec(request.headers.authorization ?? '')?.[1];
+  const caller: ProvenCaller = { ...parsed, ...(accessKeyId ? { accessKeyId } : {}) };
   if (caller.account !== options.account)
     return refuse(
       `the caller ${caller.arn} is of account ${caller.account}, not of this register's account ${options.account}`,

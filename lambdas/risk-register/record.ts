@@ -44,7 +44,20 @@ function checkRecordedBy(by: unknown): RecordedBy {
     throw new DecisionError(
       `recordedBy.account must be a 12-digit account id, got ${JSON.stringify(b.account)}`,
     );
-  return { arn: b.arn, ...(b.account ? { account: b.account } : {}), proof: b.proof };
+  const optional = (name: 'userId' | 'accessKeyId', form: RegExp): Partial<RecordedBy> => {
+    const v = b[name];
+    if (v === undefined) return {};
+    if (typeof v !== 'string' || !form.test(v))
+      throw new DecisionError(`recordedBy.${name} must match ${form.source}, got ${JSON.stringify(v)}`);
+    return { [name]: v };
+  };
+  return {
+    arn: b.arn,
+    ...(b.account ? { account: b.account } : {}),
+    ...optional('userId', /^[\w+=,.@:-]{1,256}$/),
+    ...optional('accessKeyId', /^[A-Z0-9]{16,128}$/),
+    proof: b.proof,
+  };
 }
 
 /**
@@ -127,6 +140,8 @@ export async function registerDecision(input: RegisterInput): Promise<RegisterRe
   const recordedBy: RecordedBy = {
     arn: caller.arn,
     account: caller.account,
+    ...(caller.userId ? { userId: caller.userId } : {}),
+    ...(caller.accessKeyId ? { accessKeyId: caller.accessKeyId } : {}),
     proof: 'sts-get-caller-identity',
   };
   const written = await recordDecision({

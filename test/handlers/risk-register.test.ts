@@ -58,7 +58,13 @@ describe('risk-register handler', () => {
     expect(envelope.producer.invocationId).toBe('req-9');
     expect(decisionOf(envelope.policy)).toEqual({
       ...decision,
-      recordedBy: { arn: CALLER_ARN, account: ACCOUNT, proof: 'sts-get-caller-identity' },
+      recordedBy: {
+        arn: CALLER_ARN,
+        account: ACCOUNT,
+        userId: 'AROAEXAMPLEID:alice@example.com',
+        accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+        proof: 'sts-get-caller-identity',
+      },
     });
     expect(result).toMatchObject({ action: 'accept', recordedBy: { arn: CALLER_ARN } });
   });

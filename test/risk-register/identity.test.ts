@@ -47,7 +47,13 @@ describe('the signed STS request the CLI captures', () => {
 describe('proveCaller', () => {
   it('replays an accepted request to STS, unchanged but for the headers fetch derives, and returns who STS says', async () => {
     const fetch = fakeSts(stsXml(CALLER_ARN, ACCOUNT));
-    await expect(prove(signed, fetch)).resolves.toEqual({ arn: CALLER_ARN, account: ACCOUNT });
+    // The UserId STS answers with, and the access key id the request was signed with (its Credential).
+    await expect(prove(signed, fetch)).resolves.toEqual({
+      arn: CALLER_ARN,
+      account: ACCOUNT,
+      userId: 'AROAEXAMPLEID:alice@example.com',
+      accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+    });
     expect(fetch).toHaveBeenCalledTimes(1);
     const [url, init] = fetch.mock.calls[0]!;
     expect(String(url)).toBe('https://sts.us-east-1.amazonaws.com/');
@@ -179,14 +185,22 @@ describe('proveCaller', () => {
 
 describe('parseCallerIdentity', () => {
   it('reads the XML STS answers the Query protocol with, and its JSON form', () => {
-    expect(parseCallerIdentity(stsXml(CALLER_ARN, ACCOUNT))).toEqual({ arn: CALLER_ARN, account: ACCOUNT });
+    expect(parseCallerIdentity(stsXml(CALLER_ARN, ACCOUNT))).toEqual({
+      arn: CALLER_ARN,
+      account: ACCOUNT,
+      userId: 'AROAEXAMPLEID:alice@example.com',
+    });
     const json = JSON.stringify({
       GetCallerIdentityResponse: {
         GetCallerIdentityResult: { Arn: CALLER_ARN, Account: ACCOUNT, UserId: 'AROAEXAMPLEID:alice' },
         ResponseMetadata: { RequestId: 'r' },
       },
     });
-    expect(parseCallerIdentity(json)).toEqual({ arn: CALLER_ARN, account: ACCOUNT });
+    expect(parseCallerIdentity(json)).toEqual({
+      arn: CALLER_ARN,
+      account: ACCOUNT,
+      userId: 'AROAEXAMPLEID:alice',
+    });
   });
 
   it('reads nothing from an answer whose Arn and Account disagree, repeat, or are not AWS forms', () => {

@@ -135,7 +135,13 @@ describe('registerDecision', () => {
       key: store.objects[0]!.key,
       sha256: store.objects[0]!.sha256,
       action: 'accept',
-      recordedBy: { arn: CALLER_ARN, account: ACCOUNT, proof: 'sts-get-caller-identity' },
+      recordedBy: {
+        arn: CALLER_ARN,
+        account: ACCOUNT,
+        userId: 'AROAEXAMPLEID:alice@example.com',
+        accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+        proof: 'sts-get-caller-identity',
+      },
     });
     expect(decisionOf(envelopeOf(store).policy)).toEqual({ ...ACCEPT, recordedBy: result.recordedBy });
   });
