@@ -147,6 +147,11 @@ export interface ControlResult {
   /** Days on which no collector of the control left a gap (a missing or ERROR-only expected run). */
   readonly daysCovered: number;
   readonly uncoveredDays: readonly string[];
+  /**
+   * Covered days on which some run of those collectors could judge only part of its scope (incomplete:
+   * a region or API it could not read), so a failure there may be unseen.
+   */
+  readonly incompleteDays: readonly string[];
   /** Days on which a verified run recorded a FAIL of a check supporting the control. */
   readonly daysWithFailure: number;
   readonly exceptions: number;

@@ -116,12 +116,17 @@ function endOfDay(date: string): string {
 
 /**
  * The finding rule: a control is `not-satisfied` when, in the period, any of its exceptions (an exception
- * whose check supports it) was not accepted at its end (or was accepted only after its SLA had passed), or any of its days was not covered (a missing or
+ * whose check supports it) was not accepted at its end (or was accepted only after its SLA had passed), any
+ * of its days was judged incompletely (a failure there may be unseen), or any of its days was not covered (a missing or
  * ERROR-only expected run); `satisfied` otherwise. A remediated exception counts: the control did not
  * operate effectively on the days it failed.
  */
 export function controlSatisfied(control: ControlResult, exceptions: readonly ExceptionInterval[]): boolean {
-  return control.uncoveredDays.length === 0 && exceptions.every((e) => e.sla.verdict === 'accepted');
+  return (
+    control.uncoveredDays.length === 0 &&
+    control.incompleteDays.length === 0 &&
+    exceptions.every((e) => e.sla.verdict === 'accepted')
+  );
 }
 
 const RULE =
@@ -402,6 +407,7 @@ function findingOf(c: ControlResult, exceptions: readonly ExceptionInterval[], c
     : [
         notAccepted > 0 ? `${notAccepted} exception(s) not accepted` : '',
         c.uncoveredDays.length > 0 ? `${days(c.uncoveredDays.length)} not covered` : '',
+        c.incompleteDays.length > 0 ? `${days(c.incompleteDays.length)} judged incompletely` : '',
       ]
         .filter((s) => s !== '')
         .join('; ') + '.';

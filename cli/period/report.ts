@@ -316,6 +316,10 @@ function statementOf(c: Omit<ControlResult, 'statement'>, remediatedNoSla: numbe
   const shown = c.uncoveredDays.slice(0, 5).join(', ');
   const more = c.uncoveredDays.length > 5 ? ` and ${c.uncoveredDays.length - 5} more` : '';
   const uncovered = c.uncoveredDays.length > 0 ? ` (not covered: ${shown}${more})` : '';
+  const incomplete =
+    c.incompleteDays.length > 0
+      ? `, ${plural(c.incompleteDays.length, 'day')} of them judged incompletely (${c.incompleteDays.slice(0, 5).join(', ')}${c.incompleteDays.length > 5 ? ` and ${c.incompleteDays.length - 5} more` : ''})`
+      : '';
   const failures = c.daysWithFailure > 0 ? `failures on ${plural(c.daysWithFailure, 'day')}` : 'no failures';
   const parts = [
     c.remediatedWithinSla > 0 ? `${c.remediatedWithinSla} remediated within SLA` : '',
@@ -326,7 +330,7 @@ function statementOf(c: Omit<ControlResult, 'statement'>, remediatedNoSla: numbe
   ].filter(Boolean);
   const exceptions =
     c.exceptions > 0 ? `${plural(c.exceptions, 'exception')}: ${parts.join(', ')}` : 'no exceptions';
-  return `${c.control}: ${c.daysCovered} of ${plural(c.days, 'day')} covered by verified evidence${uncovered}; ${failures}; ${exceptions}.`;
+  return `${c.control}: ${c.daysCovered} of ${plural(c.days, 'day')} covered by verified evidence${uncovered}${incomplete}; ${failures}; ${exceptions}.`;
 }
 
 /** The period report of `input` (see the module comment for every rule). */
@@ -539,6 +543,16 @@ function controlsOf(
         ),
       ),
     );
+    const incompleteDays = days.filter(
+      (day) =>
+        !uncoveredDays.includes(day) &&
+        accounts.some((account) =>
+          supporting.some((c) => {
+            const d = dayRuns.get(`${account}\n${c}`)?.get(day);
+            return d !== undefined && d.judged && !d.complete;
+          }),
+        ),
+    );
     const daysWithFailure = days.filter((day) =>
       accounts.some((account) =>
         supporting.some((c) =>
@@ -554,6 +568,7 @@ function controlsOf(
       days: days.length,
       daysCovered: days.length - uncoveredDays.length,
       uncoveredDays,
+      incompleteDays,
       daysWithFailure,
       exceptions: mine.length,
       remediatedWithinSla: count((e) => e.sla.verdict === 'within'),

@@ -229,6 +229,7 @@ function control(c: string, collectors: string[], over: Partial<ControlResult> =
     days: 31,
     daysCovered: 31,
     uncoveredDays: [],
+    incompleteDays: [],
     daysWithFailure: 0,
     exceptions: 0,
     remediatedWithinSla: 0,

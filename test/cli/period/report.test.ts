@@ -1,3 +1,4 @@
+import { controlSatisfied } from '../../../cli/period/oscal';
 import { createHash } from 'node:crypto';
 import { checksOfKinds, checkById } from '../../../lambdas/collectors/registry';
 import { addDays } from '../../../cli/period/days';
@@ -501,6 +502,24 @@ describe('controls', () => {
     expect(cc61.statement).toBe(
       'CC6.1: 14 of 14 days covered by verified evidence; failures on 14 days; 3 exceptions: 1 remediated (no SLA), 1 past SLA, 1 accepted.',
     );
+  });
+
+  test('days judged incompletely are named in the statement and make the OSCAL finding not satisfied', () => {
+    // I: an incomplete run (a region could not be read) on days 3 and 4; nothing failed in what it read.
+    const report = buildPeriodReport(input({ runs: sequence('PPIIPPPPPPPPPP') }), checksOf);
+    const cc61 = report.controls.find((c) => c.control === 'CC6.1')!;
+    expect(cc61).toMatchObject({ daysCovered: 14, incompleteDays: [day(3), day(4)], exceptions: 0 });
+    expect(cc61.statement).toBe(
+      `CC6.1: 14 of 14 days covered by verified evidence, 2 days of them judged incompletely (${day(3)}, ${day(4)}); no failures; no exceptions.`,
+    );
+    expect(controlSatisfied(cc61, [])).toBe(false);
+    const complete = buildPeriodReport(input({ runs: sequence('PPPPPPPPPPPPPP') }), checksOf);
+    expect(
+      controlSatisfied(
+        complete.controls.find((c) => c.control === 'CC6.1')!,
+        [],
+      ),
+    ).toBe(true);
   });
 
   test('at most five uncovered days are listed; a day is uncovered if any account lacks it', () => {
