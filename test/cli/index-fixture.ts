@@ -37,6 +37,17 @@ export function dayEnvelope(
   };
 }
 
+/** A manifest's period report that found no exception (the fixtures' packages judge no exception). */
+export const NO_EXCEPTIONS: Manifest['periodReport'] = {
+  sla: {},
+  exceptions: 0,
+  slaBreaches: 0,
+  accepted: 0,
+  remediatedWithinSla: 0,
+  remediatedWithoutSla: 0,
+  open: 0,
+};
+
 /**
  * A package of 2026-01-01 to 2026-01-06 holding `objects`, and its coverage with iam-mfa due on weekdays
  * (so 2026-01-05 and -06, with no envelope, are gaps).
@@ -55,15 +66,7 @@ export function weekPackage(
     trust: { source: 'test', producers: {}, unbound: 0 },
     objects: [...objects],
     coverage: [],
-    periodReport: {
-      sla: {},
-      exceptions: 0,
-      slaBreaches: 0,
-      accepted: 0,
-      remediatedWithinSla: 0,
-      remediatedWithoutSla: 0,
-      open: 0,
-    },
+    periodReport: NO_EXCEPTIONS,
     summary: { objects: objects.length, integrityProblems, gaps: 2 },
   };
   const report = computeCoverage({

@@ -7,7 +7,7 @@ import { extractFindings, type ExtractedFinding } from '../../cli/package/findin
 import { renderIndexHtml } from '../../cli/package/index-html';
 import type { Envelope } from '../../lambdas/evidence/envelope';
 import type { Manifest, ManifestObject } from '../../cli/package/manifest';
-import { dayEnvelope, INDEX_ACCOUNT, weekPackage } from './index-fixture';
+import { dayEnvelope, INDEX_ACCOUNT, NO_EXCEPTIONS, weekPackage } from './index-fixture';
 
 // What a forged envelope or a rebuilt manifest can put in any string field.
 const HOSTILE = '<img src=x onerror=alert(1)>';
@@ -54,15 +54,7 @@ describe('index.html', () => {
       trust: { source: 'test', producers: {}, unbound: 0 },
       objects: [hostileObject()],
       coverage: [],
-      periodReport: {
-        sla: {},
-        exceptions: 0,
-        slaBreaches: 0,
-        accepted: 0,
-        remediatedWithinSla: 0,
-        remediatedWithoutSla: 0,
-        open: 0,
-      },
+      periodReport: NO_EXCEPTIONS,
       summary: { objects: 1, integrityProblems: 1, gaps: 0 },
     };
     const report = computeCoverage({
@@ -120,15 +112,7 @@ describe('index.html', () => {
       trust: { source: 'test', producers: {}, unbound: 0 },
       objects: [object],
       coverage: [],
-      periodReport: {
-        sla: {},
-        exceptions: 0,
-        slaBreaches: 0,
-        accepted: 0,
-        remediatedWithinSla: 0,
-        remediatedWithoutSla: 0,
-        open: 0,
-      },
+      periodReport: NO_EXCEPTIONS,
       summary: { objects: 1, integrityProblems: 0, gaps: 0 },
     };
     const html = renderIndexHtml(manifest, []);
