@@ -19,6 +19,7 @@ import { messageOf, readAwsError } from '../lambdas/aws/aws-error';
 import { DirectoryStore } from '../lambdas/evidence/directory-store';
 import { parseEvidenceKey } from '../lambdas/evidence/keys';
 import { directoryReader } from '../lambdas/evidence/read-store';
+import { riskRegisterFunctionName } from '../lambdas/evidence/risk-acceptance';
 import {
   DecisionError,
   decisionDigest,
@@ -28,7 +29,6 @@ import {
 import { DECISION_HEADER, type ForwardedIdentity } from '../lambdas/risk-register/identity';
 import { recordDecision, type RegisterRequest, type RegisterResult } from '../lambdas/risk-register/record';
 import { newRunId } from '../lambdas/run-collector';
-import { riskRegisterFunctionName } from '../lib/risk-register';
 import { accountId, isoDay, requireRegion } from './arguments';
 import { CliError } from './cli-error';
 

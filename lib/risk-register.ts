@@ -6,7 +6,11 @@ import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
-import { RISK_ACCEPTANCE_KIND, RISK_REGISTER_PRODUCER } from '../lambdas/evidence/risk-acceptance';
+import {
+  RISK_ACCEPTANCE_KIND,
+  RISK_REGISTER_PRODUCER,
+  riskRegisterFunctionName,
+} from '../lambdas/evidence/risk-acceptance';
 import { ENV } from '../lambdas/runtime/runtime-env';
 import { functionFailedAlarm } from './alarm';
 import { EVIDENCE_KIND_RESOURCE_REGEX, type EvidenceBucket } from './evidence-bucket';
@@ -17,9 +21,7 @@ import type { SigningKeys } from './signing-keys';
 export const RISK_REGISTER_ENTRY = path.join(__dirname, '..', 'lambdas', 'handlers', 'risk-register.ts');
 
 /** The function's fixed name, which `soc2-evidence exception accept|revoke --stack <stack>` invokes. */
-export function riskRegisterFunctionName(stackName: string): string {
-  return `${stackName}-${RISK_REGISTER_PRODUCER}`;
-}
+export { riskRegisterFunctionName };
 
 export interface RiskRegisterProps {
   readonly evidence: EvidenceBucket;

@@ -12,6 +12,14 @@
 export const RISK_ACCEPTANCE_KIND = 'risk-acceptance';
 /** The producer whose signing key signs them (alias `alias/<stack>/signing/risk-register`). */
 export const RISK_REGISTER_PRODUCER = 'risk-register';
+/**
+ * The risk register's function name in a stack: fixed, so `exception accept --stack` finds it. Here, not in
+ * lib/, because the CLI needs it and the installed CLI has no CDK.
+ */
+export function riskRegisterFunctionName(stackName: string): string {
+  return `${stackName}-${RISK_REGISTER_PRODUCER}`;
+}
+
 /** The criteria an acceptance supports: risk analysis (CC3.2) and risk mitigation (CC9.1). */
 export const RISK_ACCEPTANCE_CONTROLS: readonly string[] = ['CC3.2', 'CC9.1'];
 
