@@ -98,7 +98,7 @@ async function verifyPackage(
   const chain = await checkChain(ctx);
   const runs = await checkObjects(ctx, chain);
   const recomputed = recompute(manifest, runs);
-  const notes = await checkViews(ctx, recomputed);
+  const { notes, periodReport } = await checkViews(ctx, recomputed);
   await checkKeyFiles(ctx);
   checkSums(ctx, sums, ctx.missing);
 
@@ -110,7 +110,7 @@ async function verifyPackage(
   if (scope && scope.from === undefined) out(PERIOD_NOT_CHECKED);
   out(`signatures were judged against the trust anchor: ${anchor.source}`);
   out(
-    `period report: remediation SLA ${slaText(manifest.periodReport.sla)} (${scope?.sla ? 'as you passed with --sla' : 'chosen when the package was pulled; pass --sla to check it'}); ${exceptionBreakdown(manifest.periodReport)}`,
+    `period report: remediation SLA ${slaText(manifest.periodReport.sla)} (${scope?.sla ? 'as you passed with --sla' : 'chosen when the package was pulled; pass --sla to check it'}); ${periodReport ? exceptionBreakdown(periodReport) : `${exceptionBreakdown(manifest.periodReport)} as ${MANIFEST_FILE} states (not recomputed)`}`,
   );
   if (anchor.unbound.length > 0) out(UNBOUND_LINE);
   const integrity = problems.count('integrity');

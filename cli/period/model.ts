@@ -96,6 +96,12 @@ export interface AcceptanceView {
   readonly recordedBy: string;
   /** In force on the exception's last day (its last failing day when open at the end). */
   readonly inForceAtEnd: boolean;
+  /**
+   * When in force at the end: the first day of the unbroken run of applicable acceptances (renewals and
+   * overlapping ones chain) that reaches the end day; the SLA verdict is `accepted` only when it is no later
+   * than the due day.
+   */
+  readonly coveredSince?: string;
 }
 
 /**

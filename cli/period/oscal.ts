@@ -405,7 +405,7 @@ function findingOf(c: ControlResult, exceptions: readonly ExceptionInterval[], c
   const why = satisfied
     ? `No exception left unaccepted and every day covered (${c.daysCovered} of ${c.days}).`
     : [
-        notAccepted > 0 ? `${notAccepted} exception(s) not accepted` : '',
+        notAccepted > 0 ? `${notAccepted} exception(s) not accepted by their SLA due day` : '',
         c.uncoveredDays.length > 0 ? `${days(c.uncoveredDays.length)} not covered` : '',
         c.incompleteDays.length > 0 ? `${days(c.incompleteDays.length)} judged incompletely` : '',
       ]

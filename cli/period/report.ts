@@ -70,8 +70,11 @@ import type {
  * the acceptance's own pattern or one that matches the resource, recorded after it, was recorded on a day
  * <= d (from its day, no longer in force). The
  * exception's end day is the day before its resolution when resolved (its last failing or unknown day), else
- * the period's last day. The acceptance shown is the latest recorded one that was in force on any day from
- * the first failing day to the end day; `inForceAtEnd` says whether it still was on the end day. State:
+ * the period's last day. The acceptance shown is the latest recorded one in force on the end day, else the
+ * latest recorded one in force on any day from the first failing day to the end day; `inForceAtEnd` says
+ * whether it is in force on the end day. `coveredSince` is the first day of the unbroken run of applicable
+ * acceptances in force that reaches the end day (a renewal recorded before the previous one lapsed
+ * continues it): the exception was accepted in time when that day is no later than the due day. State:
  * `accepted` when in force at the end, else `remediated` when resolved, else `open`. An expired or revoked
  * acceptance leaves the exception judged against its SLA, and is still shown.
  *
@@ -253,8 +256,21 @@ function acceptancesOf(records: readonly AcceptanceRecord[]): Acceptances {
           return lo <= hi;
         })
         .sort((x, y) => byRecorded(x.a, y.a));
-      const shown = candidates.at(-1);
+      const inForce = (c: (typeof candidates)[number], day: string) => c.from <= day && day <= c.until;
+      // The latest recorded acceptance in force on the end day; else the latest in force on any day.
+      const shown = candidates.filter((c) => inForce(c, end)).at(-1) ?? candidates.at(-1);
       if (!shown) return undefined;
+      // The first day of the unbroken run of acceptances in force that reaches the end day (renewals
+      // and overlapping acceptances chain): whether the exception was accepted by its SLA due day.
+      let coveredSince: string | undefined = candidates.some((c) => inForce(c, end)) ? end : undefined;
+      for (let moved = coveredSince !== undefined; moved;) {
+        moved = false;
+        for (const c of candidates)
+          if (c.from < coveredSince! && c.until >= addDays(coveredSince!, -1)) {
+            coveredSince = c.from;
+            moved = true;
+          }
+      }
       return {
         key: shown.a.key,
         owner: shown.a.owner,
@@ -265,7 +281,8 @@ function acceptancesOf(records: readonly AcceptanceRecord[]): Acceptances {
           ? { revokedOn: shown.revokedOn, revokedBy: shown.revoke.recordedBy.arn }
           : {}),
         recordedBy: shown.a.recordedBy.arn,
-        inForceAtEnd: shown.from <= end && end <= shown.until,
+        inForceAtEnd: inForce(shown, end),
+        ...(coveredSince !== undefined ? { coveredSince } : {}),
       };
     },
   };
@@ -481,7 +498,9 @@ function judge(
     // An acceptance recorded after the due day does not undo the breach: the exception was past its SLA,
     // unaccepted, on the due day. It is accepted now (its state), and past its SLA (its verdict).
     const acceptedLate =
-      acceptance?.inForceAtEnd === true && slaDays !== undefined && acceptance.from > addDays(first, slaDays);
+      acceptance?.inForceAtEnd === true &&
+      slaDays !== undefined &&
+      (acceptance.coveredSince ?? acceptance.from) > addDays(first, slaDays);
     let verdict: SlaVerdict;
     if (acceptedLate) verdict = 'breached';
     else if (acceptance?.inForceAtEnd) verdict = 'accepted';

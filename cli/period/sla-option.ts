@@ -4,13 +4,15 @@ import type { SlaPolicy } from './model';
 
 const SLA_SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low'];
 const FORM =
-  'severity=days pairs such as critical=7,high=30,medium=90 (severities: critical, high, medium, low)';
+  'severity=days pairs such as critical=7,high=30,medium=90 (severities: critical, high, medium, low), or none';
 
 /**
  * `--sla critical=7,high=30,medium=90`: the remediation SLA the period report judges exceptions by. A
  * severity left out has no SLA. Each problem is named as itself, with the expected form.
  */
 export function slaPolicy(value: string): SlaPolicy {
+  // `none`: no severity has an SLA (how slaText writes an empty policy).
+  if (value.trim() === 'none') return {};
   const policy: Partial<Record<Severity, number>> = {};
   for (const pair of value.split(',')) {
     const m = /^\s*([a-z]+)\s*=\s*(\d{1,4})\s*$/.exec(pair);

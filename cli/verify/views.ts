@@ -9,6 +9,7 @@ import {
   OSCAL_FILE,
   parseSums,
   periodReportSummary,
+  type PeriodReportSummary,
   exceptionBreakdown,
   SUMS_FILE,
   type CoverageSection,
@@ -169,7 +170,10 @@ function compareManifest(
  * manifest.json, coverage.csv and index.html are views: each must agree with what verify recomputed from the
  * evidence it proved. Returns notes on what could not be compared.
  */
-export async function checkViews(ctx: VerifyContext, recomputed: Recomputed): Promise<string[]> {
+export async function checkViews(
+  ctx: VerifyContext,
+  recomputed: Recomputed,
+): Promise<{ notes: string[]; periodReport?: PeriodReportSummary }> {
   const notes: string[] = [];
   await compareView(ctx, COVERAGE_FILE, coverageCsv(recomputed.reports), 'coverage');
   const again = await reassess(ctx);
@@ -178,7 +182,7 @@ export async function checkViews(ctx: VerifyContext, recomputed: Recomputed): Pr
     notes.push(
       `${INDEX_FILE}, ${EXCEPTIONS_FILE} and ${OSCAL_FILE} were not compared: objects ${MANIFEST_FILE} lists could not be read, so they cannot be rendered again`,
     );
-    return notes;
+    return { notes };
   }
   // The period report, computed again from the evidence verify proved, by the SLA the package states.
   const period = buildPeriodReport(
@@ -221,10 +225,10 @@ export async function checkViews(ctx: VerifyContext, recomputed: Recomputed): Pr
     html = renderIndexHtml(manifest, recomputed.reports, again.findings, period);
   } catch {
     notes.push(`${INDEX_FILE} was not compared: the page cannot be rendered from ${MANIFEST_FILE}`);
-    return notes;
+    return { notes };
   }
   await compareView(ctx, INDEX_FILE, html, 'page');
-  return notes;
+  return { notes, periodReport: periodSummary };
 }
 
 /** Every line of SHA256SUMS must match; a file it leaves out is not what decides (the digest chain does). */

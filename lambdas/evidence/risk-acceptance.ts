@@ -88,12 +88,13 @@ export function resourceMatches(pattern: string, resource: string): boolean {
   let star = -1;
   let resume = 0;
   while (r < resource.length) {
-    if (p < pattern.length && (pattern[p] === '?' || pattern[p] === resource[r])) {
-      p++;
-      r++;
-    } else if (p < pattern.length && pattern[p] === '*') {
+    // A `*` of the pattern is a wildcard even where the resource holds a `*`: test it first.
+    if (p < pattern.length && pattern[p] === '*') {
       star = p++;
       resume = r;
+    } else if (p < pattern.length && (pattern[p] === '?' || pattern[p] === resource[r])) {
+      p++;
+      r++;
     } else if (star >= 0) {
       p = star + 1;
       r = ++resume;

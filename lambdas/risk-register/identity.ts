@@ -218,7 +218,12 @@ export async function proveCaller(
   }
   const parsed = parseCallerIdentity(text);
   if (!parsed) return refuse("AWS STS's answer does not name an Arn and an Account");
-  const accessKeyId = /Credential=([A-Z0-9]{16,128})\//.exec(request.headers.authorization ?? '')?.[1];
+  // The key id of the SigV4 Credential scope, read only from a header that names exactly one.
+  const authorization = request.headers.authorization ?? '';
+  const accessKeyId =
+    authorization.split('Credential=').length === 2
+      ? /^AWS4-HMAC-SHA256 Credential=([A-Z0-9]{16,128})\//.exec(authorization)?.[1]
+      : undefined;
   const caller: ProvenCaller = { ...parsed, ...(accessKeyId ? { accessKeyId } : {}) };
   if (caller.account !== options.account)
     return refuse(

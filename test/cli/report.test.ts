@@ -141,7 +141,7 @@ describe('soc2-evidence report', () => {
       ]),
     ).rejects.toThrow();
     expect(errors.join('')).toContain(
-      "option '--sla <days>' argument 'urgent=3' is invalid. unknown severity \"urgent\": expected severity=days pairs such as critical=7,high=30,medium=90 (severities: critical, high, medium, low)",
+      "option '--sla <days>' argument 'urgent=3' is invalid. unknown severity \"urgent\": expected severity=days pairs such as critical=7,high=30,medium=90 (severities: critical, high, medium, low), or none",
     );
   });
 });

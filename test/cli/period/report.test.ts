@@ -331,7 +331,42 @@ describe('accepted risks', () => {
       expires: '2026-12-31',
       recordedBy: a.recordedBy.arn,
       inForceAtEnd: true,
+      coveredSince: day(3),
     });
+  });
+
+  test('a renewal recorded before the first acceptance lapsed keeps it accepted in time; a later, shorter one does not hide one still in force', () => {
+    // Critical, SLA 3 days: due on day 4. Accepted on day 2 until day 10, renewed on day 9 to the end.
+    const first = decision({ day: day(2), expires: day(10) });
+    const renewal = decision({ day: day(9), expires: '2026-12-31' });
+    const renewed = only({ runs: failing, acceptances: [first, renewal], sla: { critical: 3 } });
+    expect(renewed.acceptance).toMatchObject({ key: renewal.key, inForceAtEnd: true, coveredSince: day(2) });
+    expect([renewed.state, renewed.sla.verdict]).toEqual(['accepted', 'accepted']);
+    // A gap between them: the renewal on day 12 comes after the first lapsed on day 10, past the due day.
+    const lapsed = only({
+      runs: failing,
+      acceptances: [first, decision({ day: day(12), expires: '2026-12-31' })],
+      sla: { critical: 3 },
+    });
+    expect([lapsed.state, lapsed.sla.verdict, lapsed.acceptance?.coveredSince]).toEqual([
+      'accepted',
+      'breached',
+      day(12),
+    ]);
+    // A second, shorter acceptance recorded later, expired by the end: the first is still in force.
+    const shadow = only({
+      runs: failing,
+      acceptances: [
+        decision({ day: day(2), expires: '2026-12-31' }),
+        decision({ day: day(6), expires: day(8) }),
+      ],
+      sla: { critical: 3 },
+    });
+    expect([shadow.state, shadow.sla.verdict, shadow.acceptance?.from]).toEqual([
+      'accepted',
+      'accepted',
+      day(2),
+    ]);
   });
 
   test('in force until its expiry day inclusive, an ordinary exception again after it', () => {
