@@ -13,6 +13,7 @@ import { LocalSigner } from '../lambdas/evidence/signer';
 import { writeEvidence } from '../lambdas/evidence/write-evidence';
 import { sealDays } from '../lambdas/sealer/seal';
 import { pull } from '../cli/pull';
+import { ACCEPTANCE_LOOKBACK_DAYS } from '../cli/pull/pull';
 import { verify } from '../cli/verify';
 import { ACCOUNT_ID, PAGE, seededRandom } from './synthetic-account';
 
@@ -165,13 +166,24 @@ export interface PullBenchResult {
  * The fewest S3 calls pull can make for this bucket: one ListObjectVersions page per day for evidence/ and
  * one for digests/ (a day holds under 1,000 keys), the walk back from --from for the digest before the
  * period (digests/, digests/2024/, digests/2024/01/: three listings, which find none, since the first
- * sealed day is --from) and one GetObject per evidence object and per digest.
+ * sealed day is --from), the look-back for risk acceptances (one listing per day of the year before --from
+ * and one per month of its digests; none found here) and one GetObject per evidence object and per digest.
  */
-function minimumCalls(days: number, objects: number, digests: number): { calls: number; formula: string } {
+function minimumCalls(
+  from: string,
+  days: number,
+  objects: number,
+  digests: number,
+): { calls: number; formula: string } {
   const before = 3;
+  const start = Date.parse(`${from}T00:00:00.000Z`);
+  const lookback = Array.from({ length: ACCEPTANCE_LOOKBACK_DAYS }, (_, i) =>
+    new Date(start - (i + 1) * DAY_MS).toISOString().slice(0, 7),
+  );
+  const months = new Set(lookback).size;
   return {
-    calls: 2 * days + before + objects + digests,
-    formula: `2 × ${days} day listings (evidence/, digests/) + ${before} (digest before --from) + ${objects} GetObject (evidence) + ${digests} GetObject (digests)`,
+    calls: 2 * days + before + lookback.length + months + objects + digests,
+    formula: `2 × ${days} day listings (evidence/, digests/) + ${before} (digest before --from) + ${lookback.length} + ${months} (risk acceptances and digests of the look-back year) + ${objects} GetObject (evidence) + ${digests} GetObject (digests)`,
   };
 }
 
@@ -228,7 +240,7 @@ export async function benchPull(
     const c3 = process.cpuUsage();
     const days = Math.round((Date.parse(filled.to) - Date.parse(filled.from)) / DAY_MS) + 1;
     const evidence = bucket.objects.size - filled.digests;
-    const min = minimumCalls(days, evidence, filled.digests);
+    const min = minimumCalls(filled.from, days, evidence, filled.digests);
     return {
       objects: evidence,
       days,

@@ -125,3 +125,47 @@ export async function listDigestsBefore(
   }
   return found;
 }
+
+/**
+ * The look-back for risk acceptances still in force during the period: every acceptance and revocation
+ * recorded in the `days` days before `from` (the longest an acceptance may run), and every digest of those
+ * days of `accounts`, so their custody is judged as every object's is, and verify can require the digests
+ * to run unbroken to the period (a revocation cannot be dropped with its day). One listing of
+ * `evidence/YYYY/MM/DD/risk-acceptance/` per day, one of `digests/YYYY/MM/` per month.
+ */
+export async function listAcceptancesBefore(
+  reader: BucketReader,
+  from: string,
+  days: number,
+  accounts: ReadonlySet<string>,
+  options: PullOptions,
+  limit: number,
+): Promise<Listed[]> {
+  if (days <= 0) return [];
+  const start = Date.parse(`${from}T00:00:00.000Z`);
+  const first = new Date(start - days * 86_400_000).toISOString().slice(0, 10);
+  const before = new Date(start - 86_400_000).toISOString().slice(0, 10);
+  const dates = daysBetweenInclusive(first, before);
+  const months = [...new Set(dates.map((d) => d.slice(0, 7)))];
+  const [acceptances, digests] = await Promise.all([
+    mapWithConcurrency(dates, limit, async (date) =>
+      (await reader.listVersions(`${dayPrefix(date)}${RISK_ACCEPTANCE_KIND}/`)).filter((k) =>
+        wanted(k.key, options),
+      ),
+    ),
+    mapWithConcurrency(months, limit, async (month) =>
+      (await reader.listVersions(`${DIGEST_PREFIX}${month.replace('-', '/')}/`)).filter((k) => {
+        const parsed = parseDigestKey(k.key);
+        return !!parsed && parsed.date >= first && parsed.date <= before && accounts.has(parsed.account);
+      }),
+    ),
+  ]);
+  return byKey([...acceptances.flat(), ...digests.flat()]).map((k) => chooseVersion(k.key, k.versions));
+}
+
+function daysBetweenInclusive(from: string, to: string): string[] {
+  const out: string[] = [];
+  for (let t = Date.parse(`${from}T00:00:00.000Z`); t <= Date.parse(`${to}T00:00:00.000Z`); t += 86_400_000)
+    out.push(new Date(t).toISOString().slice(0, 10));
+  return out;
+}

@@ -28,7 +28,9 @@ import { writePackage } from '../package/write-package';
 import { assessAll } from './assess';
 import { coverageFor } from './coverage';
 import { download } from './download';
-import { listDigestsBefore, listPeriod, type Listed } from './list';
+import { listAcceptancesBefore, listDigestsBefore, listPeriod, type Listed } from './list';
+import { MAX_ACCEPTANCE_DAYS } from '../../lambdas/risk-register/decision';
+
 import { parseDigestKey } from '../../lambdas/evidence/digest';
 import { parseEvidenceKey } from '../../lambdas/evidence/keys';
 import type { PullDeps, PullOptions } from './options';
@@ -36,6 +38,9 @@ import { loadTrustAnchor } from '../trust/load';
 import { trustedKeyFiles, trustSummary } from '../trust/trust-file';
 import { reportLines } from './report';
 import { ResumeLog } from './resume';
+
+/** How far back pull looks for acceptances still in force: the longest one may run. */
+export const ACCEPTANCE_LOOKBACK_DAYS = MAX_ACCEPTANCE_DAYS;
 
 function periodDays(options: PullOptions): string[] {
   try {
@@ -62,7 +67,20 @@ async function listOrExplain(options: PullOptions, deps: PullDeps, days: string[
   try {
     const listed = await listPeriod(reader, days, options, deps.concurrency ?? 8);
     what = 'digests/ before --from';
-    return [...(await listDigestsBefore(reader, options.from, accountsOf(listed, options))), ...listed];
+    const accounts = accountsOf(listed, options);
+    const linked = await listDigestsBefore(reader, options.from, accounts);
+    what = `risk acceptances and digests of the ${ACCEPTANCE_LOOKBACK_DAYS} days before --from`;
+    const earlier = await listAcceptancesBefore(
+      reader,
+      options.from,
+      ACCEPTANCE_LOOKBACK_DAYS,
+      accounts,
+      options,
+      deps.concurrency ?? 8,
+    );
+    // A key listed twice (the digest before --from may also seal an acceptance) is one object.
+    const seen = new Set<string>();
+    return [...linked, ...earlier, ...listed].filter((l) => !seen.has(l.key) && seen.add(l.key));
   } catch (err) {
     const e = readAwsError(err);
     throw new CliError(`cannot list s3://${options.bucket}/ (${what}): ${e.code}: ${e.message}`);

@@ -10,6 +10,7 @@ import {
   type DigestEntry,
 } from '../../lambdas/evidence/digest';
 import { parseEvidenceKey } from '../../lambdas/evidence/keys';
+import { RISK_ACCEPTANCE_KIND } from '../../lambdas/evidence/risk-acceptance';
 import { checkDigest } from '../../lambdas/evidence/digest-check';
 import { SEALER_PRODUCER } from '../../lambdas/evidence/producers';
 import { judgeSignature } from '../../lambdas/evidence/signature-check';
@@ -132,6 +133,36 @@ function checkLinks(ctx: VerifyContext, digests: ReadonlyMap<string, ChainDigest
 }
 
 /**
+ * The days before the period a package holds digests of (pull's look-back for risk acceptances in force):
+ * from the earliest it holds to the day before the period, every day's digest must be there, so a
+ * revocation cannot be dropped with its day's digest (the links of consecutive digests are checked by
+ * checkLinks). Dropping the earliest days drops every acceptance recorded on them too, never a revocation
+ * alone, since an acceptance is revoked after it was recorded.
+ */
+function checkLookback(
+  ctx: VerifyContext,
+  digests: ReadonlyMap<string, ChainDigest>,
+  from: string,
+  accounts: readonly string[],
+): void {
+  for (const account of accounts) {
+    const held = [...digests.values()]
+      .filter((d) => d.digest.account === account && d.digest.date < from)
+      .map((d) => d.digest.date)
+      .sort();
+    const earliest = held[0];
+    if (earliest === undefined || held.length < 2) continue;
+    const have = new Set(held);
+    for (let day = earliest; day < from; day = addDays(day, 1)) {
+      if (have.has(day) || ctx.tree.files.has(digestKey(day, account))) continue;
+      ctx.problems.integrity(
+        `${digestKey(day, account)}: missing: the package holds the digests of account ${account} from ${earliest}, before the period, so it must hold every day's to the period's first (a missing day could hide a revocation)`,
+      );
+    }
+  }
+}
+
+/**
  * The digest chain, the root of truth: every digest signed by the pinned sealer key and canonical, each
  * linked to the one before it, a digest for every day of the period and every account in scope, and from
  * them the objects the period must hold. A day without a digest is gap-class ("not sealed yet") only when it
@@ -196,16 +227,21 @@ export async function checkChain(ctx: VerifyContext): Promise<ChainResult> {
       `${day}: not sealed yet when the package was pulled (${ctx.manifest.generatedAt}): no digest for account ${missing.join(', ')}; its objects prove no run, so its expected runs are gaps (pull again after 00:30 UTC the day after)`,
     );
 
+  checkLookback(ctx, digests, period.from, accounts);
   const listed = new Map<string, Listed>();
   for (const d of digests.values()) {
     const { date, account } = d.digest;
-    if (date < period.from || date > period.to || !accounts.includes(account)) continue;
+    if (date > period.to || !accounts.includes(account)) continue;
+    // Before the period, only risk acceptances are the package's (pull looks back for those in force).
+    const earlier = date < period.from;
+    const wanted = (key: string) =>
+      withinFilters(key, filters) && (!earlier || parseEvidenceKey(key)?.collector === RISK_ACCEPTANCE_KIND);
     for (const entry of d.digest.objects) {
-      if (!withinFilters(entry.key, filters)) continue;
+      if (!wanted(entry.key)) continue;
       listed.set(entry.key, { entry, digestKey: d.key, proven: d.proven });
     }
     for (const v of d.digest.otherVersions) {
-      if (!withinFilters(v.key, filters)) continue;
+      if (!wanted(v.key)) continue;
       ctx.problems.integrity(
         `${v.key}: ${d.key} records another version ${v.versionId}${v.deleteMarker ? ' (a delete marker)' : ''}: evidence is written once, so it was overwritten or deleted`,
       );

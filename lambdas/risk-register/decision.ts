@@ -23,10 +23,9 @@ export const MAX_RESOURCE_CHARS = 1024;
 export const MAX_REASON_CHARS = 1000;
 /**
  * The longest an acceptance may run, in days after the day it is recorded: a year at most, so a risk is
- * decided again at least yearly (a Type II period is usually twelve months). A package holds the
- * acceptances recorded within its period only (pull lists the period's days): one recorded earlier and
- * still in force is not seen there, so record it again on or after the period's first day. Bounding it
- * also bounds the look-back a later release needs to find every acceptance in force.
+ * decided again at least yearly (a Type II period is usually twelve months), and so that `pull`, which
+ * looks back this many days before a period for acceptances and revocations (ACCEPTANCE_LOOKBACK_DAYS),
+ * finds every acceptance still in force during it.
  */
 export const MAX_ACCEPTANCE_DAYS = 365;
 

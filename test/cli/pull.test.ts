@@ -520,7 +520,13 @@ describe('soc2-evidence pull', () => {
 
     expect(code).toBe(4);
     const digests = manifest.objects.filter((o) => o.kind === 'digest').map((o) => o.key);
-    expect(digests).toEqual(['09', '10', '11', '12'].map((d) => digestKey(`2026-01-${d}`, ACCOUNT)));
+    // The period's, and every digest of the look-back year for risk acceptances (here back to the first
+    // sealed day, 2026-01-01), the one before --from among them.
+    expect(digests).toEqual(
+      ['01', '02', '03', '04', '05', '06', '07', '08', '09', '10', '11', '12'].map((d) =>
+        digestKey(`2026-01-${d}`, ACCOUNT),
+      ),
+    );
     expect(lines.filter((l) => l.startsWith('problem '))).toEqual([
       `problem ${edited}: the digest is not its own canonical JSON: it was re-serialised or edited`,
       `problem ${foreign}: signed with the key of iam-mfa, but this is evidence of ${SEALER_PRODUCER}: one function wrote another's evidence`,

@@ -2,7 +2,7 @@
  * `soc2-evidence report`: the period report for a security lead, from a sealed bucket (the same fixture as
  * pull's tests: iam-mfa every day of January, alice's console MFA failing all month).
  */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { report } from '../../cli/report';
@@ -116,6 +116,76 @@ describe('soc2-evidence report', () => {
     );
     expect(verified.at(-1)).toMatch(/^verified: /);
     expect(exit).toBe(0);
+  });
+
+  it('finds an acceptance recorded before the period through the look-back, and verify notices a revocation dropped with its day', async () => {
+    /** iam-mfa from 15 December to January's end; alice's MFA accepted on 20 December, revoked on the 28th if `revoke`. */
+    const history = async (revoke: boolean) => {
+      const { bucket, clock, signers } = producerBucket();
+      signers.set(
+        RISK_REGISTER_PRODUCER,
+        LocalSigner.generate('arn:aws:kms:us-east-1:123456789012:key/risk'),
+      );
+      await runDays(bucket, clock, '2025-12-15', '2026-01-31');
+      const decide = async (at: string, action: 'accept' | 'revoke') => {
+        clock.at = new Date(at);
+        await recordDecision({
+          store: bucket,
+          account: ACCOUNT,
+          decision: {
+            action,
+            check: 'console-mfa',
+            resource: 'arn:aws:iam::123456789012:user/alice',
+            owner: 'security-lead@example.com',
+            reason: action === 'accept' ? 'hardware key on order' : 'no longer accepted',
+            ...(action === 'accept' ? { expires: '2026-06-30' } : {}),
+            recordedBy: {
+              arn: 'arn:aws:sts::123456789012:assumed-role/SecurityLead/lead',
+              proof: 'sts-get-caller-identity',
+            },
+          },
+          now: clock.at,
+          runId: action,
+        });
+      };
+      await decide('2025-12-20T15:00:00Z', 'accept');
+      if (revoke) await decide('2025-12-28T15:00:00Z', 'revoke');
+      await seal(bucket, clock, '2026-02-01T00:30:00Z', signers.get(SEALER_PRODUCER)!);
+      const trust = writeTrustFile(tmp(), signers);
+      const out = join(tmp(), 'p');
+      const lines: string[] = [];
+      const code = await pull(
+        { bucket: BUCKET, from: '2026-01-01', to: '2026-01-31', collector: ['iam-mfa'], trust, out },
+        {
+          s3: serveBucket(bucket).s3,
+          out: (l) => lines.push(l),
+          now: () => new Date('2026-02-02T00:00:00Z'),
+        },
+      );
+      return { code, out, trust, line: lines.find((l) => l.startsWith('period report'))! };
+    };
+    const scope = { from: '2026-01-01', to: '2026-01-31', collector: ['iam-mfa'] };
+
+    const accepted = await history(false);
+    expect(accepted.code).toBe(0);
+    expect(accepted.line).toContain('1 accepted');
+    expect(await verify(accepted.out, { trust: accepted.trust, scope }, () => undefined)).toBe(0);
+
+    const revoked = await history(true);
+    expect(revoked.line).toContain('0 accepted');
+    expect(await verify(revoked.out, { trust: revoked.trust, scope }, () => undefined)).toBe(0);
+    // The package's maker drops the revocation with its day's digest, to make the acceptance look in force.
+    const revocation = readdirSync(
+      join(revoked.out, 'evidence/2025/12/28/risk-acceptance/123456789012/global'),
+    );
+    for (const f of revocation)
+      rmSync(join(revoked.out, 'evidence/2025/12/28/risk-acceptance/123456789012/global', f));
+    rmSync(join(revoked.out, 'digests/2025/12/28/123456789012.json'));
+    const lines: string[] = [];
+    expect(await verify(revoked.out, { trust: revoked.trust, scope }, (l) => lines.push(l))).toBe(4);
+    expect(lines).toContain(
+      "digests/2025/12/28/123456789012.json: missing: the package holds the digests of account 123456789012 from 2025-12-15, before the period, so it must hold every day's to the period's first (a missing day could hide a revocation)",
+    );
   });
 
   it('refuses a malformed --sla in one line naming it and the expected form', async () => {
