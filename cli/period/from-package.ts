@@ -19,6 +19,22 @@ function proven(o: ManifestObject): boolean {
   return provesRun(o) && o.problems.length === 0 && o.checks.custody === 'sealed';
 }
 
+/**
+ * A revocation counts when its bytes are proven (sealed on time by its day's digest, its producer's
+ * signature, canonical under its own key), even if what S3 said of it at pull time failed a check (Object
+ * Lock, metadata or checksum headers): whoever runs pull answers those, and dropping a revocation must
+ * never be easier than dropping an acceptance. Fail-safe: it can only end an acceptance.
+ */
+function provenRevocation(o: ManifestObject): boolean {
+  return (
+    provesRun(o) &&
+    o.checks.custody === 'sealed' &&
+    o.checks.signature === 'valid' &&
+    o.checks.envelope === 'ok' &&
+    o.checks.digest === 'ok'
+  );
+}
+
 function runOf(o: ManifestObject, envelope: Envelope): VerifiedRun {
   const outcome = runOutcome(envelope.summary ?? {});
   const findings = Array.isArray(envelope.findings) ? envelope.findings : [];
@@ -75,13 +91,14 @@ export function periodInputOf(evidence: PackageEvidence): PeriodInput {
   const runs: VerifiedRun[] = [];
   const acceptances: AcceptanceRecord[] = [];
   for (const o of evidence.objects) {
-    if (o.kind !== 'envelope' || !proven(o)) continue;
+    if (o.kind !== 'envelope') continue;
     const envelope = evidence.parsed.get(o.key);
     if (!envelope) continue;
     if (o.collector === RISK_ACCEPTANCE_KIND) {
       const record = acceptanceOf(o, envelope);
-      if (record) acceptances.push(record);
-    } else if (collectorById(o.collector!)) runs.push(runOf(o, envelope));
+      if (record && (proven(o) || (record.action === 'revoke' && provenRevocation(o))))
+        acceptances.push(record);
+    } else if (proven(o) && collectorById(o.collector!)) runs.push(runOf(o, envelope));
   }
   const expected = new Set<string>();
   const accounts: string[] = [];

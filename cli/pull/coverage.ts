@@ -78,7 +78,15 @@ export function coverageFor(
   options: CoverageOptions,
   objects: readonly RunRecord[],
 ): { sections: CoverageSection[]; reports: AccountCoverage[] } {
-  const envelopes = objects.filter((o) => provesRun(o) && o.checks.custody !== 'unsealed');
+  // Only the period's: the risk acceptances pull looks back for (before --from) are no runs of the period.
+  const envelopes = objects.filter(
+    (o) =>
+      provesRun(o) &&
+      o.checks.custody !== 'unsealed' &&
+      o.date !== undefined &&
+      o.date >= options.from &&
+      o.date <= options.to,
+  );
   const accounts = options.account
     ? [options.account]
     : [...new Set(envelopes.map((e) => e.account!))].sort();

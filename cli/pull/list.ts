@@ -149,9 +149,14 @@ export async function listAcceptancesBefore(
   const months = [...new Set(dates.map((d) => d.slice(0, 7)))];
   const [acceptances, digests] = await Promise.all([
     mapWithConcurrency(dates, limit, async (date) =>
-      (await reader.listVersions(`${dayPrefix(date)}${RISK_ACCEPTANCE_KIND}/`)).filter((k) =>
-        wanted(k.key, options),
-      ),
+      // Risk acceptances of the accounts whose digests are pulled, and nothing else (verify lists only
+      // those from a digest before the period: anything else planted there would fail every package).
+      (await reader.listVersions(`${dayPrefix(date)}${RISK_ACCEPTANCE_KIND}/`)).filter((k) => {
+        const parsed = parseEvidenceKey(k.key);
+        return (
+          parsed?.collector === RISK_ACCEPTANCE_KIND && accounts.has(parsed.account) && wanted(k.key, options)
+        );
+      }),
     ),
     mapWithConcurrency(months, limit, async (month) =>
       (await reader.listVersions(`${DIGEST_PREFIX}${month.replace('-', '/')}/`)).filter((k) => {

@@ -119,8 +119,12 @@ describe('soc2-evidence report', () => {
   });
 
   it('finds an acceptance recorded before the period through the look-back, and verify notices a revocation dropped with its day', async () => {
-    /** iam-mfa from 15 December to January's end; alice's MFA accepted on 20 December, revoked on the 28th if `revoke`. */
-    const history = async (revoke: boolean) => {
+    /**
+     * iam-mfa from 15 December to January's end; alice's MFA accepted on 20 December, revoked on the 28th if
+     * `revoke`; with `unlocked`, S3 answers the revocation without its Object Lock (what pull's runner could
+     * make it say).
+     */
+    const history = async (revoke: boolean, unlocked = false) => {
       const { bucket, clock, signers } = producerBucket();
       signers.set(
         RISK_REGISTER_PRODUCER,
@@ -151,6 +155,10 @@ describe('soc2-evidence report', () => {
       await decide('2025-12-20T15:00:00Z', 'accept');
       if (revoke) await decide('2025-12-28T15:00:00Z', 'revoke');
       await seal(bucket, clock, '2026-02-01T00:30:00Z', signers.get(SEALER_PRODUCER)!);
+      if (unlocked)
+        for (const key of bucket.objects.keys())
+          if (key.startsWith('evidence/2025/12/28/risk-acceptance/'))
+            bucket.alter(key, ({ retention: _lock, ...held }) => held);
       const trust = writeTrustFile(tmp(), signers);
       const out = join(tmp(), 'p');
       const lines: string[] = [];
@@ -174,6 +182,11 @@ describe('soc2-evidence report', () => {
     const revoked = await history(true);
     expect(revoked.line).toContain('0 accepted');
     expect(await verify(revoked.out, { trust: revoked.trust, scope }, () => undefined)).toBe(0);
+    // A revocation whose S3 answers fail a check (no Object Lock) still ends the acceptance: its bytes are
+    // proven by its day's digest and its signature, and dropping it must not be that easy.
+    const unlocked = await history(true, true);
+    expect(unlocked.code).toBe(4);
+    expect(unlocked.line).toContain('0 accepted');
     // The package's maker drops the revocation with its day's digest, to make the acceptance look in force.
     const revocation = readdirSync(
       join(revoked.out, 'evidence/2025/12/28/risk-acceptance/123456789012/global'),
