@@ -43,7 +43,13 @@ type Judged = { readonly key: string } & RunOutcome;
 /** An incomplete PASS (never written by `summarise`) judged only part of its scope: it counts as PARTIAL. */
 const shown = (r: Judged): RunStatus => (r.status === 'PASS' && !r.complete ? 'PARTIAL' : r.status);
 
-function counted(runs: readonly Judged[]): Judged {
+/**
+ * The run of one scope and day that counts: the latest by key, unless it is ERROR and an earlier one of the
+ * day is not (a failed retry does not erase evidence). The period report counts runs by the same rule.
+ */
+export function counted<R extends { readonly key: string; readonly status: RunStatus }>(
+  runs: readonly R[],
+): R {
   const sorted = [...runs].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const completed = sorted.filter((r) => r.status !== 'ERROR');
   return (completed.length > 0 ? completed : sorted).at(-1)!;

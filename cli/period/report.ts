@@ -3,7 +3,8 @@ import { SEVERITIES, type Severity } from '../../lambdas/collectors/check-catalo
 import { evidenceKind } from '../../lambdas/collectors/registry';
 import { parseEvidenceKey } from '../../lambdas/evidence/keys';
 import { resourceMatches, type AcceptanceRecord } from '../../lambdas/evidence/risk-acceptance';
-import { addDays, daysBetween, eachDay, isDay } from './days';
+import { addDays, dayDistance, eachDay, isDay } from './days';
+import { counted } from '../package/day-status';
 import type {
   AcceptanceView,
   Boundary,
@@ -104,13 +105,6 @@ type Observation =
   | { readonly kind: 'unknown' };
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
-/** Mirrors `counted` of cli/package/day-status.ts: the latest run, unless a later ERROR would erase one. */
-function counted(runs: readonly VerifiedRun[]): VerifiedRun {
-  const sorted = [...runs].sort((a, b) => cmp(a.key, b.key));
-  const completed = sorted.filter((r) => r.status !== 'ERROR');
-  return (completed.length > 0 ? completed : sorted).at(-1)!;
-}
 
 /** The counted run of each scope (key folder) of one day, sorted by key. */
 function countedRuns(runs: readonly VerifiedRun[]): VerifiedRun[] {
@@ -492,7 +486,7 @@ function judge(
   const slaDays = severity === 'unknown' ? undefined : input.sla[severity];
   return closed.map(({ open: o, resolved }) => {
     const first = o.firstFail.date;
-    const durationDays = daysBetween(first, resolved ? resolved.date : addDays(input.to, 1));
+    const durationDays = dayDistance(first, resolved ? resolved.date : addDays(input.to, 1));
     const endDay = resolved ? addDays(resolved.date, -1) : input.to;
     const acceptance = acceptances.view(account, check, resource, first, endDay);
     // An acceptance recorded after the due day does not undo the breach: the exception was past its SLA,

@@ -2,7 +2,8 @@ import { mapWithConcurrency } from '../../lambdas/aws/concurrency';
 import { DIGEST_PREFIX, parseDigestKey } from '../../lambdas/evidence/digest';
 import { dayPrefix, parseEvidenceKey } from '../../lambdas/evidence/keys';
 import type { BucketReader, KeyVersions, ObjectVersion } from '../../lambdas/evidence/read-store';
-import { chooseOriginal } from '../../lambdas/sealer/day-digest';
+import { addDays, chooseOriginal } from '../../lambdas/sealer/day-digest';
+import { daysBetween } from '../../lambdas/evidence/coverage';
 import type { ListedVersion } from '../package/manifest';
 import type { PullOptions } from './options';
 import { RISK_ACCEPTANCE_KIND } from '../../lambdas/evidence/risk-acceptance';
@@ -142,10 +143,9 @@ export async function listAcceptancesBefore(
   limit: number,
 ): Promise<Listed[]> {
   if (days <= 0) return [];
-  const start = Date.parse(`${from}T00:00:00.000Z`);
-  const first = new Date(start - days * 86_400_000).toISOString().slice(0, 10);
-  const before = new Date(start - 86_400_000).toISOString().slice(0, 10);
-  const dates = daysBetweenInclusive(first, before);
+  const first = addDays(from, -days);
+  const before = addDays(from, -1);
+  const dates = daysBetween(first, before);
   const months = [...new Set(dates.map((d) => d.slice(0, 7)))];
   const [acceptances, digests] = await Promise.all([
     mapWithConcurrency(dates, limit, async (date) =>
@@ -166,11 +166,4 @@ export async function listAcceptancesBefore(
     ),
   ]);
   return byKey([...acceptances.flat(), ...digests.flat()]).map((k) => chooseVersion(k.key, k.versions));
-}
-
-function daysBetweenInclusive(from: string, to: string): string[] {
-  const out: string[] = [];
-  for (let t = Date.parse(`${from}T00:00:00.000Z`); t <= Date.parse(`${to}T00:00:00.000Z`); t += 86_400_000)
-    out.push(new Date(t).toISOString().slice(0, 10));
-  return out;
 }

@@ -10,6 +10,7 @@ import {
   type DigestEntry,
 } from '../../lambdas/evidence/digest';
 import { parseEvidenceKey } from '../../lambdas/evidence/keys';
+import { addDays } from '../../lambdas/sealer/day-digest';
 import { RISK_ACCEPTANCE_KIND } from '../../lambdas/evidence/risk-acceptance';
 import { checkDigest } from '../../lambdas/evidence/digest-check';
 import { SEALER_PRODUCER } from '../../lambdas/evidence/producers';
@@ -19,9 +20,6 @@ import { MANIFEST_FILE } from '../package/manifest';
 import type { VerifyContext } from './context';
 
 const DAY_MS = 86_400_000;
-
-const addDays = (date: string, days: number) =>
-  new Date(Date.parse(`${date}T00:00:00.000Z`) + days * DAY_MS).toISOString().slice(0, 10);
 
 /** The newest day the sealer could have sealed by `at` (a day is sealed SEAL_DELAY_MS after it ends). */
 function lastSealedDay(at: Date): string {
