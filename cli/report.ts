@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { Command } from 'commander';
 import { ClientFactory } from '../lambdas/aws/client-factory';
-import { accountId, checkOutputDir, checkPeriod, collectorIds, isoDay, requireRegion } from './arguments';
+import { checkOutputDir, checkPeriod, requireRegion } from './arguments';
 import { loadCliConfig } from './load-config';
 import { EXCEPTIONS_FILE, INDEX_FILE, OSCAL_FILE } from './package/manifest';
 import { progressFor } from './package/progress';
@@ -17,6 +17,7 @@ import { periodReportLines } from './period/report-lines';
 import { slaPolicy } from './period/sla-option';
 import type { PullDeps, PullOptions } from './pull/options';
 import { pullPackage } from './pull/pull';
+import { withPeriodOptions } from './pull/command';
 import { loadTrustAnchor } from './trust/load';
 
 export type ReportOptions = Omit<PullOptions, 'out'> & { readonly out?: string };
@@ -42,26 +43,17 @@ export async function report(options: ReportOptions, deps: PullDeps): Promise<nu
 }
 
 export function registerReport(program: Command, out: (line: string) => void): void {
-  program
-    .command('report')
-    .description(
-      'The period report for a security lead: pulls and checks the period like pull, then prints each control’s ' +
-        'statement and the exceptions past their remediation SLA, open or accepted. Exit codes as pull.',
-    )
-    .requiredOption('--bucket <name>', 'the evidence bucket')
-    .requiredOption('--from <date>', 'first UTC day, YYYY-MM-DD', isoDay)
-    .requiredOption('--to <date>', 'last UTC day, YYYY-MM-DD', isoDay)
+  withPeriodOptions(
+    program
+      .command('report')
+      .description(
+        'The period report for a security lead: pulls and checks the period like pull, then prints each control’s ' +
+          'statement and the exceptions past their remediation SLA, open or accepted. Exit codes as pull.',
+      ),
+  )
     .option(
       '--out <dir>',
       'where the checked evidence and the report files go (default: soc2-report-<from>_<to>)',
-    )
-    .option('--collector <id>', 'only this collector (repeat for more)', collectorIds)
-    .option('--account <id>', 'only this account', accountId)
-    .option('--trust <file>', "the producers' signing keys you pinned with 'soc2-evidence pin'")
-    .option(
-      '--public-key <file>',
-      'a PEM public key trusted for every producer (repeatable; never beside --trust)',
-      (value: string, previous: string[] = []) => [...previous, value],
     )
     .option(
       '--sla <days>',

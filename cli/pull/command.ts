@@ -9,18 +9,15 @@ import { pull } from './pull';
 import type { SlaPolicy } from '../period/model';
 import { slaPolicy } from '../period/sla-option';
 
-/** The `pull` command; `out` receives the report lines, progress goes to stderr. */
-export function registerPull(program: Command, out: (line: string) => void): void {
-  program
-    .command('pull')
-    .description(
-      'Download a period of evidence into the --out directory, check every object (SHA-256, signature, Object Lock) and every ' +
-        'expected run. Exit 3: expected runs missing; exit 4: integrity problems.',
-    )
+/**
+ * What to pull and whom to trust, the options `pull` and `report` share: the bucket, the period, the
+ * filters and the trust anchor, each checked as commander parses it.
+ */
+export function withPeriodOptions(command: Command): Command {
+  return command
     .requiredOption('--bucket <name>', 'the evidence bucket')
     .requiredOption('--from <date>', 'first UTC day, YYYY-MM-DD', isoDay)
     .requiredOption('--to <date>', 'last UTC day, YYYY-MM-DD', isoDay)
-    .requiredOption('--out <dir>', 'package directory (an existing one is resumed)')
     .option('--collector <id>', 'only this collector (repeat for more)', collectorIds)
     .option('--account <id>', 'only this account', accountId)
     .option(
@@ -31,7 +28,20 @@ export function registerPull(program: Command, out: (line: string) => void): voi
       '--public-key <file>',
       'a PEM public key trusted for every producer (repeatable; for a single-key deployment, never beside --trust)',
       (value: string, previous: string[] = []) => [...previous, value],
-    )
+    );
+}
+
+/** The `pull` command; `out` receives the report lines, progress goes to stderr. */
+export function registerPull(program: Command, out: (line: string) => void): void {
+  withPeriodOptions(
+    program
+      .command('pull')
+      .description(
+        'Download a period of evidence into the --out directory, check every object (SHA-256, signature, Object Lock) and every ' +
+          'expected run. Exit 3: expected runs missing; exit 4: integrity problems.',
+      ),
+  )
+    .requiredOption('--out <dir>', 'package directory (an existing one is resumed)')
     .option(
       '--sla <days>',
       'remediation SLA the period report judges exceptions by, e.g. critical=7,high=30,medium=90 (the default); a severity left out has none',
