@@ -1,8 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { OUTSIDE_ITS_FUNCTION_SID } from '../../lib/scheduled-function';
 import { RISK_REGISTER_ENTRY, riskRegisterFunctionName } from '../../lib/risk-register';
-import { BASE_CONFIG, synth } from './stack-fixture';
+import { BASE_CONFIG, expectOnlyItsOwnFunctionDeny, synth } from './stack-fixture';
 
 const { stack, template } = synth(BASE_CONFIG);
 const register = stack.riskRegister;
@@ -88,42 +87,8 @@ describe('RiskRegister', () => {
   });
 
   it("denies signing and writing outside its own function, in the role's only inline policy", () => {
-    const role = resources[id(register.role)]!.Properties;
-    expect(role.ManagedPolicyArns).toBeUndefined();
-    expect(role.Policies).toEqual([
-      {
-        PolicyName: OUTSIDE_ITS_FUNCTION_SID,
-        PolicyDocument: {
-          Version: '2012-10-17',
-          Statement: [
-            {
-              Sid: OUTSIDE_ITS_FUNCTION_SID,
-              Effect: 'Deny',
-              Action: ['kms:Sign', 's3:PutObject'],
-              Resource: '*',
-              Condition: {
-                ArnNotEquals: {
-                  'lambda:SourceFunctionArn': {
-                    'Fn::Join': [
-                      '',
-                      [
-                        'arn:',
-                        { Ref: 'AWS::Partition' },
-                        ':lambda:',
-                        { Ref: 'AWS::Region' },
-                        ':',
-                        { Ref: 'AWS::AccountId' },
-                        ':function:Soc2Evidence-risk-register',
-                      ],
-                    ],
-                  },
-                },
-              },
-            },
-          ],
-        },
-      },
-    ]);
+    // The statement itself, for every producer's role: test/lib/function-roles.test.ts.
+    expectOnlyItsOwnFunctionDeny(resources[id(register.role)]!.Properties);
   });
 
   it('alarms when the function throws (a refused or failed recording), and the tamper watch watches its role', () => {
