@@ -3,6 +3,7 @@
  * pull's tests: iam-mfa every day of January, alice's console MFA failing all month).
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { report } from '../../cli/report';
@@ -124,7 +125,7 @@ describe('soc2-evidence report', () => {
      * `revoke`; with `unlocked`, S3 answers the revocation without its Object Lock (what pull's runner could
      * make it say).
      */
-    const history = async (revoke: boolean, unlocked = false) => {
+    const history = async (revoke: boolean, unlocked = false, filtered = true) => {
       const { bucket, clock, signers } = producerBucket();
       signers.set(
         RISK_REGISTER_PRODUCER,
@@ -153,6 +154,14 @@ describe('soc2-evidence report', () => {
         });
       };
       await decide('2025-12-20T15:00:00Z', 'accept');
+      // A key beside the acceptances that is no evidence: the look-back must leave it, as verify does.
+      const planted = Buffer.from('not evidence\n');
+      await bucket.put({
+        key: 'evidence/2025/12/20/risk-acceptance/README.txt',
+        body: planted,
+        contentType: 'text/plain',
+        sha256: createHash('sha256').update(planted).digest('hex'),
+      });
       if (revoke) await decide('2025-12-28T15:00:00Z', 'revoke');
       await seal(bucket, clock, '2026-02-01T00:30:00Z', signers.get(SEALER_PRODUCER)!);
       if (unlocked)
@@ -163,7 +172,14 @@ describe('soc2-evidence report', () => {
       const out = join(tmp(), 'p');
       const lines: string[] = [];
       const code = await pull(
-        { bucket: BUCKET, from: '2026-01-01', to: '2026-01-31', collector: ['iam-mfa'], trust, out },
+        {
+          bucket: BUCKET,
+          from: '2026-01-01',
+          to: '2026-01-31',
+          ...(filtered ? { collector: ['iam-mfa'] } : {}),
+          trust,
+          out,
+        },
         {
           s3: serveBucket(bucket).s3,
           out: (l) => lines.push(l),
@@ -178,6 +194,19 @@ describe('soc2-evidence report', () => {
     expect(accepted.code).toBe(0);
     expect(accepted.line).toContain('1 accepted');
     expect(await verify(accepted.out, { trust: accepted.trust, scope }, () => undefined)).toBe(0);
+    // Unfiltered, the planted key is still left out, and the package verifies (its gaps: the collectors this
+    // history never ran).
+    const unfiltered = await history(false, false, false);
+    expect(existsSync(join(unfiltered.out, 'evidence/2025/12/20/risk-acceptance/README.txt'))).toBe(false);
+    // The acceptance looked back for is no run of the period: no calendar row for it.
+    expect(readFileSync(join(unfiltered.out, 'coverage.csv'), 'utf8')).not.toContain(',risk-acceptance,');
+    const said: string[] = [];
+    await verify(
+      unfiltered.out,
+      { trust: unfiltered.trust, scope: { from: '2026-01-01', to: '2026-01-31' } },
+      (l) => said.push(l),
+    );
+    expect(said.at(-1)).toMatch(/^verified with gaps: 0 integrity problem/);
 
     const revoked = await history(true);
     expect(revoked.line).toContain('0 accepted');
