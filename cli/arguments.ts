@@ -3,6 +3,7 @@
  * the form it expects, and says what is actually wrong with the value given (a month that does not exist, a
  * directory that does not exist, a file that is not a key), not what a later step tripped over.
  */
+import { userInfo } from 'node:os';
 import type { KeyObject } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -145,4 +146,15 @@ export async function requireRegion(client: { config: { region: () => Promise<st
     // fall through: the SDK found no region anywhere
   }
   throw new CliError(NO_REGION);
+}
+
+/** Who runs the command, by the operating system's login (the environment's when there is no passwd entry). */
+export function loginName(): string | undefined {
+  try {
+    const name = userInfo().username;
+    if (name) return name;
+  } catch {
+    // no passwd entry: fall back to the environment
+  }
+  return process.env.USER ?? process.env.LOGNAME;
 }

@@ -9,10 +9,9 @@
  * replays it to STS and records the ARN STS answers with (lambdas/risk-register/identity.ts). With --dir the
  * record is written locally, unsigned, with nothing to prove who ran the command.
  */
-import { userInfo } from 'node:os';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { GetCallerIdentityCommand, STSClient, type STSClientConfig } from '@aws-sdk/client-sts';
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { ClientFactory } from '../lambdas/aws/client-factory';
 import { clientSettings } from '../lambdas/aws/client-config';
 import { messageOf, readAwsError } from '../lambdas/aws/aws-error';
@@ -29,7 +28,7 @@ import {
 import { DECISION_HEADER, type ForwardedIdentity } from '../lambdas/risk-register/identity';
 import { recordDecision, type RegisterRequest, type RegisterResult } from '../lambdas/risk-register/record';
 import { newRunId } from '../lambdas/run-collector';
-import { accountId, isoDay, requireRegion } from './arguments';
+import { accountId, isoDay, loginName, requireRegion } from './arguments';
 import { CliError } from './cli-error';
 
 export interface ExceptionOptions {
@@ -152,15 +151,7 @@ function describe(decision: DecisionRequest): string {
     : `revocation of the acceptance of ${decision.check} on ${decision.resource} (by ${decision.owner})`;
 }
 
-function localLogin(): string {
-  try {
-    const name = userInfo().username;
-    if (name) return name;
-  } catch {
-    // no passwd entry: fall back to the environment
-  }
-  return process.env.USER ?? process.env.LOGNAME ?? 'unknown';
-}
+const localLogin = (): string => loginName() ?? 'unknown';
 
 /** --dir: the account given, else the one account the directory's evidence names. */
 async function accountForDir(dir: string, given: string | undefined): Promise<string> {
@@ -273,14 +264,6 @@ export async function recordException(
   }
 }
 
-function accountOption(value: string): string {
-  try {
-    return accountId(value);
-  } catch (err) {
-    throw new InvalidArgumentError(messageOf(err));
-  }
-}
-
 export function addExceptionCommands(program: Command, out: (line: string) => void): void {
   const exception = program
     .command('exception')
@@ -307,7 +290,7 @@ export function addExceptionCommands(program: Command, out: (line: string) => vo
       .option(
         '--account <id>',
         "with --dir: the account the record is about (default: the one account of the directory's evidence)",
-        accountOption,
+        accountId,
       );
   common(
     exception

@@ -1,4 +1,3 @@
-import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
@@ -10,7 +9,7 @@ import { runAccessReview } from '../lambdas/collectors/access-review/review';
 import { ClientFactory } from '../lambdas/aws/client-factory';
 import { directoryReader, s3Reader, type EvidenceReader } from '../lambdas/evidence/read-store';
 import { collectorSettings, type Soc2EvidenceConfig } from '../lib/config';
-import { readInputFile } from './arguments';
+import { loginName, readInputFile } from './arguments';
 import { CliError } from './cli-error';
 import { callerAccount, storeFor } from './collect';
 import { loadCliConfig } from './load-config';
@@ -82,12 +81,7 @@ async function defaultReviewer(options: Where, clients: ClientFactory): Promise<
       );
     }
   }
-  let login: string | undefined;
-  try {
-    login = userInfo().username;
-  } catch {
-    login = process.env.USER ?? process.env.LOGNAME;
-  }
+  const login = loginName();
   if (!login) throw new CliError('cannot tell who you are; pass --reviewer NAME');
   return login;
 }
