@@ -1,5 +1,5 @@
 import type { CoverageReport, CellStatus } from '../../lambdas/evidence/coverage';
-import { exceptionBreakdown, periodReportSummary, type Manifest, type ManifestObject } from './manifest';
+import { exceptionBreakdown, type Manifest, type ManifestObject, type PeriodReportSummary } from './manifest';
 import { checksOfKinds } from '../../lambdas/collectors/registry';
 import { daySummaries, type DayResult, type DaySummary } from './day-status';
 import { failingSummary, findingsSection } from './findings-html';
@@ -262,12 +262,10 @@ function warningList(objects: readonly ManifestObject[]): string {
 
 const digestCount = (manifest: Manifest) => manifest.objects.filter((o) => o.kind === 'digest').length;
 
-/** The period report's one-line verdict: its exceptions by outcome, bad when any is past its SLA. */
-function periodVerdict(period: PeriodReport | undefined): string {
-  if (!period) return '';
-  if (period.exceptions.length === 0)
+/** The period report's one-line verdict, from the manifest's counts: bad when any exception is past its SLA. */
+function periodVerdict(summary: PeriodReportSummary): string {
+  if (summary.exceptions === 0)
     return '<p class="verdict ok">No exception in the period: no check failed on any resource in a verified run.</p>';
-  const summary = periodReportSummary(period);
   return `<p class="verdict ${summary.slaBreaches > 0 ? 'bad' : 'ok'}">Period report: ${esc(exceptionBreakdown(summary))}: see <a href="#period-report">Period report</a>.</p>`;
 }
 
@@ -315,7 +313,7 @@ export function renderIndexHtml(
 <style>${CSS}${period ? PERIOD_CSS : ''}</style></head><body>
 <h1>SOC 2 evidence, ${esc(manifest.period.from)} to ${esc(manifest.period.to)}</h1>
 <p class="muted">Bucket <code>${esc(manifest.bucket)}</code> · pulled ${esc(manifest.generatedAt)} by ${esc(manifest.producer.name)} ${esc(manifest.producer.version)} · signatures judged against ${esc(manifest.trust.source)} · ${esc(manifest.summary.objects)} objects · ${esc(manifest.summary.integrityProblems)} with problems · ${esc(manifest.summary.gaps)} gaps. Dates are UTC.</p>
-${verdict(manifest, findings)}${periodVerdict(period)}
+${verdict(manifest, findings)}${period ? periodVerdict(manifest.periodReport) : ''}
 <section id="coverage"><h2>Coverage and results</h2><p class="muted">One row per collector, one cell per UTC day: what that day's runs concluded, by colour and by symbol.</p>
 ${legend()}
 ${sections}</section>
