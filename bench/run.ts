@@ -20,6 +20,7 @@ import { DEFAULT_SETTINGS } from '../lambdas/settings';
 import { measureBundles, type BundleMeasurement } from './bundles';
 import type { CollectorMeasurement, Job } from './child';
 import { floors, naiveCalls, type Floor } from './minimums';
+import { controlFloors } from './synthetic/index';
 import type { PullBenchResult } from './pull-bench';
 import { DEFAULT_SIZES, REGION_POOL, SyntheticAccount, type AccountSizes } from './synthetic-account';
 import { isAwsError } from '../lambdas/aws/aws-error';
@@ -329,7 +330,10 @@ async function main(): Promise<void> {
     }
     const account = new SyntheticAccount(SEED, sizes, new Date(NOW));
     const counts = account.counts();
-    const floor: Record<string, Floor> = floors(counts, options.latencyMs, DEFAULT_SETTINGS.concurrency);
+    const floor: Record<string, Floor> = {
+      ...floors(counts, options.latencyMs, DEFAULT_SETTINGS.concurrency),
+      ...controlFloors(account, options.latencyMs, DEFAULT_SETTINGS.concurrency),
+    };
     log(
       `account: ${JSON.stringify(sizes)}, latency ${options.latencyMs} ms, throttle ${options.throttleRate}`,
     );

@@ -1,3 +1,4 @@
+import { controlAnswers } from './synthetic/index';
 import type { Answer, Answers } from '../cli/demo/offline-clients';
 
 /**
@@ -827,6 +828,7 @@ export class SyntheticAccount {
       ...this.elbAnswers(),
       ...this.backupAnswers(),
       ...this.cloudTrailAnswers(),
+      ...controlAnswers(this),
     };
   }
 

@@ -2,7 +2,7 @@ import { partition } from '@aws-sdk/core/client';
 import { z } from 'zod';
 import { COLLECTORS } from '../lambdas/collectors/registry';
 import type { Frequency } from '../lambdas/collectors/collector';
-import { TLS_VERSIONS, type CollectorSettings } from '../lambdas/settings';
+import { DEFAULT_SETTINGS, TLS_VERSIONS, type CollectorSettings } from '../lambdas/settings';
 import { scheduleExpressionProblem, scheduleFrequencyProblem } from './schedule-expression';
 
 /** The cdk.json context key holding this app's configuration. */
@@ -18,7 +18,7 @@ export const DEFAULT_CRON: Record<Frequency, string> = {
 };
 
 /** The seed documents' remediation SLAs (critical 7 days, high 30) and 90 days for medium. */
-export const DEFAULT_REMEDIATION_SLA_DAYS = { critical: 7, high: 30, medium: 90 } as const;
+export const DEFAULT_REMEDIATION_SLA_DAYS = DEFAULT_SETTINGS.remediationSlaDays;
 
 export interface ScheduleConfig {
   readonly cron: string;
@@ -47,11 +47,6 @@ export interface Soc2EvidenceConfig extends CollectorSettings {
   readonly auditor?: AuditorConfig;
   /** Who answers for the controls, as named in the controls matrix. */
   readonly controlOwner: string;
-  /**
-   * Days to remediate a failing check, by severity, as the period report judges exceptions (`report`;
-   * an auditor's `pull --sla` states its own). Severities left out have no SLA.
-   */
-  readonly remediationSlaDays: Readonly<Partial<Record<'critical' | 'high' | 'medium' | 'low', number>>>;
 }
 
 export interface AuditorConfig {
@@ -143,6 +138,19 @@ const scheduleSchema = z.strictObject(
 const AUDITOR_PRINCIPAL_FORM = 'IAM principal ARN such as "arn:aws:iam::123456789012:role/Auditor"';
 const AUDITOR_LIST_FORM =
   'a list of one or more IAM principal ARNs such as ["arn:aws:iam::123456789012:role/Auditor"]';
+const TAG_KEY_FORM = 'a tag key of 1 to 128 characters, such as "Environment"';
+const TAG_VALUE_FORM = 'a tag value of 0 to 256 characters, such as "production"';
+const resourceTag = (example: string) =>
+  z
+    .strictObject(
+      {
+        key: z.string(expected(TAG_KEY_FORM)).min(1, expected(TAG_KEY_FORM)).max(128, expected(TAG_KEY_FORM)),
+        value: z.string(expected(TAG_VALUE_FORM)).max(256, expected(TAG_VALUE_FORM)).optional(),
+      },
+      expected(`an object such as ${example}`),
+    )
+    .optional();
+const APPROVED_ADMIN_FORM = 'an IAM user, role or group ARN such as "arn:aws:iam::123456789012:role/Admin"';
 const EXTERNAL_ID_FORM = 'an external id of 2 to 1224 characters from A-Z a-z 0-9 and +=,.@:/-_';
 
 const schema = z.strictObject(
@@ -233,6 +241,48 @@ const schema = z.strictObject(
         expected('an object of days by severity such as { "critical": 7, "high": 30, "medium": 90 }'),
       )
       .default(DEFAULT_REMEDIATION_SLA_DAYS),
+    threatResponseHours: z
+      .strictObject(
+        { critical: intRange(1, 8760).default(24), high: intRange(1, 8760).default(72) },
+        expected('an object of hours by severity such as { "critical": 24, "high": 72 }'),
+      )
+      .default(DEFAULT_SETTINGS.threatResponseHours),
+    requireSecurityHub: z.boolean(expected('true or false')).default(false),
+    logRetentionDays: intRange(1, 3653).default(DEFAULT_SETTINGS.logRetentionDays),
+    passwordPolicy: z
+      .strictObject(
+        {
+          // IAM accepts 6 to 128.
+          minimumLength: intRange(6, 128).default(DEFAULT_SETTINGS.passwordPolicy.minimumLength),
+          requireSymbols: z.boolean(expected('true or false')).default(true),
+          requireNumbers: z.boolean(expected('true or false')).default(true),
+          requireUppercase: z.boolean(expected('true or false')).default(true),
+          requireLowercase: z.boolean(expected('true or false')).default(true),
+          // IAM remembers 1 to 24 previous passwords; 0 requires nothing.
+          reusePrevention: intRange(0, 24).default(DEFAULT_SETTINGS.passwordPolicy.reusePrevention),
+          // IAM's MaxPasswordAge is 1 to 1095 days.
+          maxAgeDays: intRange(1, 1095).optional(),
+        },
+        expected('an object such as { "minimumLength": 14, "reusePrevention": 24 }'),
+      )
+      .default(DEFAULT_SETTINGS.passwordPolicy),
+    maxAccessKeyAgeDays: intRange(1, 3650).default(DEFAULT_SETTINGS.maxAccessKeyAgeDays),
+    productionTag: resourceTag('{ "key": "Environment", "value": "production" }'),
+    versioningExemptTag: resourceTag('{ "key": "Purpose", "value": "logs" }'),
+    restoreTestMaxAgeDays: intRange(1, 3650).default(DEFAULT_SETTINGS.restoreTestMaxAgeDays),
+    approvedAdministrators: z
+      .array(
+        z
+          .string(expected(APPROVED_ADMIN_FORM))
+          .regex(
+            /^arn:aws[a-z-]*:iam::\d{12}:(role|user|group)\/[\w+=,.@/-]+$/,
+            expected(APPROVED_ADMIN_FORM),
+          ),
+        expected(`a list of ${APPROVED_ADMIN_FORM.replace(/^an /, '')}s`),
+      )
+      .max(100, expected('a list of at most 100 ARNs (use a group or a role for more people)'))
+      .refine((a) => new Set(a).size === a.length, expected('a list without duplicates'))
+      .default([]),
     schedules: z
       .strictObject(
         Object.fromEntries(COLLECTORS.map((c) => [c.id, scheduleSchema.optional()])),
@@ -383,6 +433,15 @@ export function parseConfig(raw: unknown, options: ParseOptions = {}): Soc2Evide
     minimumTlsVersion: c.minimumTlsVersion,
     concurrency: c.concurrency,
     remediationSlaDays: c.remediationSlaDays,
+    threatResponseHours: c.threatResponseHours,
+    requireSecurityHub: c.requireSecurityHub,
+    logRetentionDays: c.logRetentionDays,
+    passwordPolicy: c.passwordPolicy,
+    maxAccessKeyAgeDays: c.maxAccessKeyAgeDays,
+    ...(c.productionTag ? { productionTag: c.productionTag } : {}),
+    ...(c.versioningExemptTag ? { versioningExemptTag: c.versioningExemptTag } : {}),
+    restoreTestMaxAgeDays: c.restoreTestMaxAgeDays,
+    approvedAdministrators: c.approvedAdministrators,
     schedules,
   };
 }
@@ -429,5 +488,15 @@ export function collectorSettings(config: Soc2EvidenceConfig): CollectorSettings
     requireKmsForBuckets: config.requireKmsForBuckets,
     minimumTlsVersion: config.minimumTlsVersion,
     concurrency: config.concurrency,
+    threatResponseHours: config.threatResponseHours,
+    requireSecurityHub: config.requireSecurityHub,
+    logRetentionDays: config.logRetentionDays,
+    remediationSlaDays: config.remediationSlaDays,
+    passwordPolicy: config.passwordPolicy,
+    maxAccessKeyAgeDays: config.maxAccessKeyAgeDays,
+    ...(config.productionTag ? { productionTag: config.productionTag } : {}),
+    ...(config.versioningExemptTag ? { versioningExemptTag: config.versioningExemptTag } : {}),
+    restoreTestMaxAgeDays: config.restoreTestMaxAgeDays,
+    approvedAdministrators: config.approvedAdministrators,
   };
 }

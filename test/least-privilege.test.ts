@@ -62,6 +62,17 @@ const S3_ACTIONS: Record<string, string> = {
   GetObject: 's3:GetObject',
   'GetObject+VersionId': 's3:GetObjectVersion',
   PutObject: 's3:PutObject',
+  GetBucketPolicyStatus: 's3:GetBucketPolicyStatus',
+  GetPublicAccessBlock: 's3:GetBucketPublicAccessBlock',
+  GetBucketAcl: 's3:GetBucketAcl',
+  GetBucketOwnershipControls: 's3:GetBucketOwnershipControls',
+  GetBucketVersioning: 's3:GetBucketVersioning',
+  GetBucketTagging: 's3:GetBucketTagging',
+  GetBucketLogging: 's3:GetBucketLogging',
+};
+/** S3 Control's account-level operations (the account's Block Public Access). */
+const S3_CONTROL_ACTIONS: Record<string, string> = {
+  GetPublicAccessBlock: 's3:GetAccountPublicAccessBlock',
 };
 const SESV2_ACTIONS: Record<string, string> = { SendEmail: 'ses:SendEmail' };
 /** Services whose IAM actions are the API operation names, under this prefix. */
@@ -72,7 +83,16 @@ const SAME_NAME_PREFIX: Record<string, string> = {
   CloudTrail: 'cloudtrail',
   Backup: 'backup',
   ElasticLoadBalancingV2: 'elasticloadbalancing',
+  ElasticLoadBalancing: 'elasticloadbalancing',
   KMS: 'kms',
+  GuardDuty: 'guardduty',
+  SecurityHub: 'securityhub',
+  AccessAnalyzer: 'access-analyzer',
+  ConfigService: 'config',
+  CloudWatchLogs: 'logs',
+  Inspector2: 'inspector2',
+  SecretsManager: 'secretsmanager',
+  DynamoDB: 'dynamodb',
 };
 
 /** What a sent command is recorded as: its `Service:Operation`, qualified where the request decides the action. */
@@ -82,7 +102,14 @@ function sentApi(api: string, input: Record<string, unknown>): string {
 
 export function iamActionFor(api: string): string {
   const [service = '', operation = ''] = api.split(':');
-  const table = service === 'S3' ? S3_ACTIONS : service === 'SESv2' ? SESV2_ACTIONS : undefined;
+  const table =
+    service === 'S3'
+      ? S3_ACTIONS
+      : service === 'S3Control'
+        ? S3_CONTROL_ACTIONS
+        : service === 'SESv2'
+          ? SESV2_ACTIONS
+          : undefined;
   const action = table
     ? table[operation]
     : SAME_NAME_PREFIX[service] && `${SAME_NAME_PREFIX[service]}:${operation}`;

@@ -1,3 +1,12 @@
+import { classicLoadBalancerAnswers } from './samples/classic-load-balancers';
+import { iamPrivilegeAnswers } from './samples/iam-privilege';
+import { passwordPolicyAnswers } from './samples/password-policy';
+import { keyRotationAnswers } from './samples/key-rotation';
+import { publicAccessAnswers } from './samples/public-access';
+import { threatDetectionAnswers } from './samples/threat-detection';
+import { auditLoggingAnswers } from './samples/audit-logging';
+import { vulnerabilitiesAnswers } from './samples/vulnerabilities';
+import { resilienceAnswers } from './samples/resilience';
 import type { Answers } from './offline-clients';
 import {
   SAMPLE_ACCOUNT_ID,
@@ -119,6 +128,23 @@ export function sampleAnswers(now: Date, demoNow: Date = now): Answers {
     ...storageAnswers(),
     ...loadBalancerAnswers(),
     ...backupAnswers(now),
+    ...classicLoadBalancerAnswers(),
+    ...iamPrivilegeAnswers(now, demoNow),
+    ...passwordPolicyAnswers(now, demoNow),
+    ...keyRotationAnswers(now, demoNow),
+    ...publicAccessAnswers(now, demoNow),
+    ...threatDetectionAnswers(now, demoNow),
+    ...auditLoggingAnswers(now, demoNow),
+    ...vulnerabilitiesAnswers(now, demoNow),
+    ...resilienceAnswers(now, demoNow),
+    ...iamPrivilegeAnswers(now, demoNow),
+    ...passwordPolicyAnswers(now, demoNow),
+    ...keyRotationAnswers(now, demoNow),
+    ...publicAccessAnswers(now, demoNow),
+    ...threatDetectionAnswers(now, demoNow),
+    ...auditLoggingAnswers(now, demoNow),
+    ...vulnerabilitiesAnswers(now, demoNow),
+    ...resilienceAnswers(now, demoNow),
     'STS:GetCallerIdentity': () => ({
       Account: SAMPLE_ACCOUNT_ID,
       Arn: `arn:aws:iam::${SAMPLE_ACCOUNT_ID}:user/alice`,

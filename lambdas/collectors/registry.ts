@@ -13,6 +13,14 @@ import { iamMfa } from './iam-mfa/collector';
 import { inactiveUsers } from './inactive-users/collector';
 import { networkExposure } from './network-exposure/collector';
 import { tls } from './tls/collector';
+import { iamPrivilege } from './iam-privilege/collector';
+import { passwordPolicy } from './password-policy/collector';
+import { keyRotation } from './key-rotation/collector';
+import { publicAccess } from './public-access/collector';
+import { threatDetection } from './threat-detection/collector';
+import { auditLogging } from './audit-logging/collector';
+import { vulnerabilities } from './vulnerabilities/collector';
+import { resilience } from './resilience/collector';
 import { parseDigestKey } from '../evidence/digest';
 import { parseEvidenceKey } from '../evidence/keys';
 import {
@@ -116,6 +124,14 @@ export const EVIDENCE_KINDS: readonly EvidenceKind[] = [
   collectorKind(backups),
   collectorKind(encryption),
   collectorKind(tls),
+  collectorKind(iamPrivilege),
+  collectorKind(passwordPolicy),
+  collectorKind(keyRotation),
+  collectorKind(publicAccess),
+  collectorKind(threatDetection),
+  collectorKind(auditLogging),
+  collectorKind(vulnerabilities),
+  collectorKind(resilience),
   {
     id: COVERAGE_COLLECTOR,
     title: 'Evidence coverage watchdog: every scheduled run left evidence',

@@ -1,0 +1,4 @@
+import { keyRotation } from '../collectors/key-rotation/collector';
+import { collectorHandler } from '../runtime/lambda-runtime';
+
+export const handler = collectorHandler(keyRotation);

@@ -1,0 +1,4 @@
+import { resilience } from '../collectors/resilience/collector';
+import { collectorHandler } from '../runtime/lambda-runtime';
+
+export const handler = collectorHandler(resilience);

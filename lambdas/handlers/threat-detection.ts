@@ -1,0 +1,4 @@
+import { threatDetection } from '../collectors/threat-detection/collector';
+import { collectorHandler } from '../runtime/lambda-runtime';
+
+export const handler = collectorHandler(threatDetection);
