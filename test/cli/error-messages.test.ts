@@ -7,7 +7,7 @@
  * here fails before the first request, and AWS_ENDPOINT_URL points at a closed local port regardless.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -65,6 +65,7 @@ function env(overrides: Record<string, string | undefined> = {}): NodeJS.Process
   for (const [k, v] of Object.entries(overrides)) if (v === undefined) delete e[k];
   return e;
 }
+const DEFAULT_ENV = env();
 const NO_REGION_ENV = env({
   AWS_REGION: undefined,
   AWS_DEFAULT_REGION: undefined,
@@ -271,36 +272,45 @@ interface Result {
   readonly stderr: string;
 }
 
-function cli(c: Case): Promise<Result> {
-  return run(process.execPath, [join(ROOT, 'bin', 'soc2-evidence.cjs'), ...c.args], {
+/**
+ * The cases run in as few child processes as there are environments (each child loads the CLI once and runs
+ * its cases one after another through the real `main`; see test/helpers/cli-batch.cjs): a child per case
+ * spent a second or two of CPU each just loading the CLI.
+ */
+function runBatch(cases: readonly Case[], childEnv: NodeJS.ProcessEnv, n: number): Promise<Result[]> {
+  const casesFile = join(tmp, `batch-${n}.json`);
+  const resultsFile = join(tmp, `batch-${n}-results.json`);
+  writeFileSync(casesFile, JSON.stringify(cases.map((c) => c.args)));
+  return run(process.execPath, [join(ROOT, 'test', 'helpers', 'cli-batch.cjs'), casesFile, resultsFile], {
     cwd: tmp,
-    env: c.env ?? env(),
+    env: childEnv,
   }).then(
-    (r) => ({ code: 0, stderr: r.stderr }),
-    (e: { code: number; stderr: string }) => ({ code: e.code, stderr: e.stderr }),
+    (r) => {
+      const results = JSON.parse(readFileSync(resultsFile, 'utf8')) as Result[];
+      // The SDK's Node.js notice is printed once per process, to the real stderr: a batch shows it here.
+      return results.map((res) => ({ ...res, stderr: res.stderr + r.stderr }));
+    },
+    (e: { code: number; stderr: string }) =>
+      cases.map(() => ({ code: e.code, stderr: `the batch failed: ${e.stderr}` })),
   );
 }
 
-// Each child spends a second or two of CPU loading the CLI. A few run at a time (all at once, on two busy
-// cores, starved some past the test timeout), started up front, and each test awaits its own.
-const AT_ONCE = 3;
-function limited<T>(tasks: readonly (() => Promise<T>)[]): Promise<T>[] {
-  let running = 0;
-  const waiting: (() => void)[] = [];
-  return tasks.map(async (task) => {
-    if (running >= AT_ONCE) await new Promise<void>((go) => waiting.push(go));
-    running++;
-    try {
-      return await task();
-    } finally {
-      running--;
-      waiting.shift()?.();
-    }
-  });
-}
 let results: Promise<Result>[];
 beforeAll(() => {
-  results = limited(CASES.map((c) => () => cli(c)));
+  const envs = [...new Set(CASES.map((c) => c.env ?? DEFAULT_ENV))];
+  const batches = envs.map((e, n) =>
+    runBatch(
+      CASES.filter((c) => (c.env ?? DEFAULT_ENV) === e),
+      e,
+      n,
+    ),
+  );
+  results = CASES.map(async (c) => {
+    const e = c.env ?? DEFAULT_ENV;
+    const n = envs.indexOf(e);
+    const inBatch = CASES.filter((x) => (x.env ?? DEFAULT_ENV) === e).indexOf(c);
+    return (await batches[n]!)[inBatch]!;
+  });
 });
 afterAll(async () => {
   await Promise.allSettled(results);
