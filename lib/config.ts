@@ -399,6 +399,11 @@ export function parseConfig(raw: unknown, options: ParseOptions = {}): Soc2Evide
     }
   }
   if (problems.length > 0) throw new ConfigError(problems);
+  const settingsBytes = Buffer.byteLength(JSON.stringify(collectorSettings(c)));
+  if (settingsBytes > MAX_SETTINGS_BYTES)
+    throw new ConfigError([
+      `${CONTEXT_KEY}.approvedAdministrators makes the settings every collector function receives ${settingsBytes} bytes, more than the ${MAX_SETTINGS_BYTES} a Lambda environment can hold beside its other variables (4 KB in all): approve a group or a role instead of each person`,
+    ]);
   const schedules = Object.fromEntries(
     COLLECTORS.map((collector) => {
       const s =
@@ -475,8 +480,14 @@ export function placeholderRefusal(found: ReturnType<typeof placeholderAddresses
   return `${keys.join('; ')}: these are placeholders at a reserved example domain; set them in cdk.json to real addresses you can read, then deploy again`;
 }
 
+/**
+ * The collector settings travel in one environment variable (COLLECTOR_SETTINGS), and Lambda allows 4 KB for
+ * all of a function's variables: the rest (bucket, key ids, stack names) takes well under 1 KB.
+ */
+export const MAX_SETTINGS_BYTES = 3072;
+
 /** The part of the configuration a collector run needs, as passed to each function. */
-export function collectorSettings(config: Soc2EvidenceConfig): CollectorSettings {
+export function collectorSettings(config: CollectorSettings): CollectorSettings {
   return {
     regions: config.regions,
     inactiveAfterDays: config.inactiveAfterDays,

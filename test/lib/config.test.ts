@@ -294,7 +294,102 @@ describe('parseConfig', () => {
       { remediationSlaDays: 7 },
       'soc2Evidence.remediationSlaDays must be an object of days by severity such as { "critical": 7, "high": 30, "medium": 90 }, got 7',
     ],
+    [
+      'threat response window of zero hours',
+      { threatResponseHours: { critical: 0 } },
+      'soc2Evidence.threatResponseHours.critical must be an integer from 1 to 8760, got 0',
+    ],
+    [
+      'threat response window for a severity GuardDuty findings are not judged by',
+      { threatResponseHours: { medium: 24 } },
+      'soc2Evidence.threatResponseHours has an unknown key "medium"',
+    ],
+    [
+      'requireSecurityHub as a string',
+      { requireSecurityHub: 'yes' },
+      'soc2Evidence.requireSecurityHub must be true or false, got "yes"',
+    ],
+    [
+      'log retention of zero days',
+      { logRetentionDays: 0 },
+      'soc2Evidence.logRetentionDays must be an integer from 1 to 3653, got 0',
+    ],
+    [
+      'a password length IAM does not accept',
+      { passwordPolicy: { minimumLength: 5 } },
+      'soc2Evidence.passwordPolicy.minimumLength must be an integer from 6 to 128, got 5',
+    ],
+    [
+      'password reuse prevention above what IAM remembers',
+      { passwordPolicy: { reusePrevention: 25 } },
+      'soc2Evidence.passwordPolicy.reusePrevention must be an integer from 0 to 24, got 25',
+    ],
+    [
+      'a password maximum age IAM does not accept',
+      { passwordPolicy: { maxAgeDays: 2000 } },
+      'soc2Evidence.passwordPolicy.maxAgeDays must be an integer from 1 to 1095, got 2000',
+    ],
+    [
+      'a misspelt password policy key',
+      { passwordPolicy: { minLength: 14 } },
+      'soc2Evidence.passwordPolicy has an unknown key "minLength"; known keys: minimumLength, requireSymbols',
+    ],
+    [
+      'access key age as a string',
+      { maxAccessKeyAgeDays: '90' },
+      'soc2Evidence.maxAccessKeyAgeDays must be an integer from 1 to 3650, got "90"',
+    ],
+    [
+      'production tag without a key',
+      { productionTag: { value: 'production' } },
+      'soc2Evidence.productionTag.key is required: a tag key of 1 to 128 characters, such as "Environment"',
+    ],
+    [
+      'production tag as a string',
+      { productionTag: 'Environment=production' },
+      'soc2Evidence.productionTag must be an object such as { "key": "Environment", "value": "production" }, got "Environment=production"',
+    ],
+    [
+      'versioning exemption tag with an empty key',
+      { versioningExemptTag: { key: '' } },
+      'soc2Evidence.versioningExemptTag.key must be a tag key of 1 to 128 characters, such as "Environment", got ""',
+    ],
+    [
+      'restore test age of zero days',
+      { restoreTestMaxAgeDays: 0 },
+      'soc2Evidence.restoreTestMaxAgeDays must be an integer from 1 to 3650, got 0',
+    ],
+    [
+      'an approved administrator that is not an ARN',
+      { approvedAdministrators: ['alice'] },
+      'soc2Evidence.approvedAdministrators[0] must be an IAM user, role or group ARN such as "arn:aws:iam::123456789012:role/Admin", got "alice"',
+    ],
+    [
+      'an approved administrator that is a policy ARN',
+      { approvedAdministrators: ['arn:aws:iam::aws:policy/AdministratorAccess'] },
+      'soc2Evidence.approvedAdministrators[0] must be an IAM user, role or group ARN such as "arn:aws:iam::123456789012:role/Admin", got "arn:aws:iam::aws:policy/AdministratorAccess"',
+    ],
+    [
+      'the same approved administrator twice',
+      {
+        approvedAdministrators: [
+          'arn:aws:iam::123456789012:group/Admins',
+          'arn:aws:iam::123456789012:group/Admins',
+        ],
+      },
+      'soc2Evidence.approvedAdministrators must be a list without duplicates',
+    ],
     ['not an object', 'hello', 'soc2Evidence must be an object, got "hello"'],
+    [
+      "more approved administrators than a function's environment can carry",
+      {
+        approvedAdministrators: Array.from(
+          { length: 60 },
+          (_, i) => `arn:aws:iam::123456789012:role/platform-team/administrator-number-${i}`,
+        ),
+      },
+      'soc2Evidence.approvedAdministrators makes the settings every collector function receives',
+    ],
   ])('refuses %s', (_label, bad, message) => {
     const found = problems({ ...valid, ...(typeof bad === 'object' ? bad : {}) });
     const all = typeof bad === 'object' ? found : problems(bad);
