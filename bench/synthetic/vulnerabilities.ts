@@ -74,7 +74,9 @@ function findingsOf(account: SyntheticAccount): (region: string) => SynthFinding
 
 /** The last region leaves Lambda scanning off, as accounts that never ran functions there often do. */
 const lambdaStatus = (account: SyntheticAccount, region: string) =>
-  region === account.regions[account.regions.length - 1] && account.regions.length > 1 ? 'DISABLED' : 'ENABLED';
+  region === account.regions[account.regions.length - 1] && account.regions.length > 1
+    ? 'DISABLED'
+    : 'ENABLED';
 
 type Filter = readonly { comparison?: string; value?: string }[] | undefined;
 const matches = (filter: Filter, value: string) =>
@@ -133,7 +135,13 @@ export const vulnerabilitiesBench: ControlBench = {
             matches(c.awsAccountId, ACCOUNT_ID),
         );
         const api = `Inspector2:ListFindings:${region}:${JSON.stringify(c.severity ?? null)}`;
-        const { from, to, next } = slice(api, selected.length, INSPECTOR_PAGE, input.maxResults, input.nextToken);
+        const { from, to, next } = slice(
+          api,
+          selected.length,
+          INSPECTOR_PAGE,
+          input.maxResults,
+          input.nextToken,
+        );
         const now = account.now.getTime();
         return {
           findings: selected.slice(from, to).map((f) => ({

@@ -22,9 +22,21 @@ interface SampleInspector {
 const INSPECTOR: Readonly<Record<string, SampleInspector>> = {
   // PROBLEM: Inspector scans EC2 and ECR in us-east-1 but Lambda scanning was never turned on, so the
   // functions' dependencies are never checked for known vulnerabilities.
-  'us-east-1': { account: 'ENABLED', ec2: 'ENABLED', ecr: 'ENABLED', lambda: 'DISABLED', lambdaCode: 'DISABLED' },
+  'us-east-1': {
+    account: 'ENABLED',
+    ec2: 'ENABLED',
+    ecr: 'ENABLED',
+    lambda: 'DISABLED',
+    lambdaCode: 'DISABLED',
+  },
   // Done right: every scan type on, Lambda code scanning too.
-  'eu-west-1': { account: 'ENABLED', ec2: 'ENABLED', ecr: 'ENABLED', lambda: 'ENABLED', lambdaCode: 'ENABLED' },
+  'eu-west-1': {
+    account: 'ENABLED',
+    ec2: 'ENABLED',
+    ecr: 'ENABLED',
+    lambda: 'ENABLED',
+    lambdaCode: 'ENABLED',
+  },
 };
 
 type Severity = 'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW' | 'INFORMATIONAL';
@@ -38,7 +50,12 @@ interface SampleFinding {
   readonly resource:
     | { readonly type: 'AWS_EC2_INSTANCE'; readonly id: string }
     | { readonly type: 'AWS_ECR_CONTAINER_IMAGE'; readonly repository: string; readonly digest: string };
-  readonly pkg: { readonly name: string; readonly version: string; readonly fixedInVersion?: string; readonly manager: string };
+  readonly pkg: {
+    readonly name: string;
+    readonly version: string;
+    readonly fixedInVersion?: string;
+    readonly manager: string;
+  };
   readonly firstObservedDaysAgo: number;
   readonly fix: 'YES' | 'NO' | 'PARTIAL';
   readonly score: number;
@@ -67,7 +84,12 @@ const FINDINGS: readonly SampleFinding[] = [
     title: 'CVE-2024-6387 - openssh-server',
     cve: 'CVE-2024-6387',
     resource: WEB,
-    pkg: { name: 'openssh-server', version: '8.7p1-38.el9', fixedInVersion: '8.7p1-38.el9_4.1', manager: 'OS' },
+    pkg: {
+      name: 'openssh-server',
+      version: '8.7p1-38.el9',
+      fixedInVersion: '8.7p1-38.el9_4.1',
+      manager: 'OS',
+    },
     firstObservedDaysAgo: 12,
     fix: 'YES',
     score: 9.8,
@@ -102,38 +124,71 @@ const FINDINGS: readonly SampleFinding[] = [
   ...(
     [
       ['3c4d5e6f708192a3b4c5d6e7f8091223', 'MEDIUM', 'CVE-2024-2511 - openssl', 'openssl', WEB, 40, 'YES'],
-      ['4d5e6f708192a3b4c5d6e7f809122334', 'MEDIUM', 'CVE-2024-28182 - nghttp2', 'nghttp2', API_IMAGE, 20, 'YES'],
+      [
+        '4d5e6f708192a3b4c5d6e7f809122334',
+        'MEDIUM',
+        'CVE-2024-28182 - nghttp2',
+        'nghttp2',
+        API_IMAGE,
+        20,
+        'YES',
+      ],
       ['5e6f708192a3b4c5d6e7f80912233445', 'MEDIUM', 'CVE-2024-0727 - openssl', 'openssl', BATCH, 60, 'NO'],
       ['6f708192a3b4c5d6e7f8091223344556', 'LOW', 'CVE-2023-4039 - gcc', 'gcc', WEB, 80, 'NO'],
-      ['708192a3b4c5d6e7f809122334455667', 'LOW', 'CVE-2024-26458 - krb5-libs', 'krb5-libs', BATCH, 15, 'YES'],
-      ['8192a3b4c5d6e7f80912233445566778', 'INFORMATIONAL', 'CVE-2022-3219 - gnupg2', 'gnupg2', WEB, 100, 'NO'],
-      ['92a3b4c5d6e7f8091223344556677889', 'MEDIUM', 'CVE-2024-6119 - openssl', 'openssl', EU_IMAGE, 10, 'YES'],
+      [
+        '708192a3b4c5d6e7f809122334455667',
+        'LOW',
+        'CVE-2024-26458 - krb5-libs',
+        'krb5-libs',
+        BATCH,
+        15,
+        'YES',
+      ],
+      [
+        '8192a3b4c5d6e7f80912233445566778',
+        'INFORMATIONAL',
+        'CVE-2022-3219 - gnupg2',
+        'gnupg2',
+        WEB,
+        100,
+        'NO',
+      ],
+      [
+        '92a3b4c5d6e7f8091223344556677889',
+        'MEDIUM',
+        'CVE-2024-6119 - openssl',
+        'openssl',
+        EU_IMAGE,
+        10,
+        'YES',
+      ],
       ['a3b4c5d6e7f809122334455667788990', 'LOW', 'CVE-2024-2398 - curl', 'curl', EU_IMAGE, 30, 'YES'],
     ] as const
-  ).map(
-    ([id, severity, title, name, resource, days, fix]): SampleFinding => ({
-      id,
-      region: resource === EU_IMAGE ? 'eu-west-1' : 'us-east-1',
-      severity,
-      title,
-      cve: title.split(' ')[0]!,
-      resource,
-      pkg: { name, version: '1.0.0', ...(fix === 'YES' ? { fixedInVersion: '1.0.1' } : {}), manager: 'OS' },
-      firstObservedDaysAgo: days,
-      fix,
-      score: severity === 'MEDIUM' ? 5.9 : severity === 'LOW' ? 3.1 : 0,
-    }),
-  ),
+  ).map(([id, severity, title, name, resource, days, fix]): SampleFinding => ({
+    id,
+    region: resource === EU_IMAGE ? 'eu-west-1' : 'us-east-1',
+    severity,
+    title,
+    cve: title.split(' ')[0]!,
+    resource,
+    pkg: { name, version: '1.0.0', ...(fix === 'YES' ? { fixedInVersion: '1.0.1' } : {}), manager: 'OS' },
+    firstObservedDaysAgo: days,
+    fix,
+    score: severity === 'MEDIUM' ? 5.9 : severity === 'LOW' ? 3.1 : 0,
+  })),
 ];
 
 function resourceOf(f: SampleFinding) {
-  if (f.resource.type === 'AWS_EC2_INSTANCE') return { type: f.resource.type, id: f.resource.id, region: f.region };
+  if (f.resource.type === 'AWS_EC2_INSTANCE')
+    return { type: f.resource.type, id: f.resource.id, region: f.region };
   const { repository, digest } = f.resource;
   return {
     type: f.resource.type,
     id: `arn:aws:ecr:${f.region}:${A}:repository/${repository}/${digest}`,
     region: f.region,
-    details: { awsEcrContainerImage: { repositoryName: repository, imageHash: digest, imageTags: ['latest'] } },
+    details: {
+      awsEcrContainerImage: { repositoryName: repository, imageHash: digest, imageTags: ['latest'] },
+    },
   };
 }
 
@@ -178,7 +233,12 @@ export function vulnerabilitiesAnswers(now: Date, demoNow: Date): Answers {
           {
             accountAggregation: {
               accountId: A,
-              severityCounts: { all: fs.length, critical: n('CRITICAL'), high: n('HIGH'), medium: n('MEDIUM') },
+              severityCounts: {
+                all: fs.length,
+                critical: n('CRITICAL'),
+                high: n('HIGH'),
+                medium: n('MEDIUM'),
+              },
               fixAvailableCount: fs.filter((f) => f.fix === 'YES').length,
               exploitAvailableCount: fs.filter((f) => f.cve === 'CVE-2024-6387').length,
             },

@@ -267,7 +267,9 @@ async function readFindings(
             high: sc?.high ?? 0,
             medium: sc?.medium ?? 0,
             ...(row.fixAvailableCount !== undefined ? { fixAvailable: row.fixAvailableCount } : {}),
-            ...(row.exploitAvailableCount !== undefined ? { exploitAvailable: row.exploitAvailableCount } : {}),
+            ...(row.exploitAvailableCount !== undefined
+              ? { exploitAvailable: row.exploitAvailableCount }
+              : {}),
           },
         }
       : {}),

@@ -117,7 +117,10 @@ describe('inspector-enabled', () => {
     );
     const fs = assessScanTypes(s);
     expect(fs.map((f) => f.status)).toEqual(['FAIL', 'PASS', 'FAIL', 'INFO']);
-    expect(fs[0]!.detail).toMatchObject({ answeredIn: 'failedAccounts', accountErrorCode: 'RESOURCE_NOT_FOUND' });
+    expect(fs[0]!.detail).toMatchObject({
+      answeredIn: 'failedAccounts',
+      accountErrorCode: 'RESOURCE_NOT_FOUND',
+    });
   });
 
   it('FAILs a judged scan type the answer leaves out, and keeps its error code when given', () => {
@@ -214,7 +217,13 @@ describe('vulnerability-counts', () => {
 
   it('counts nothing when the aggregation has no row for the account', () => {
     const r = region({ aggregated: undefined, listed: [] });
-    expect(regionCounts(r)).toEqual({ critical: 0, high: 0, medium: 0, lowInformationalUntriaged: 0, all: 0 });
+    expect(regionCounts(r)).toEqual({
+      critical: 0,
+      high: 0,
+      medium: 0,
+      lowInformationalUntriaged: 0,
+      all: 0,
+    });
   });
 });
 

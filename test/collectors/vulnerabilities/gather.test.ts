@@ -79,7 +79,9 @@ beforeEach(() => inspector.reset());
 describe('vulnerabilities gather', () => {
   it('lists only ACTIVE critical and high findings of the account, following every page, and counts the rest', async () => {
     inspector.on(BatchGetAccountStatusCommand).resolves(enabled());
-    inspector.on(ListFindingAggregationsCommand).resolves(aggregation({ all: 9, critical: 1, high: 2, medium: 3 }));
+    inspector
+      .on(ListFindingAggregationsCommand)
+      .resolves(aggregation({ all: 9, critical: 1, high: 2, medium: 3 }));
     inspector.on(ListFindingsCommand).callsFake((input: { nextToken?: string; filterCriteria?: never }) => {
       const sev = severityOf(input);
       if (sev === 'CRITICAL') return { findings: [raw('c1', 'CRITICAL', 12)] };
@@ -135,10 +137,14 @@ describe('vulnerabilities gather', () => {
   });
 
   it('reads no findings where Inspector is DISABLED and FAILs its scan types; other regions are read', async () => {
-    inspector.on(BatchGetAccountStatusCommand).callsFake(async (_i, getClient) =>
-      (await regionOf(getClient)) === 'eu-west-1' ? disabled : enabled('DISABLED'),
-    );
-    inspector.on(ListFindingAggregationsCommand).resolves(aggregation({ all: 0, critical: 0, high: 0, medium: 0 }));
+    inspector
+      .on(BatchGetAccountStatusCommand)
+      .callsFake(async (_i, getClient) =>
+        (await regionOf(getClient)) === 'eu-west-1' ? disabled : enabled('DISABLED'),
+      );
+    inspector
+      .on(ListFindingAggregationsCommand)
+      .resolves(aggregation({ all: 0, critical: 0, high: 0, medium: 0 }));
     inspector.on(ListFindingsCommand).resolves({ findings: [] });
     const { written } = await runInTempDir(vulnerabilities, { regions: ['us-east-1', 'eu-west-1'] });
     expect(written.errors).toEqual([]);
@@ -157,9 +163,9 @@ describe('vulnerabilities gather', () => {
       ['inspector2:eu-west-1:lambda', 'FAIL'],
       ['inspector2:eu-west-1:lambdaCode', 'INFO'],
     ]);
-    expect(written.findings.filter((f) => f.check === 'vulnerability-counts').map((f) => f.resource)).toEqual([
-      'inspector2:us-east-1',
-    ]);
+    expect(written.findings.filter((f) => f.check === 'vulnerability-counts').map((f) => f.resource)).toEqual(
+      ['inspector2:us-east-1'],
+    );
     expect(written.summary.figures).toMatchObject({ scanTypesNotEnabled: 4, activeFindings: 0 });
   });
 
@@ -175,10 +181,13 @@ describe('vulnerabilities gather', () => {
 
   it('records AccessDenied on the status of one region as its error and keeps the other region', async () => {
     inspector.on(BatchGetAccountStatusCommand).callsFake(async (_i, getClient) => {
-      if ((await regionOf(getClient)) === 'eu-west-1') throw awsError('AccessDeniedException', 'not authorized');
+      if ((await regionOf(getClient)) === 'eu-west-1')
+        throw awsError('AccessDeniedException', 'not authorized');
       return enabled();
     });
-    inspector.on(ListFindingAggregationsCommand).resolves(aggregation({ all: 1, critical: 0, high: 0, medium: 1 }));
+    inspector
+      .on(ListFindingAggregationsCommand)
+      .resolves(aggregation({ all: 1, critical: 0, high: 0, medium: 1 }));
     inspector.on(ListFindingsCommand).resolves({ findings: [] });
     const { written } = await runInTempDir(vulnerabilities, { regions: ['us-east-1', 'eu-west-1'] });
     expect(written.errors).toEqual([
@@ -195,14 +204,21 @@ describe('vulnerabilities gather', () => {
 
   it("records a failed findings read as that region's error and keeps its scan-type findings", async () => {
     inspector.on(BatchGetAccountStatusCommand).resolves(enabled());
-    inspector.on(ListFindingAggregationsCommand).resolves(aggregation({ all: 0, critical: 0, high: 0, medium: 0 }));
+    inspector
+      .on(ListFindingAggregationsCommand)
+      .resolves(aggregation({ all: 0, critical: 0, high: 0, medium: 0 }));
     inspector.on(ListFindingsCommand).callsFake(async (_i, getClient) => {
       if ((await regionOf(getClient)) === 'eu-west-1') throw awsError('ThrottlingException', 'Rate exceeded');
       return { findings: [] };
     });
     const { written } = await runInTempDir(vulnerabilities, { regions: ['us-east-1', 'eu-west-1'] });
     expect(written.errors).toEqual([
-      { region: 'eu-west-1', api: 'inspector2:ListFindings', code: 'ThrottlingException', message: 'Rate exceeded' },
+      {
+        region: 'eu-west-1',
+        api: 'inspector2:ListFindings',
+        code: 'ThrottlingException',
+        message: 'Rate exceeded',
+      },
     ]);
     expect(written.findings.filter((f) => f.detail.region === 'eu-west-1').map((f) => f.check)).toEqual([
       'inspector-enabled',
@@ -215,15 +231,17 @@ describe('vulnerabilities gather', () => {
 
   it('lists only the severities the SLA has a value for', async () => {
     inspector.on(BatchGetAccountStatusCommand).resolves(enabled());
-    inspector.on(ListFindingAggregationsCommand).resolves(aggregation({ all: 3, critical: 1, high: 2, medium: 0 }));
+    inspector
+      .on(ListFindingAggregationsCommand)
+      .resolves(aggregation({ all: 3, critical: 1, high: 2, medium: 0 }));
     inspector.on(ListFindingsCommand).resolves({ findings: [raw('c1', 'CRITICAL', 2)] });
     const { written } = await runInTempDir(vulnerabilities, {
       regions: ['us-east-1'],
       remediationSlaDays: { critical: 7 },
     });
-    expect(inspector.commandCalls(ListFindingsCommand).map((c) => severityOf(c.args[0].input as never))).toEqual([
-      'CRITICAL',
-    ]);
+    expect(
+      inspector.commandCalls(ListFindingsCommand).map((c) => severityOf(c.args[0].input as never)),
+    ).toEqual(['CRITICAL']);
     expect(written.findings.find((f) => f.check === 'vulnerability-counts')!.detail).toMatchObject({
       counts: { critical: 1, high: 2, all: 3 },
       listedInFull: ['critical'],
