@@ -1,3 +1,11 @@
+import { IAM_PRIVILEGE_CHECKS } from '../../lambdas/collectors/iam-privilege/checks';
+import { PASSWORD_POLICY_CHECKS } from '../../lambdas/collectors/password-policy/checks';
+import { KEY_ROTATION_CHECKS } from '../../lambdas/collectors/key-rotation/checks';
+import { PUBLIC_ACCESS_CHECKS } from '../../lambdas/collectors/public-access/checks';
+import { THREAT_DETECTION_CHECKS } from '../../lambdas/collectors/threat-detection/checks';
+import { AUDIT_LOGGING_CHECKS } from '../../lambdas/collectors/audit-logging/checks';
+import { VULNERABILITIES_CHECKS } from '../../lambdas/collectors/vulnerabilities/checks';
+import { RESILIENCE_CHECKS } from '../../lambdas/collectors/resilience/checks';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { SEVERITIES } from '../../lambdas/collectors/check-catalogue';
@@ -39,6 +47,7 @@ describe('check catalogues', () => {
     for (const c of spec.criteria) expect(c).toMatch(/^(CC|A|C|PI|P)\d+\.\d+$/);
     expect(new Set(spec.criteria).size).toBe(spec.criteria.length);
     expect(spec.remediation.trim()).not.toBe('');
+    expect(`${spec.title} ${spec.description} ${spec.remediation}`).not.toMatch(/SCAFFOLD/);
   });
 
   it('registers every catalogue: each kind is in the registry with the catalogue beside its code', () => {
@@ -53,6 +62,14 @@ describe('check catalogues', () => {
       ['backups', BACKUPS_CHECKS],
       ['encryption', ENCRYPTION_CHECKS],
       ['tls', TLS_CHECKS],
+      ['iam-privilege', IAM_PRIVILEGE_CHECKS],
+      ['password-policy', PASSWORD_POLICY_CHECKS],
+      ['key-rotation', KEY_ROTATION_CHECKS],
+      ['public-access', PUBLIC_ACCESS_CHECKS],
+      ['threat-detection', THREAT_DETECTION_CHECKS],
+      ['audit-logging', AUDIT_LOGGING_CHECKS],
+      ['vulnerabilities', VULNERABILITIES_CHECKS],
+      ['resilience', RESILIENCE_CHECKS],
       ['coverage', COVERAGE_CHECK_CATALOGUE],
       ['tamper-watch', TAMPER_WATCH_CHECKS],
       ['risk-acceptance', RISK_REGISTER_CHECKS],
