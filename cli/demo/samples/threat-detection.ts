@@ -30,7 +30,7 @@ export const SAMPLE_DETECTORS: Readonly<Record<string, { id: string; status: 'EN
 const ciRunnerKey = {
   ResourceType: 'AccessKey',
   AccessKeyDetails: {
-    AccessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+    AccessKeyId: 'AKIAI44QH8DHBEXAMPLE',
     PrincipalId: 'AIDAEXAMPLEPRINCIPAL1',
     UserName: 'ci-runner',
     UserType: 'IAMUser',
