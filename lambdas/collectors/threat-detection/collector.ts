@@ -533,7 +533,7 @@ export const threatDetection: Collector<ThreatDetectionFacts, ThreatDetectionChe
     const regions = ctx.settings.regions;
     const guardDuty = (region: string) => ctx.clients.get(GuardDutyClient, region);
 
-    const [detectors, hubs, analyzers] = await Promise.all([
+    const readDetectors = () =>
       readRegions(regions, 'guardduty:ListDetectors', async (region): Promise<GuardDutyRegion> => {
         const client = guardDuty(region);
         const ids = await withApi('guardduty:ListDetectors', async () => {
@@ -559,7 +559,54 @@ export const threatDetection: Collector<ThreatDetectionFacts, ThreatDetectionChe
             })),
           })),
         };
-      }),
+      });
+    /** Each region's detectors, then the findings of every detector found: the findings wait only for the
+     * detectors, not for Security Hub or Access Analyzer. */
+    const readFindings = async () => {
+      const detectors = await readDetectors();
+      const gdRegions = detectors.results.flatMap((r) => (r.value ? [r.value] : []));
+      // Findings of every detector, a suspended one included: its findings stay and still need a response.
+      const withDetector = gdRegions.flatMap((g) =>
+        g.detectors.map((d) => ({ region: g.region, id: d.detectorId })),
+      );
+      const findingReads = await readRegions(
+        [...new Set(withDetector.map((d) => d.region))],
+        'guardduty:ListFindings',
+        async (region): Promise<FindingsRegion[]> => {
+          const client = guardDuty(region);
+          const out: FindingsRegion[] = [];
+          for (const d of withDetector.filter((x) => x.region === region)) {
+            const ids = await withApi('guardduty:ListFindings', async () => {
+              const list: string[] = [];
+              const pages = paginateListFindings(
+                { client },
+                { DetectorId: d.id, FindingCriteria: ACTIVE_HIGH_CRITICAL, MaxResults: FINDINGS_PAGE },
+              );
+              for await (const page of pages) list.push(...(page.FindingIds ?? []));
+              return [...new Set(list)];
+            });
+            const batches = await mapWithConcurrency(
+              chunks(ids, FINDINGS_PAGE),
+              ctx.settings.concurrency,
+              (batch) =>
+                withApi('guardduty:GetFindings', () =>
+                  client.send(new GetFindingsCommand({ DetectorId: d.id, FindingIds: batch })),
+                ),
+            );
+            out.push({
+              region,
+              detectorId: d.id,
+              findings: batches.flatMap((b) => (b.Findings ?? []).map((f) => reduceFinding(region, d.id, f))),
+            });
+          }
+          return out;
+        },
+      );
+      return { detectors, gdRegions, findingReads };
+    };
+
+    const [{ detectors, gdRegions, findingReads }, hubs, analyzers] = await Promise.all([
+      readFindings(),
       readRegions(regions, 'securityhub:DescribeHub', async (region): Promise<SecurityHubRegion> => {
         const client = ctx.clients.get(SecurityHubClient, region);
         try {
@@ -589,45 +636,6 @@ export const threatDetection: Collector<ThreatDetectionFacts, ThreatDetectionChe
         }),
       ),
     ]);
-
-    const gdRegions = detectors.results.flatMap((r) => (r.value ? [r.value] : []));
-    // Findings of every detector, a suspended one included: its findings stay and still need a response.
-    const withDetector = gdRegions.flatMap((g) =>
-      g.detectors.map((d) => ({ region: g.region, id: d.detectorId })),
-    );
-    const findingReads = await readRegions(
-      [...new Set(withDetector.map((d) => d.region))],
-      'guardduty:ListFindings',
-      async (region): Promise<FindingsRegion[]> => {
-        const client = guardDuty(region);
-        const out: FindingsRegion[] = [];
-        for (const d of withDetector.filter((x) => x.region === region)) {
-          const ids = await withApi('guardduty:ListFindings', async () => {
-            const list: string[] = [];
-            const pages = paginateListFindings(
-              { client },
-              { DetectorId: d.id, FindingCriteria: ACTIVE_HIGH_CRITICAL, MaxResults: FINDINGS_PAGE },
-            );
-            for await (const page of pages) list.push(...(page.FindingIds ?? []));
-            return [...new Set(list)];
-          });
-          const batches = await mapWithConcurrency(
-            chunks(ids, FINDINGS_PAGE),
-            ctx.settings.concurrency,
-            (batch) =>
-              withApi('guardduty:GetFindings', () =>
-                client.send(new GetFindingsCommand({ DetectorId: d.id, FindingIds: batch })),
-              ),
-          );
-          out.push({
-            region,
-            detectorId: d.id,
-            findings: batches.flatMap((b) => (b.Findings ?? []).map((f) => reduceFinding(region, d.id, f))),
-          });
-        }
-        return out;
-      },
-    );
     const findingRegions = findingReads.results.flatMap((r) => r.value ?? []);
     const hubRegions = hubs.results.flatMap((r) => (r.value ? [r.value] : []));
     const analyzerRegions = analyzers.results.flatMap((r) => (r.value ? [r.value] : []));
