@@ -44,7 +44,7 @@ const settingsOff = (s: BlockSettings) =>
 export function assessAccountBlock(a: AccountBlockFacts): F {
   const off = settingsOff(a.settings);
   return {
-    resource: `arn:aws:s3:::account/${a.account}/public-access-block`,
+    resource: `s3:${a.account}:account-public-access-block`,
     check: 's3-account-public-access-block',
     status: off.length === 0 ? 'PASS' : 'FAIL',
     detail: {
@@ -139,7 +139,7 @@ function s3Findings(s3: S3Facts, account: string | undefined): F[] {
   const skipped = s3.perBucketReadsSkipped;
   const status: FindingStatus = s3.bucketsNotRead > 0 ? 'INFO' : 'PASS';
   findings.push({
-    resource: `arn:aws:s3:::account/${account ?? 'unknown'}/buckets`,
+    resource: `s3:${account ?? 'unknown'}:buckets`,
     check: 's3-bucket-public',
     status,
     detail: {
