@@ -474,6 +474,7 @@ describe("least privilege: each role grants exactly what its code sends, against
     'backups',
     'encryption',
     'tls',
+    'public-access',
   ]) {
     it(`${id}: granted = sent + platform`, async () => {
       const collector = stack.collectors[id]!;
