@@ -7,9 +7,9 @@ import type { ControlBench } from './control-bench';
 /**
  * The synthetic account's public access: the account blocks new public ACLs and policies but neither ignores
  * nor restricts existing ones (the expensive case: buckets are read one by one), most buckets carry their own
- * Block Public Access (all four on, as S3 sets on buckets created since April 2023), one bucket in 500 has a public
- * policy and no settings of its own; every second standalone database and every Aurora cluster has a manual snapshot, one in
- * 200 of them public; two public EBS snapshots and one public AMI per region.
+ * Block Public Access (all four on, as S3 sets on buckets created since April 2023), and one bucket in 500
+ * has a public policy and no settings of its own; every second standalone database and every Aurora cluster
+ * has a manual snapshot, one in 200 of them public; two public EBS snapshots and one public AMI per region.
  */
 
 /** Share of buckets with all four bucket-level settings on. */
@@ -186,11 +186,11 @@ export const publicAccessBench: ControlBench = {
         pages(dbSnapshotsIn(a, r), PAGE.rds!.max) + pages(clusterSnapshotsIn(a, r), PAGE.rds!.max);
       return { list: instancePages + clusterPages + snapshotPages, snapshots };
     };
-    const ec2 = (r: string) =>
+    const ec2 = () =>
       2 +
       pages(PUBLIC_EBS_SNAPSHOTS_PER_REGION, PAGE.ec2!.max) +
       pages(PUBLIC_AMIS_PER_REGION, PAGE.ec2!.max);
-    const regional = a.regions.reduce((n, r) => n + rds(r).list + rds(r).snapshots + ec2(r), 0);
+    const regional = a.regions.reduce((n, r) => n + rds(r).list + rds(r).snapshots + ec2(), 0);
     return {
       minCalls: 1 + list + bucketCalls + regional,
       formula:

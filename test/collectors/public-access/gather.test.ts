@@ -326,17 +326,15 @@ describe('public-access gather: regional reads', () => {
           }
         : { DBSnapshots: [{ DBSnapshotIdentifier: 'private', DBSnapshotArn: 'arn:private' }], Marker: 'm1' };
     });
-    rds
-      .on(DescribeDBClusterSnapshotsCommand)
-      .callsFake(async (_input, getClient) =>
-        (await regionOf(getClient)) === 'eu-west-1'
-          ? {
-              DBClusterSnapshots: [
-                { DBClusterSnapshotIdentifier: 'orders-pre', DBClusterSnapshotArn: 'arn:orders-pre' },
-              ],
-            }
-          : { DBClusterSnapshots: [{ DBClusterSnapshotIdentifier: 'broken' }] },
-      );
+    rds.on(DescribeDBClusterSnapshotsCommand).callsFake(async (_input, getClient) =>
+      (await regionOf(getClient)) === 'eu-west-1'
+        ? {
+            DBClusterSnapshots: [
+              { DBClusterSnapshotIdentifier: 'orders-pre', DBClusterSnapshotArn: 'arn:orders-pre' },
+            ],
+          }
+        : { DBClusterSnapshots: [{ DBClusterSnapshotIdentifier: 'broken' }] },
+    );
     const restore = (values: string[]) => [{ AttributeName: 'restore', AttributeValues: values }];
     rds.on(DescribeDBSnapshotAttributesCommand, { DBSnapshotIdentifier: 'private' }).resolves({
       DBSnapshotAttributesResult: { DBSnapshotAttributes: restore([]) },
