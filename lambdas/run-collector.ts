@@ -87,6 +87,7 @@ export async function runCollector<Facts>(
           clients: ctx.clients,
           settings: ctx.settings,
           now: started,
+          account: ctx.account,
           memo: memoFrom(ctx.memo ?? new Map()),
         }),
       ),

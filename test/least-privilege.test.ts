@@ -184,6 +184,7 @@ const SCENARIOS: Record<string, () => Answers> = {
 const RARE_PATHS: Record<string, string[]> = {
   encryption: ['S3:GetBucketLocation'],
   tls: ['S3:GetBucketLocation', 'ElasticLoadBalancingV2:DescribeRules'],
+  'public-access': ['S3:GetBucketLocation'],
   'iam-mfa': ['IAM:ListVirtualMFADevices'],
   'access-review': ['SESv2:SendEmail', 'KMS:Sign'],
 };

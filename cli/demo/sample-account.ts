@@ -236,6 +236,8 @@ export interface SampleDatabase {
   readonly forceTls: '1' | '0' | null;
   /** For an Aurora cluster: its member instances. */
   readonly members?: readonly string[];
+  /** PubliclyAccessible (`public-access`): the endpoint has a public IP address. */
+  readonly publiclyAccessible?: boolean;
 }
 
 export const SAMPLE_DATABASES: readonly SampleDatabase[] = [
@@ -253,6 +255,7 @@ export const SAMPLE_DATABASES: readonly SampleDatabase[] = [
   // PROBLEM: unencrypted storage, and TLS left to the engine default. RDS cannot encrypt a database in
   // place (it takes a snapshot copy and a restore, with downtime) and the CRM is retired next quarter, so
   // this is the exception the security lead accepts (`rds-storage-encrypted`); it fails all fortnight.
+  // PROBLEM: publicly accessible, left so from a vendor's remote migration (`rds-public-instance`).
   {
     id: 'legacy-crm',
     region: 'us-east-1',
@@ -261,6 +264,7 @@ export const SAMPLE_DATABASES: readonly SampleDatabase[] = [
     restorableHoursAgo: 0.2,
     encrypted: false,
     forceTls: null,
+    publiclyAccessible: true,
   },
   // PROBLEM: automated backups switched off.
   {
@@ -281,12 +285,23 @@ export interface SampleBucket {
   readonly encryption: 'AES256' | 'aws:kms';
   /** A bucket policy that denies requests without TLS. */
   readonly tlsOnlyPolicy: boolean;
+  /** A bucket policy statement that lets anyone read the objects (`public-access`). */
+  readonly publicRead?: boolean;
 }
 
 export const SAMPLE_BUCKETS: readonly SampleBucket[] = [
   { name: 'example-corp-artifacts', region: 'us-east-1', encryption: 'aws:kms', tlsOnlyPolicy: true },
   // PROBLEM: no TLS-only bucket policy.
   { name: 'example-corp-exports', region: 'eu-west-1', encryption: 'AES256', tlsOnlyPolicy: false },
+  // PROBLEM: public by its bucket policy (anyone may GetObject), written for a download page before the
+  // account turned on BlockPublicPolicy, which refuses new public policies but leaves this one in force.
+  {
+    name: 'example-corp-downloads',
+    region: 'us-east-1',
+    encryption: 'AES256',
+    tlsOnlyPolicy: true,
+    publicRead: true,
+  },
 ];
 
 /** Load balancer listeners (`tls`). */

@@ -137,14 +137,6 @@ export function sampleAnswers(now: Date, demoNow: Date = now): Answers {
     ...auditLoggingAnswers(now, demoNow),
     ...vulnerabilitiesAnswers(now, demoNow),
     ...resilienceAnswers(now, demoNow),
-    ...iamPrivilegeAnswers(now, demoNow),
-    ...passwordPolicyAnswers(now, demoNow),
-    ...keyRotationAnswers(now, demoNow),
-    ...publicAccessAnswers(now, demoNow),
-    ...threatDetectionAnswers(now, demoNow),
-    ...auditLoggingAnswers(now, demoNow),
-    ...vulnerabilitiesAnswers(now, demoNow),
-    ...resilienceAnswers(now, demoNow),
     'STS:GetCallerIdentity': () => ({
       Account: SAMPLE_ACCOUNT_ID,
       Arn: `arn:aws:iam::${SAMPLE_ACCOUNT_ID}:user/alice`,
@@ -348,6 +340,7 @@ function databaseAnswers(now: Date): Answers {
           EngineVersion: d.engine === 'mysql' ? '8.0.39' : '16.4',
           DBInstanceStatus: 'available',
           StorageEncrypted: d.encrypted,
+          PubliclyAccessible: d.publiclyAccessible === true,
           DeletionProtection: d.members !== undefined,
           ...(d.members
             ? { DBClusterIdentifier: d.id, BackupRetentionPeriod: 1 }
@@ -437,19 +430,36 @@ function storageAnswers(): Answers {
     },
     'S3:GetBucketPolicy': (input) => {
       const b = bucket(input.Bucket);
-      if (!b.tlsOnlyPolicy) throw awsError('NoSuchBucketPolicy', 'The bucket policy does not exist');
+      if (!b.tlsOnlyPolicy && !b.publicRead)
+        throw awsError('NoSuchBucketPolicy', 'The bucket policy does not exist');
+      const objects = `arn:aws:s3:::${b.name}/*`;
       return {
         Policy: JSON.stringify({
           Version: '2012-10-17',
           Statement: [
-            {
-              Sid: 'DenyInsecureTransport',
-              Effect: 'Deny',
-              Principal: '*',
-              Action: 's3:*',
-              Resource: [`arn:aws:s3:::${b.name}`, `arn:aws:s3:::${b.name}/*`],
-              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-            },
+            ...(b.tlsOnlyPolicy
+              ? [
+                  {
+                    Sid: 'DenyInsecureTransport',
+                    Effect: 'Deny',
+                    Principal: '*',
+                    Action: 's3:*',
+                    Resource: [`arn:aws:s3:::${b.name}`, objects],
+                    Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+                  },
+                ]
+              : []),
+            ...(b.publicRead
+              ? [
+                  {
+                    Sid: 'PublicRead',
+                    Effect: 'Allow',
+                    Principal: '*',
+                    Action: 's3:GetObject',
+                    Resource: objects,
+                  },
+                ]
+              : []),
           ],
         }),
       };

@@ -10,6 +10,9 @@ export interface GatherContext {
   readonly clients: ClientFactory;
   readonly settings: CollectorSettings;
   readonly now: Date;
+  /** The account the run reads (from the function's own ARN, or the CLI's caller identity): APIs that take an
+   * account id (S3 Control) use it without an STS call. Absent only where a caller builds a context by hand. */
+  readonly account?: string;
   /** Runs `load` once per key within one run and shares the result (e.g. the credential report). */
   memo<T>(key: string, load: () => Promise<T>): Promise<T>;
 }

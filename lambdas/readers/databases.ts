@@ -41,6 +41,8 @@ export interface DbInstanceFacts extends DatabaseCommon {
   /** The source of a read replica (instance or cluster identifier or ARN). */
   readonly replicaSource?: string;
   readonly parameterGroups: readonly { readonly name: string; readonly applyStatus?: string }[];
+  /** PubliclyAccessible: the endpoint resolves to a public IP. Always set by readDatabases. */
+  readonly publiclyAccessible?: boolean;
 }
 
 export interface DbClusterFacts extends DatabaseCommon {
@@ -79,6 +81,7 @@ function instanceFacts(region: string, d: DBInstance): DbInstanceFacts {
     parameterGroups: (d.DBParameterGroups ?? []).flatMap((g) =>
       g.DBParameterGroupName ? [{ name: g.DBParameterGroupName, applyStatus: g.ParameterApplyStatus }] : [],
     ),
+    publiclyAccessible: d.PubliclyAccessible ?? false,
   };
 }
 

@@ -4,6 +4,7 @@
  * undeclared check (second block); this run also catches an id assembled at run time. Editing the sample
  * account can only change which checks this run sees, never make an undeclared one pass.
  */
+import { SAMPLE_ACCOUNT_ID } from '../../cli/demo/sample-account';
 import { sampleAnswers } from '../../cli/demo/sample-answers';
 import { OfflineClientFactory } from '../../cli/demo/offline-clients';
 import type { Collector } from '../../lambdas/collectors/collector';
@@ -26,7 +27,7 @@ describe("declared check ids, against the demo's sample account", () => {
     const clients = new OfflineClientFactory(sampleAnswers(NOW));
     const memo = memoFrom(new Map());
     for (const c of COLLECTORS) {
-      const gathered = await c.gather({ clients, settings, now: NOW, memo });
+      const gathered = await c.gather({ clients, settings, now: NOW, memo, account: SAMPLE_ACCOUNT_ID });
       expect(gathered.errors).toEqual([]);
       const { findings } = c.assess(gathered.facts, settings, NOW);
       emitted.set(c.id, new Set(findings.map((f) => f.check)));
