@@ -95,24 +95,27 @@ async function readTrails(
     ctx.settings.concurrency,
     async (t): Promise<TrailFacts> => {
       const base = trailFacts(t);
-      let status: TrailFacts['status'];
-      let selectors: TrailFacts['selectors'];
-      try {
-        const s = await client.send(new GetTrailStatusCommand({ Name: base.arn }));
-        status = {
-          isLogging: s.IsLogging === true,
-          ...(s.LatestDeliveryError ? { latestDeliveryError: s.LatestDeliveryError } : {}),
-          ...(s.LatestDeliveryTime ? { latestDeliveryTime: iso(s.LatestDeliveryTime) } : {}),
-        };
-      } catch (err) {
-        errors.push(resourceError(err, region, 'cloudtrail:GetTrailStatus', base.arn));
-      }
-      try {
-        const s = await client.send(new GetEventSelectorsCommand({ TrailName: base.arn }));
-        selectors = selectorFacts(s.EventSelectors, s.AdvancedEventSelectors);
-      } catch (err) {
-        errors.push(resourceError(err, region, 'cloudtrail:GetEventSelectors', base.arn));
-      }
+      // Status and selectors are independent reads: made together, each failing on its own.
+      const [status, selectors] = await Promise.all([
+        client.send(new GetTrailStatusCommand({ Name: base.arn })).then(
+          (s): TrailFacts['status'] => ({
+            isLogging: s.IsLogging === true,
+            ...(s.LatestDeliveryError ? { latestDeliveryError: s.LatestDeliveryError } : {}),
+            ...(s.LatestDeliveryTime ? { latestDeliveryTime: iso(s.LatestDeliveryTime) } : {}),
+          }),
+          (err: unknown) => {
+            errors.push(resourceError(err, region, 'cloudtrail:GetTrailStatus', base.arn));
+            return undefined;
+          },
+        ),
+        client.send(new GetEventSelectorsCommand({ TrailName: base.arn })).then(
+          (s) => selectorFacts(s.EventSelectors, s.AdvancedEventSelectors),
+          (err: unknown) => {
+            errors.push(resourceError(err, region, 'cloudtrail:GetEventSelectors', base.arn));
+            return undefined;
+          },
+        ),
+      ]);
       return { ...base, ...(status ? { status } : {}), ...(selectors ? { selectors } : {}) };
     },
   );
@@ -276,14 +279,13 @@ async function readLoadBalancersV2(ctx: GatherContext, region: string): Promise<
       // Gateway Load Balancers have no access logs: nothing to read.
       if (type === 'gateway') return { ...base, accessLogs: false };
       try {
-        const attrs = await withApi('elasticloadbalancing:DescribeLoadBalancerAttributes', () =>
-          client.send(new DescribeLoadBalancerAttributesCommand({ LoadBalancerArn: arn })),
-        );
-        const value = (key: string) => attrs.Attributes?.find((a) => a.Key === key)?.Value;
         // NLB access logs record TLS connections only: whether there is a TLS listener decides if they apply.
-        const listenerProtocols =
+        const [attrs, listenerProtocols] = await Promise.all([
+          withApi('elasticloadbalancing:DescribeLoadBalancerAttributes', () =>
+            client.send(new DescribeLoadBalancerAttributesCommand({ LoadBalancerArn: arn })),
+          ),
           type === 'network'
-            ? await withApi('elasticloadbalancing:DescribeListeners', async () => {
+            ? withApi('elasticloadbalancing:DescribeListeners', async () => {
                 const protocols = new Set<string>();
                 for await (const page of paginateDescribeListeners(
                   { client },
@@ -292,7 +294,9 @@ async function readLoadBalancersV2(ctx: GatherContext, region: string): Promise<
                   for (const l of page.Listeners ?? []) if (l.Protocol) protocols.add(l.Protocol);
                 return [...protocols].sort();
               })
-            : undefined;
+            : undefined,
+        ]);
+        const value = (key: string) => attrs.Attributes?.find((a) => a.Key === key)?.Value;
         const bucket = value('access_logs.s3.bucket');
         const prefix = value('access_logs.s3.prefix');
         return {
