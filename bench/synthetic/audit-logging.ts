@@ -1,6 +1,6 @@
 import type { Answers } from '../../cli/demo/offline-clients';
 import { REGION_CONCURRENCY } from '../../lambdas/readers/regions';
-import { makespan, type Floor } from '../minimums';
+import { makespan } from '../minimums';
 import {
   ACCOUNT_ID,
   PAGE,

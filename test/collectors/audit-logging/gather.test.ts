@@ -82,11 +82,9 @@ function healthy(): void {
   configMock.on(DescribeConfigurationRecordersCommand).resolves({
     ConfigurationRecorders: [{ name: 'default', recordingGroup: { allSupported: true } }],
   });
-  configMock
-    .on(DescribeConfigurationRecorderStatusCommand)
-    .resolves({
-      ConfigurationRecordersStatus: [{ name: 'default', recording: true, lastStatus: 'Success' }],
-    });
+  configMock.on(DescribeConfigurationRecorderStatusCommand).resolves({
+    ConfigurationRecordersStatus: [{ name: 'default', recording: true, lastStatus: 'Success' }],
+  });
   configMock.on(ListConfigurationRecordersCommand).resolves({ ConfigurationRecorderSummaries: [] });
   logsMock.on(DescribeLogGroupsCommand).callsFake(async (_input, getClient) => ({
     logGroups: [
