@@ -273,7 +273,16 @@ function signinAnswers(now: Date): Answers {
   return {
     'CloudTrail:DescribeTrails': () => ({
       trailList: [
-        { Name: 'organization-trail', TrailARN: trailArn, HomeRegion: 'us-east-1', IsMultiRegionTrail: true },
+        {
+          Name: 'organization-trail',
+          TrailARN: trailArn,
+          HomeRegion: 'us-east-1',
+          IsMultiRegionTrail: true,
+          // Read by audit-logging, with the trail's event selectors (samples/audit-logging.ts).
+          IsOrganizationTrail: true,
+          LogFileValidationEnabled: true,
+          S3BucketName: 'example-cloudtrail-logs',
+        },
       ],
     }),
     'CloudTrail:GetTrailStatus': () => ({ IsLogging: true }),
