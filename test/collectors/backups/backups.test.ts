@@ -1,4 +1,9 @@
-import { BackupClient, ListBackupJobsCommand } from '@aws-sdk/client-backup';
+import {
+  BackupClient,
+  ListBackupJobsCommand,
+  ListProtectedResourcesCommand,
+  ListRestoreJobsCommand,
+} from '@aws-sdk/client-backup';
 import { DescribeDBClustersCommand, DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -21,6 +26,9 @@ const backup = mockClient(BackupClient);
 beforeEach(() => {
   rds.reset();
   backup.reset();
+  // An account with no AWS Backup recovery points and no restores, unless a test says otherwise.
+  backup.on(ListProtectedResourcesCommand).resolves({ Results: [] });
+  backup.on(ListRestoreJobsCommand).resolves({ RestoreJobs: [] });
 });
 
 const hoursAgo = (h: number) => new Date(NOW.getTime() - h * 3_600_000).toISOString();
@@ -436,7 +444,7 @@ describe('backups collector', () => {
       new Date(NOW.getTime() - 7 * 86_400_000),
     );
     expect(backup.commandCalls(ListBackupJobsCommand)).toHaveLength(4);
-    expect(written.sources.map((s) => s.name)).toEqual(['backup-jobs.json']);
+    expect(written.sources.map((s) => s.name)).toEqual(['backup-jobs.json', 'restore-jobs.json']);
     const raw = JSON.parse(readFileSync(sourceObjects[0]!.location, 'utf8')) as {
       regions: { region: string; raw: unknown[] }[];
     };
@@ -448,7 +456,7 @@ describe('backups collector', () => {
     const filesWritten = readdirSync(dir, { recursive: true, withFileTypes: true })
       .filter((e) => e.isFile())
       .map((e) => relative(dir, `${e.parentPath}${sep}${e.name}`).split(sep).join('/'));
-    expect(filesWritten.sort()).toEqual([envelopeObject.key, sourceObjects[0]!.key].sort());
+    expect(filesWritten.sort()).toEqual([envelopeObject.key, ...sourceObjects.map((o) => o.key)].sort());
     expect(written.policy).toMatchObject({
       backupMaxAgeHours: 26,
       backupJobWindowDays: 7,
