@@ -223,7 +223,8 @@ export const SAMPLE_SIGNINS: readonly SampleSignin[] = [
   })),
 ];
 
-/** Databases (`backups`, `encryption`, `tls`). Aurora keeps backups and encryption on the cluster. */
+/** Databases (`backups`, `encryption`, `tls`, `resilience`). Aurora keeps backups, encryption, Multi-AZ and
+ * deletion protection on the cluster. */
 export interface SampleDatabase {
   readonly id: string;
   readonly region: string;
@@ -236,6 +237,10 @@ export interface SampleDatabase {
   readonly forceTls: '1' | '0' | null;
   /** For an Aurora cluster: its member instances. */
   readonly members?: readonly string[];
+  /** Instance: a Multi-AZ standby. Cluster: members in more than one Availability Zone. */
+  readonly multiAz: boolean;
+  readonly deletionProtection: boolean;
+  readonly tags: Readonly<Record<string, string>>;
 }
 
 export const SAMPLE_DATABASES: readonly SampleDatabase[] = [
@@ -249,10 +254,14 @@ export const SAMPLE_DATABASES: readonly SampleDatabase[] = [
     encrypted: true,
     forceTls: '1',
     members: ['orders-1', 'orders-2'],
+    multiAz: true,
+    deletionProtection: true,
+    tags: { Environment: 'production' },
   },
   // PROBLEM: unencrypted storage, and TLS left to the engine default. RDS cannot encrypt a database in
   // place (it takes a snapshot copy and a restore, with downtime) and the CRM is retired next quarter, so
   // this is the exception the security lead accepts (`rds-storage-encrypted`); it fails all fortnight.
+  // PROBLEM: no deletion protection, and in no AWS Backup plan (`resilience`).
   {
     id: 'legacy-crm',
     region: 'us-east-1',
@@ -261,8 +270,12 @@ export const SAMPLE_DATABASES: readonly SampleDatabase[] = [
     restorableHoursAgo: 0.2,
     encrypted: false,
     forceTls: null,
+    multiAz: true,
+    deletionProtection: false,
+    tags: { Environment: 'production' },
   },
-  // PROBLEM: automated backups switched off.
+  // PROBLEM: automated backups switched off; a single Availability Zone, and in no AWS Backup plan
+  // (`resilience`).
   {
     id: 'analytics',
     region: 'eu-west-1',
@@ -271,22 +284,39 @@ export const SAMPLE_DATABASES: readonly SampleDatabase[] = [
     restorableHoursAgo: null,
     encrypted: true,
     forceTls: '0',
+    multiAz: false,
+    deletionProtection: true,
+    tags: { Environment: 'production' },
   },
 ];
 
-/** S3 buckets (`encryption`, `tls`). */
+/** S3 buckets (`encryption`, `tls`, `resilience`). */
 export interface SampleBucket {
   readonly name: string;
   readonly region: string;
   readonly encryption: 'AES256' | 'aws:kms';
   /** A bucket policy that denies requests without TLS. */
   readonly tlsOnlyPolicy: boolean;
+  /** GetBucketVersioning's Status; `null` for a bucket never versioned. */
+  readonly versioning: 'Enabled' | 'Suspended' | null;
 }
 
 export const SAMPLE_BUCKETS: readonly SampleBucket[] = [
-  { name: 'example-corp-artifacts', region: 'us-east-1', encryption: 'aws:kms', tlsOnlyPolicy: true },
-  // PROBLEM: no TLS-only bucket policy.
-  { name: 'example-corp-exports', region: 'eu-west-1', encryption: 'AES256', tlsOnlyPolicy: false },
+  {
+    name: 'example-corp-artifacts',
+    region: 'us-east-1',
+    encryption: 'aws:kms',
+    tlsOnlyPolicy: true,
+    versioning: 'Enabled',
+  },
+  // PROBLEM: no TLS-only bucket policy, and never versioned.
+  {
+    name: 'example-corp-exports',
+    region: 'eu-west-1',
+    encryption: 'AES256',
+    tlsOnlyPolicy: false,
+    versioning: null,
+  },
 ];
 
 /** Load balancer listeners (`tls`). */

@@ -348,7 +348,10 @@ function databaseAnswers(now: Date): Answers {
           EngineVersion: d.engine === 'mysql' ? '8.0.39' : '16.4',
           DBInstanceStatus: 'available',
           StorageEncrypted: d.encrypted,
-          DeletionProtection: d.members !== undefined,
+          DeletionProtection: d.deletionProtection,
+          // Aurora members report false: Multi-AZ is the cluster's.
+          MultiAZ: d.members ? false : d.multiAz,
+          TagList: Object.entries(d.tags).map(([Key, Value]) => ({ Key, Value })),
           ...(d.members
             ? { DBClusterIdentifier: d.id, BackupRetentionPeriod: 1 }
             : { BackupRetentionPeriod: d.backupRetentionDays, ...restorable(d.restorableHoursAgo) }),
@@ -370,7 +373,9 @@ function databaseAnswers(now: Date): Answers {
         Status: 'available',
         StorageEncrypted: d.encrypted,
         BackupRetentionPeriod: d.backupRetentionDays,
-        DeletionProtection: true,
+        DeletionProtection: d.deletionProtection,
+        MultiAZ: d.multiAz,
+        TagList: Object.entries(d.tags).map(([Key, Value]) => ({ Key, Value })),
         DBClusterParameterGroup: group(d.id),
         DBClusterMembers: (d.members ?? []).map((m, i) => ({
           DBInstanceIdentifier: m,

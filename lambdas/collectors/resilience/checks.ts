@@ -23,7 +23,7 @@ export const RESILIENCE_CHECKS = defineChecks({
   'dynamodb-pitr': {
     title: 'DynamoDB tables have point-in-time recovery',
     description:
-      "One finding per DynamoDB table in the configured regions, judged on PointInTimeRecoveryStatus (ContinuousBackupsStatus is always ENABLED and says nothing). ENABLED PASSes, with the recovery period recorded; DISABLED FAILs. Without point-in-time recovery a table damaged by a bad write or deletion can be restored only to the last on-demand or AWS Backup backup, and every change since is lost.",
+      'One finding per DynamoDB table in the configured regions, judged on PointInTimeRecoveryStatus (ContinuousBackupsStatus is always ENABLED and says nothing). ENABLED PASSes, with the recovery period recorded; DISABLED FAILs. Without point-in-time recovery a table damaged by a bad write or deletion can be restored only to the last on-demand or AWS Backup backup, and every change since is lost.',
     criteria: ['A1.2'],
     severity: 'medium',
     remediation:
@@ -41,7 +41,7 @@ export const RESILIENCE_CHECKS = defineChecks({
   'backup-plan-coverage': {
     title: 'Production data stores are backed up by AWS Backup',
     description:
-      "One finding per database (cluster, or instance outside a cluster) and DynamoDB table in each region whose AWS Backup protected resources could be read, matched against ListProtectedResources: the resources AWS Backup actually holds recovery points of, whichever plan made them (a plan whose selection matches but whose jobs fail protects nothing). PASS when the latest recovery point is at most 35 days old; WARN when it is older (a one-off backup, or a plan that no longer selects the resource); FAIL for a production resource AWS Backup has never backed up. A non-production database (by `productionTag`) that is not backed up, and a read replica, are INFO; every DynamoDB table is judged. RDS automated backups are judged by the `backups` collector; this check shows the independent, longer-retained copies an auditor expects for disaster recovery.",
+      'One finding per database (cluster, or instance outside a cluster) and DynamoDB table in each region whose AWS Backup protected resources could be read, matched against ListProtectedResources: the resources AWS Backup actually holds recovery points of, whichever plan made them (a plan whose selection matches but whose jobs fail protects nothing). PASS when the latest recovery point is at most 35 days old; WARN when it is older (a one-off backup, or a plan that no longer selects the resource); FAIL for a production resource AWS Backup has never backed up. A non-production database (by `productionTag`) that is not backed up, and a read replica, are INFO; every DynamoDB table is judged. RDS automated backups are judged by the `backups` collector; this check shows the independent, longer-retained copies an auditor expects for disaster recovery.',
     criteria: ['A1.2'],
     severity: 'high',
     remediation:

@@ -101,7 +101,8 @@ export function isProduction(db: DatabaseFacts, productionTag: ResourceTag | und
   return productionTag === undefined || hasTag(db.tags, productionTag);
 }
 
-const tagText = (t: ResourceTag | undefined) => (t ? (t.value === undefined ? t.key : `${t.key}=${t.value}`) : null);
+const tagText = (t: ResourceTag | undefined) =>
+  t ? (t.value === undefined ? t.key : `${t.key}=${t.value}`) : null;
 
 function databaseDetail(db: DatabaseFacts, production: boolean, settings: Settings) {
   return {
@@ -597,7 +598,9 @@ export const resilience: Collector<ResilienceFacts, ResilienceCheck> = {
     const protectedRegions = protectedResources.results.flatMap((r) =>
       r.value ? [{ region: r.region, resources: r.value }] : [],
     );
-    const vaultRegions = vaults.results.flatMap((r) => (r.value ? [{ region: r.region, vaults: r.value }] : []));
+    const vaultRegions = vaults.results.flatMap((r) =>
+      r.value ? [{ region: r.region, vaults: r.value }] : [],
+    );
     const account = accountOf([
       ...protectedRegions.flatMap((r) => r.resources.map((x) => x.arn)),
       ...vaultRegions.flatMap((r) => r.vaults.map((v) => v.arn)),
