@@ -1,6 +1,6 @@
 import { REGION_CONCURRENCY } from '../lambdas/readers/regions';
 import { PAGE_INTERVAL_MS } from '../lambdas/collectors/console-signins/region-signins';
-import { PAGE, type AccountCounts, type RegionCounts } from './synthetic-account';
+import { PAGE, RESTORE_JOBS_PER_REGION, type AccountCounts, type RegionCounts } from './synthetic-account';
 
 /** Console sign-ins read two regions at a time (lambdas/collectors/console-signins/collector.ts). */
 const SIGNIN_REGION_CONCURRENCY = 2;
@@ -50,6 +50,10 @@ export function floors(c: AccountCounts, latencyMs: number, concurrency: number)
   const signinPages = (r: RegionCounts) => pages(r.signins, PAGE.lookupEvents!.max);
   const signin = (r: RegionCounts) => 1 + r.trails + signinPages(r);
   const jobs = (r: RegionCounts) => pages(r.backupJobs, PAGE.backup!.max);
+  /** ListProtectedResources (one EFS file system per seven jobs) + ListRestoreJobs, read one after the other. */
+  const restores = (r: RegionCounts) =>
+    pages(r.backupJobs > 0 ? Math.ceil(r.backupJobs / 7) : 0, PAGE.backup!.max) +
+    pages(RESTORE_JOBS_PER_REGION, PAGE.backup!.max);
   const ebs = (r: RegionCounts) => 1 + pages(r.unencryptedVolumes, PAGE.ec2Volumes!.max);
   const lbCalls = (r: RegionCounts) =>
     pages(r.loadBalancers, PAGE.elb!.max) +
@@ -95,12 +99,16 @@ export function floors(c: AccountCounts, latencyMs: number, concurrency: number)
       ),
     },
     backups: {
-      minCalls: sum(rs, (r) => rdsPages(r) + jobs(r)),
-      formula: `per region: ceil(instances / ${PAGE.rds!.max}) + ceil(clusters / ${PAGE.rds!.max}) + ceil(jobs / ${PAGE.backup!.max})`,
+      minCalls: sum(rs, (r) => rdsPages(r) + jobs(r) + restores(r)),
+      formula: `per region: ceil(instances / ${PAGE.rds!.max}) + ceil(clusters / ${PAGE.rds!.max}) + ceil(jobs / ${PAGE.backup!.max}) + ceil(protected resources / ${PAGE.backup!.max}) + ceil(restore jobs / ${PAGE.backup!.max})`,
       wallFloorMs: Math.max(
         rdsWall,
         makespan(
           rs.map((r) => L * jobs(r)),
+          REGION_CONCURRENCY,
+        ),
+        makespan(
+          rs.map((r) => L * restores(r)),
           REGION_CONCURRENCY,
         ),
       ),

@@ -201,6 +201,8 @@ export const SSL_POLICIES: Readonly<Record<string, readonly string[]>> = {
 
 const ENGINES = ['postgres', 'mysql', 'mariadb', 'sqlserver-se'] as const;
 const UNENCRYPTED_VOLUMES_PER_REGION = 20;
+/** Restore jobs AWS Backup lists per region: two years of monthly restore tests. */
+export const RESTORE_JOBS_PER_REGION = 24;
 
 export class SyntheticAccount {
   readonly regions: readonly string[];
@@ -740,6 +742,32 @@ export class SyntheticAccount {
       CreationDate: created,
       ...(state === 'RUNNING' ? {} : { CompletionDate: new Date(created.getTime() + 20 * 60_000) }),
       ...(state === 'COMPLETED' || state === 'RUNNING' ? {} : { StatusMessage: 'synthetic failure' }),
+    };
+  }
+
+  /** AWS Backup protected resources of a region: every file system the backup jobs name (ceil(jobs / 7)). */
+  protectedResourcesIn(region: string): number {
+    const jobs = this.countIn(this.sizes.backupJobs, region);
+    return jobs > 0 ? Math.ceil(jobs / 7) : 0;
+  }
+
+  /** Restore job k of a region, newest first: a monthly restore test of an EFS file system over two years. */
+  restoreJob(region: string, k: number): Record<string, unknown> {
+    const i = this.globalIndex(k, region);
+    const created = new Date(this.now.getTime() - (k * 30 + 3) * DAY);
+    const failed = this.random('restore', i)() < 0.1;
+    return {
+      AccountId: ACCOUNT_ID,
+      RestoreJobId: `0a1b2c3d-0000-4000-9000-${pad(i, 12)}`,
+      ResourceType: 'EFS',
+      SourceResourceArn: `arn:aws:elasticfilesystem:${region}:${ACCOUNT_ID}:file-system/fs-${pad(k % Math.max(1, this.protectedResourcesIn(region)), 17)}`,
+      Status: failed ? 'FAILED' : 'COMPLETED',
+      CreationDate: created,
+      CompletionDate: new Date(created.getTime() + 40 * 60_000),
+      CreatedBy: {
+        RestoreTestingPlanArn: `arn:aws:backup:${region}:${ACCOUNT_ID}:restore-testing-plan:monthly-0a1b2c3d`,
+      },
+      ...(failed ? { StatusMessage: 'synthetic failure' } : { ValidationStatus: 'SUCCESSFUL' }),
     };
   }
 
@@ -1307,6 +1335,36 @@ export class SyntheticAccount {
         );
         return {
           BackupJobs: range(p.from, p.to, (k) => this.backupJob(region, k)),
+          ...(p.next ? { NextToken: p.next } : {}),
+        };
+      },
+      'Backup:ListProtectedResources': (input, region) => {
+        const p = slice(
+          `Backup:ListProtectedResources:${region}`,
+          this.protectedResourcesIn(region),
+          PAGE.backup!,
+          input.MaxResults,
+          input.NextToken,
+        );
+        return {
+          Results: range(p.from, p.to, (k) => ({
+            ResourceArn: `arn:aws:elasticfilesystem:${region}:${ACCOUNT_ID}:file-system/fs-${pad(k, 17)}`,
+            ResourceType: 'EFS',
+            LastBackupTime: new Date(this.now.getTime() - ((k % 7) + 0.5) * DAY),
+          })),
+          ...(p.next ? { NextToken: p.next } : {}),
+        };
+      },
+      'Backup:ListRestoreJobs': (input, region) => {
+        const p = slice(
+          `Backup:ListRestoreJobs:${region}`,
+          RESTORE_JOBS_PER_REGION,
+          PAGE.backup!,
+          input.MaxResults,
+          input.NextToken,
+        );
+        return {
+          RestoreJobs: range(p.from, p.to, (k) => this.restoreJob(region, k)),
           ...(p.next ? { NextToken: p.next } : {}),
         };
       },

@@ -223,7 +223,8 @@ export const SAMPLE_SIGNINS: readonly SampleSignin[] = [
   })),
 ];
 
-/** Databases (`backups`, `encryption`, `tls`). Aurora keeps backups and encryption on the cluster. */
+/** Databases (`backups`, `encryption`, `tls`, `resilience`). Aurora keeps backups, encryption, Multi-AZ and
+ * deletion protection on the cluster. */
 export interface SampleDatabase {
   readonly id: string;
   readonly region: string;
@@ -238,6 +239,10 @@ export interface SampleDatabase {
   readonly members?: readonly string[];
   /** PubliclyAccessible (`public-access`): the endpoint has a public IP address. */
   readonly publiclyAccessible?: boolean;
+  /** Instance: a Multi-AZ standby. Cluster: members in more than one Availability Zone. */
+  readonly multiAz: boolean;
+  readonly deletionProtection: boolean;
+  readonly tags: Readonly<Record<string, string>>;
 }
 
 export const SAMPLE_DATABASES: readonly SampleDatabase[] = [
@@ -251,11 +256,15 @@ export const SAMPLE_DATABASES: readonly SampleDatabase[] = [
     encrypted: true,
     forceTls: '1',
     members: ['orders-1', 'orders-2'],
+    multiAz: true,
+    deletionProtection: true,
+    tags: { Environment: 'production' },
   },
   // PROBLEM: unencrypted storage, and TLS left to the engine default. RDS cannot encrypt a database in
   // place (it takes a snapshot copy and a restore, with downtime) and the CRM is retired next quarter, so
   // this is the exception the security lead accepts (`rds-storage-encrypted`); it fails all fortnight.
   // PROBLEM: publicly accessible, left so from a vendor's remote migration (`rds-public-instance`).
+  // PROBLEM: no deletion protection, and in no AWS Backup plan (`resilience`).
   {
     id: 'legacy-crm',
     region: 'us-east-1',
@@ -265,8 +274,12 @@ export const SAMPLE_DATABASES: readonly SampleDatabase[] = [
     encrypted: false,
     forceTls: null,
     publiclyAccessible: true,
+    multiAz: true,
+    deletionProtection: false,
+    tags: { Environment: 'production' },
   },
-  // PROBLEM: automated backups switched off.
+  // PROBLEM: automated backups switched off; a single Availability Zone, and in no AWS Backup plan
+  // (`resilience`).
   {
     id: 'analytics',
     region: 'eu-west-1',
@@ -275,10 +288,13 @@ export const SAMPLE_DATABASES: readonly SampleDatabase[] = [
     restorableHoursAgo: null,
     encrypted: true,
     forceTls: '0',
+    multiAz: false,
+    deletionProtection: true,
+    tags: { Environment: 'production' },
   },
 ];
 
-/** S3 buckets (`encryption`, `tls`). */
+/** S3 buckets (`encryption`, `tls`, `resilience`). */
 export interface SampleBucket {
   readonly name: string;
   readonly region: string;
@@ -287,12 +303,26 @@ export interface SampleBucket {
   readonly tlsOnlyPolicy: boolean;
   /** A bucket policy statement that lets anyone read the objects (`public-access`). */
   readonly publicRead?: boolean;
+  /** GetBucketVersioning's Status; `null` for a bucket never versioned. */
+  readonly versioning: 'Enabled' | 'Suspended' | null;
 }
 
 export const SAMPLE_BUCKETS: readonly SampleBucket[] = [
-  { name: 'example-corp-artifacts', region: 'us-east-1', encryption: 'aws:kms', tlsOnlyPolicy: true },
-  // PROBLEM: no TLS-only bucket policy.
-  { name: 'example-corp-exports', region: 'eu-west-1', encryption: 'AES256', tlsOnlyPolicy: false },
+  {
+    name: 'example-corp-artifacts',
+    region: 'us-east-1',
+    encryption: 'aws:kms',
+    tlsOnlyPolicy: true,
+    versioning: 'Enabled',
+  },
+  // PROBLEM: no TLS-only bucket policy, and never versioned.
+  {
+    name: 'example-corp-exports',
+    region: 'eu-west-1',
+    encryption: 'AES256',
+    tlsOnlyPolicy: false,
+    versioning: null,
+  },
   // PROBLEM: public by its bucket policy (anyone may GetObject), written for a download page before the
   // account turned on BlockPublicPolicy, which refuses new public policies but leaves this one in force.
   {
@@ -301,6 +331,7 @@ export const SAMPLE_BUCKETS: readonly SampleBucket[] = [
     encryption: 'AES256',
     tlsOnlyPolicy: true,
     publicRead: true,
+    versioning: 'Enabled',
   },
 ];
 

@@ -350,7 +350,10 @@ function databaseAnswers(now: Date): Answers {
           DBInstanceStatus: 'available',
           StorageEncrypted: d.encrypted,
           PubliclyAccessible: d.publiclyAccessible === true,
-          DeletionProtection: d.members !== undefined,
+          DeletionProtection: d.deletionProtection,
+          // Aurora members report false: Multi-AZ is the cluster's.
+          MultiAZ: d.members ? false : d.multiAz,
+          TagList: Object.entries(d.tags).map(([Key, Value]) => ({ Key, Value })),
           ...(d.members
             ? { DBClusterIdentifier: d.id, BackupRetentionPeriod: 1 }
             : { BackupRetentionPeriod: d.backupRetentionDays, ...restorable(d.restorableHoursAgo) }),
@@ -372,7 +375,9 @@ function databaseAnswers(now: Date): Answers {
         Status: 'available',
         StorageEncrypted: d.encrypted,
         BackupRetentionPeriod: d.backupRetentionDays,
-        DeletionProtection: true,
+        DeletionProtection: d.deletionProtection,
+        MultiAZ: d.multiAz,
+        TagList: Object.entries(d.tags).map(([Key, Value]) => ({ Key, Value })),
         DBClusterParameterGroup: group(d.id),
         DBClusterMembers: (d.members ?? []).map((m, i) => ({
           DBInstanceIdentifier: m,

@@ -32,6 +32,14 @@ interface DatabaseCommon {
   readonly deletionProtection: boolean;
   readonly storageEncrypted: boolean;
   readonly kmsKeyId?: string;
+  /** Instance: a standby in another AZ. Cluster: instances in more than one AZ (Aurora judges this here). */
+  readonly multiAz?: boolean;
+  /** The TagList DescribeDBInstances/DescribeDBClusters return with each database (no extra call). */
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+function tagsOf(list: readonly { Key?: string; Value?: string }[] | undefined): Record<string, string> {
+  return Object.fromEntries((list ?? []).flatMap((t) => (t.Key ? [[t.Key, t.Value ?? '']] : [])));
 }
 
 export interface DbInstanceFacts extends DatabaseCommon {
@@ -76,6 +84,8 @@ function instanceFacts(region: string, d: DBInstance): DbInstanceFacts {
     deletionProtection: d.DeletionProtection ?? false,
     storageEncrypted: d.StorageEncrypted ?? false,
     kmsKeyId: d.KmsKeyId,
+    multiAz: d.MultiAZ ?? false,
+    tags: tagsOf(d.TagList),
     clusterId: d.DBClusterIdentifier,
     replicaSource: d.ReadReplicaSourceDBInstanceIdentifier ?? d.ReadReplicaSourceDBClusterIdentifier,
     parameterGroups: (d.DBParameterGroups ?? []).flatMap((g) =>
@@ -101,6 +111,8 @@ function clusterFacts(region: string, c: DBCluster): DbClusterFacts {
     deletionProtection: c.DeletionProtection ?? false,
     storageEncrypted: c.StorageEncrypted ?? false,
     kmsKeyId: c.KmsKeyId,
+    multiAz: c.MultiAZ ?? false,
+    tags: tagsOf(c.TagList),
     replicaSource: c.ReplicationSourceIdentifier,
     parameterGroup: c.DBClusterParameterGroup,
     members: (c.DBClusterMembers ?? []).flatMap((m) =>

@@ -29,6 +29,15 @@ export const BACKUPS_CHECKS = defineChecks({
     remediation:
       'Nothing to fix; if a region is expected to have backups and shows none, check that a backup plan with resource assignments exists there.',
   },
+  'restore-tests': {
+    title: 'Backups are restored and tested',
+    description:
+      'One finding per AWS Backup resource type that holds backups in the configured regions (from ListProtectedResources: `RDS`, `Aurora`, `DynamoDB`, `EFS`...). It PASSes when a restore of that type succeeded within `restoreTestMaxAgeDays` (default 365): a COMPLETED restore job, whether started by hand or by an AWS Backup restore testing plan, whose restore-test validation did not fail or time out. It FAILs when none did, giving the latest successful restore if an older one is listed and the failed attempts; it WARNs when the only recent restores are restore tests still validating. The yearly disaster-recovery test is the evidence that backups can actually be restored. ListRestoreJobs lists what AWS Backup still keeps of its job history, and restores made outside AWS Backup (an RDS point-in-time restore from the console) are not seen: a scheduled restore testing plan keeps the evidence current.',
+    criteria: ['A1.2'],
+    severity: 'medium',
+    remediation:
+      'Create a restore testing plan that restores a recent recovery point of each resource type on a schedule (`aws backup create-restore-testing-plan --restore-testing-plan file://plan.json`, then `aws backup create-restore-testing-selection`), or run and document a restore (`aws backup start-restore-job`).',
+  },
 });
 
 export type BackupsCheck = keyof typeof BACKUPS_CHECKS;

@@ -1,9 +1,15 @@
-import { BackupClient, paginateListBackupJobs, type BackupJob } from '@aws-sdk/client-backup';
+import {
+  BackupClient,
+  paginateListBackupJobs,
+  paginateListRestoreJobs,
+  type BackupJob,
+  type RestoreJobsListMember,
+} from '@aws-sdk/client-backup';
 import { readRegions } from '../../readers/regions';
 import { canonicalBytes } from '../../evidence/canonical-json';
 import type { Finding, FindingStatus } from '../../evidence/envelope';
 import type { RawSource } from '../../evidence/write-evidence';
-import type { CollectorSettings } from '../../settings';
+import { DEFAULT_SETTINGS, type CollectorSettings } from '../../settings';
 import type { Collector } from '../collector';
 import { withApi } from '../../aws/aws-error';
 import { iso } from '../../evidence/iso-date';
@@ -15,6 +21,7 @@ import {
   type RegionDatabases,
 } from '../../readers/databases';
 import { BACKUPS_CHECKS, type BackupsCheck } from './checks';
+import { readProtectedResources } from './protected-resources';
 
 export const BACKUP_JOB_STATES = [
   'CREATED',
@@ -42,6 +49,11 @@ const MAX_LISTED_CHILDREN = 20;
 export const RECENT_JOB_HOURS = 24;
 
 const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+/** ListRestoreJobs' largest page. */
+const RESTORE_JOBS_PAGE = 1000;
+/** Restore-test validation results that mean the restored copy did not prove good. */
+const FAILED_VALIDATIONS = ['FAILED', 'TIMED_OUT'] as const;
 
 export interface BackupJobFacts {
   readonly region: string;
@@ -62,6 +74,29 @@ export interface BackupJobFacts {
   readonly messageCategory?: string;
 }
 
+/** A restore job, by hand or by a restore testing plan (CreatedBy.RestoreTestingPlanArn). */
+export interface RestoreJobFacts {
+  readonly region: string;
+  readonly jobId: string;
+  /** PENDING, RUNNING, COMPLETED, ABORTED or FAILED. */
+  readonly status: string;
+  readonly resourceType?: string;
+  readonly sourceResourceArn?: string;
+  readonly createdAt?: string;
+  readonly completedAt?: string;
+  readonly statusMessage?: string;
+  readonly restoreTestingPlan?: string;
+  /** Restore testing's validation of the restored copy: SUCCESSFUL, FAILED, TIMED_OUT or VALIDATING. */
+  readonly validationStatus?: string;
+}
+
+/** A region's AWS Backup resource types (with how many resources of each hold backups) and restore jobs. */
+export interface RegionRestores {
+  readonly region: string;
+  readonly protectedTypes: Readonly<Record<string, number>>;
+  readonly jobs: readonly RestoreJobFacts[];
+}
+
 export interface BackupsFacts {
   /** Start of the ListBackupJobs window (ByCreatedAfter). */
   readonly jobWindowFrom: string;
@@ -69,6 +104,110 @@ export interface BackupsFacts {
   readonly databases: readonly (RegionDatabases & { readonly region: string })[];
   /** Regions whose backup jobs could be read. */
   readonly jobs: readonly { readonly region: string; readonly jobs: readonly BackupJobFacts[] }[];
+  /** Regions whose protected resources and restore jobs could both be read. */
+  readonly restores?: readonly RegionRestores[];
+}
+
+function restoreJobFacts(region: string, j: RestoreJobsListMember): RestoreJobFacts {
+  return {
+    region,
+    jobId: j.RestoreJobId ?? 'unknown',
+    status: j.Status ?? 'UNKNOWN',
+    resourceType: j.ResourceType,
+    sourceResourceArn: j.SourceResourceArn,
+    createdAt: iso(j.CreationDate),
+    completedAt: iso(j.CompletionDate),
+    statusMessage: j.StatusMessage,
+    restoreTestingPlan: j.CreatedBy?.RestoreTestingPlanArn,
+    validationStatus: j.ValidationStatus,
+  };
+}
+
+const restoreTime = (j: RestoreJobFacts) => Date.parse(j.completedAt ?? j.createdAt ?? '') || 0;
+
+/** A restore that proved the backup good: completed, and not failed (or still pending) by its validation. */
+function restoreSucceeded(j: RestoreJobFacts): boolean {
+  return (
+    j.status === 'COMPLETED' &&
+    j.validationStatus !== 'VALIDATING' &&
+    !(FAILED_VALIDATIONS as readonly string[]).includes(j.validationStatus ?? '')
+  );
+}
+
+function restoreFailed(j: RestoreJobFacts): boolean {
+  return (
+    j.status === 'FAILED' ||
+    j.status === 'ABORTED' ||
+    (FAILED_VALIDATIONS as readonly string[]).includes(j.validationStatus ?? '')
+  );
+}
+
+function restoreSummary(j: RestoreJobFacts, now: Date) {
+  return {
+    jobId: j.jobId,
+    region: j.region,
+    status: j.status,
+    sourceResourceArn: j.sourceResourceArn,
+    completedAt: j.completedAt ?? j.createdAt,
+    ageDays: Math.floor((now.getTime() - restoreTime(j)) / DAY_MS),
+    restoreTestingPlan: j.restoreTestingPlan,
+    validationStatus: j.validationStatus,
+  };
+}
+
+/**
+ * One finding per AWS Backup resource type holding backups: PASS when a restore of that type succeeded within
+ * `maxAgeDays`, WARN when the only recent ones are restore tests still validating, FAIL otherwise.
+ */
+export function assessRestoreTests(
+  restores: readonly RegionRestores[],
+  maxAgeDays: number,
+  now: Date,
+): Finding<BackupsCheck>[] {
+  const types = [...new Set(restores.flatMap((r) => Object.keys(r.protectedTypes)))].sort();
+  const since = now.getTime() - maxAgeDays * DAY_MS;
+  return types.map((type) => {
+    const jobs = restores
+      .flatMap((r) => r.jobs)
+      .filter((j) => j.resourceType === type)
+      .sort((a, b) => restoreTime(b) - restoreTime(a));
+    const recent = jobs.filter((j) => restoreTime(j) >= since);
+    const latest = jobs.find(restoreSucceeded);
+    const recentSuccess = recent.find(restoreSucceeded);
+    const validating = recent.find((j) => j.status === 'COMPLETED' && j.validationStatus === 'VALIDATING');
+    let status: FindingStatus;
+    let reason: string;
+    if (recentSuccess) {
+      status = 'PASS';
+      reason = `${recentSuccess.restoreTestingPlan ? 'restore test' : 'restore'} succeeded ${restoreSummary(recentSuccess, now).ageDays} days ago`;
+    } else if (validating) {
+      status = 'WARN';
+      reason = 'the only recent restore test is still validating: its result is not known yet';
+    } else {
+      status = 'FAIL';
+      reason = latest
+        ? `latest successful restore is ${restoreSummary(latest, now).ageDays} days old, more than ${maxAgeDays}`
+        : `no successful restore listed within ${maxAgeDays} days`;
+    }
+    const regions = restores.filter((r) => (r.protectedTypes[type] ?? 0) > 0);
+    return {
+      resource: `aws-backup:restore-tests/${type}`,
+      check: 'restore-tests' as const,
+      status,
+      detail: {
+        resourceType: type,
+        regions: regions.map((r) => r.region),
+        protectedResources: regions.reduce((n, r) => n + (r.protectedTypes[type] ?? 0), 0),
+        maxAgeDays,
+        latestSuccessfulRestore: latest ? restoreSummary(latest, now) : null,
+        restoresWithinWindow: recent.length,
+        succeededWithinWindow: recent.filter(restoreSucceeded).length,
+        failedWithinWindow: recent.filter(restoreFailed).length,
+        restoreTestsWithinWindow: recent.filter((j) => j.restoreTestingPlan).length,
+        reason,
+      },
+    };
+  });
 }
 
 function jobFacts(region: string, j: BackupJob): BackupJobFacts {
@@ -271,7 +410,8 @@ const figureName = (state: string) => state.charAt(0) + state.slice(1).toLowerCa
 
 export function assessBackups(
   facts: BackupsFacts,
-  settings: Pick<CollectorSettings, 'backupMaxAgeHours' | 'backupJobWindowDays'>,
+  settings: Pick<CollectorSettings, 'backupMaxAgeHours' | 'backupJobWindowDays'> &
+    Partial<Pick<CollectorSettings, 'restoreTestMaxAgeDays'>>,
   now: Date,
 ): { findings: Finding<BackupsCheck>[]; figures: Record<string, number> } {
   const findings: Finding<BackupsCheck>[] = [];
@@ -313,6 +453,12 @@ export function assessBackups(
         findings.push(assessBackupJob(job, topLevel, now, kids));
     }
   }
+  const restoreTests = assessRestoreTests(
+    facts.restores ?? [],
+    settings.restoreTestMaxAgeDays ?? DEFAULT_SETTINGS.restoreTestMaxAgeDays,
+    now,
+  );
+  findings.push(...restoreTests);
   const recentJobs = allJobs.filter((j) => isRecent(j, now));
   const figures: Record<string, number> = {
     databases: dbFindings.length,
@@ -331,6 +477,8 @@ export function assessBackups(
   figures.backupJobs24hCompletedWithIssues = recentJobs.filter(completedWithIssues).length;
   figures.backupJobsWindowCompletedWithIssues = allJobs.filter(completedWithIssues).length;
   figures.backupChildJobsWindow = childJobs;
+  figures.restoreTestResourceTypes = restoreTests.length;
+  figures.restoreTestResourceTypesUntested = restoreTests.filter((f) => f.status === 'FAIL').length;
   return { findings, figures };
 }
 
@@ -341,7 +489,13 @@ export const backups: Collector<BackupsFacts, BackupsCheck> = {
   scope: 'regional',
   frequency: 'daily',
   checks: BACKUPS_CHECKS,
-  iamActions: ['rds:DescribeDBInstances', 'rds:DescribeDBClusters', 'backup:ListBackupJobs'],
+  iamActions: [
+    'rds:DescribeDBInstances',
+    'rds:DescribeDBClusters',
+    'backup:ListBackupJobs',
+    'backup:ListProtectedResources',
+    'backup:ListRestoreJobs',
+  ],
   policy: (s) => ({
     backupMaxAgeHours: s.backupMaxAgeHours,
     backupJobWindowDays: s.backupJobWindowDays,
@@ -355,12 +509,17 @@ export const backups: Collector<BackupsFacts, BackupsCheck> = {
       'top-level jobs; a parent with failed child jobs lists them, and is WARN if its own state is clean',
     stoppedDatabaseWithStaleRestorableTime: 'WARN (reason: stopped)',
     olderFailedJobs: 'judged until a later job of the same resource completes cleanly',
+    restoreTestMaxAgeDays: s.restoreTestMaxAgeDays,
+    restoreTests:
+      'per AWS Backup resource type holding backups (ListProtectedResources): a COMPLETED restore job (by hand or by a restore testing plan) whose validation did not fail, within restoreTestMaxAgeDays',
+    restoreJobHistory:
+      'ListRestoreJobs read whole (restore testing jobs included, marked by CreatedBy.RestoreTestingPlanArn): it lists what AWS Backup still keeps of its job history, so an older restore may no longer be listed',
   }),
 
   async gather(ctx) {
     const from = new Date(ctx.now.getTime() - ctx.settings.backupJobWindowDays * 24 * HOUR_MS);
     const regions = ctx.settings.regions;
-    const [dbs, jobs] = await Promise.all([
+    const [dbs, jobs, restores] = await Promise.all([
       readRegions(regions, 'rds:DescribeDBInstances', (region) => readDatabases(ctx, region)),
       readRegions(regions, 'backup:ListBackupJobs', (region) =>
         withApi('backup:ListBackupJobs', async () => {
@@ -371,7 +530,21 @@ export const backups: Collector<BackupsFacts, BackupsCheck> = {
           return raw;
         }),
       ),
+      readRegions(regions, 'backup:ListProtectedResources', async (region): Promise<RegionRestores> => {
+        const resources = await readProtectedResources(ctx, region);
+        const raw = await withApi('backup:ListRestoreJobs', async () => {
+          const client = ctx.clients.get(BackupClient, region);
+          const out: RestoreJobsListMember[] = [];
+          for await (const page of paginateListRestoreJobs({ client, pageSize: RESTORE_JOBS_PAGE }, {}))
+            out.push(...(page.RestoreJobs ?? []));
+          return out;
+        });
+        const protectedTypes: Record<string, number> = {};
+        for (const r of resources) protectedTypes[r.type] = (protectedTypes[r.type] ?? 0) + 1;
+        return { region, protectedTypes, jobs: raw.map((j) => restoreJobFacts(region, j)) };
+      }),
     ]);
+    const restoreRegions = restores.results.flatMap((r) => (r.value ? [r.value] : []));
     const jobRegions = jobs.results.flatMap((r) => (r.value ? [{ region: r.region, raw: r.value }] : []));
     const sources: RawSource[] = [
       {
@@ -381,15 +554,23 @@ export const backups: Collector<BackupsFacts, BackupsCheck> = {
         body: canonicalBytes({ byCreatedAfter: from.toISOString(), regions: jobRegions }),
         generatedAt: ctx.now.toISOString(),
       },
+      {
+        name: 'restore-jobs.json',
+        api: 'backup:ListRestoreJobs',
+        contentType: 'application/json',
+        body: canonicalBytes({ regions: restoreRegions }),
+        generatedAt: ctx.now.toISOString(),
+      },
     ];
     return {
       facts: {
         jobWindowFrom: from.toISOString(),
         databases: dbs.results.flatMap((r) => (r.value ? [{ region: r.region, ...r.value }] : [])),
         jobs: jobRegions.map((r) => ({ region: r.region, jobs: r.raw.map((j) => jobFacts(r.region, j)) })),
+        restores: restoreRegions,
       },
       sources,
-      errors: [...dbs.errors, ...jobs.errors],
+      errors: [...dbs.errors, ...jobs.errors, ...restores.errors],
     };
   },
 

@@ -1,4 +1,9 @@
-import { BackupClient, ListBackupJobsCommand } from '@aws-sdk/client-backup';
+import {
+  BackupClient,
+  ListBackupJobsCommand,
+  ListProtectedResourcesCommand,
+  ListRestoreJobsCommand,
+} from '@aws-sdk/client-backup';
 import { DescribeDBClustersCommand, DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -7,10 +12,13 @@ import {
   assessBackupJob,
   assessBackups,
   assessDatabaseBackup,
+  assessRestoreTests,
   backups,
   BACKUP_JOB_STATES,
   type BackupJobFacts,
   type BackupsFacts,
+  type RegionRestores,
+  type RestoreJobFacts,
 } from '../../../lambdas/collectors/backups/collector';
 import type { DbClusterFacts, DbInstanceFacts } from '../../../lambdas/readers/databases';
 import { NOW, runInTempDir } from '../../helpers/run';
@@ -21,6 +29,9 @@ const backup = mockClient(BackupClient);
 beforeEach(() => {
   rds.reset();
   backup.reset();
+  // An account with no AWS Backup recovery points and no restores, unless a test says otherwise.
+  backup.on(ListProtectedResourcesCommand).resolves({ Results: [] });
+  backup.on(ListRestoreJobsCommand).resolves({ RestoreJobs: [] });
 });
 
 const hoursAgo = (h: number) => new Date(NOW.getTime() - h * 3_600_000).toISOString();
@@ -436,7 +447,7 @@ describe('backups collector', () => {
       new Date(NOW.getTime() - 7 * 86_400_000),
     );
     expect(backup.commandCalls(ListBackupJobsCommand)).toHaveLength(4);
-    expect(written.sources.map((s) => s.name)).toEqual(['backup-jobs.json']);
+    expect(written.sources.map((s) => s.name)).toEqual(['backup-jobs.json', 'restore-jobs.json']);
     const raw = JSON.parse(readFileSync(sourceObjects[0]!.location, 'utf8')) as {
       regions: { region: string; raw: unknown[] }[];
     };
@@ -448,7 +459,7 @@ describe('backups collector', () => {
     const filesWritten = readdirSync(dir, { recursive: true, withFileTypes: true })
       .filter((e) => e.isFile())
       .map((e) => relative(dir, `${e.parentPath}${sep}${e.name}`).split(sep).join('/'));
-    expect(filesWritten.sort()).toEqual([envelopeObject.key, sourceObjects[0]!.key].sort());
+    expect(filesWritten.sort()).toEqual([envelopeObject.key, ...sourceObjects.map((o) => o.key)].sort());
     expect(written.policy).toMatchObject({
       backupMaxAgeHours: 26,
       backupJobWindowDays: 7,
@@ -548,5 +559,152 @@ describe('backups collector', () => {
     expect(backup.commandCalls(ListBackupJobsCommand)[0]!.args[0].input.ByCreatedAfter).toEqual(
       new Date(NOW.getTime() - 3 * 86_400_000),
     );
+  });
+});
+
+describe('restore-tests', () => {
+  const daysAgo = (d: number) => hoursAgo(d * 24);
+  const restore = (type: string, days: number, over: Partial<RestoreJobFacts> = {}): RestoreJobFacts => ({
+    region: 'us-east-1',
+    jobId: `${type}-${days}`,
+    status: 'COMPLETED',
+    resourceType: type,
+    createdAt: daysAgo(days),
+    completedAt: daysAgo(days),
+    ...over,
+  });
+  const region = (
+    types: Record<string, number>,
+    jobs: RestoreJobFacts[],
+    name = 'us-east-1',
+  ): RegionRestores => ({
+    region: name,
+    protectedTypes: types,
+    jobs,
+  });
+  const PLAN = 'arn:aws:backup:us-east-1:123456789012:restore-testing-plan:monthly';
+
+  it.each([
+    ['a restore 30 days ago', [restore('EFS', 30)], 'PASS'],
+    ['a restore 365 days ago, at the limit', [restore('EFS', 365)], 'PASS'],
+    ['only a restore 400 days ago', [restore('EFS', 400)], 'FAIL'],
+    ['no restore at all', [], 'FAIL'],
+    ['only a failed restore', [restore('EFS', 3, { status: 'FAILED' })], 'FAIL'],
+    ['a restore of another type', [restore('RDS', 3)], 'FAIL'],
+    [
+      'a restore test whose validation failed',
+      [restore('EFS', 3, { restoreTestingPlan: PLAN, validationStatus: 'FAILED' })],
+      'FAIL',
+    ],
+    [
+      'a restore test that timed out validating',
+      [restore('EFS', 3, { restoreTestingPlan: PLAN, validationStatus: 'TIMED_OUT' })],
+      'FAIL',
+    ],
+    [
+      'a restore test still validating',
+      [restore('EFS', 1, { restoreTestingPlan: PLAN, validationStatus: 'VALIDATING' })],
+      'WARN',
+    ],
+    [
+      'a validated restore test',
+      [restore('EFS', 20, { restoreTestingPlan: PLAN, validationStatus: 'SUCCESSFUL' })],
+      'PASS',
+    ],
+    ['a restore still running', [restore('EFS', 0, { status: 'RUNNING', completedAt: undefined })], 'FAIL'],
+  ])('%s', (_name, jobs, expected) => {
+    const [f] = assessRestoreTests([region({ EFS: 2 }, jobs)], 365, NOW);
+    expect(f!.status).toBe(expected);
+    expect(f!.resource).toBe('aws-backup:restore-tests/EFS');
+  });
+
+  it('judges each protected resource type once across regions, and names the latest successful restore', () => {
+    const findings = assessRestoreTests(
+      [
+        region({ EFS: 2, DynamoDB: 1 }, [restore('EFS', 400), restore('EFS', 20, { status: 'FAILED' })]),
+        region(
+          { DynamoDB: 3 },
+          [restore('DynamoDB', 10, { region: 'eu-west-1', restoreTestingPlan: PLAN })],
+          'eu-west-1',
+        ),
+      ],
+      365,
+      NOW,
+    );
+    expect(findings.map((f) => [f.detail.resourceType, f.status])).toEqual([
+      ['DynamoDB', 'PASS'],
+      ['EFS', 'FAIL'],
+    ]);
+    expect(findings[0]!.detail).toMatchObject({
+      regions: ['us-east-1', 'eu-west-1'],
+      protectedResources: 4,
+      restoreTestsWithinWindow: 1,
+      latestSuccessfulRestore: { region: 'eu-west-1', ageDays: 10, restoreTestingPlan: PLAN },
+    });
+    expect(findings[1]!.detail).toMatchObject({
+      latestSuccessfulRestore: { jobId: 'EFS-400', ageDays: 400 },
+      failedWithinWindow: 1,
+      succeededWithinWindow: 0,
+    });
+    expect(findings[1]!.detail.reason).toBe('latest successful restore is 400 days old, more than 365');
+  });
+
+  it('honours a configured age', () => {
+    const [f] = assessRestoreTests([region({ RDS: 1 }, [restore('RDS', 100)])], 90, NOW);
+    expect(f).toMatchObject({ status: 'FAIL', detail: { maxAgeDays: 90 } });
+  });
+
+  it('reads protected resources and every page of restore jobs, and keeps the other region when one is denied', async () => {
+    rds.on(DescribeDBInstancesCommand).resolves({ DBInstances: [] });
+    rds.on(DescribeDBClustersCommand).resolves({ DBClusters: [] });
+    backup.on(ListBackupJobsCommand).resolves({ BackupJobs: [] });
+    backup.on(ListProtectedResourcesCommand).callsFake(async (_input, getClient) => {
+      const r = await regionOf(getClient);
+      return {
+        Results: [
+          {
+            ResourceArn: `arn:aws:elasticfilesystem:${r}:123456789012:file-system/fs-1`,
+            ResourceType: 'EFS',
+          },
+        ],
+      };
+    });
+    backup.on(ListRestoreJobsCommand).callsFake(async (input: { NextToken?: string }, getClient) => {
+      if ((await regionOf(getClient)) === 'eu-west-1') throw awsError('AccessDeniedException', 'denied');
+      if (!input.NextToken) return { RestoreJobs: [], NextToken: 'r2' };
+      return {
+        RestoreJobs: [
+          {
+            RestoreJobId: 'r-1',
+            ResourceType: 'EFS',
+            Status: 'COMPLETED',
+            CreationDate: new Date(hoursAgo(24 * 12)),
+            CompletionDate: new Date(hoursAgo(24 * 12 - 1)),
+            CreatedBy: { RestoreTestingPlanArn: PLAN },
+            ValidationStatus: 'SUCCESSFUL',
+          },
+        ],
+      };
+    });
+    const { written } = await runInTempDir(backups, { regions: ['us-east-1', 'eu-west-1'] });
+    expect(written.errors).toEqual([
+      expect.objectContaining({
+        region: 'eu-west-1',
+        api: 'backup:ListRestoreJobs',
+        code: 'AccessDeniedException',
+      }),
+    ]);
+    const f = written.findings.filter((x) => x.check === 'restore-tests');
+    expect(f.map((x) => [x.resource, x.status])).toEqual([['aws-backup:restore-tests/EFS', 'PASS']]);
+    expect(f[0]!.detail).toMatchObject({
+      regions: ['us-east-1'],
+      latestSuccessfulRestore: { jobId: 'r-1', ageDays: 11 },
+    });
+    expect(backup.commandCalls(ListRestoreJobsCommand)[0]!.args[0].input).toMatchObject({ MaxResults: 1000 });
+    expect(written.summary.figures).toMatchObject({
+      restoreTestResourceTypes: 1,
+      restoreTestResourceTypesUntested: 0,
+    });
+    expect(written.policy).toMatchObject({ restoreTestMaxAgeDays: 365 });
   });
 });
