@@ -88,9 +88,10 @@ export function floors(c: AccountCounts, latencyMs: number, concurrency: number)
     'console-signins': {
       minCalls: sum(rs, signin),
       formula: `per region: DescribeTrails + GetTrailStatus per trail + ceil(events / ${PAGE.lookupEvents!.max})`,
-      // The collector paces LookupEvents at one page per 500 ms (the API's 2 TPS limit): part of its floor.
+      // The collector starts consecutive LookupEvents calls of a region at least 500 ms apart (the API's 2 TPS
+      // limit): each page but the last costs max(latency, 500 ms), part of its floor.
       wallFloorMs: makespan(
-        rs.map((r) => L * signin(r) + (signinPages(r) - 1) * PAGE_INTERVAL_MS),
+        rs.map((r) => L * signin(r) + (signinPages(r) - 1) * Math.max(0, PAGE_INTERVAL_MS - L)),
         SIGNIN_REGION_CONCURRENCY,
       ),
     },
