@@ -93,6 +93,7 @@ const SAME_NAME_PREFIX: Record<string, string> = {
   Inspector2: 'inspector2',
   SecretsManager: 'secretsmanager',
   DynamoDB: 'dynamodb',
+  STS: 'sts',
 };
 
 /** What a sent command is recorded as: its `Service:Operation`, qualified where the request decides the action. */
