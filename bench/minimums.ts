@@ -61,6 +61,11 @@ export function floors(c: AccountCounts, latencyMs: number, concurrency: number)
     r.redirectListeners +
     (r.sslListeners > 0 ? pages(c.sslPolicies, PAGE.elb!.max) : 0);
   const tlsDb = (r: RegionCounts) => rdsPages(r) + r.parameterGroupsRead;
+  // Classic Load Balancers: DescribeLoadBalancers pages, one DescribeLoadBalancerPolicies per load balancer
+  // with an HTTPS or SSL listener; GetCallerIdentity once a run (their ARNs), only when there are any.
+  const classicCalls = (r: RegionCounts) =>
+    pages(r.classicLoadBalancers, PAGE.elb!.max) + r.classicTlsLoadBalancers;
+  const anyClassic = rs.some((r) => r.classicLoadBalancers > 0) ? 1 : 0;
   const rdsWall = makespan(
     rs.map((r) => L * rdsPages(r)),
     REGION_CONCURRENCY,
@@ -92,9 +97,10 @@ export function floors(c: AccountCounts, latencyMs: number, concurrency: number)
     'console-signins': {
       minCalls: sum(rs, signin),
       formula: `per region: DescribeTrails + GetTrailStatus per trail + ceil(events / ${PAGE.lookupEvents!.max})`,
-      // The collector paces LookupEvents at one page per 500 ms (the API's 2 TPS limit): part of its floor.
+      // The collector starts consecutive LookupEvents calls of a region at least 500 ms apart (the API's 2 TPS
+      // limit): each page but the last costs max(latency, 500 ms), part of its floor.
       wallFloorMs: makespan(
-        rs.map((r) => L * signin(r) + (signinPages(r) - 1) * PAGE_INTERVAL_MS),
+        rs.map((r) => L * signin(r) + (signinPages(r) - 1) * Math.max(0, PAGE_INTERVAL_MS - L)),
         SIGNIN_REGION_CONCURRENCY,
       ),
     },
@@ -126,8 +132,8 @@ export function floors(c: AccountCounts, latencyMs: number, concurrency: number)
         ) + bucketsWall,
     },
     tls: {
-      minCalls: sum(rs, (r) => lbCalls(r) + tlsDb(r)) + bucketList + c.buckets,
-      formula: `per region: DescribeLoadBalancers pages + DescribeListeners per LB + DescribeRules per redirecting HTTP listener + DescribeSSLPolicies + RDS pages + one parameter read per parameter group; ListBuckets pages + GetBucketPolicy per bucket (${c.buckets})`,
+      minCalls: sum(rs, (r) => lbCalls(r) + classicCalls(r) + tlsDb(r)) + anyClassic + bucketList + c.buckets,
+      formula: `per region: DescribeLoadBalancers pages + DescribeListeners per LB + DescribeRules per redirecting HTTP listener + DescribeSSLPolicies + Classic DescribeLoadBalancers pages (${PAGE.elb!.max}) + DescribeLoadBalancerPolicies per Classic LB with an HTTPS/SSL listener + RDS pages + one parameter read per parameter group; GetCallerIdentity once when there are Classic LBs; ListBuckets pages + GetBucketPolicy per bucket (${c.buckets})`,
       wallFloorMs: Math.max(
         makespan(
           rs.map(
@@ -136,6 +142,16 @@ export function floors(c: AccountCounts, latencyMs: number, concurrency: number)
               (pages(r.loadBalancers, PAGE.elb!.max) +
                 Math.ceil((r.loadBalancers + r.redirectListeners) / concurrency) +
                 (r.sslListeners > 0 ? 1 : 0)),
+          ),
+          REGION_CONCURRENCY,
+        ),
+        makespan(
+          rs.map(
+            (r) =>
+              L *
+              (pages(r.classicLoadBalancers, PAGE.elb!.max) +
+                (r.classicLoadBalancers > 0 ? 1 : 0) +
+                Math.ceil(r.classicTlsLoadBalancers / concurrency)),
           ),
           REGION_CONCURRENCY,
         ),

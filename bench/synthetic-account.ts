@@ -199,6 +199,22 @@ export const SSL_POLICIES: Readonly<Record<string, readonly string[]>> = {
   'ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04': ['TLSv1.2', 'TLSv1.3'],
 };
 
+export interface SynthClassicListener {
+  readonly port: number;
+  readonly protocol: 'HTTP' | 'HTTPS' | 'SSL' | 'TCP';
+  /** HTTPS and SSL: the predefined policy the load balancer's own negotiation policy references. */
+  readonly reference?: string;
+}
+
+/** The Protocol-* attributes each predefined Classic policy the synthetic account uses enables. */
+export const CLASSIC_POLICY_PROTOCOLS: Readonly<Record<string, readonly string[]>> = {
+  'ELBSecurityPolicy-2016-08': ['TLSv1', 'TLSv1.1', 'TLSv1.2'],
+  'ELBSecurityPolicy-TLS-1-2-2017-01': ['TLSv1.2'],
+};
+
+/** Classic Load Balancers: one for every ten ELBv2 load balancers, the remains of older stacks. */
+export const classicTotal = (sizes: AccountSizes) => Math.ceil(sizes.loadBalancers / 10);
+
 const ENGINES = ['postgres', 'mysql', 'mariadb', 'sqlserver-se'] as const;
 const UNENCRYPTED_VOLUMES_PER_REGION = 20;
 /** Restore jobs AWS Backup lists per region: two years of monthly restore tests. */
@@ -716,6 +732,38 @@ export class SyntheticAccount {
     return i;
   }
 
+  /** Classic Load Balancer k of a region (k < countIn(classicTotal(sizes), region)). */
+  classicLoadBalancer(region: string, k: number): { name: string; listeners: SynthClassicListener[] } {
+    const rnd = this.random(`classic:${region}`, k);
+    const x = rnd();
+    const reference = rnd() < 0.6 ? 'ELBSecurityPolicy-TLS-1-2-2017-01' : 'ELBSecurityPolicy-2016-08';
+    const listeners: SynthClassicListener[] =
+      x < 0.5
+        ? [
+            { port: 443, protocol: 'HTTPS', reference },
+            { port: 80, protocol: 'HTTP' },
+          ]
+        : x < 0.8
+          ? [{ port: 443, protocol: 'SSL', reference }]
+          : [
+              { port: 5432, protocol: 'TCP' },
+              { port: 80, protocol: 'HTTP' },
+            ];
+    return { name: `classic-${region}-${String(k).padStart(4, '0')}`, listeners };
+  }
+
+  private classicByName(region: string, name: unknown): ReturnType<SyntheticAccount['classicLoadBalancer']> {
+    const m = typeof name === 'string' ? /-(\d+)$/.exec(name) : null;
+    const k = m ? Number(m[1]) : -1;
+    const lb =
+      k >= 0 && k < this.countIn(classicTotal(this.sizes), region)
+        ? this.classicLoadBalancer(region, k)
+        : undefined;
+    if (!lb || lb.name !== name)
+      throw awsError('LoadBalancerNotFound', `There is no ACTIVE Load Balancer named '${String(name)}'`, 400);
+    return lb;
+  }
+
   // -- Backup --
 
   /** Backup job k of a region; k ascending is newest first, spread evenly over the last 6.9 days. */
@@ -854,6 +902,7 @@ export class SyntheticAccount {
       ...this.s3Answers(),
       ...this.rdsAnswers(),
       ...this.elbAnswers(),
+      ...this.classicElbAnswers(),
       ...this.backupAnswers(),
       ...this.cloudTrailAnswers(),
       ...controlAnswers(this),
@@ -1317,6 +1366,89 @@ export class SyntheticAccount {
     };
   }
 
+  private classicElbAnswers(): Record<string, Answer> {
+    /** The load balancer's own negotiation policy for a listener: a copy of the predefined one it names. */
+    const policyName = (lb: string, l: SynthClassicListener) => `${lb}-ssl-${l.port}`;
+    const negotiation = (name: string, reference: string) => ({
+      PolicyName: name,
+      PolicyTypeName: 'SSLNegotiationPolicyType',
+      PolicyAttributeDescriptions: [
+        { AttributeName: 'Reference-Security-Policy', AttributeValue: reference },
+        ...['Protocol-SSLv3', 'Protocol-TLSv1', 'Protocol-TLSv1.1', 'Protocol-TLSv1.2'].map((p) => ({
+          AttributeName: p,
+          AttributeValue: String(CLASSIC_POLICY_PROTOCOLS[reference]!.includes(p.slice('Protocol-'.length))),
+        })),
+        { AttributeName: 'Server-Defined-Cipher-Order', AttributeValue: 'true' },
+        { AttributeName: 'ECDHE-RSA-AES128-GCM-SHA256', AttributeValue: 'true' },
+      ],
+    });
+    return {
+      'ElasticLoadBalancing:DescribeLoadBalancers': (input, region) => {
+        const n = this.countIn(classicTotal(this.sizes), region);
+        const p = slice(
+          `ELB:DescribeClassicLoadBalancers:${region}`,
+          n,
+          PAGE.elb!,
+          input.PageSize,
+          input.Marker,
+        );
+        return {
+          LoadBalancerDescriptions: range(p.from, p.to, (k) => {
+            const lb = this.classicLoadBalancer(region, k);
+            return {
+              LoadBalancerName: lb.name,
+              DNSName: `${lb.name}.${region}.elb.amazonaws.com`,
+              Scheme: 'internet-facing',
+              ListenerDescriptions: lb.listeners.map((l) => ({
+                Listener: {
+                  Protocol: l.protocol,
+                  LoadBalancerPort: l.port,
+                  InstanceProtocol:
+                    l.protocol === 'HTTPS' ? 'HTTP' : l.protocol === 'SSL' ? 'TCP' : l.protocol,
+                  InstancePort: 8080,
+                },
+                PolicyNames: l.reference ? [policyName(lb.name, l)] : [],
+              })),
+            };
+          }),
+          ...(p.next ? { NextMarker: p.next } : {}),
+        };
+      },
+      'ElasticLoadBalancing:DescribeLoadBalancerPolicies': (input, region) => {
+        const wanted = Array.isArray(input.PolicyNames) ? (input.PolicyNames as string[]) : [];
+        if (input.LoadBalancerName === undefined) {
+          // ELB's predefined policies, by name.
+          const known = Object.keys(CLASSIC_POLICY_PROTOCOLS);
+          const missing = wanted.find((n) => !known.includes(n));
+          if (missing) throw awsError('PolicyNotFound', `There is no policy with name ${missing}`, 400);
+          return {
+            PolicyDescriptions: (wanted.length > 0 ? wanted : known).map((n) => negotiation(n, n)),
+          };
+        }
+        const lb = this.classicByName(region, input.LoadBalancerName);
+        const own = lb.listeners.flatMap((l) =>
+          l.reference ? [negotiation(policyName(lb.name, l), l.reference)] : [],
+        );
+        const missing = wanted.find((n) => !own.some((o) => o.PolicyName === n));
+        if (missing)
+          throw awsError(
+            'PolicyNotFound',
+            `There is no policy with name ${missing} for load balancer ${lb.name}`,
+            400,
+          );
+        return {
+          PolicyDescriptions: wanted.length > 0 ? own.filter((o) => wanted.includes(o.PolicyName)) : own,
+        };
+      },
+      // The Classic Load Balancers' ARNs carry the account, which their API does not return.
+      'STS:GetCallerIdentity': () => ({
+        Account: ACCOUNT_ID,
+        Arn: `arn:aws:sts::${ACCOUNT_ID}:assumed-role/collector/synthetic`,
+        UserId: 'AROAEXAMPLE:synthetic',
+      }),
+    };
+  }
+
   private backupAnswers(): Record<string, Answer> {
     return {
       'Backup:ListBackupJobs': (input, region) => {
@@ -1431,6 +1563,10 @@ export class SyntheticAccount {
         redirectListeners += lb.listeners.filter((l) => l.protocol === 'HTTP' && l.redirectsToHttps).length;
         sslListeners += lb.listeners.filter((l) => l.sslPolicy).length;
       }
+      const classicLoadBalancers = this.countIn(classicTotal(this.sizes), region);
+      let classicTlsLoadBalancers = 0;
+      for (let k = 0; k < classicLoadBalancers; k++)
+        if (this.classicLoadBalancer(region, k).listeners.some((l) => l.reference)) classicTlsLoadBalancers++;
       const instances = this.instancesIn(region);
       const groups = new Set<string>();
       for (let k = 0; k < instances; k++) {
@@ -1447,6 +1583,8 @@ export class SyntheticAccount {
         loadBalancers: lbs,
         redirectListeners,
         sslListeners,
+        classicLoadBalancers,
+        classicTlsLoadBalancers,
         instances,
         clusters,
         parameterGroupsRead: groups.size,
@@ -1477,6 +1615,9 @@ export interface RegionCounts {
   readonly loadBalancers: number;
   readonly redirectListeners: number;
   readonly sslListeners: number;
+  /** Classic Load Balancers, and those with an HTTPS or SSL listener (one policy read each). */
+  readonly classicLoadBalancers: number;
+  readonly classicTlsLoadBalancers: number;
   readonly instances: number;
   readonly clusters: number;
   readonly parameterGroupsRead: number;

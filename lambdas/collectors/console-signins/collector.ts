@@ -10,6 +10,7 @@ import {
   describeTrails,
   MAX_PAGES,
   PAGE_INTERVAL_MS,
+  PAGE_LIMIT_CODE,
   readRegionSignins,
   type LookupOptions,
   type RegionSignins,
@@ -236,6 +237,7 @@ export function createConsoleSignins(
 ): Collector<ConsoleSigninsFacts, ConsoleSigninsCheck> {
   const lookup: LookupOptions = {
     sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+    clock: options.clock ?? Date.now,
     maxPages: options.maxPages ?? MAX_PAGES,
   };
   return {
@@ -253,6 +255,9 @@ export function createConsoleSignins(
       signInWithoutMfa: 'FAIL (IAM users and root; federated sign-ins are recorded, not judged)',
       repeatedFailuresFromOneSourceIp: 'WARN',
       lookupPageIntervalMs: PAGE_INTERVAL_MS,
+      lookupPacing: 'consecutive LookupEvents calls in a region start at least lookupPageIntervalMs apart',
+      lookupMaxPages: lookup.maxPages,
+      lookupPageLimit: `an error entry (${PAGE_LIMIT_CODE}) when a region has more events than the page limit reads: the run is not complete`,
       regionsRead: signinRegions(settings.regions),
       regionsReadNote:
         'the configured regions plus us-east-1 (cn-north-1, us-gov-west-1 in those partitions): event history records console sign-ins through the global endpoint, root included, only there',

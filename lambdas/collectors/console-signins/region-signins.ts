@@ -29,15 +29,23 @@ export interface RegionSignins {
 }
 
 export interface LookupOptions {
-  /** Waits between LookupEvents pages; injectable so tests run instantly and can check the pacing. */
+  /** Waits out the rest of a page interval; injectable so tests run instantly and can check the pacing. */
   readonly sleep: (ms: number) => Promise<void>;
+  /** Epoch milliseconds, read when each LookupEvents call starts; injectable with `sleep` for tests. */
+  readonly clock: () => number;
   /** Pages read per region before giving up (50 events a page). */
   readonly maxPages: number;
 }
 
-/** LookupEvents allows 2 requests per second per account and region; one page every 500 ms stays under it. */
+/**
+ * LookupEvents allows 2 requests per second per account and region: consecutive calls in a region start at
+ * least this far apart. A call that took longer than the interval is followed at once; a quicker one is
+ * followed after the remainder, so a page costs max(latency, 500 ms), not latency plus 500 ms.
+ */
 export const PAGE_INTERVAL_MS = 500;
 export const MAX_PAGES = 200;
+/** The error code of a region whose sign-ins were not all read because the page limit was reached. */
+export const PAGE_LIMIT_CODE = 'PageLimitReached';
 /** LookupEvents' largest page. */
 const PAGE_SIZE = 50;
 
@@ -88,9 +96,14 @@ async function lookupSignins(
   const events: SigninEvent[] = [];
   let token: string | undefined;
   let pages = 0;
+  let lastStart: number | undefined;
   try {
     do {
-      if (pages > 0) await options.sleep(PAGE_INTERVAL_MS);
+      if (lastStart !== undefined) {
+        const wait = PAGE_INTERVAL_MS - (options.clock() - lastStart);
+        if (wait > 0) await options.sleep(wait);
+      }
+      lastStart = options.clock();
       const page = await client.send(
         new LookupEventsCommand({
           LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'ConsoleLogin' }],
@@ -118,14 +131,31 @@ async function lookupSignins(
     errors.push(errorEntry(err, region, 'cloudtrail:LookupEvents'));
     return undefined;
   }
-  if (token)
-    errors.push({
-      region,
-      api: 'cloudtrail:LookupEvents',
-      code: 'Truncated',
-      message: `more than ${options.maxPages * PAGE_SIZE} ConsoleLogin events in ${region} in the window; only the first ${events.length} were judged`,
-    });
+  if (token) errors.push(pageLimitError(region, window, pages, events));
   return events;
+}
+
+/**
+ * The error entry of a region left unfinished at the page limit: the events read are judged, and the run is
+ * PARTIAL (or FAIL, incomplete) rather than a silent pass of a day it did not finish reading. Event history
+ * lists the newest events first, so what was not read is the older part of the window.
+ */
+export function pageLimitError(
+  region: string,
+  window: { from: Date; to: Date },
+  pages: number,
+  events: readonly SigninEvent[],
+): ErrorEntry {
+  const oldest = events.map((e) => e.time).sort()[0];
+  return {
+    region,
+    api: 'cloudtrail:LookupEvents',
+    code: PAGE_LIMIT_CODE,
+    message:
+      `stopped at the limit of ${pages} LookupEvents pages (${events.length} ConsoleLogin events read) with more ` +
+      `left: older ConsoleLogin events in ${region} between ${window.from.toISOString()} and ` +
+      `${oldest ?? window.to.toISOString()} were not read or judged`,
+  };
 }
 
 export function describeTrails(trails: readonly TrailState[]): string {

@@ -5,20 +5,20 @@ export const TLS_CHECKS = defineChecks({
   'listener-tls-policy': {
     title: 'Load balancer TLS listeners refuse old protocols',
     description:
-      'One finding per HTTPS listener of an Application Load Balancer and TLS listener of a Network Load Balancer in the configured regions, judged by the protocols its security policy actually allows, never by the policy name. It FAILs when the policy allows any protocol below `minimumTlsVersion` (default TLSv1.2), such as TLSv1 or TLSv1.1, and PASSes when it does not. It WARNs when the policy lists a protocol that cannot be placed, lists no protocols, is not returned by AWS, or when the listener names no policy. TLS 1.0 and 1.1 have known weaknesses and are no longer accepted by most compliance regimes.',
+      "One finding per HTTPS listener of an Application Load Balancer, TLS listener of a Network Load Balancer, and HTTPS or SSL listener of a Classic Load Balancer in the configured regions, judged by the protocols its security policy actually allows, never by the policy name: for ALB and NLB the protocols DescribeSSLPolicies lists for the policy, for a Classic Load Balancer the Protocol-* attributes enabled in the listener's SSL negotiation policy (its Reference-Security-Policy is recorded). It FAILs when the policy allows any protocol below `minimumTlsVersion` (default TLSv1.2), such as TLSv1 or TLSv1.1, and PASSes when it does not. It WARNs when the policy lists a protocol that cannot be placed, lists no protocols, is not returned by AWS, or when the listener names no policy. TLS 1.0 and 1.1 have known weaknesses and are no longer accepted by most compliance regimes.",
     criteria: ['CC6.7'],
     severity: 'high',
     remediation:
-      'Switch the listener to a security policy that allows only TLS 1.2 and 1.3, for example ELBSecurityPolicy-TLS13-1-2-2021-06: `aws elbv2 modify-listener --listener-arn ARN --ssl-policy POLICY`.',
+      'Switch the listener to a security policy that allows only TLS 1.2 and 1.3, for example ELBSecurityPolicy-TLS13-1-2-2021-06: `aws elbv2 modify-listener --listener-arn ARN --ssl-policy POLICY`; on a Classic Load Balancer, create a policy referencing ELBSecurityPolicy-TLS-1-2-2017-01 (`aws elb create-load-balancer-policy`) and attach it with `aws elb set-load-balancer-policies-of-listener`.',
   },
   'listener-http-redirect': {
     title: 'HTTP listeners redirect to HTTPS',
     description:
-      'One finding per plain HTTP listener of an Application Load Balancer in the configured regions. It PASSes only when the default action redirects to HTTPS and every other rule either redirects to HTTPS or returns a fixed response; it FAILs when the default action forwards or does anything else, or when any rule answers over plain HTTP. TCP and UDP listeners of Network Load Balancers are not judged (TLS may pass through them to the targets). Anything served over plain HTTP, including session cookies and form posts, can be read and changed in transit.',
+      'One finding per plain HTTP listener of an Application Load Balancer or a Classic Load Balancer in the configured regions. An ALB listener PASSes only when the default action redirects to HTTPS and every other rule either redirects to HTTPS or returns a fixed response; it FAILs when the default action forwards or does anything else, or when any rule answers over plain HTTP. A Classic Load Balancer HTTP listener always FAILs: Classic Load Balancers have no redirect action, so the listener serves plain HTTP. TCP and UDP listeners of Network Load Balancers and TCP listeners of Classic Load Balancers are not judged (TLS may pass through them to the targets). Anything served over plain HTTP, including session cookies and form posts, can be read and changed in transit.',
     criteria: ['CC6.7'],
     severity: 'high',
     remediation:
-      "Change the listener's default action to a redirect to HTTPS on port 443 with status HTTP_301, and change any rule that forwards to do the same.",
+      "Change the listener's default action to a redirect to HTTPS on port 443 with status HTTP_301, and change any rule that forwards to do the same. A Classic Load Balancer cannot redirect: remove the HTTP listener (`aws elb delete-load-balancer-listeners --load-balancer-name NAME --load-balancer-ports 80`) or move to an Application Load Balancer.",
   },
   's3-tls-only-policy': {
     title: 'S3 bucket policies refuse plain HTTP',

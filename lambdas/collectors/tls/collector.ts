@@ -18,6 +18,13 @@ import {
   type RegionListeners,
 } from './load-balancers';
 import { judgeProtocols } from './ssl-policy';
+import {
+  CLASSIC_TLS_PROTOCOLS,
+  classicListenerResource,
+  readClassicListeners,
+  type ClassicListenerFacts,
+  type RegionClassicListeners,
+} from './classic-load-balancers';
 import { TLS_CHECKS, type TlsCheck } from './checks';
 
 export interface BucketPolicyFacts extends BucketRef {
@@ -38,6 +45,8 @@ export interface DatabaseTlsFacts {
 
 export interface TlsFacts {
   readonly listeners: readonly Omit<RegionListeners, 'errors'>[];
+  /** Classic Load Balancers' listeners, by region (absent in facts recorded before they were read). */
+  readonly classicListeners?: readonly Omit<RegionClassicListeners, 'errors'>[];
   readonly buckets: readonly BucketPolicyFacts[];
   readonly databases: readonly DatabaseTlsFacts[];
 }
@@ -117,6 +126,66 @@ export function assessHttpListener(l: ListenerFacts): Finding<TlsCheck> {
       rulesChecked: l.rules !== undefined,
       ...(serving.length > 0 ? { rulesServingHttp: serving } : {}),
       reason,
+    },
+  };
+}
+
+function classicDetail(l: ClassicListenerFacts): Record<string, unknown> {
+  return {
+    region: l.region,
+    loadBalancer: l.loadBalancerName,
+    loadBalancerArn: l.loadBalancerArn,
+    loadBalancerType: 'classic',
+    scheme: l.scheme,
+    port: l.port,
+    protocol: l.protocol,
+    instanceProtocol: l.instanceProtocol,
+    instancePort: l.instancePort,
+  };
+}
+
+/** A Classic HTTPS or SSL listener, judged by the Protocol-* attributes its SSL negotiation policy enables. */
+export function assessClassicTlsListener(
+  l: ClassicListenerFacts,
+  minimum: CollectorSettings['minimumTlsVersion'],
+): Finding<TlsCheck> {
+  const policy = l.sslPolicy;
+  const judgement = policy
+    ? judgeProtocols(policy.protocols, minimum)
+    : {
+        status: 'WARN' as FindingStatus,
+        reason: l.unreadPolicy
+          ? `policy ${l.unreadPolicy} was not returned by DescribeLoadBalancerPolicies`
+          : 'the listener names no SSL negotiation policy',
+      };
+  return {
+    resource: classicListenerResource(l),
+    check: 'listener-tls-policy',
+    status: judgement.status,
+    detail: {
+      ...classicDetail(l),
+      sslPolicy: policy?.name ?? l.unreadPolicy,
+      policySource: policy?.source,
+      referenceSecurityPolicy: policy?.referenceSecurityPolicy,
+      ...(policy?.protocolsFromReference ? { protocolsFromReference: true } : {}),
+      protocols: policy?.protocols,
+      lowestProtocol: 'lowestProtocol' in judgement ? judgement.lowestProtocol : undefined,
+      minimumTlsVersion: minimum,
+      reason: judgement.reason,
+    },
+  };
+}
+
+/** A Classic HTTP listener: a Classic Load Balancer has no redirect action, so it always answers in plain HTTP. */
+export function assessClassicHttpListener(l: ClassicListenerFacts): Finding<TlsCheck> {
+  return {
+    resource: classicListenerResource(l),
+    check: 'listener-http-redirect',
+    status: 'FAIL',
+    detail: {
+      ...classicDetail(l),
+      reason:
+        'a Classic Load Balancer cannot redirect HTTP to HTTPS: this listener serves plain HTTP (the redirect, if any, is left to the instances behind it)',
     },
   };
 }
@@ -202,6 +271,16 @@ export function assessTls(
       else notJudged++; // TCP, UDP, TCP_UDP: no TLS at the load balancer (a TCP listener may pass TLS through).
     }
   }
+  let classicListeners = 0;
+  for (const region of facts.classicListeners ?? []) {
+    for (const l of region.listeners) {
+      classicListeners++;
+      if (CLASSIC_TLS_PROTOCOLS.has(l.protocol))
+        findings.push(assessClassicTlsListener(l, settings.minimumTlsVersion));
+      else if (l.protocol === 'HTTP') findings.push(assessClassicHttpListener(l));
+      else notJudged++; // TCP: no TLS at the load balancer, as for an NLB's TCP listener.
+    }
+  }
   for (const b of facts.buckets) findings.push(assessBucketTls(b));
   for (const d of facts.databases) findings.push(assessDatabaseTls(d));
   const count = (check: string, status?: FindingStatus) =>
@@ -214,6 +293,8 @@ export function assessTls(
       httpListeners: count('listener-http-redirect'),
       httpListenersServingPlainHttp: count('listener-http-redirect', 'FAIL'),
       listenersNotJudged: notJudged,
+      classicLoadBalancers: (facts.classicListeners ?? []).reduce((n, r) => n + r.loadBalancers, 0),
+      classicListeners,
       buckets: count('s3-tls-only-policy'),
       bucketsTlsOnly: count('s3-tls-only-policy', 'PASS'),
       databases: count('rds-tls-enforced'),
@@ -290,6 +371,8 @@ export const tls: Collector<TlsFacts, TlsCheck> = {
     'elasticloadbalancing:DescribeListeners',
     'elasticloadbalancing:DescribeRules',
     'elasticloadbalancing:DescribeSSLPolicies',
+    'elasticloadbalancing:DescribeLoadBalancerPolicies',
+    'sts:GetCallerIdentity',
     's3:ListAllMyBuckets',
     's3:GetBucketLocation',
     's3:GetBucketPolicy',
@@ -301,6 +384,8 @@ export const tls: Collector<TlsFacts, TlsCheck> = {
   policy: (s) => ({
     minimumTlsVersion: s.minimumTlsVersion,
     httpListeners: 'must redirect to HTTPS (default action and every rule)',
+    classicLoadBalancers:
+      'HTTPS and SSL listeners judged by the Protocol-* attributes their SSLNegotiationPolicyType policy enables; HTTP listeners FAIL (a Classic Load Balancer cannot redirect); TCP listeners are not judged',
     bucketPolicy:
       'Deny for Principal * on object reads and writes when aws:SecureTransport is false or s3:TlsVersion < 1.2+',
     databaseParameters: {
@@ -316,14 +401,22 @@ export const tls: Collector<TlsFacts, TlsCheck> = {
   async gather(ctx) {
     const regions = ctx.settings.regions;
     const errors: ErrorEntry[] = [];
-    const [lbs, dbs, buckets] = await Promise.all([
+    const [lbs, classic, dbs, buckets] = await Promise.all([
       readRegions(regions, 'elasticloadbalancing:DescribeLoadBalancers', (region) =>
         readListeners(ctx, region),
+      ),
+      readRegions(regions, 'elasticloadbalancing:DescribeLoadBalancers', (region) =>
+        readClassicListeners(ctx, region),
       ),
       readRegions(regions, 'rds:DescribeDBInstances', (region) => readDatabaseTls(ctx, region, errors)),
       readBucketPolicies(ctx, errors),
     ]);
-    errors.push(...lbs.errors, ...dbs.errors);
+    // The Classic read is named apart from the ELBv2 read, whose IAM action is the same.
+    const classicErrors = classic.errors.map((e) => ({
+      ...e,
+      message: `Classic Load Balancers: ${e.message}`.slice(0, 1000),
+    }));
+    errors.push(...lbs.errors, ...classicErrors, ...dbs.errors);
     const listeners = lbs.results.flatMap((r) => {
       if (!r.value) return [];
       errors.push(...r.value.errors);
@@ -336,14 +429,31 @@ export const tls: Collector<TlsFacts, TlsCheck> = {
         },
       ];
     });
+    const classicListeners = classic.results.flatMap((r) => {
+      if (!r.value) return [];
+      errors.push(...r.value.errors);
+      return [{ region: r.region, loadBalancers: r.value.loadBalancers, listeners: r.value.listeners }];
+    });
     return {
-      facts: { listeners, buckets, databases: dbs.results.flatMap((r) => r.value ?? []) },
+      facts: {
+        listeners,
+        classicListeners,
+        buckets,
+        databases: dbs.results.flatMap((r) => r.value ?? []),
+      },
       sources: [
         {
           name: 'listeners.json',
           api: 'elasticloadbalancing:DescribeListeners',
           contentType: 'application/json',
           body: canonicalBytes({ regions: listeners }),
+          generatedAt: ctx.now.toISOString(),
+        },
+        {
+          name: 'classic-listeners.json',
+          api: 'elasticloadbalancing:DescribeLoadBalancers',
+          contentType: 'application/json',
+          body: canonicalBytes({ regions: classicListeners }),
           generatedAt: ctx.now.toISOString(),
         },
       ],

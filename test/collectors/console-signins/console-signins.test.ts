@@ -378,9 +378,15 @@ describe('assessConsoleSignins', () => {
 });
 
 describe('console-signins collector end to end', () => {
-  const sleep = jest.fn(async (_ms: number) => undefined);
-  const collector = createConsoleSignins({ sleep });
+  /** A fake clock: sleeping advances it, and so does each LookupEvents call by its simulated latency. */
+  let clockMs = 0;
+  const clock = () => clockMs;
+  const sleep = jest.fn(async (ms: number) => {
+    clockMs += ms;
+  });
+  const collector = createConsoleSignins({ sleep, clock });
   beforeEach(() => {
+    clockMs = 1_000_000;
     sleep.mockClear();
     cloudtrail.on(DescribeTrailsCommand).resolves({
       trailList: [{ Name: 'main', TrailARN: TRAIL_ARN, HomeRegion: 'us-east-1', IsMultiRegionTrail: true }],
@@ -559,13 +565,70 @@ describe('console-signins collector end to end', () => {
     expect(written.summary).toMatchObject({ status: 'FAIL', complete: false, failed: 1 });
   });
 
-  it('stops at the page limit and says the day was truncated', async () => {
-    cloudtrail.on(LookupEventsCommand).resolves({ Events: [ctEvent('loop')], NextToken: 'again' });
-    const { written } = await runInTempDir(createConsoleSignins({ sleep, maxPages: 3 }));
+  it('starts consecutive LookupEvents calls at least 500 ms apart, sleeping only what a quick call left', async () => {
+    const latencies = [120, 650, 500, 30];
+    const starts: number[] = [];
+    cloudtrail.on(LookupEventsCommand).callsFake(async () => {
+      const page = starts.length;
+      starts.push(clockMs);
+      clockMs += latencies[page]!;
+      return {
+        Events: [ctEvent(`e${page}`)],
+        ...(page < latencies.length - 1 ? { NextToken: `page-${page + 1}` } : {}),
+      };
+    });
+    const { written } = await runInTempDir(collector);
+    // 120 ms call: 380 ms left to wait; 650 ms and 500 ms calls: none; the last page is not waited after.
+    expect(sleep.mock.calls).toEqual([[380]]);
+    expect(starts.slice(1).map((t, i) => t - starts[i]!)).toEqual([500, 650, 500]);
+    expect(written.errors).toEqual([]);
+    expect(written.findings.filter((f) => f.check === 'signin-mfa')).toHaveLength(1);
+  });
+
+  it("paces each region on its own clock reading and never sleeps before a region's first call", async () => {
+    cloudtrail.on(LookupEventsCommand).resolves({ Events: [] });
+    await runInTempDir(collector, { regions: ['us-east-1', 'eu-west-1'] });
+    expect(cloudtrail.commandCalls(LookupEventsCommand)).toHaveLength(2);
+    expect(sleep).not.toHaveBeenCalled();
+  });
+
+  it('stops at the page limit with a named error, judges what it read, and leaves the run incomplete', async () => {
+    let n = 0;
+    cloudtrail.on(LookupEventsCommand).callsFake(async () => {
+      n++;
+      return {
+        Events: [ctEvent(`loop-${n}`, { time: `2026-11-23T0${5 - n}:00:00Z` })],
+        NextToken: 'again',
+      };
+    });
+    const { written } = await runInTempDir(createConsoleSignins({ sleep, clock, maxPages: 3 }));
     expect(cloudtrail.commandCalls(LookupEventsCommand)).toHaveLength(3);
     expect(written.errors).toEqual([
-      expect.objectContaining({ code: 'Truncated', api: 'cloudtrail:LookupEvents' }),
+      {
+        region: 'us-east-1',
+        api: 'cloudtrail:LookupEvents',
+        code: 'PageLimitReached',
+        message:
+          'stopped at the limit of 3 LookupEvents pages (3 ConsoleLogin events read) with more left: older ' +
+          'ConsoleLogin events in us-east-1 between 2026-11-22T06:00:03.120Z and 2026-11-23T02:00:00.000Z ' +
+          'were not read or judged',
+      },
     ]);
+    // The three sign-ins read used MFA and pass: the run is PARTIAL, not a PASS of a day it did not finish.
+    expect(written.summary).toMatchObject({ status: 'PARTIAL', complete: false, failed: 0 });
+    expect(written.findings.find((f) => f.check === 'signin-mfa')?.status).toBe('PASS');
+    expect(written.policy).toMatchObject({ lookupMaxPages: 3, lookupPageIntervalMs: 500 });
+  });
+
+  it('reads to the last page without an error when the last page carries no token', async () => {
+    cloudtrail
+      .on(LookupEventsCommand)
+      .resolvesOnce({ Events: [ctEvent('a')], NextToken: 't2' })
+      .resolvesOnce({ Events: [], NextToken: 't3' })
+      .resolvesOnce({ Events: [ctEvent('b')] });
+    const { written } = await runInTempDir(createConsoleSignins({ sleep, clock, maxPages: 3 }));
+    expect(cloudtrail.commandCalls(LookupEventsCommand)).toHaveLength(3);
+    expect(written.errors).toEqual([]);
   });
 });
 

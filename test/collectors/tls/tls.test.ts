@@ -13,6 +13,10 @@ import {
   RDSClient,
 } from '@aws-sdk/client-rds';
 import { GetBucketPolicyCommand, ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  DescribeLoadBalancersCommand as DescribeClassicLoadBalancersCommand,
+  ElasticLoadBalancingClient,
+} from '@aws-sdk/client-elastic-load-balancing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { readFileSync } from 'node:fs';
 import type { DbInstanceFacts } from '../../../lambdas/readers/databases';
@@ -31,10 +35,14 @@ import { awsError, regionOf } from '../../helpers/regional-mock';
 const elb = mockClient(ElasticLoadBalancingV2Client);
 const rds = mockClient(RDSClient);
 const s3 = mockClient(S3Client);
+/** No Classic Load Balancers here: test/collectors/tls/classic.test.ts reads them. */
+const classic = mockClient(ElasticLoadBalancingClient);
 beforeEach(() => {
   elb.reset();
   rds.reset();
   s3.reset();
+  classic.reset();
+  classic.on(DescribeClassicLoadBalancersCommand).resolves({ LoadBalancerDescriptions: [] });
 });
 
 const LB = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/web/50dc6c495c0c9188';
@@ -462,7 +470,7 @@ describe('tls collector', () => {
     // Policies are read once for the region, not per listener.
     expect(elb.commandCalls(DescribeSSLPoliciesCommand)).toHaveLength(2);
     expect(elb.commandCalls(DescribeRulesCommand)).toHaveLength(1);
-    expect(written.sources.map((s) => s.name)).toEqual(['listeners.json']);
+    expect(written.sources.map((s) => s.name)).toEqual(['listeners.json', 'classic-listeners.json']);
     const raw = JSON.parse(readFileSync(sourceObjects[0]!.location, 'utf8')) as {
       regions: { policies: { name: string }[] }[];
     };
