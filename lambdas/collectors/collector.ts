@@ -54,3 +54,15 @@ export interface Collector<Facts, Check extends string = string> {
 // The registry holds collectors of different fact types; their facts never leave their own collector.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyCollector = Collector<any>;
+
+/**
+ * The account the run reads, for ARNs an API leaves out (Classic Load Balancers, ListTables) and APIs that
+ * take an account id (S3 Control): the run knows it already (the function's own ARN, the CLI's caller
+ * identity), so no collector calls STS for it. Throws a named error when a caller built the context without it.
+ */
+export function runAccount(ctx: Pick<GatherContext, 'account'>): string {
+  if (ctx.account) return ctx.account;
+  throw Object.assign(new Error('the run was given no account id (GatherContext.account)'), {
+    name: 'AccountUnknown',
+  });
+}

@@ -23,7 +23,6 @@ import {
   paginateDescribeListeners,
   paginateDescribeLoadBalancers,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { partitionOf } from '../../aws/arn';
 import { errorEntry, resourceError, withApi } from '../../aws/aws-error';
 import { mapWithConcurrency } from '../../aws/concurrency';
@@ -32,7 +31,7 @@ import type { ErrorEntry } from '../../evidence/envelope';
 import { iso } from '../../evidence/iso-date';
 import type { RawSource } from '../../evidence/write-evidence';
 import { readRegions } from '../../readers/regions';
-import type { Collector, GatherContext } from '../collector';
+import { runAccount, type Collector, type GatherContext } from '../collector';
 import {
   ALL_SUPPORTED,
   assessAuditLogging,
@@ -59,19 +58,6 @@ const VPC_PAGE = 1000;
 const LOAD_BALANCER_PAGE = 400;
 /** ListConfigurationRecorders' largest page. */
 const RECORDER_PAGE = 20;
-
-/** The account the run reads, for the ARNs ELB does not return and to tell VPCs shared into the account. */
-async function accountId(ctx: GatherContext): Promise<string> {
-  return ctx.memo('sts:account', () =>
-    withApi('sts:GetCallerIdentity', async () => {
-      const out = await ctx.clients
-        .get(STSClient, ctx.settings.regions[0])
-        .send(new GetCallerIdentityCommand({}));
-      if (!out.Account) throw new Error('GetCallerIdentity returned no account');
-      return out.Account;
-    }),
-  );
-}
 
 /**
  * Every trail that can log this account's activity, read once: a multi-region trail (the account's own or
@@ -376,7 +362,6 @@ export const auditLogging: Collector<AuditLoggingFacts, AuditLoggingCheck> = {
   frequency: 'daily',
   checks: AUDIT_LOGGING_CHECKS,
   iamActions: [
-    'sts:GetCallerIdentity',
     'cloudtrail:DescribeTrails',
     'cloudtrail:GetTrailStatus',
     'cloudtrail:GetEventSelectors',
@@ -417,9 +402,9 @@ export const auditLogging: Collector<AuditLoggingFacts, AuditLoggingCheck> = {
     const errors: ErrorEntry[] = [];
     let account: string | undefined;
     try {
-      account = await accountId(ctx);
+      account = runAccount(ctx);
     } catch (err) {
-      errors.push(errorEntry(err, 'global', 'sts:GetCallerIdentity'));
+      errors.push(errorEntry(err, 'global', 'account'));
     }
     const trailErrors: ErrorEntry[] = [];
     const configErrors: ErrorEntry[] = [];

@@ -5,12 +5,11 @@ import {
   type LoadBalancerDescription,
   type PolicyDescription,
 } from '@aws-sdk/client-elastic-load-balancing';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { partitionOf } from '../../aws/arn';
 import { mapWithConcurrency } from '../../aws/concurrency';
 import { isAwsError, resourceError, withApi } from '../../aws/aws-error';
 import type { ErrorEntry } from '../../evidence/envelope';
-import type { GatherContext } from '../collector';
+import { runAccount, type GatherContext } from '../collector';
 
 /** DescribeLoadBalancers (Classic) returns at most 400 load balancers a page. */
 export const CLASSIC_PAGE_SIZE = 400;
@@ -65,18 +64,9 @@ export interface RegionClassicListeners {
 export const classicListenerResource = (l: Pick<ClassicListenerFacts, 'loadBalancerArn' | 'port'>) =>
   `${l.loadBalancerArn}/listener/${l.port}`;
 
-/**
- * The account the collector reads, for the Classic load balancers' ARNs (their API returns none). Read once a
- * run; GetCallerIdentity needs no permission and cannot be denied by a policy.
- */
-export function accountOf(ctx: GatherContext, region: string): Promise<string> {
-  return ctx.memo('sts:GetCallerIdentity', () =>
-    withApi('sts:GetCallerIdentity', async () => {
-      const out = await ctx.clients.get(STSClient, region).send(new GetCallerIdentityCommand({}));
-      if (!out.Account) throw new Error('GetCallerIdentity returned no account');
-      return out.Account;
-    }),
-  );
+/** The account the collector reads, for the Classic load balancers' ARNs (their API returns none). */
+export function accountOf(ctx: GatherContext): Promise<string> {
+  return Promise.resolve().then(() => runAccount(ctx));
 }
 
 function policyFacts(p: PolicyDescription, source: ClassicPolicyFacts['source']): ClassicPolicyFacts {
@@ -188,7 +178,7 @@ export async function readClassicListeners(
     return all.filter((lb) => lb.LoadBalancerName);
   });
   if (lbs.length === 0) return { region, loadBalancers: 0, listeners: [], errors: [] };
-  const account = await accountOf(ctx, region);
+  const account = await accountOf(ctx);
   const errors: ErrorEntry[] = [];
   const perLb = await mapWithConcurrency(lbs, ctx.settings.concurrency, async (lb) => {
     const arn = `arn:${partitionOf(region)}:elasticloadbalancing:${region}:${account}:loadbalancer/${lb.LoadBalancerName!}`;

@@ -372,7 +372,6 @@ export const tls: Collector<TlsFacts, TlsCheck> = {
     'elasticloadbalancing:DescribeRules',
     'elasticloadbalancing:DescribeSSLPolicies',
     'elasticloadbalancing:DescribeLoadBalancerPolicies',
-    'sts:GetCallerIdentity',
     's3:ListAllMyBuckets',
     's3:GetBucketLocation',
     's3:GetBucketPolicy',

@@ -11,7 +11,6 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { DescribeDBClustersCommand, DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
 import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { readFileSync } from 'node:fs';
 import {
@@ -25,7 +24,6 @@ import { runInTempDir } from '../../helpers/run';
 import { awsError, regionOf } from '../../helpers/regional-mock';
 
 const classic = mockClient(ElasticLoadBalancingClient);
-const sts = mockClient(STSClient);
 const elbv2 = mockClient(ElasticLoadBalancingV2Client);
 const rds = mockClient(RDSClient);
 const s3 = mockClient(S3Client);
@@ -35,10 +33,7 @@ const arnOf = (name: string, region = 'us-east-1') =>
   `arn:aws:elasticloadbalancing:${region}:${ACCOUNT}:loadbalancer/${name}`;
 
 beforeEach(() => {
-  for (const m of [classic, sts, elbv2, rds, s3]) m.reset();
-  sts
-    .on(GetCallerIdentityCommand)
-    .resolves({ Account: ACCOUNT, Arn: `arn:aws:sts::${ACCOUNT}:assumed-role/x/y` });
+  for (const m of [classic, elbv2, rds, s3]) m.reset();
   elbv2.on(DescribeLoadBalancersCommand).resolves({ LoadBalancers: [] });
   rds.on(DescribeDBInstancesCommand).resolves({ DBInstances: [] });
   rds.on(DescribeDBClustersCommand).resolves({ DBClusters: [] });
@@ -264,7 +259,6 @@ describe('Classic listeners (gather)', () => {
       { LoadBalancerName: 'legacy-web', PolicyNames: ['old-policy', 'sticky'] },
       { LoadBalancerName: 'payments-classic', PolicyNames: ['tls12'] },
     ]);
-    expect(sts.commandCalls(GetCallerIdentityCommand)).toHaveLength(1);
     expect(written.errors).toEqual([]);
     expect(written.findings.map((f) => [f.resource, f.check, f.status])).toEqual([
       [`${arnOf('legacy-web')}/listener/443`, 'listener-tls-policy', 'FAIL'],
@@ -401,7 +395,7 @@ describe('Classic listeners (gather)', () => {
     expect(written.summary).toMatchObject({ status: 'FAIL', complete: false });
   });
 
-  it('records a denied region as a named error and keeps the other region; no STS call without Classic LBs', async () => {
+  it('records a denied region as a named error and keeps the other region; ', async () => {
     classic.on(DescribeClassicLoadBalancersCommand).callsFake(async (_input, getClient) => {
       const region = await regionOf(getClient);
       if (region === 'eu-west-1') throw awsError('AccessDenied', 'not authorized');
@@ -418,11 +412,6 @@ describe('Classic listeners (gather)', () => {
     ]);
     expect(written.findings.map((f) => f.resource)).toEqual([`${arnOf('web')}/listener/80`]);
     expect(classic.commandCalls(DescribeLoadBalancerPoliciesCommand)).toHaveLength(0);
-
-    sts.resetHistory();
-    classic.on(DescribeClassicLoadBalancersCommand).resolves({ LoadBalancerDescriptions: [] });
-    await runInTempDir(tls, { regions: ['us-east-1', 'eu-west-1'] });
-    expect(sts.commandCalls(GetCallerIdentityCommand)).toHaveLength(0);
   });
 
   it("builds the ARN in the region's partition", async () => {
