@@ -44,13 +44,19 @@ export function parsePolicyDocument(raw: string): Json {
   return doc as Json;
 }
 
-export function allowStatements(doc: Json): Json[] {
+/** The document's statements of one effect (a single statement object counts as a list of one). */
+export function statementsOf(doc: Json, effect: 'Allow' | 'Deny'): Json[] {
   return list(doc.Statement).filter(
-    (s): s is Json => !!s && typeof s === 'object' && !Array.isArray(s) && (s as Json).Effect === 'Allow',
+    (s): s is Json => !!s && typeof s === 'object' && !Array.isArray(s) && (s as Json).Effect === effect,
   );
 }
 
-/** Whether the statement allows `action`, through Action or NotAction (case-insensitive, wildcards). */
+export function allowStatements(doc: Json): Json[] {
+  return statementsOf(doc, 'Allow');
+}
+
+/** Whether the statement covers `action` (allows it in an Allow, denies it in a Deny), through Action or
+ * NotAction (case-insensitive, wildcards). */
 export function allowsAction(st: Json, action: string): boolean {
   if (st.NotAction !== undefined) return !actionMatches(strings(st.NotAction), action);
   return actionMatches(strings(st.Action), action);

@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-iam';
 import type { GatherContext } from '../collectors/collector';
 import { IAM_MAX_PAGE } from '../aws/iam-pages';
+import type { ErrorEntry } from '../evidence/envelope';
 
 /** The raw answer of GetAccountAuthorizationDetails, all pages merged. */
 export interface AuthorizationDetails {
@@ -39,4 +40,14 @@ export async function gatherAuthorizationDetails(
     policies.push(...(page.Policies ?? []));
   }
   return { users, groups, roles, policies };
+}
+
+/** Policy documents that would not parse, as error entries of the read. */
+export function problemEntries(problems: readonly string[]): ErrorEntry[] {
+  return problems.map((message) => ({
+    region: 'global',
+    api: 'iam:GetAccountAuthorizationDetails',
+    code: 'UnparseablePolicy',
+    message,
+  }));
 }

@@ -11,7 +11,6 @@ import type { AuthorizationDetails } from '../../iam-policy/authorization-detail
 
 import { holdsKey, type CredentialReport, type ReportTime } from '../../readers/credential-report/parse';
 import { userActivity } from '../inactive-users/collector';
-import type { ErrorEntry } from '../../evidence/envelope';
 import { messageOf } from '../../aws/aws-error';
 
 // The shared analysis and reader, re-exported where the access review's callers and tests have them.
@@ -24,6 +23,7 @@ export {
 export {
   AUTHORIZATION_FILTER,
   gatherAuthorizationDetails,
+  problemEntries,
   type AuthorizationDetails,
 } from '../../iam-policy/authorization-details';
 
@@ -252,13 +252,4 @@ export function buildPopulation(
     },
     problems,
   };
-}
-
-export function problemEntries(problems: readonly string[]): ErrorEntry[] {
-  return problems.map((message) => ({
-    region: 'global',
-    api: 'iam:GetAccountAuthorizationDetails',
-    code: 'UnparseablePolicy',
-    message,
-  }));
 }
