@@ -62,7 +62,7 @@ const ACCOUNT_DETAILS = details({
         },
       ],
       PermissionsBoundary: {
-        PermissionsBoundaryType: 'Policy',
+        PermissionsBoundaryType: 'PermissionsBoundaryPolicy',
         PermissionsBoundaryArn: `${ARN}:policy/boundary`,
       },
     }),
