@@ -173,7 +173,7 @@ export const iamPrivilege: Collector<IamPrivilegeFacts, IamPrivilegeCheck> = {
     resources:
       'a grant counts on "*", NotResource, or every resource of the service; IAM policy writes also on the principal itself or a policy it holds; iam:PassRole and credential or trust actions also on an admin principal; creating compute on any resource',
     conditions:
-      'Allow conditions are not weighed (recorded as conditional); a Deny counts only when unconditional and on every resource',
+      'Allow conditions are not weighed (escalation grants record them as conditional); for escalation a Deny removes an action only when unconditional and on every resource; a Deny does not lower an admin verdict (as in the access review)',
     awsManagedPolicies:
       'not fetched; known by name: AdministratorAccess (admin), IAMFullAccess, PowerUserAccess and AWSLambda_FullAccess (their escalating statements)',
     permissionsBoundaries: 'recorded, not weighed',
