@@ -1,5 +1,5 @@
 import { classicLoadBalancerAnswers } from './samples/classic-load-balancers';
-import { iamPrivilegeAnswers } from './samples/iam-privilege';
+import { iamPrivilegeAnswers, samplePrivilegePolicies, samplePrivilegeRoles } from './samples/iam-privilege';
 import { passwordPolicyAnswers } from './samples/password-policy';
 import { keyRotationAnswers } from './samples/key-rotation';
 import { publicAccessAnswers } from './samples/public-access';
@@ -7,6 +7,7 @@ import { threatDetectionAnswers } from './samples/threat-detection';
 import { auditLoggingAnswers } from './samples/audit-logging';
 import { vulnerabilitiesAnswers } from './samples/vulnerabilities';
 import { resilienceAnswers } from './samples/resilience';
+import type { RoleDetail } from '@aws-sdk/client-iam';
 import type { Answers } from './offline-clients';
 import {
   SAMPLE_ACCOUNT_ID,
@@ -170,7 +171,7 @@ export function sampleAnswers(now: Date, demoNow: Date = now): Answers {
               ]
             : [{ PolicyName: 'ReadOnlyAccess', PolicyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' }],
       })),
-      RoleDetailList: SAMPLE_ROLES.map((r) => ({
+      RoleDetailList: SAMPLE_ROLES.map((r): RoleDetail => ({
         RoleName: r.name,
         Arn: `arn:aws:iam::${SAMPLE_ACCOUNT_ID}:role/${r.name}`,
         CreateDate: new Date(now.getTime() - 300 * DAY),
@@ -206,8 +207,9 @@ export function sampleAnswers(now: Date, demoNow: Date = now): Answers {
           PolicyArn: `arn:aws:iam::aws:policy/${name}`,
         })),
         RolePolicyList: [],
-      })),
-      Policies: [],
+        // iam-privilege's workload roles and customer managed policy: cli/demo/samples/iam-privilege.ts.
+      })).concat(samplePrivilegeRoles(now)),
+      Policies: samplePrivilegePolicies(now),
     }),
     'IAM:ListVirtualMFADevices': () => ({
       IsTruncated: false,
