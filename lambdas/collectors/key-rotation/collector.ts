@@ -45,7 +45,7 @@ export function assessKeyRotation(
   if (facts.report) {
     figures.activeAccessKeys = count('access-key-age');
     figures.accessKeysOverMaxAge = count('access-key-age', 'FAIL');
-    if (keyAges.length > 0) figures.oldestAccessKeyDays = Math.max(...keyAges);
+    if (keyAges.length > 0) figures.oldestAccessKeyDays = keyAges.reduce((a, b) => Math.max(a, b));
   }
   figures.customerManagedKmsKeys = facts.kms.reduce((n, r) => n + r.customerKeys.length, 0);
   figures.awsManagedKmsKeys = facts.kms.reduce((n, r) => n + r.awsManagedKeys, 0);

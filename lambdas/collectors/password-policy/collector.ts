@@ -10,6 +10,9 @@ import { PASSWORD_POLICY_CHECKS, type PasswordPolicyCheck } from './checks';
 
 const API = 'iam:GetAccountPasswordPolicy';
 
+/** Console users named in a no-policy finding; the count is always complete. */
+export const MAX_LISTED_USERS = 50;
+
 /** The finding's resource: the password policy is an account setting with no ARN of its own. */
 export const PASSWORD_POLICY_RESOURCE = 'iam:account-password-policy';
 
@@ -198,7 +201,10 @@ export function assessPasswordPolicy(
               }
             : { awsDefaultRules: AWS_DEFAULT_PASSWORD_RULES }),
           consoleUsers: consoleUsers === null ? null : consoleUsers.length,
-          ...(consoleUsers && consoleUsers.length > 0 ? { consoleUserNames: consoleUsers } : {}),
+          // Without a policy the console users are who is exposed: name them (the count is always complete).
+          ...(facts.policy === null && consoleUsers && consoleUsers.length > 0
+            ? { consoleUserNames: consoleUsers.slice(0, MAX_LISTED_USERS) }
+            : {}),
           reason,
         },
       },

@@ -138,6 +138,14 @@ describe('assessPasswordPolicy', () => {
     expect(requirement(f.detail, 'minimumLength')).toMatchObject({ actual: null, meets: false });
   });
 
+  it('names at most 50 console users, only when there is no policy; the count is complete', () => {
+    const many = Array.from({ length: 60 }, (_, i) => `user-${i}`);
+    const none = only({ policy: null, consoleUsers: many });
+    expect(none.detail.consoleUsers).toBe(60);
+    expect(none.detail.consoleUserNames).toHaveLength(50);
+    expect(only({ policy: STRONG, consoleUsers: many }).detail).not.toHaveProperty('consoleUserNames');
+  });
+
   it('is INFO with no policy and no console user, WARN when console users are unknown', () => {
     expect(only({ policy: null, consoleUsers: [] })).toMatchObject({
       status: 'INFO',
