@@ -216,6 +216,9 @@ export async function runDemo(
     regions: ['us-east-1', 'eu-west-1'],
     securityEmail: 'security@example.com',
     senderEmail: 'soc2-evidence@example.com',
+    // The Admins group is the account's approved administrators (alice is in it): iam-privilege judges its
+    // administrator rights PASS and still FAILs the OrganizationAdmin role nobody approved.
+    approvedAdministrators: [`arn:aws:iam::${SAMPLE_ACCOUNT_ID}:group/Admins`],
   });
   // One throw-away key per producer, as the stack deploys one KMS key per function.
   const signers = new Map(PRODUCER_IDS.map((id) => [id, LocalSigner.generate(demoKeyId(id))]));

@@ -32,6 +32,27 @@ export { TAMPER_EVENTS_DIMENSION };
 export const CLOUDTRAIL_DETAIL_TYPE = 'AWS API Call via CloudTrail';
 
 /** One EventBridge rule: the calls of one service on this stack's resources that the tamper watch records. */
+/**
+ * Producer roles named in one rule: EventBridge refuses a pattern over 2,048 characters, and a role ARN at its
+ * longest (a 64-character name in aws-us-gov) takes about 105 in the pattern, so ten leave room for the rest.
+ * The roles are spread over as many rules as they need; the first keeps the rule's plain id.
+ */
+export const ROLES_PER_RULE = 10;
+
+function inChunks<T>(items: readonly T[]): T[][] {
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += ROLES_PER_RULE) chunks.push(items.slice(i, i + ROLES_PER_RULE));
+  return chunks;
+}
+
+const chunkId = (id: string, i: number) => (i === 0 ? id : `${id}-${i + 1}`);
+
+function chunkNote(i: number, total: number): string {
+  if (total <= ROLES_PER_RULE) return '';
+  const from = i * ROLES_PER_RULE + 1;
+  return ` (producer roles ${from} to ${Math.min(total, from + ROLES_PER_RULE - 1)} of ${total})`;
+}
+
 /** The function's thin handler (replaced by the tamper-watch implementation; the stack only names it). */
 export const TAMPER_WATCH_ENTRY = path.join(__dirname, '..', 'lambdas', 'handlers', 'tamper-watch.ts');
 
@@ -138,9 +159,9 @@ export function watchedCalls(stackName: string, p: TamperWatchProps): WatchedCal
         ),
       },
     },
-    {
-      id: 'producer-roles',
-      description: 'Any function, whatever its name, created or reconfigured to run with a producer role',
+    ...inChunks(producerRoles).map((roles, i) => ({
+      id: chunkId('producer-roles', i),
+      description: `Any function, whatever its name, created or reconfigured to run with a producer role${chunkNote(i, producerRoles.length)}`,
       eventSource: 'lambda.amazonaws.com',
       // CreateFunction20150331 and UpdateFunctionConfiguration20150331v2, whatever the API version suffix. Every
       // producer role trusts lambda.amazonaws.com: a function of another name run with it could sign and write
@@ -152,9 +173,9 @@ export function watchedCalls(stackName: string, p: TamperWatchProps): WatchedCal
       ),
       // Lambda takes the role as an ARN; IAM role names are unique whatever their case, so match it so.
       requestParameters: {
-        role: events.Match.anyOf(...producerRoles.map((r) => events.Match.equalsIgnoreCase(r.roleArn))),
+        role: events.Match.anyOf(...roles.map((r) => events.Match.equalsIgnoreCase(r.roleArn))),
       },
-    },
+    })),
     {
       id: 'schedules',
       description: 'Schedule changes or deletions (every EventBridge Scheduler schedule of the account)',
@@ -195,9 +216,9 @@ export function watchedCalls(stackName: string, p: TamperWatchProps): WatchedCal
       eventSource: 'cloudtrail.amazonaws.com',
       eventName: ['DeleteTrail', 'PutEventSelectors', 'StopLogging', 'UpdateTrail'],
     },
-    {
-      id: 'roles',
-      description: "Changes to the stack's IAM roles (delivered in us-east-1 only)",
+    ...inChunks(producerRoles).map((roles, i) => ({
+      id: chunkId('roles', i),
+      description: `Changes to the stack's IAM roles (delivered in us-east-1 only)${chunkNote(i, producerRoles.length)}`,
       eventSource: 'iam.amazonaws.com',
       eventName: [
         'AttachRolePolicy',
@@ -214,11 +235,11 @@ export function watchedCalls(stackName: string, p: TamperWatchProps): WatchedCal
       // would pass 64 characters): the producer roles are also matched by their exact names, whatever the case.
       requestParameters: {
         roleName: events.Match.anyOf(
-          events.Match.prefix(prefix),
-          ...producerRoles.map((r) => events.Match.equalsIgnoreCase(r.roleName)),
+          ...(i === 0 ? [events.Match.prefix(prefix)] : []),
+          ...roles.map((r) => events.Match.equalsIgnoreCase(r.roleName)),
         ),
       },
-    },
+    })),
     {
       id: 'alarm-topic',
       description: 'Changes to the alarm topic, which every alarm and this watch notify',

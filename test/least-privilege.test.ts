@@ -36,7 +36,7 @@ import { addDays, buildDigest, lastSealableDay } from '../lambdas/sealer/day-dig
 import { ONLY_FROM_ITS_FUNCTION_ACTIONS, OUTSIDE_ITS_FUNCTION_SID } from '../lib/scheduled-function';
 import { acceptToday, CALLER_ARN, signedFor, stsXml } from './risk-register/fixtures';
 import { scheduleKeyDeletion } from './tamper-watch/events';
-import { synth } from './lib/stack-fixture';
+import { BASE_CONFIG, synth } from './lib/stack-fixture';
 
 type Resources = Record<string, { Type: string; Properties?: Record<string, unknown> }>;
 interface Statement {
@@ -186,6 +186,7 @@ const RARE_PATHS: Record<string, string[]> = {
   encryption: ['S3:GetBucketLocation'],
   tls: ['S3:GetBucketLocation', 'ElasticLoadBalancingV2:DescribeRules'],
   'public-access': ['S3:GetBucketLocation'],
+  resilience: ['S3:GetBucketTagging'],
   'iam-mfa': ['IAM:ListVirtualMFADevices'],
   'access-review': ['SESv2:SendEmail', 'KMS:Sign'],
 };
@@ -214,7 +215,9 @@ function interceptSdk(answers: Answers): Set<string> {
   return sent;
 }
 
-const { stack, template } = synth();
+// A versioning exemption tag makes resilience read an unversioned bucket's tags (GetBucketTagging), which it
+// grants whether or not the tag is configured: the scenario must reach that call for the equality to prove it.
+const { stack, template } = synth({ ...BASE_CONFIG, versioningExemptTag: { key: 'Purpose', value: 'logs' } });
 const resources = (template.toJSON() as { Resources: Resources }).Resources;
 
 /** The actions granted (allowed) to a role by its identity policies, wherever they are attached. */

@@ -95,7 +95,7 @@ describe('auditor role', () => {
     );
     // One per producer: PRODUCER_IDS (eight collectors, the watchdog, the sealer, the tamper watch, the risk register).
     expect(ids('SigningKey')).toHaveLength(PRODUCER_IDS.length);
-    expect(PRODUCER_IDS).toHaveLength(12);
+    expect(PRODUCER_IDS).toHaveLength(20);
     // Objects under evidence/ and digests/ only; the bucket listing itself.
     const objects = statements.find((s) => asList(s.Action).includes('s3:GetObject'))!;
     expect(objects.Resource).toEqual([

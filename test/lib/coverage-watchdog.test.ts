@@ -39,12 +39,20 @@ describe('CoverageWatchdog', () => {
     const schedules = JSON.parse(env.COLLECTOR_SCHEDULES as string) as Record<string, unknown>;
     expect(Object.keys(schedules).sort()).toEqual([
       'access-review',
+      'audit-logging',
       'backups',
       'console-signins',
       'encryption',
       'iam-mfa',
+      'iam-privilege',
       'inactive-users',
+      'key-rotation',
       'network-exposure',
+      'password-policy',
+      'public-access',
+      'resilience',
+      'threat-detection',
+      'vulnerabilities',
     ]);
     expect(schedules['iam-mfa']).toEqual({ expression: 'cron(30 0 * * ? *)', timeZone: 'UTC' });
     expect(schedules.backups).toEqual({ expression: 'cron(0 6 * * ? *)', timeZone: 'Europe/Paris' });

@@ -448,6 +448,14 @@ describe('every collector', () => {
       backups: ['/evidence/????/??/??/backups/*'],
       encryption: ['/evidence/????/??/??/encryption/*'],
       tls: ['/evidence/????/??/??/tls/*'],
+      'iam-privilege': ['/evidence/????/??/??/iam-privilege/*'],
+      'password-policy': ['/evidence/????/??/??/password-policy/*'],
+      'key-rotation': ['/evidence/????/??/??/key-rotation/*'],
+      'public-access': ['/evidence/????/??/??/public-access/*'],
+      'threat-detection': ['/evidence/????/??/??/threat-detection/*'],
+      'audit-logging': ['/evidence/????/??/??/audit-logging/*'],
+      vulnerabilities: ['/evidence/????/??/??/vulnerabilities/*'],
+      resilience: ['/evidence/????/??/??/resilience/*'],
     });
   });
 
@@ -523,5 +531,42 @@ describe('CloudFormation template validation', () => {
       properties: { NotABucketProperty: true },
     });
     expect(() => app.synth()).toThrow(/NotABucketProperty: Additional properties are not allowed/);
+  });
+});
+
+describe('function environments', () => {
+  /**
+   * Lambda refuses a function whose environment variables take more than 4 KB in all, at deploy time. The
+   * template holds references, not values: each is counted at the longest value it can take (a key ARN in
+   * aws-us-gov's longest region, a 64-character name), so it holds in any partition and account. The coverage
+   * watchdog is the largest (a key ARN per producer and every schedule: 3,662 bytes at worst with 20 producers);
+   * more producers need its keys passed in a shorter form (key ids under one ARN prefix).
+   */
+  const LONGEST_ARN = 'arn:aws-us-gov:kms:us-gov-west-1:123456789012:key/mrk-0123456789abcdef0123456789abcdef'
+    .length;
+  function resolvedLength(v: unknown): number {
+    if (typeof v === 'string') return v.length;
+    if (Array.isArray(v)) return v.reduce((n: number, x) => n + resolvedLength(x), 0);
+    if (v && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      if ('Fn::Join' in o) {
+        const [sep, parts] = o['Fn::Join'] as [string, unknown[]];
+        return parts.reduce((n: number, p) => n + resolvedLength(p), 0) + sep.length * (parts.length - 1);
+      }
+      if ('Fn::GetAtt' in o || 'Ref' in o) return Math.max(LONGEST_ARN, 64);
+      return JSON.stringify(v).length;
+    }
+    return String(v).length;
+  }
+
+  it('every function keeps its variables within 4 KB, every reference at its longest', () => {
+    const sizes = Object.entries(template.findResources('AWS::Lambda::Function')).map(([id, f]) => {
+      const vars = ((f.Properties as { Environment?: { Variables?: Record<string, unknown> } }).Environment
+        ?.Variables ?? {}) as Record<string, unknown>;
+      return [id, Object.entries(vars).reduce((n, [k, v]) => n + k.length + resolvedLength(v), 0)] as const;
+    });
+    expect(sizes.length).toBeGreaterThanOrEqual(16);
+    for (const [id, size] of sizes)
+      expect({ id, size, under: size <= 4096 }).toEqual({ id, size, under: true });
   });
 });

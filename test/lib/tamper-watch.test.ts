@@ -74,7 +74,9 @@ describe('TamperWatch', () => {
         'key-aliases',
         'keys',
         'producer-roles',
+        'producer-roles-2',
         'roles',
+        'roles-2',
         'rule-targets',
         'rules',
         'schedules',
@@ -180,9 +182,12 @@ describe('TamperWatch', () => {
       requestParameters: {
         roleName: [
           { prefix: 'Soc2Evidence-' },
-          ...producerRoles.map((r) => ({ 'equals-ignore-case': { Ref: id(r) } })),
+          ...producerRoles.slice(0, 10).map((r) => ({ 'equals-ignore-case': { Ref: id(r) } })),
         ],
       },
+    });
+    expect(rule('roles-2').EventPattern.detail.requestParameters).toEqual({
+      roleName: producerRoles.slice(10).map((r) => ({ 'equals-ignore-case': { Ref: id(r) } })),
     });
     expect(rule('roles').EventPattern.detail.eventName).toEqual(
       expect.arrayContaining([
@@ -208,13 +213,19 @@ describe('TamperWatch', () => {
   it('producer roles: any function created or reconfigured with one, whatever its name or the API version suffix', () => {
     expect(producerRoles).toHaveLength(stack.signing.producers.length);
     expect(producerRoles).toContain(watch.role);
-    expect(rule('producer-roles').EventPattern.detail).toEqual({
-      eventSource: ['lambda.amazonaws.com'],
-      eventName: [{ prefix: 'CreateFunction' }, { prefix: 'UpdateFunctionConfiguration' }],
-      requestParameters: {
-        role: producerRoles.map((r) => ({ 'equals-ignore-case': { 'Fn::GetAtt': [id(r), 'Arn'] } })),
-      },
-    });
+    // Ten roles a rule (the pattern size), every producer role in exactly one of them.
+    const chunks = [producerRoles.slice(0, 10), producerRoles.slice(10)];
+    expect(producerRoles.length).toBeGreaterThan(10);
+    expect(producerRoles.length).toBeLessThanOrEqual(20);
+    chunks.forEach((roles, i) =>
+      expect(rule(i === 0 ? 'producer-roles' : 'producer-roles-2').EventPattern.detail).toEqual({
+        eventSource: ['lambda.amazonaws.com'],
+        eventName: [{ prefix: 'CreateFunction' }, { prefix: 'UpdateFunctionConfiguration' }],
+        requestParameters: {
+          role: roles.map((r) => ({ 'equals-ignore-case': { 'Fn::GetAtt': [id(r), 'Arn'] } })),
+        },
+      }),
+    );
     // The event names CloudTrail records (https://docs.aws.amazon.com/lambda/latest/dg/logging-using-cloudtrail.html).
     const names = rule('producer-roles').EventPattern.detail.eventName as { prefix: string }[];
     for (const recorded of ['CreateFunction20150331', 'UpdateFunctionConfiguration20150331v2'])
@@ -238,7 +249,7 @@ describe('TamperWatch', () => {
       }
       return v;
     };
-    for (const r of ['producer-roles', 'roles']) {
+    for (const r of ['producer-roles', 'producer-roles-2', 'roles', 'roles-2']) {
       const pattern = JSON.stringify(resolve(rule(r).EventPattern));
       expect(pattern).not.toMatch(/"(Ref|Fn::GetAtt)"/);
       expect(pattern.length).toBeLessThan(2048);
