@@ -15,6 +15,8 @@ import { messageOf } from '../lambdas/aws/aws-error';
  * the criteria text.
  */
 export const CRITERIA: Readonly<Record<string, string>> = {
+  'CC2.1':
+    'The entity obtains or generates relevant, quality information to support internal control: complete, retained records of what happens in its systems.',
   'CC3.2':
     'Risks to the entity’s objectives are identified and analysed as the basis for deciding how they are managed (mitigated, or accepted by an owner).',
   'CC4.1':
@@ -28,8 +30,12 @@ export const CRITERIA: Readonly<Record<string, string>> = {
     'Access from outside the system boundary is restricted and protected (network exposure, strong authentication of external users).',
   'CC6.7':
     'Information in transit is limited to authorised parties and protected, e.g. by encryption in transit.',
+  'CC7.1':
+    'Detection and monitoring find configuration changes that introduce vulnerabilities and susceptibilities to newly discovered ones (vulnerability scanning, remediated on time).',
   'CC7.2':
     'System components are monitored for anomalies that suggest attacks, errors or failures, and the anomalies are analysed.',
+  'CC7.3':
+    'Security events are evaluated to decide whether they are incidents, and acted on in time to prevent or address failures.',
   'CC8.1':
     'Changes to infrastructure, software and procedures are authorised, designed, tested, approved and implemented under control.',
   'CC9.1':

@@ -30,7 +30,7 @@ import { renderTrustFile, TRUST_FILE_KIND } from '../../cli/trust/trust-file';
 import { RISK_ACCEPTANCE_KIND } from '../../lambdas/evidence/risk-acceptance';
 import { recordDecision } from '../../lambdas/risk-register/record';
 import { verify } from '../../cli/verify';
-import { PRODUCER_IDS } from '../../lambdas/collectors/registry';
+import { COLLECTORS, PRODUCER_IDS } from '../../lambdas/collectors/registry';
 import { digestKey } from '../../lambdas/evidence/digest';
 import { draftEnvelope } from '../../lambdas/evidence/draft';
 import { SEALER_PRODUCER } from '../../lambdas/evidence/producers';
@@ -148,15 +148,21 @@ function tamper(name: string, fn: () => Promise<void>): void {
   it(name, fn, 30_000);
 }
 
-const STAGED_GAPS = ['backups', 'console-signins', 'iam-mfa', 'inactive-users'].map(
-  (c) => `gap ${c} account ${ACCOUNT} ${GAP_DATE}: missing`,
-);
+/** The gap day is a weekday with no run at all: every daily collector is missing that day. */
+const STAGED_GAPS = COLLECTORS.filter((c) => c.frequency === 'daily')
+  .map((c) => c.id)
+  .sort()
+  .map((c) => `gap ${c} account ${ACCOUNT} ${GAP_DATE}: missing`);
 
 describe('tamper corpus: verify trusts nothing it cannot prove', () => {
   tamper('untampered package, with the demo trust file', async () => {
     const { code, lines } = await check(readOnly());
-    expect(lines.slice(0, 4)).toEqual(STAGED_GAPS);
-    expect(lines.at(-1)).toMatch(/^verified with gaps: 0 integrity problem\(s\), 0 unsealed .*, 4 gap\(s\)/);
+    expect(lines.slice(0, STAGED_GAPS.length)).toEqual(STAGED_GAPS);
+    expect(lines.at(-1)).toMatch(
+      new RegExp(
+        `^verified with gaps: 0 integrity problem\\(s\\), 0 unsealed .*, ${STAGED_GAPS.length} gap\\(s\\)`,
+      ),
+    );
     expect(code).toBe(3);
   });
 
@@ -291,10 +297,12 @@ describe('tamper corpus: verify trusts nothing it cannot prove', () => {
     resum(dir);
     const { code, lines } = await check(dir);
     expect(lines).toContain(
-      `manifest.json: its coverage lists gaps: none; the verified envelopes leave: backups account ${ACCOUNT} ${GAP_DATE} missing; console-signins account ${ACCOUNT} ${GAP_DATE} missing; iam-mfa account ${ACCOUNT} ${GAP_DATE} missing; inactive-users account ${ACCOUNT} ${GAP_DATE} missing`,
+      `manifest.json: its coverage lists gaps: none; the verified envelopes leave: ${STAGED_GAPS.slice(0, 4)
+        .map((g) => g.replace(/^gap /, '').replace(/: missing$/, ' missing'))
+        .join('; ')}; and ${STAGED_GAPS.length - 4} more`,
     );
     expect(lines).toContain(
-      `manifest.json: its summary counts ${objects} objects, 0 with problems and 0 gap(s); recomputed: ${objects}, 0 and 4`,
+      `manifest.json: its summary counts ${objects} objects, 0 with problems and 0 gap(s); recomputed: ${objects}, 0 and ${STAGED_GAPS.length}`,
     );
     expect(code).toBe(4);
   });
@@ -327,7 +335,8 @@ describe('tamper corpus: verify trusts nothing it cannot prove', () => {
     const dir = copy();
     const csv = read(dir, 'exceptions.csv').toString('utf8');
     const rows = csv.split('\r\n');
-    const hidden = rows.filter((r) => !r.includes('"breached"'));
+    // The root user's MFA lapse, remediated after its 7-day SLA (the public-access criticals breach theirs too).
+    const hidden = rows.filter((r) => !(r.includes('"breached"') && r.includes('"root-mfa"')));
     expect(hidden).toHaveLength(rows.length - 1);
     write(dir, 'exceptions.csv', hidden.join('\r\n'));
     resum(dir);
@@ -344,7 +353,7 @@ describe('tamper corpus: verify trusts nothing it cannot prove', () => {
   tamper("manifest's period report edited to hide the SLA breach", async () => {
     const dir = copy();
     const counts = manifest.periodReport;
-    expect(counts.slaBreaches).toBe(1);
+    expect(counts.slaBreaches).toBeGreaterThan(0);
     editManifest(dir, (m) => {
       m.periodReport = { ...m.periodReport, slaBreaches: 0 };
     });
