@@ -24,7 +24,7 @@ import {
   paginateDescribeLoadBalancers,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { partitionOf } from '../../aws/arn';
-import { errorEntry, resourceError, withApi } from '../../aws/aws-error';
+import { errorEntry, isAwsError, resourceError, withApi } from '../../aws/aws-error';
 import { mapWithConcurrency } from '../../aws/concurrency';
 import { canonicalBytes } from '../../evidence/canonical-json';
 import type { ErrorEntry } from '../../evidence/envelope';
@@ -44,7 +44,7 @@ import {
   type VpcFacts,
 } from './assess';
 import { AUDIT_LOGGING_CHECKS, type AuditLoggingCheck } from './checks';
-import { selectorFacts, trailFacts, type CloudTrailFacts, type TrailFacts } from './trails';
+import { selectorFacts, trailAccount, trailFacts, type CloudTrailFacts, type TrailFacts } from './trails';
 
 export type { AuditLoggingFacts } from './assess';
 
@@ -59,21 +59,30 @@ const LOAD_BALANCER_PAGE = 400;
 /** ListConfigurationRecorders' largest page. */
 const RECORDER_PAGE = 20;
 
+/** What a member account is told when it asks for what only an organization trail's owner may read. */
+const OWNER_ONLY = ['CloudTrailARNInvalidException', 'TrailNotFoundException'];
+
 /**
  * Every trail that can log this account's activity, read once: a multi-region trail (the account's own or
  * its organization's) appears in every region as itself or as a shadow, so DescribeTrails with shadow trails
  * in one region sees every trail that could qualify; only single-region trails of other regions are not
- * seen, and they cannot qualify. Status and selectors are read by ARN, which shadow and organization trails
- * require. A trail whose status or selectors fail stays in the facts without them (an error entry each).
+ * seen, and they cannot qualify. Status and selectors are read by ARN (which shadow and organization trails
+ * require) through a client in the trail's home region, where the trail itself lives. A trail whose status
+ * or selectors fail stays in the facts without them (an error entry each).
+ *
+ * An organization trail owned by another account (the management account) is the owner's to configure:
+ * its selectors are not asked for from a member account (GetEventSelectors is refused there with
+ * CloudTrailARNInvalidException or TrailNotFoundException), and a status refused the same way is recorded
+ * on the trail, not as an error entry. Without the run's account, no trail is taken for a foreign one.
  */
 async function readTrails(
   ctx: GatherContext,
   region: string,
+  account: string | undefined,
   errors: ErrorEntry[],
 ): Promise<CloudTrailFacts> {
-  const client = ctx.clients.get(CloudTrailClient, region);
   const listed = await withApi('cloudtrail:DescribeTrails', () =>
-    client.send(new DescribeTrailsCommand({ includeShadowTrails: true })),
+    ctx.clients.get(CloudTrailClient, region).send(new DescribeTrailsCommand({ includeShadowTrails: true })),
   );
   const unique = [...new Map((listed.trailList ?? []).map((t) => [t.TrailARN ?? t.Name, t])).values()];
   const trails = await mapWithConcurrency(
@@ -81,6 +90,11 @@ async function readTrails(
     ctx.settings.concurrency,
     async (t): Promise<TrailFacts> => {
       const base = trailFacts(t);
+      const home = base.homeRegion ?? region;
+      const client = ctx.clients.get(CloudTrailClient, home);
+      const owner = trailAccount(base.arn);
+      const foreign = base.organization && account !== undefined && owner !== undefined && owner !== account;
+      let statusRefused: string | undefined;
       // Status and selectors are independent reads: made together, each failing on its own.
       const [status, selectors] = await Promise.all([
         client.send(new GetTrailStatusCommand({ Name: base.arn })).then(
@@ -90,19 +104,30 @@ async function readTrails(
             ...(s.LatestDeliveryTime ? { latestDeliveryTime: iso(s.LatestDeliveryTime) } : {}),
           }),
           (err: unknown) => {
-            errors.push(resourceError(err, region, 'cloudtrail:GetTrailStatus', base.arn));
+            const code = OWNER_ONLY.find((c) => isAwsError(err, c));
+            if (foreign && code) statusRefused = code;
+            else errors.push(resourceError(err, home, 'cloudtrail:GetTrailStatus', base.arn));
             return undefined;
           },
         ),
-        client.send(new GetEventSelectorsCommand({ TrailName: base.arn })).then(
-          (s) => selectorFacts(s.EventSelectors, s.AdvancedEventSelectors),
-          (err: unknown) => {
-            errors.push(resourceError(err, region, 'cloudtrail:GetEventSelectors', base.arn));
-            return undefined;
-          },
-        ),
+        foreign
+          ? undefined
+          : client.send(new GetEventSelectorsCommand({ TrailName: base.arn })).then(
+              (s) => selectorFacts(s.EventSelectors, s.AdvancedEventSelectors),
+              (err: unknown) => {
+                errors.push(resourceError(err, home, 'cloudtrail:GetEventSelectors', base.arn));
+                return undefined;
+              },
+            ),
       ]);
-      return { ...base, ...(status ? { status } : {}), ...(selectors ? { selectors } : {}) };
+      return {
+        ...base,
+        ...(status ? { status } : {}),
+        ...(selectors ? { selectors } : {}),
+        ...(foreign && owner
+          ? { heldBy: { account: owner, ...(statusRefused ? { statusRefused } : {}) } }
+          : {}),
+      };
     },
   );
   return { readRegion: region, trails };
@@ -379,7 +404,10 @@ export const auditLogging: Collector<AuditLoggingFacts, AuditLoggingCheck> = {
     logRetentionDays: s.logRetentionDays,
     trail:
       'at least one trail: multi-region, logging, log file validation, management events read and write (any selector name, basic or advanced; an organization trail counts)',
-    trailsReadIn: 'the first configured region, with shadow trails, deduplicated on TrailARN',
+    trailsReadIn:
+      "DescribeTrails in the first configured region, with shadow trails, deduplicated on TrailARN; each trail's status and selectors by ARN in its home region",
+    organizationTrailFromMember:
+      "an organization trail owned by another account (the management account) is judged on what a member sees: multi-region, log file validation, logging (GetTrailStatus). Its event selectors are readable only by the owner and are not asked for: it PASSes on the assumption, stated in the finding, that they record management reads and writes (an organization trail does unless its selectors exclude them), which the management account's own evidence shows. A status the owner alone may read leaves it unknown (WARN), with no error entry",
     trailNarrowedOrDeliveryError:
       'WARN (management event sources excluded, or the latest S3 delivery failed)',
     configRecorder:
@@ -409,7 +437,9 @@ export const auditLogging: Collector<AuditLoggingFacts, AuditLoggingCheck> = {
     const trailErrors: ErrorEntry[] = [];
     const configErrors: ErrorEntry[] = [];
     const [trails, config, logs, flows, v2, classic] = await Promise.all([
-      readRegions(regions.slice(0, 1), 'cloudtrail:DescribeTrails', (r) => readTrails(ctx, r, trailErrors)),
+      readRegions(regions.slice(0, 1), 'cloudtrail:DescribeTrails', (r) =>
+        readTrails(ctx, r, account, trailErrors),
+      ),
       readRegions(regions, 'config:DescribeConfigurationRecorders', (r) => readConfig(ctx, r, configErrors)),
       readRegions(regions, 'logs:DescribeLogGroups', (r) => readLogGroups(ctx, r)),
       account === undefined

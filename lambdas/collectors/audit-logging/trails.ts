@@ -39,8 +39,16 @@ export interface TrailFacts {
     readonly latestDeliveryError?: string;
     readonly latestDeliveryTime?: string;
   };
-  /** GetEventSelectors; undefined when it could not be read (an error entry says why). */
+  /** GetEventSelectors; undefined when it could not be read (an error entry says why) or was not asked. */
   readonly selectors?: SelectorFacts;
+  /**
+   * Set for an organization trail owned by another account (the organization's management account, which
+   * owns every organization trail, even one a delegated administrator created), seen from a member account.
+   * Its event selectors are readable only by the owner (GetEventSelectors from a member is refused with
+   * CloudTrailARNInvalidException or TrailNotFoundException), so they are not asked for; they are judged in
+   * the owner's own evidence. `statusRefused` is the error code if GetTrailStatus was refused the same way.
+   */
+  readonly heldBy?: { readonly account: string; readonly statusRefused?: string };
 }
 
 export interface CloudTrailFacts {
@@ -157,20 +165,40 @@ export interface TrailJudgement {
   /** Why the trail does not fully qualify; empty when it does. */
   readonly reasons: readonly string[];
   readonly coverage?: ManagementCoverage;
+  /** What the judgement assumes rather than saw (an organization trail's selectors, held by its owner). */
+  readonly assumes?: string;
 }
+
+/** The account in a trail ARN (`arn:<partition>:cloudtrail:<region>:<account>:trail/<name>`). */
+export function trailAccount(arn: string): string | undefined {
+  const account = arn.split(':')[4];
+  return account && /^\d{12}$/.test(account) ? account : undefined;
+}
+
+/** Where a foreign organization trail's selectors are, in the evidence. */
+export const heldSelectorsNote = (account: string) =>
+  `set and evidenced in the organization's management account ${account} (not readable from a member account)`;
 
 export function judgeTrail(t: TrailFacts): TrailJudgement {
   const blocking: string[] = [];
   const softer: string[] = [];
   const unknown: string[] = [];
   if (!t.multiRegion) blocking.push('single-region trail');
-  if (t.status === undefined) unknown.push('logging status unreadable (GetTrailStatus failed)');
+  if (t.status === undefined)
+    unknown.push(
+      t.heldBy?.statusRefused
+        ? `logging status readable only in the organization's management account ${t.heldBy.account} (GetTrailStatus refused from this account: ${t.heldBy.statusRefused})`
+        : 'logging status unreadable (GetTrailStatus failed)',
+    );
   else if (!t.status.isLogging) blocking.push('not logging (stopped)');
   else if (t.status.latestDeliveryError)
     softer.push(`latest delivery to S3 failed: ${t.status.latestDeliveryError}`);
   if (!t.logFileValidation) blocking.push('log file validation off');
   let coverage: ManagementCoverage | undefined;
-  if (t.selectors === undefined) unknown.push('event selectors unreadable (GetEventSelectors failed)');
+  let assumes: string | undefined;
+  if (t.selectors === undefined && t.heldBy)
+    assumes = `its event selectors, ${heldSelectorsNote(t.heldBy.account)}, record management reads and writes, as an organization trail's do unless they are set to exclude them`;
+  else if (t.selectors === undefined) unknown.push('event selectors unreadable (GetEventSelectors failed)');
   else {
     coverage = managementCoverage(t.selectors);
     if (!coverage.reads && !coverage.writes) blocking.push('records no management events');
@@ -187,7 +215,12 @@ export function judgeTrail(t: TrailFacts): TrailJudgement {
         : softer.length > 0
           ? 'narrowed'
           : 'qualifies';
-  return { standing, reasons: [...blocking, ...unknown, ...softer], ...(coverage ? { coverage } : {}) };
+  return {
+    standing,
+    reasons: [...blocking, ...unknown, ...softer],
+    ...(coverage ? { coverage } : {}),
+    ...(assumes ? { assumes } : {}),
+  };
 }
 
 export const TRAIL_RESOURCE = 'cloudtrail:account';
@@ -197,6 +230,13 @@ export const TRAIL_RESOURCE = 'cloudtrail:account';
  * files and records management reads and writes; WARN when the best trail records them only in part
  * (sources excluded, or its latest S3 delivery failed), or when a trail that might qualify could not be
  * fully read; FAIL otherwise, naming why each trail falls short.
+ *
+ * An organization trail owned by another account (the management account) is judged from a member account
+ * on what the member can see: it exists and reaches this account, multi-region, log file validation, and
+ * logging (GetTrailStatus by ARN works from members). Its event selectors are the owner's alone to read, so
+ * the PASS assumes they record management reads and writes (an organization trail does unless its selectors
+ * exclude them) and says so; the management account's own evidence judges those selectors. If its status
+ * is refused too, the trail is unknown (WARN) with that reason, and no error entry.
  */
 export function assessTrails(facts: CloudTrailFacts): Finding<AuditLoggingCheck> {
   const judged = facts.trails.map((t) => ({ t, j: judgeTrail(t) }));
@@ -210,12 +250,19 @@ export function assessTrails(facts: CloudTrailFacts): Finding<AuditLoggingCheck>
   if (qualifying.length > 0) {
     status = 'PASS';
     reason = `${qualifying.join(', ')} ${qualifying.length === 1 ? 'is a' : 'are'} logging, multi-region trail${qualifying.length === 1 ? '' : 's'} with log file validation recording management reads and writes`;
+    // Only when no fully seen trail qualifies does the PASS rest on an assumption; then it says which.
+    const seen = judged.find((x) => x.j.standing === 'qualifies' && !x.j.assumes);
+    const assumed = judged.find((x) => x.j.standing === 'qualifies' && x.j.assumes);
+    if (!seen && assumed) reason += `; assumed for ${assumed.t.name}: ${assumed.j.assumes}`;
   } else if (narrowed.length > 0) {
     status = 'WARN';
     reason = `no trail qualifies in full: ${narrowed.join(', ')} would, but ${judged.find((x) => x.j.standing === 'narrowed')?.j.reasons.join('; ')}`;
   } else if (unknown.length > 0) {
     status = 'WARN';
-    reason = `no trail is known to qualify: ${unknown.join(', ')} could not be read in full (see the error entries)`;
+    reason = `no trail is known to qualify; these might, but could not be read in full: ${judged
+      .filter((x) => x.j.standing === 'unknown')
+      .map(({ t, j }) => `${t.name} (${j.reasons.join('; ')})`)
+      .join(', ')}`;
   } else {
     status = 'FAIL';
     reason =
@@ -239,6 +286,13 @@ export function assessTrails(facts: CloudTrailFacts): Finding<AuditLoggingCheck>
         organizationTrail: t.organization,
         logging: t.status?.isLogging,
         logFileValidation: t.logFileValidation,
+        ...(t.heldBy
+          ? {
+              ownerAccount: t.heldBy.account,
+              eventSelectors: heldSelectorsNote(t.heldBy.account),
+              ...(t.heldBy.statusRefused ? { statusRefused: t.heldBy.statusRefused } : {}),
+            }
+          : {}),
         selectorKind: t.selectors?.kind,
         managementReads: j.coverage?.reads,
         managementWrites: j.coverage?.writes,
@@ -247,6 +301,7 @@ export function assessTrails(facts: CloudTrailFacts): Finding<AuditLoggingCheck>
         ...(t.status?.latestDeliveryError ? { latestDeliveryError: t.status.latestDeliveryError } : {}),
         qualifies: j.standing === 'qualifies',
         ...(j.reasons.length > 0 ? { whyNot: j.reasons } : {}),
+        ...(j.assumes ? { assumes: j.assumes } : {}),
       })),
       qualifyingTrails: qualifying,
       reason,

@@ -148,10 +148,12 @@ type Settings = Pick<CollectorSettings, 'threatResponseHours' | 'requireSecurity
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
-/** A pseudo-resource for a region's GuardDuty when there is no detector ARN to give (the detector's ARN
- * needs the account id, which no read here returns). */
-const guardDutyResource = (region: string, detectorId?: string) =>
-  detectorId ? `guardduty:${region}:detector/${detectorId}` : `guardduty:${region}`;
+/**
+ * The resource of a region's GuardDuty findings: the region, never the detector. The period report follows
+ * (check, resource) from day to day, and a detector comes and goes (created, deleted, re-created with a new
+ * id) while the question, whether this region is watched, stays; the detector id is in the detail.
+ */
+const guardDutyResource = (region: string) => `guardduty:${region}`;
 
 export function assessGuardDutyRegion(g: GuardDutyRegion): Finding<ThreatDetectionCheck> {
   const enabled = g.detectors.find((d) => d.status === 'ENABLED');
@@ -170,7 +172,7 @@ export function assessGuardDutyRegion(g: GuardDutyRegion): Finding<ThreatDetecti
   }
   const features = shown?.features ?? [];
   return {
-    resource: guardDutyResource(g.region, shown?.detectorId),
+    resource: guardDutyResource(g.region),
     check: 'guardduty-enabled',
     status,
     detail: {
@@ -232,7 +234,7 @@ export function assessThreatFinding(
     reason = `active ${band} finding raised ${ageHours} hours ago, within its ${windowHours}-hour response window: to be resolved or archived by ${dueAt}${recurrence}`;
   }
   return {
-    resource: f.arn ?? `${guardDutyResource(f.region, f.detectorId)}/finding/${f.id}`,
+    resource: f.arn ?? `${guardDutyResource(f.region)}:detector/${f.detectorId}/finding/${f.id}`,
     check: 'guardduty-finding-response',
     status,
     detail: {
@@ -283,7 +285,8 @@ export function assessSecurityHubRegion(
       'Security Hub is not used in any configured region, and the configuration does not require it (requireSecurityHub false)';
   }
   return {
-    resource: h.hubArn ?? `securityhub:${h.region}`,
+    // The region, whether or not a hub exists there today: the hub ARN, when there is one, is in the detail.
+    resource: `securityhub:${h.region}`,
     check: 'securityhub-enabled',
     status,
     detail: {
@@ -334,11 +337,13 @@ export function assessAccessAnalyzerRegion(r: AccessAnalyzerRegion): Finding<Thr
     reason = 'no IAM Access Analyzer analyzer in this region';
   }
   return {
-    resource: active[0]?.arn ?? `access-analyzer:${r.region}`,
+    // The region, whichever analyzer (if any) watches it today: every analyzer's ARN is in the detail.
+    resource: `access-analyzer:${r.region}`,
     check: 'access-analyzer-enabled',
     status,
     detail: {
       region: r.region,
+      ...(active.length > 0 ? { activeAnalyzerArns: active.map((a) => a.arn) } : {}),
       analyzers: r.analyzers.map((a) => ({
         name: a.name,
         arn: a.arn,
@@ -385,7 +390,7 @@ export function assessThreatDetection(
     }
     if (judged.length === 0)
       responses.push({
-        resource: guardDutyResource(r.region, r.detectorId),
+        resource: guardDutyResource(r.region),
         check: 'guardduty-finding-response',
         status: 'PASS',
         detail: {

@@ -209,6 +209,54 @@ describe('assessTrails', () => {
     expect((f.detail.trails as { organizationTrail: boolean }[])[0]?.organizationTrail).toBe(true);
   });
 
+  describe('an organization trail held by the management account, seen from a member', () => {
+    const held = (over: Partial<TrailFacts> = {}) =>
+      trail({
+        name: 'org',
+        arn: 'arn:aws:cloudtrail:us-east-1:999999999999:trail/org',
+        organization: true,
+        selectors: undefined,
+        heldBy: { account: '999999999999' },
+        ...over,
+      });
+
+    it('PASSes without its selectors, saying what it assumes and where the selectors are evidenced', () => {
+      const f = judge(held());
+      expect(f.status).toBe('PASS');
+      expect(f.detail.reason).toContain('assumed for org');
+      expect(f.detail.reason).toContain('management account 999999999999');
+      expect((f.detail.trails as Record<string, unknown>[])[0]).toMatchObject({
+        ownerAccount: '999999999999',
+        eventSelectors: expect.stringContaining('evidenced in the organization'),
+        assumes: expect.any(String),
+        qualifies: true,
+      });
+      expect((f.detail.trails as Record<string, unknown>[])[0]?.whyNot).toBeUndefined();
+    });
+
+    it('a fully seen own trail makes the PASS rest on no assumption', () => {
+      const f = judge(held(), trail());
+      expect(f.status).toBe('PASS');
+      expect(f.detail.reason).not.toContain('assumed');
+    });
+
+    it.each<[string, Partial<TrailFacts>, string, string]>([
+      ['stopped', { status: { isLogging: false } }, 'FAIL', 'not logging (stopped)'],
+      ['single-region', { multiRegion: false }, 'FAIL', 'single-region trail'],
+      ['no validation', { logFileValidation: false }, 'FAIL', 'log file validation off'],
+      [
+        'status refused as the owner',
+        { status: undefined, heldBy: { account: '999999999999', statusRefused: 'TrailNotFoundException' } },
+        'WARN',
+        "logging status readable only in the organization's management account 999999999999",
+      ],
+    ])('still judged on what a member sees: %s', (_n, over, status, why) => {
+      const f = judge(held(over));
+      expect(f.status).toBe(status);
+      expect(f.detail.reason).toContain(why);
+    });
+  });
+
   it.each<[string, Partial<TrailFacts>, string]>([
     ['stopped', { status: { isLogging: false } }, 'not logging (stopped)'],
     ['no log file validation', { logFileValidation: false }, 'log file validation off'],

@@ -113,46 +113,131 @@ async function gather(account: string | undefined = ACCOUNT) {
 beforeEach(healthy);
 
 describe('audit-logging gather: CloudTrail', () => {
-  it('reads trails once, in the first region, with shadow trails, deduplicated on TrailARN, by ARN', async () => {
+  /** Each call's [trail, region of the client it went through], sorted. */
+  const callsByRegion = async (
+    command: typeof GetTrailStatusCommand | typeof GetEventSelectorsCommand,
+  ): Promise<[string, string][]> => {
+    const calls = trailMock.commandCalls(command as typeof GetTrailStatusCommand);
+    const out: [string, string][] = [];
+    for (const c of calls) {
+      const input = c.args[0].input as { Name?: string; TrailName?: string };
+      const client = (c.thisValue as unknown) ?? undefined;
+      out.push([input.Name ?? input.TrailName ?? '', await regionOf(() => client)]);
+    }
+    return out.sort();
+  };
+
+  it("reads trails once with shadow trails, deduplicated; each trail's status in its home region; a foreign organization trail's selectors not asked for", async () => {
+    trailMock
+      .on(GetEventSelectorsCommand, { TrailName: ORG_TRAIL })
+      .rejects(awsError('CloudTrailARNInvalidException', 'not the owner'));
     const { gathered, findings } = await gather();
     expect(gathered.errors).toEqual([]);
     const describe = trailMock.commandCalls(DescribeTrailsCommand);
     expect(describe).toHaveLength(1);
     expect(describe[0]!.args[0].input).toEqual({ includeShadowTrails: true });
     expect(gathered.facts.cloudTrail?.readRegion).toBe('us-east-1');
-    expect(
-      trailMock
-        .commandCalls(GetTrailStatusCommand)
-        .map((c) => c.args[0].input.Name)
-        .sort(),
-    ).toEqual([OWN_TRAIL, ORG_TRAIL]);
-    expect(
-      trailMock
-        .commandCalls(GetEventSelectorsCommand)
-        .map((c) => c.args[0].input.TrailName)
-        .sort(),
-    ).toEqual([OWN_TRAIL, ORG_TRAIL]);
+    expect(await callsByRegion(GetTrailStatusCommand)).toEqual([
+      [OWN_TRAIL, 'eu-west-1'],
+      [ORG_TRAIL, 'us-east-1'],
+    ]);
+    // The organization trail belongs to the management account 999999999999: only the own trail's selectors.
+    expect(await callsByRegion(GetEventSelectorsCommand)).toEqual([[OWN_TRAIL, 'eu-west-1']]);
     const trail = findings.find((f) => f.check === 'cloudtrail-multi-region')!;
-    // The organization trail qualifies although its selector is not named as the console names it.
     expect(trail.status).toBe('PASS');
     expect(trail.detail.qualifyingTrails).toEqual(['org-trail']);
+    expect(trail.detail.reason).toContain('assumed for org-trail');
+    const org = (trail.detail.trails as Record<string, unknown>[]).find((t) => t.name === 'org-trail')!;
+    expect(org).toMatchObject({
+      ownerAccount: '999999999999',
+      eventSelectors: expect.stringContaining('management account 999999999999'),
+      assumes: expect.stringContaining('management reads and writes'),
+      logging: true,
+    });
+    expect(gathered.facts.cloudTrail?.trails.find((t) => t.name === 'org-trail')?.heldBy).toEqual({
+      account: '999999999999',
+    });
     expect(gathered.sources.map((s) => s.name)).toContain('cloudtrail-trails.json');
   });
 
-  it('a trail whose selectors are denied is an error entry, and the finding WARNs rather than FAILs', async () => {
+  it('in the management account the organization trail is its own: its selectors are read and judged', async () => {
+    trailMock.on(GetEventSelectorsCommand, { TrailName: ORG_TRAIL }).resolves({
+      EventSelectors: [{ ReadWriteType: 'WriteOnly', IncludeManagementEvents: true }],
+    });
+    const { gathered, findings } = await gather('999999999999');
+    expect(await callsByRegion(GetEventSelectorsCommand)).toEqual([
+      [OWN_TRAIL, 'eu-west-1'],
+      [ORG_TRAIL, 'us-east-1'],
+    ]);
+    expect(gathered.facts.cloudTrail?.trails.some((t) => t.heldBy)).toBe(false);
+    const trail = findings.find((f) => f.check === 'cloudtrail-multi-region')!;
+    expect(trail.status).toBe('FAIL');
+    expect(trail.detail.reason).toContain('records management write events only');
+  });
+
+  it("a foreign organization trail's status refused as the owner's: WARN with that reason, no error entry", async () => {
     trailMock
-      .on(GetEventSelectorsCommand, { TrailName: ORG_TRAIL })
+      .on(GetTrailStatusCommand, { Name: ORG_TRAIL })
+      .rejects(awsError('TrailNotFoundException', 'Unknown trail'));
+    const { gathered, findings } = await gather();
+    expect(gathered.errors).toEqual([]);
+    const trail = findings.find((f) => f.check === 'cloudtrail-multi-region')!;
+    expect(trail.status).toBe('WARN');
+    expect(trail.detail.reason).toContain(
+      "could not be read in full: org-trail (logging status readable only in the organization's management account 999999999999",
+    );
+    expect((trail.detail.trails as Record<string, unknown>[])[0]).toMatchObject({
+      name: 'org-trail',
+      statusRefused: 'TrailNotFoundException',
+    });
+  });
+
+  it("a foreign organization trail's status denied for another reason is still an error entry", async () => {
+    trailMock
+      .on(GetTrailStatusCommand, { Name: ORG_TRAIL })
       .rejects(awsError('AccessDeniedException', 'not authorized'));
     const { gathered, findings } = await gather();
     expect(gathered.errors).toEqual([
       expect.objectContaining({
         region: 'us-east-1',
-        api: 'cloudtrail:GetEventSelectors',
+        api: 'cloudtrail:GetTrailStatus',
         code: 'AccessDeniedException',
         message: expect.stringContaining(ORG_TRAIL),
       }),
     ]);
     expect(findings.find((f) => f.check === 'cloudtrail-multi-region')?.status).toBe('WARN');
+  });
+
+  it('a trail whose selectors are denied is an error entry in its home region, and the finding WARNs rather than FAILs', async () => {
+    trailMock.on(DescribeTrailsCommand).resolves({
+      trailList: [
+        {
+          Name: 'own',
+          TrailARN: OWN_TRAIL,
+          HomeRegion: 'eu-west-1',
+          IsMultiRegionTrail: true,
+          LogFileValidationEnabled: true,
+        },
+      ],
+    });
+    trailMock
+      .on(GetEventSelectorsCommand, { TrailName: OWN_TRAIL })
+      .rejects(awsError('AccessDeniedException', 'not authorized'));
+    const { gathered, findings } = await gather();
+    expect(gathered.errors).toEqual([
+      expect.objectContaining({
+        region: 'eu-west-1',
+        api: 'cloudtrail:GetEventSelectors',
+        code: 'AccessDeniedException',
+        message: expect.stringContaining(OWN_TRAIL),
+      }),
+    ]);
+    expect(findings.find((f) => f.check === 'cloudtrail-multi-region')?.status).toBe('WARN');
+  });
+
+  it('without the run account no trail is taken for a foreign one: selectors are asked for as before', async () => {
+    await gather('');
+    expect((await callsByRegion(GetEventSelectorsCommand)).map(([t]) => t)).toEqual([OWN_TRAIL, ORG_TRAIL]);
   });
 
   it('no trails at all is a FAIL, not an error', async () => {

@@ -97,14 +97,23 @@ describe('guardduty-enabled', () => {
       ],
     });
     expect(f).toMatchObject({
-      resource: 'guardduty:us-east-1:detector/d1',
+      resource: 'guardduty:us-east-1',
       status: 'PASS',
-      detail: { detectorStatus: 'ENABLED', featuresDisabled: ['RUNTIME_MONITORING'] },
+      detail: { detectorId: 'd1', detectorStatus: 'ENABLED', featuresDisabled: ['RUNTIME_MONITORING'] },
     });
     expect(assessGuardDutyRegion({ region: 'eu-west-1', detectors: [] })).toMatchObject({
       resource: 'guardduty:eu-west-1',
       detail: { detectors: 0, reason: expect.stringMatching(/ListDetectors is empty/) },
     });
+  });
+
+  it('the resource is the region, the same with no detector, a suspended one or a re-created one', () => {
+    const resources = [
+      [],
+      [{ detectorId: 'old', status: 'DISABLED' }],
+      [{ detectorId: 'new', status: 'ENABLED' }],
+    ].map((detectors) => assessGuardDutyRegion({ region: 'us-east-1', detectors } as never).resource);
+    expect(resources).toEqual(['guardduty:us-east-1', 'guardduty:us-east-1', 'guardduty:us-east-1']);
   });
 });
 
@@ -187,8 +196,9 @@ describe('guardduty-finding-response', () => {
     expect(responses.map((f) => [f.detail.findingId ?? f.resource, f.status])).toEqual([
       ['crit-old', 'FAIL'],
       ['high-old', 'WARN'],
-      ['guardduty:eu-west-1:detector/det2', 'PASS'],
+      ['guardduty:eu-west-1', 'PASS'],
     ]);
+    expect(responses[2]?.detail.detectorId).toBe('det2');
     expect(figures).toMatchObject({
       activeCriticalFindings: 1,
       activeHighFindings: 1,
@@ -225,6 +235,13 @@ describe('securityhub-enabled', () => {
     expect(assessSecurityHubRegion(h, required, elsewhere).status).toBe(expected);
   });
 
+  it('the resource is the region whether the hub is on or off; the hub ARN is in the detail', () => {
+    const enabled = assessSecurityHubRegion({ ...on, region: 'eu-west-1' }, false, []);
+    expect(enabled.resource).toBe('securityhub:eu-west-1');
+    expect(enabled.detail.hubArn).toBe(on.hubArn);
+    expect(assessSecurityHubRegion(off, false, []).resource).toBe(enabled.resource);
+  });
+
   it('records the InvalidAccessException answer and that it means "not enabled or not allowed"', () => {
     const f = assessSecurityHubRegion(off, false, []);
     expect(f.resource).toBe('securityhub:eu-west-1');
@@ -234,7 +251,6 @@ describe('securityhub-enabled', () => {
       describeHub: off.answer,
       answerMeans: expect.stringMatching(/not enabled .* or this caller is not allowed/),
     });
-    expect(assessSecurityHubRegion(on, false, []).resource).toBe(on.hubArn);
   });
 
   it('judges partial coverage across regions in assess', () => {
@@ -283,12 +299,15 @@ describe('access-analyzer-enabled', () => {
     expect(assessAccessAnalyzerRegion({ region: 'us-east-1', analyzers }).status).toBe(expected);
   });
 
-  it('names the counting analyzer as the resource and lists every analyzer with whether it counts', () => {
+  it('names the region as the resource, the counting analyzer in the detail, and lists every analyzer', () => {
     const f = assessAccessAnalyzerRegion({
       region: 'us-east-1',
       analyzers: [analyzer('ACCOUNT_UNUSED_ACCESS', 'ACTIVE'), analyzer('ACCOUNT', 'ACTIVE')],
     });
-    expect(f.resource).toBe('arn:aws:access-analyzer:us-east-1:123456789012:analyzer/account');
+    expect(f.resource).toBe('access-analyzer:us-east-1');
+    expect(f.detail.activeAnalyzerArns).toEqual([
+      'arn:aws:access-analyzer:us-east-1:123456789012:analyzer/account',
+    ]);
     expect(f.detail.analyzers).toEqual([
       expect.objectContaining({ type: 'ACCOUNT_UNUSED_ACCESS', countsForExternalAccess: false }),
       expect.objectContaining({ type: 'ACCOUNT', countsForExternalAccess: true }),
