@@ -62,10 +62,9 @@ export function floors(c: AccountCounts, latencyMs: number, concurrency: number)
     (r.sslListeners > 0 ? pages(c.sslPolicies, PAGE.elb!.max) : 0);
   const tlsDb = (r: RegionCounts) => rdsPages(r) + r.parameterGroupsRead;
   // Classic Load Balancers: DescribeLoadBalancers pages, one DescribeLoadBalancerPolicies per load balancer
-  // with an HTTPS or SSL listener; GetCallerIdentity once a run (their ARNs), only when there are any.
+  // with an HTTPS or SSL listener (their ARNs take the run's account: no STS call).
   const classicCalls = (r: RegionCounts) =>
     pages(r.classicLoadBalancers, PAGE.elb!.max) + r.classicTlsLoadBalancers;
-  const anyClassic = rs.some((r) => r.classicLoadBalancers > 0) ? 1 : 0;
   const rdsWall = makespan(
     rs.map((r) => L * rdsPages(r)),
     REGION_CONCURRENCY,
@@ -132,8 +131,8 @@ export function floors(c: AccountCounts, latencyMs: number, concurrency: number)
         ) + bucketsWall,
     },
     tls: {
-      minCalls: sum(rs, (r) => lbCalls(r) + classicCalls(r) + tlsDb(r)) + anyClassic + bucketList + c.buckets,
-      formula: `per region: DescribeLoadBalancers pages + DescribeListeners per LB + DescribeRules per redirecting HTTP listener + DescribeSSLPolicies + Classic DescribeLoadBalancers pages (${PAGE.elb!.max}) + DescribeLoadBalancerPolicies per Classic LB with an HTTPS/SSL listener + RDS pages + one parameter read per parameter group; GetCallerIdentity once when there are Classic LBs; ListBuckets pages + GetBucketPolicy per bucket (${c.buckets})`,
+      minCalls: sum(rs, (r) => lbCalls(r) + classicCalls(r) + tlsDb(r)) + bucketList + c.buckets,
+      formula: `per region: DescribeLoadBalancers pages + DescribeListeners per LB + DescribeRules per redirecting HTTP listener + DescribeSSLPolicies + Classic DescribeLoadBalancers pages (${PAGE.elb!.max}) + DescribeLoadBalancerPolicies per Classic LB with an HTTPS/SSL listener + RDS pages + one parameter read per parameter group; ListBuckets pages + GetBucketPolicy per bucket (${c.buckets})`,
       wallFloorMs: Math.max(
         makespan(
           rs.map(

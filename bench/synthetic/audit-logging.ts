@@ -282,14 +282,12 @@ export const auditLoggingBench: ControlBench = {
         REGION_CONCURRENCY,
       );
     return {
-      minCalls: 1 + 1 + 2 * trails + perRegion,
+      minCalls: 1 + 2 * trails + perRegion,
       formula:
-        'GetCallerIdentity + DescribeTrails once + (GetTrailStatus + GetEventSelectors) per trail; per region: DescribeConfigurationRecorders + …Status + ListConfigurationRecorders pages (20) + DescribeLogGroups pages (50) + DescribeVpcs and DescribeFlowLogs pages (1000) + ELBv2 DescribeLoadBalancers pages (400) + DescribeLoadBalancerAttributes per LB + DescribeListeners per NLB + Classic DescribeLoadBalancers pages (400) + DescribeLoadBalancerAttributes per Classic LB',
-      // STS first; then every service's regions at once, each service under its own region limit; an NLB's
-      // attributes and listeners are read together, as are a trail's status and selectors.
-      wallFloorMs:
-        L +
-        Math.max(
+        'DescribeTrails once + (GetTrailStatus + GetEventSelectors) per trail; per region: DescribeConfigurationRecorders + …Status + ListConfigurationRecorders pages (20) + DescribeLogGroups pages (50) + DescribeVpcs and DescribeFlowLogs pages (1000) + ELBv2 DescribeLoadBalancers pages (400) + DescribeLoadBalancerAttributes per LB + DescribeListeners per NLB + Classic DescribeLoadBalancers pages (400) + DescribeLoadBalancerAttributes per Classic LB',
+      // Every service's regions at once, each service under its own region limit; an NLB's attributes and
+      // listeners are read together, as are a trail's status and selectors.
+      wallFloorMs: Math.max(
           2 * L,
           wall((r) => r.configWall),
           wall((r) => r.logs),
