@@ -89,8 +89,8 @@ const RESTORES: readonly SampleRestore[] = [
     validation: 'SUCCESSFUL',
   },
   { source: 'cluster:orders', region: 'us-east-1', type: 'Aurora', status: 'COMPLETED', daysAgo: 40 },
-  // PROBLEM: the file system was last restored 400 days ago (the yearly DR test is overdue), and this
-  // month's attempt failed.
+  // PROBLEM: the file system was last restored 400 days ago (the yearly DR test is overdue; outside the
+  // window, so not listed), and this month's attempt failed.
   { source: 'file-system/fs-0a1b2c3d', region: 'us-east-1', type: 'EFS', status: 'COMPLETED', daysAgo: 400 },
   {
     source: 'file-system/fs-0a1b2c3d',
@@ -166,38 +166,43 @@ export function resilienceAnswers(now: Date, _demoNow: Date): Answers {
           : {}),
       })),
     }),
-    'Backup:ListRestoreJobs': (_input, region) => ({
-      RestoreJobs: RESTORES.filter((r) => r.region === region).map((r, i) => {
-        const created = ago(r.daysAgo * DAY);
-        return {
-          AccountId: SAMPLE_ACCOUNT_ID,
-          RestoreJobId: `0a1b2c3d-0000-4000-9000-${String(i).padStart(12, '0')}`,
-          RecoveryPointArn: arn(
-            region,
-            'backup',
-            `recovery-point:0a1b2c3d-0000-4000-a000-${String(i).padStart(12, '0')}`,
-          ),
-          SourceResourceArn: arn(region, serviceOfType(r.type), r.source),
-          ResourceType: r.type,
-          Status: r.status,
-          CreationDate: created,
-          CompletionDate: new Date(created.getTime() + 40 * 60_000),
-          ...(r.message ? { StatusMessage: r.message } : {}),
-          ...(r.restoreTestingPlan
-            ? {
-                CreatedBy: {
-                  RestoreTestingPlanArn: arn(
-                    region,
-                    'backup',
-                    `restore-testing-plan:${r.restoreTestingPlan}-0a1b2c3d`,
-                  ),
-                },
-                ValidationStatus: r.validation,
-                DeletionStatus: 'SUCCESSFUL',
-              }
-            : {}),
-        };
-      }),
-    }),
+    // AWS lists only the jobs created after ByCreatedAfter (the start of the restore-test window).
+    'Backup:ListRestoreJobs': (input, region) => {
+      const after = input.ByCreatedAfter instanceof Date ? input.ByCreatedAfter.getTime() : 0;
+      return {
+        RestoreJobs: RESTORES.flatMap((r, i) => {
+          if (r.region !== region || now.getTime() - r.daysAgo * DAY <= after) return [];
+          const created = ago(r.daysAgo * DAY);
+          return {
+            AccountId: SAMPLE_ACCOUNT_ID,
+            RestoreJobId: `0a1b2c3d-0000-4000-9000-${String(i).padStart(12, '0')}`,
+            RecoveryPointArn: arn(
+              region,
+              'backup',
+              `recovery-point:0a1b2c3d-0000-4000-a000-${String(i).padStart(12, '0')}`,
+            ),
+            SourceResourceArn: arn(region, serviceOfType(r.type), r.source),
+            ResourceType: r.type,
+            Status: r.status,
+            CreationDate: created,
+            CompletionDate: new Date(created.getTime() + 40 * 60_000),
+            ...(r.message ? { StatusMessage: r.message } : {}),
+            ...(r.restoreTestingPlan
+              ? {
+                  CreatedBy: {
+                    RestoreTestingPlanArn: arn(
+                      region,
+                      'backup',
+                      `restore-testing-plan:${r.restoreTestingPlan}-0a1b2c3d`,
+                    ),
+                  },
+                  ValidationStatus: r.validation,
+                  DeletionStatus: 'SUCCESSFUL',
+                }
+              : {}),
+          };
+        }),
+      };
+    },
   };
 }

@@ -52,6 +52,12 @@ const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 /** ListRestoreJobs' largest page. */
 const RESTORE_JOBS_PAGE = 1000;
+/**
+ * The restore history AWS Backup is documented to keep. ListRestoreJobs' reference states no retention; the
+ * job history AWS documents is 30 days (ListBackupJobs: "for the last 30 days"; ListRestoreJobSummaries:
+ * "within the most recent 30 days"). Beyond it an absent restore is unproven, not proof of none.
+ */
+export const RESTORE_HISTORY_DOCUMENTED_DAYS = 30;
 /** Restore-test validation results that mean the restored copy did not prove good. */
 const FAILED_VALIDATIONS = ['FAILED', 'TIMED_OUT'] as const;
 
@@ -93,6 +99,8 @@ export interface RestoreJobFacts {
 /** A region's AWS Backup resource types (with how many resources of each hold backups) and restore jobs. */
 export interface RegionRestores {
   readonly region: string;
+  /** ListRestoreJobs' ByCreatedAfter (the start of the restore-test window), when the listing was filtered. */
+  readonly listedFrom?: string;
   readonly protectedTypes: Readonly<Record<string, number>>;
   readonly jobs: readonly RestoreJobFacts[];
 }
@@ -156,8 +164,20 @@ function restoreSummary(j: RestoreJobFacts, now: Date) {
 }
 
 /**
+ * How far back a region's restore history is known to reach, in days: what AWS documents keeping, or further
+ * when the listing itself shows an older job.
+ */
+function historyDays(r: RegionRestores, now: Date): number {
+  const oldest = Math.min(now.getTime(), ...r.jobs.map(restoreTime).filter((t) => t > 0));
+  return Math.max(RESTORE_HISTORY_DOCUMENTED_DAYS, Math.floor((now.getTime() - oldest) / DAY_MS));
+}
+
+/**
  * One finding per AWS Backup resource type holding backups: PASS when a restore of that type succeeded within
- * `maxAgeDays`, WARN when the only recent ones are restore tests still validating, FAIL otherwise.
+ * `maxAgeDays`; WARN when the only recent ones are restore tests still validating; FAIL when the restores
+ * tried within the window failed, or when none is listed and the known history covers the window. When none
+ * is listed and the window reaches past the history AWS keeps, the absence proves nothing: WARN, naming the
+ * limit.
  */
 export function assessRestoreTests(
   restores: readonly RegionRestores[],
@@ -175,6 +195,10 @@ export function assessRestoreTests(
     const latest = jobs.find(restoreSucceeded);
     const recentSuccess = recent.find(restoreSucceeded);
     const validating = recent.find((j) => j.status === 'COMPLETED' && j.validationStatus === 'VALIDATING');
+    const failed = recent.filter(restoreFailed);
+    const regions = restores.filter((r) => (r.protectedTypes[type] ?? 0) > 0);
+    // The history must reach the window's start in every region that holds this type's backups.
+    const history = Math.min(...regions.map((r) => historyDays(r, now)));
     let status: FindingStatus;
     let reason: string;
     if (recentSuccess) {
@@ -183,13 +207,22 @@ export function assessRestoreTests(
     } else if (validating) {
       status = 'WARN';
       reason = 'the only recent restore test is still validating: its result is not known yet';
-    } else {
+    } else if (failed.length) {
       status = 'FAIL';
-      reason = latest
-        ? `latest successful restore is ${restoreSummary(latest, now).ageDays} days old, more than ${maxAgeDays}`
-        : `no successful restore listed within ${maxAgeDays} days`;
+      const before = latest
+        ? ` (the latest successful one is ${restoreSummary(latest, now).ageDays} days old)`
+        : '';
+      reason = `no successful restore within ${maxAgeDays} days${before}, and ${failed.length} failed (the latest ${restoreSummary(failed[0]!, now).ageDays} days ago)`;
+    } else if (latest) {
+      status = 'FAIL';
+      reason = `latest successful restore is ${restoreSummary(latest, now).ageDays} days old, more than ${maxAgeDays}`;
+    } else if (maxAgeDays <= history) {
+      status = 'FAIL';
+      reason = `no successful restore listed within ${maxAgeDays} days`;
+    } else {
+      status = 'WARN';
+      reason = `no restore listed; AWS Backup documents keeping ${RESTORE_HISTORY_DOCUMENTED_DAYS} days of job history, so a restore made more than ${history} days ago within the ${maxAgeDays}-day window may no longer be listed: show the restore test's own record`;
     }
-    const regions = restores.filter((r) => (r.protectedTypes[type] ?? 0) > 0);
     return {
       resource: `aws-backup:restore-tests/${type}`,
       check: 'restore-tests' as const,
@@ -199,10 +232,11 @@ export function assessRestoreTests(
         regions: regions.map((r) => r.region),
         protectedResources: regions.reduce((n, r) => n + (r.protectedTypes[type] ?? 0), 0),
         maxAgeDays,
+        restoreHistoryDays: history,
         latestSuccessfulRestore: latest ? restoreSummary(latest, now) : null,
         restoresWithinWindow: recent.length,
         succeededWithinWindow: recent.filter(restoreSucceeded).length,
-        failedWithinWindow: recent.filter(restoreFailed).length,
+        failedWithinWindow: failed.length,
         restoreTestsWithinWindow: recent.filter((j) => j.restoreTestingPlan).length,
         reason,
       },
@@ -513,11 +547,15 @@ export const backups: Collector<BackupsFacts, BackupsCheck> = {
     restoreTests:
       'per AWS Backup resource type holding backups (ListProtectedResources): a COMPLETED restore job (by hand or by a restore testing plan) whose validation did not fail, within restoreTestMaxAgeDays',
     restoreJobHistory:
-      'ListRestoreJobs read whole (restore testing jobs included, marked by CreatedBy.RestoreTestingPlanArn): it lists what AWS Backup still keeps of its job history, so an older restore may no longer be listed',
+      'ListRestoreJobs from now - restoreTestMaxAgeDays (ByCreatedAfter; restore testing jobs included, marked by CreatedBy.RestoreTestingPlanArn). Its reference states no retention; AWS Backup documents 30 days of job history (ListBackupJobs, ListRestoreJobSummaries)',
+    restoreHistoryDocumentedDays: RESTORE_HISTORY_DOCUMENTED_DAYS,
+    restoreTestsFailedWithinWindow: 'FAIL (no success within the window, and a restore tried in it failed)',
+    restoreTestsNoneListed: `FAIL when restoreTestMaxAgeDays is within the known history (${RESTORE_HISTORY_DOCUMENTED_DAYS} days, or the oldest job listed in the region); otherwise WARN: a restore older than the history AWS keeps is not listed, so its absence proves nothing`,
   }),
 
   async gather(ctx) {
     const from = new Date(ctx.now.getTime() - ctx.settings.backupJobWindowDays * 24 * HOUR_MS);
+    const restoresFrom = new Date(ctx.now.getTime() - ctx.settings.restoreTestMaxAgeDays * DAY_MS);
     const regions = ctx.settings.regions;
     const [dbs, jobs, restores] = await Promise.all([
       readRegions(regions, 'rds:DescribeDBInstances', (region) => readDatabases(ctx, region)),
@@ -535,13 +573,21 @@ export const backups: Collector<BackupsFacts, BackupsCheck> = {
         const raw = await withApi('backup:ListRestoreJobs', async () => {
           const client = ctx.clients.get(BackupClient, region);
           const out: RestoreJobsListMember[] = [];
-          for await (const page of paginateListRestoreJobs({ client, pageSize: RESTORE_JOBS_PAGE }, {}))
+          for await (const page of paginateListRestoreJobs(
+            { client, pageSize: RESTORE_JOBS_PAGE },
+            { ByCreatedAfter: restoresFrom },
+          ))
             out.push(...(page.RestoreJobs ?? []));
           return out;
         });
         const protectedTypes: Record<string, number> = {};
         for (const r of resources) protectedTypes[r.type] = (protectedTypes[r.type] ?? 0) + 1;
-        return { region, protectedTypes, jobs: raw.map((j) => restoreJobFacts(region, j)) };
+        return {
+          region,
+          listedFrom: restoresFrom.toISOString(),
+          protectedTypes,
+          jobs: raw.map((j) => restoreJobFacts(region, j)),
+        };
       }),
     ]);
     const restoreRegions = restores.results.flatMap((r) => (r.value ? [r.value] : []));

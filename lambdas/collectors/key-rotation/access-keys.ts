@@ -8,7 +8,9 @@ const DAY_MS = 86_400_000;
 /**
  * Pure: one finding per active access key. `access_key_N_last_rotated` is when the key was created: IAM
  * cannot rotate a key in place, so a new key gets a new slot date. Root's keys are judged too: iam-mfa
- * fails their existence, this says how old they are.
+ * fails their existence, this says how old they are. The resource is the owner's ARN with the key's slot
+ * (`<arn>/access_key_1` or `/access_key_2`, as the report names them), so a user's two keys are two
+ * (check, resource) pairs from one run to the next.
  */
 export function assessAccessKeyAge(
   report: CredentialReport,
@@ -23,7 +25,7 @@ export function assessAccessKeyAge(
       const base = { user: u.user, accessKey: `access_key_${key.slot}`, maxAgeDays };
       if (!isDate(key.lastRotated)) {
         findings.push({
-          resource: u.arn,
+          resource: `${u.arn}/access_key_${key.slot}`,
           check: 'access-key-age',
           status: 'WARN',
           detail: {
@@ -39,7 +41,7 @@ export function assessAccessKeyAge(
       const ageDays = Math.floor(ageMs / DAY_MS);
       const old = ageMs > maxAgeDays * DAY_MS;
       findings.push({
-        resource: u.arn,
+        resource: `${u.arn}/access_key_${key.slot}`,
         check: 'access-key-age',
         status: old ? 'FAIL' : 'PASS',
         detail: {

@@ -5,7 +5,7 @@ import {
   paginateListTables,
 } from '@aws-sdk/client-dynamodb';
 import { GetBucketTaggingCommand, GetBucketVersioningCommand } from '@aws-sdk/client-s3';
-import { isAwsError, resourceError, withApi } from '../../aws/aws-error';
+import { errorEntry, isAwsError, resourceError, withApi } from '../../aws/aws-error';
 import { partitionOf } from '../../aws/arn';
 import { mapWithConcurrency } from '../../aws/concurrency';
 import { canonicalBytes } from '../../evidence/canonical-json';
@@ -23,7 +23,7 @@ import {
 import { readRegions } from '../../readers/regions';
 import type { CollectorSettings, ResourceTag } from '../../settings';
 import { readProtectedResources, type ProtectedResource } from '../backups/protected-resources';
-import type { Collector, GatherContext } from '../collector';
+import { runAccount, type Collector, type GatherContext } from '../collector';
 import { RESILIENCE_CHECKS, type ResilienceCheck } from './checks';
 
 /** DescribeContinuousBackups is limited to 10 calls a second per account and region: one start per 100 ms. */
@@ -520,18 +520,6 @@ function vaultFacts(region: string, v: BackupVaultListMember): VaultFacts {
   };
 }
 
-/**
- * The account of the run, from any ARN read (ListTables gives names only, and a table's ARN is what AWS
- * Backup lists); empty, as the databases reader leaves it, when nothing read carried one.
- */
-function accountOf(arns: Iterable<string>): string {
-  for (const arn of arns) {
-    const account = arn.split(':')[4];
-    if (account && /^\d{12}$/.test(account)) return account;
-  }
-  return '';
-}
-
 export const resilience: Collector<ResilienceFacts, ResilienceCheck> = {
   id: 'resilience',
   title:
@@ -575,10 +563,21 @@ export const resilience: Collector<ResilienceFacts, ResilienceCheck> = {
   async gather(ctx) {
     const regions = ctx.settings.regions;
     const errors: ErrorEntry[] = [];
+    // ListTables gives names only; a table's ARN (what AWS Backup lists, and the finding's resource) is
+    // built from the run's account. Without it the tables are not judged: a guessed or empty account would
+    // give the same table another resource from one run to the next.
+    let account: string | undefined;
+    try {
+      account = runAccount(ctx);
+    } catch (err) {
+      errors.push(errorEntry(err, 'global', 'account'));
+    }
     const tableErrors: ErrorEntry[] = [];
     const [dbs, tables, protectedResources, vaults, buckets] = await Promise.all([
       readRegions(regions, 'rds:DescribeDBInstances', (region) => readDatabases(ctx, region)),
-      readRegions(regions, 'dynamodb:ListTables', (region) => readTables(ctx, region, tableErrors)),
+      account === undefined
+        ? Promise.resolve({ results: [], errors: [] })
+        : readRegions(regions, 'dynamodb:ListTables', (region) => readTables(ctx, region, tableErrors)),
       readRegions(regions, 'backup:ListProtectedResources', (region) => readProtectedResources(ctx, region)),
       readRegions(regions, 'backup:ListBackupVaults', (region) =>
         withApi('backup:ListBackupVaults', async () => {
@@ -601,13 +600,8 @@ export const resilience: Collector<ResilienceFacts, ResilienceCheck> = {
     const vaultRegions = vaults.results.flatMap((r) =>
       r.value ? [{ region: r.region, vaults: r.value }] : [],
     );
-    const account = accountOf([
-      ...protectedRegions.flatMap((r) => r.resources.map((x) => x.arn)),
-      ...vaultRegions.flatMap((r) => r.vaults.map((v) => v.arn)),
-      ...dbRegions.flatMap((r) => [...r.instances, ...r.clusters].map((d) => d.arn)),
-    ]);
     const tableRegions = tables.results.flatMap((r) =>
-      r.value
+      r.value && account !== undefined
         ? [
             {
               region: r.region,

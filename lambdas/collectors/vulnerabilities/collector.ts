@@ -11,7 +11,7 @@ import {
 import { partitionOf } from '../../aws/arn';
 import { withApi } from '../../aws/aws-error';
 import { canonicalBytes } from '../../evidence/canonical-json';
-import type { Finding, FindingStatus } from '../../evidence/envelope';
+import type { ErrorEntry, Finding, FindingStatus } from '../../evidence/envelope';
 import { iso } from '../../evidence/iso-date';
 import type { RawSource } from '../../evidence/write-evidence';
 import { readRegions } from '../../readers/regions';
@@ -129,7 +129,8 @@ function scanState(s: { status?: string; errorCode?: string; errorMessage?: stri
 
 /** Reads BatchGetAccountStatus's answer for the calling account (called without accountIds, it answers for
  * the caller). A healthy answer is in `accounts`; an account Inspector could not read is in `failedAccounts`
- * with an error code; neither is kept as `none` and judged as not enabled. */
+ * with an error code (ACCESS_DENIED, INTERNAL_ERROR...): a failure to read, which gather records as the
+ * region's error entry and assess does not judge; neither is kept as `none` and judged as not enabled. */
 export function regionStatus(
   region: string,
   accounts: readonly AccountState[],
@@ -173,8 +174,10 @@ export function regionStatus(
   return { region, answeredIn: 'none', scanTypes: {} };
 }
 
-/** Whether the region can hold findings of the account: Inspector or one of its scan types is on. */
+/** Whether the region can hold findings of the account: Inspector or one of its scan types is on. A status
+ * Inspector failed to read says nothing reliable: the region is treated as unread, like a call that threw. */
 export function findingsReadable(s: RegionStatus): boolean {
+  if (s.answeredIn === 'failedAccounts') return false;
   return s.accountStatus === ENABLED || Object.values(s.scanTypes).some((t) => t?.status === ENABLED);
 }
 
@@ -290,8 +293,23 @@ const scanTypeNames: Record<ScanType, string> = {
 export const inspectorResource = (region: string, scanType?: ScanType) =>
   scanType ? `inspector2:${region}:${scanType}` : `inspector2:${region}`;
 
-/** One `inspector-enabled` finding per region and scan type. */
+/** The error entry for a region whose status BatchGetAccountStatus answered in `failedAccounts`. */
+export function failedStatusError(s: RegionStatus): ErrorEntry {
+  const code = s.errorCode ?? 'UNKNOWN';
+  return {
+    region: s.region,
+    api: 'inspector2:BatchGetAccountStatus',
+    code,
+    message:
+      `Inspector could not read the account's status (failedAccounts, errorCode ${code})` +
+      (s.errorMessage ? `: ${s.errorMessage}` : ''),
+  };
+}
+
+/** One `inspector-enabled` finding per region and scan type; none for a status Inspector failed to read
+ * (`failedAccounts`): that is an error entry of the run, not a verdict on the scan types. */
 export function assessScanTypes(s: RegionStatus): Finding<VulnerabilitiesCheck>[] {
+  if (s.answeredIn === 'failedAccounts') return [];
   return SCAN_TYPES.map((t) => {
     const state = s.scanTypes[t];
     const judged = (JUDGED_SCAN_TYPES as readonly string[]).includes(t);
@@ -493,7 +511,7 @@ export function assessVulnerabilities(
   return {
     findings,
     figures: {
-      regionsRead: facts.statuses.length,
+      regionsRead: facts.statuses.filter((s) => s.answeredIn !== 'failedAccounts').length,
       scanTypesEnabled: enabled.filter((f) => f.status === 'PASS').length,
       scanTypesNotEnabled: enabled.filter((f) => f.status === 'FAIL' || f.status === 'WARN').length,
       activeFindings: totals.all,
@@ -529,6 +547,8 @@ export const vulnerabilities: Collector<VulnerabilitiesFacts, VulnerabilitiesChe
     recordedScanTypes: [...RECORDED_SCAN_TYPES],
     scanTypeEnabling: 'WARN (being turned on, not scanning yet)',
     neverEnabledRegion: 'FAIL (BatchGetAccountStatus names no status, or DISABLED)',
+    failedAccounts:
+      'an error entry for the region naming the errorCode (run PARTIAL); its scan types and findings are not judged',
     remediationSlaDays: s.remediationSlaDays,
     judgedSeverities: listedSeverities(s.remediationSlaDays),
     slaClock: 'firstObservedAt of the active finding',
@@ -582,7 +602,11 @@ export const vulnerabilities: Collector<VulnerabilitiesFacts, VulnerabilitiesChe
     return {
       facts: { statuses: read, findings },
       sources,
-      errors: [...statuses.errors, ...found.errors],
+      errors: [
+        ...statuses.errors,
+        ...read.filter((s) => s.answeredIn === 'failedAccounts').map(failedStatusError),
+        ...found.errors,
+      ],
     };
   },
 

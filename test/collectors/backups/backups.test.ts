@@ -588,9 +588,14 @@ describe('restore-tests', () => {
     ['a restore 30 days ago', [restore('EFS', 30)], 'PASS'],
     ['a restore 365 days ago, at the limit', [restore('EFS', 365)], 'PASS'],
     ['only a restore 400 days ago', [restore('EFS', 400)], 'FAIL'],
-    ['no restore at all', [], 'FAIL'],
+    ['no restore at all (the window reaches past the 30 days AWS documents)', [], 'WARN'],
+    [
+      'no restore of this type, history shown to reach the window by an older job',
+      [restore('RDS', 370)],
+      'FAIL',
+    ],
     ['only a failed restore', [restore('EFS', 3, { status: 'FAILED' })], 'FAIL'],
-    ['a restore of another type', [restore('RDS', 3)], 'FAIL'],
+    ['a restore of another type', [restore('RDS', 3)], 'WARN'],
     [
       'a restore test whose validation failed',
       [restore('EFS', 3, { restoreTestingPlan: PLAN, validationStatus: 'FAILED' })],
@@ -611,7 +616,7 @@ describe('restore-tests', () => {
       [restore('EFS', 20, { restoreTestingPlan: PLAN, validationStatus: 'SUCCESSFUL' })],
       'PASS',
     ],
-    ['a restore still running', [restore('EFS', 0, { status: 'RUNNING', completedAt: undefined })], 'FAIL'],
+    ['a restore still running', [restore('EFS', 0, { status: 'RUNNING', completedAt: undefined })], 'WARN'],
   ])('%s', (_name, jobs, expected) => {
     const [f] = assessRestoreTests([region({ EFS: 2 }, jobs)], 365, NOW);
     expect(f!.status).toBe(expected);
@@ -646,12 +651,48 @@ describe('restore-tests', () => {
       failedWithinWindow: 1,
       succeededWithinWindow: 0,
     });
-    expect(findings[1]!.detail.reason).toBe('latest successful restore is 400 days old, more than 365');
+    expect(findings[1]!.detail.reason).toBe(
+      'no successful restore within 365 days (the latest successful one is 400 days old), and 1 failed (the latest 20 days ago)',
+    );
   });
 
   it('honours a configured age', () => {
     const [f] = assessRestoreTests([region({ RDS: 1 }, [restore('RDS', 100)])], 90, NOW);
     expect(f).toMatchObject({ status: 'FAIL', detail: { maxAgeDays: 90 } });
+  });
+
+  it('an empty history WARNs, naming the retention limit, when the window reaches past it; FAILs within it', () => {
+    const [wide] = assessRestoreTests([region({ EFS: 1 }, [])], 365, NOW);
+    expect(wide).toMatchObject({ status: 'WARN', detail: { restoreHistoryDays: 30, maxAgeDays: 365 } });
+    expect(wide!.detail.reason).toBe(
+      "no restore listed; AWS Backup documents keeping 30 days of job history, so a restore made more than 30 days ago within the 365-day window may no longer be listed: show the restore test's own record",
+    );
+    const [narrow] = assessRestoreTests([region({ EFS: 1 }, [])], 30, NOW);
+    expect(narrow).toMatchObject({ status: 'FAIL', detail: { restoreHistoryDays: 30 } });
+    expect(narrow!.detail.reason).toBe('no successful restore listed within 30 days');
+  });
+
+  it('a failed restore within the window FAILs even where the history is short', () => {
+    const [f] = assessRestoreTests(
+      [region({ EFS: 1 }, [restore('EFS', 20, { status: 'FAILED' })])],
+      365,
+      NOW,
+    );
+    expect(f).toMatchObject({ status: 'FAIL', detail: { failedWithinWindow: 1, restoreHistoryDays: 30 } });
+    expect(f!.detail.reason).toBe(
+      'no successful restore within 365 days, and 1 failed (the latest 20 days ago)',
+    );
+  });
+
+  it('the history must reach the window in every region holding the type', () => {
+    const findings = assessRestoreTests(
+      [region({ EFS: 1 }, [restore('RDS', 400)]), region({ EFS: 1 }, [], 'eu-west-1')],
+      365,
+      NOW,
+    );
+    expect(findings.map((f) => [f.detail.resourceType, f.status, f.detail.restoreHistoryDays])).toEqual([
+      ['EFS', 'WARN', 30],
+    ]);
   });
 
   it('reads protected resources and every page of restore jobs, and keeps the other region when one is denied', async () => {
@@ -700,7 +741,12 @@ describe('restore-tests', () => {
       regions: ['us-east-1'],
       latestSuccessfulRestore: { jobId: 'r-1', ageDays: 11 },
     });
-    expect(backup.commandCalls(ListRestoreJobsCommand)[0]!.args[0].input).toMatchObject({ MaxResults: 1000 });
+    // Listed from the window's start (restoreTestMaxAgeDays, 365 by default), not read whole.
+    for (const call of backup.commandCalls(ListRestoreJobsCommand))
+      expect(call.args[0].input).toMatchObject({
+        MaxResults: 1000,
+        ByCreatedAfter: new Date(NOW.getTime() - 365 * 86_400_000),
+      });
     expect(written.summary.figures).toMatchObject({
       restoreTestResourceTypes: 1,
       restoreTestResourceTypesUntested: 0,

@@ -39,7 +39,7 @@ describe('access-key-age', () => {
       ['ci-deploy', 'access_key_1', 1754, 'FAIL'],
     ]);
     expect(findings[0]).toMatchObject({
-      resource: 'arn:aws:iam::123456789012:user/alice',
+      resource: 'arn:aws:iam::123456789012:user/alice/access_key_1',
       check: 'access-key-age',
       detail: {
         issued: '2026-01-01T00:00:00.000Z',
@@ -73,10 +73,21 @@ describe('access-key-age', () => {
       NOW,
     );
     expect(findings.map((f) => [f.resource, f.status])).toEqual([
-      ['arn:aws:iam::123456789012:root', 'PASS'],
-      ['arn:aws:iam::123456789012:user/odd', 'WARN'],
+      ['arn:aws:iam::123456789012:root/access_key_1', 'PASS'],
+      ['arn:aws:iam::123456789012:user/odd/access_key_1', 'WARN'],
     ]);
     expect(findings[1]!.detail).toMatchObject({ ageDays: null, issued: 'N/A' });
+  });
+
+  it("gives a user's two active keys a resource each, named by slot, so a FAIL and a PASS never share one", () => {
+    const two =
+      'both,arn:aws:iam::123456789012:user/both,2020-01-01T00:00:00+00:00,false,N/A,N/A,N/A,false,' +
+      `true,${ago(200).toISOString()},N/A,N/A,N/A,true,${ago(5).toISOString()},N/A,N/A,N/A,false,N/A,false,N/A`;
+    const findings = assessAccessKeyAge(report(two), 90, NOW);
+    expect(findings.map((f) => [f.resource, f.detail.accessKey, f.status])).toEqual([
+      ['arn:aws:iam::123456789012:user/both/access_key_1', 'access_key_1', 'FAIL'],
+      ['arn:aws:iam::123456789012:user/both/access_key_2', 'access_key_2', 'PASS'],
+    ]);
   });
 });
 
@@ -348,9 +359,9 @@ describe('key-rotation gather', () => {
       'us-east-1',
       'eu-west-1',
     ]);
-    expect(byCheck('access-key-age')).toEqual([
-      ['alice', 'FAIL'],
-      ['ci-deploy', 'FAIL'],
+    expect(findings.filter((f) => f.check === 'access-key-age').map((f) => [f.resource, f.status])).toEqual([
+      ['arn:aws:iam::123456789012:user/alice/access_key_1', 'FAIL'],
+      ['arn:aws:iam::123456789012:user/ci-deploy/access_key_1', 'FAIL'],
     ]);
     expect(figures).toMatchObject({
       activeAccessKeys: 2,

@@ -27,7 +27,10 @@ import {
   type VaultFacts,
 } from '../../../lambdas/collectors/resilience/collector';
 import type { DbClusterFacts, DbInstanceFacts } from '../../../lambdas/readers/databases';
-import { NOW, runInTempDir } from '../../helpers/run';
+import { ClientFactory } from '../../../lambdas/aws/client-factory';
+import { memoFrom } from '../../../lambdas/run-collector';
+import { DEFAULT_SETTINGS } from '../../../lambdas/settings';
+import { ACCOUNT, NOW, runInTempDir } from '../../helpers/run';
 import { awsError, regionOf } from '../../helpers/regional-mock';
 
 const rds = mockClient(RDSClient);
@@ -442,7 +445,7 @@ describe('resilience collector', () => {
       ['arn:aws:rds:us-east-1:123456789012:db:main', 'FAIL'],
       ['arn:aws:rds:eu-west-1:123456789012:db:main', 'FAIL'],
     ]);
-    // Table ARNs carry the account read from other ARNs; the deleted table is left out.
+    // Table ARNs carry the run's account; the deleted table is left out.
     expect(by('dynamodb-pitr')).toEqual([
       ['arn:aws:dynamodb:us-east-1:123456789012:table/a', 'PASS'],
       ['arn:aws:dynamodb:us-east-1:123456789012:table/b', 'FAIL'],
@@ -530,5 +533,50 @@ describe('resilience collector', () => {
       ['s3:GetBucketTagging', 'logs: Access Denied'],
       ['s3:GetBucketTagging', 'untagged: Access Denied'],
     ]);
+  });
+
+  /** An account with DynamoDB tables and nothing else: no database, vault, bucket or backup carries an ARN. */
+  function mockTablesOnly() {
+    rds.on(DescribeDBInstancesCommand).resolves({ DBInstances: [] });
+    rds.on(DescribeDBClustersCommand).resolves({ DBClusters: [] });
+    ddb.on(ListTablesCommand).resolves({ TableNames: ['orders'] });
+    ddb.on(DescribeContinuousBackupsCommand).resolves({
+      ContinuousBackupsDescription: {
+        ContinuousBackupsStatus: 'ENABLED',
+        PointInTimeRecoveryDescription: { PointInTimeRecoveryStatus: 'ENABLED' },
+      },
+    });
+    s3.on(ListBucketsCommand).resolves({ Buckets: [] });
+    backup.on(ListBackupVaultsCommand).resolves({ BackupVaultList: [] });
+    backup.on(ListProtectedResourcesCommand).resolves({ Results: [] });
+  }
+
+  it("builds table ARNs from the run's account even when nothing else read carries an ARN", async () => {
+    mockTablesOnly();
+    const { written } = await runInTempDir(resilience, { regions: ['us-east-1'] });
+    expect(written.errors).toEqual([]);
+    expect(
+      written.findings.filter((f) => f.resource.includes(':dynamodb:')).map((f) => [f.check, f.resource]),
+    ).toEqual([
+      ['dynamodb-pitr', `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/orders`],
+      ['backup-plan-coverage', `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/orders`],
+    ]);
+  });
+
+  it('without the run account: a named error entry and no table judged (never an ARN with an empty account)', async () => {
+    mockTablesOnly();
+    const settings = { ...DEFAULT_SETTINGS, regions: ['us-east-1'] };
+    const gathered = await resilience.gather({
+      clients: new ClientFactory(),
+      settings,
+      now: NOW,
+      memo: memoFrom(new Map()),
+    });
+    expect(gathered.errors).toEqual([
+      expect.objectContaining({ region: 'global', api: 'account', code: 'AccountUnknown' }),
+    ]);
+    expect(ddb.commandCalls(ListTablesCommand)).toHaveLength(0);
+    const { findings } = resilience.assess(gathered.facts, settings, NOW);
+    expect(findings.some((f) => f.resource.includes(':dynamodb:'))).toBe(false);
   });
 });

@@ -3,6 +3,8 @@ import {
   assessScanTypes,
   assessSla,
   assessVulnerabilities,
+  failedStatusError,
+  findingsReadable,
   listedSeverities,
   reduceFinding,
   regionCounts,
@@ -101,7 +103,7 @@ describe('inspector-enabled', () => {
     expect(fs[0]!.detail.reason).toMatch(/never been enabled/);
   });
 
-  it('FAILs an account Inspector answers in failedAccounts, with its error code', () => {
+  it('judges no scan type of an account Inspector answers in failedAccounts: a failure to read is no verdict', () => {
     const s = regionStatus(
       'us-east-1',
       [],
@@ -109,17 +111,21 @@ describe('inspector-enabled', () => {
         {
           accountId: '123456789012',
           status: 'DISABLED',
-          errorCode: 'RESOURCE_NOT_FOUND',
-          errorMessage: 'not found',
+          errorCode: 'ACCESS_DENIED',
+          errorMessage: 'not authorized',
           resourceStatus: { ec2: 'DISABLED', ecr: 'ENABLED', lambda: 'DISABLED', lambdaCode: 'DISABLED' },
         },
       ],
     );
-    const fs = assessScanTypes(s);
-    expect(fs.map((f) => f.status)).toEqual(['FAIL', 'PASS', 'FAIL', 'INFO']);
-    expect(fs[0]!.detail).toMatchObject({
-      answeredIn: 'failedAccounts',
-      accountErrorCode: 'RESOURCE_NOT_FOUND',
+    expect(s).toMatchObject({ answeredIn: 'failedAccounts', errorCode: 'ACCESS_DENIED' });
+    expect(assessScanTypes(s)).toEqual([]);
+    expect(findingsReadable(s)).toBe(false);
+    expect(failedStatusError(s)).toEqual({
+      region: 'us-east-1',
+      api: 'inspector2:BatchGetAccountStatus',
+      code: 'ACCESS_DENIED',
+      message:
+        "Inspector could not read the account's status (failedAccounts, errorCode ACCESS_DENIED): not authorized",
     });
   });
 

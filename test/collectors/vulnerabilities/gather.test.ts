@@ -202,6 +202,53 @@ describe('vulnerabilities gather', () => {
     expect(new Set(written.findings.map((f) => f.detail.region))).toEqual(new Set(['us-east-1']));
   });
 
+  it.each(['ACCESS_DENIED', 'INTERNAL_ERROR'])(
+    'an account in failedAccounts (%s) is an error entry for its region, not a FAIL; the other region is kept',
+    async (errorCode) => {
+      inspector.on(BatchGetAccountStatusCommand).callsFake(async (_i, getClient) =>
+        (await regionOf(getClient)) === 'eu-west-1'
+          ? {
+              accounts: [],
+              failedAccounts: [
+                {
+                  accountId: ACCOUNT,
+                  status: 'DISABLED',
+                  resourceStatus: { ec2: 'DISABLED', ecr: 'DISABLED', lambda: 'DISABLED' },
+                  errorCode,
+                  errorMessage: 'could not read',
+                },
+              ],
+            }
+          : enabled(),
+      );
+      inspector
+        .on(ListFindingAggregationsCommand)
+        .resolves(aggregation({ all: 0, critical: 0, high: 0, medium: 0 }));
+      inspector.on(ListFindingsCommand).resolves({ findings: [] });
+      const { written } = await runInTempDir(vulnerabilities, { regions: ['us-east-1', 'eu-west-1'] });
+      expect(written.errors).toEqual([
+        {
+          region: 'eu-west-1',
+          api: 'inspector2:BatchGetAccountStatus',
+          code: errorCode,
+          message: `Inspector could not read the account's status (failedAccounts, errorCode ${errorCode}): could not read`,
+        },
+      ]);
+      expect(written.summary.status).toBe('PARTIAL');
+      expect(written.findings.filter((f) => f.detail.region === 'eu-west-1')).toEqual([]);
+      expect(written.findings.filter((f) => f.status === 'FAIL')).toEqual([]);
+      expect(
+        written.findings.filter((f) => f.check === 'inspector-enabled').map((f) => [f.resource, f.status]),
+      ).toEqual([
+        ['inspector2:us-east-1:ec2', 'PASS'],
+        ['inspector2:us-east-1:ecr', 'PASS'],
+        ['inspector2:us-east-1:lambda', 'PASS'],
+        ['inspector2:us-east-1:lambdaCode', 'INFO'],
+      ]);
+      expect(written.summary.figures).toMatchObject({ regionsRead: 1 });
+    },
+  );
+
   it("records a failed findings read as that region's error and keeps its scan-type findings", async () => {
     inspector.on(BatchGetAccountStatusCommand).resolves(enabled());
     inspector
