@@ -1,4 +1,5 @@
 import type { ClientFactory } from '../aws/client-factory';
+import { errorEntry } from '../aws/aws-error';
 import type { ErrorEntry, Finding } from '../evidence/envelope';
 import type { RawSource } from '../evidence/write-evidence';
 import type { CollectorSettings } from '../settings';
@@ -65,4 +66,17 @@ export function runAccount(ctx: Pick<GatherContext, 'account'>): string {
   throw Object.assign(new Error('the run was given no account id (GatherContext.account)'), {
     name: 'AccountUnknown',
   });
+}
+
+/** The run's account, or undefined with a named error entry added to `errors` (what depends on it is skipped). */
+export function runAccountOrError(
+  ctx: Pick<GatherContext, 'account'>,
+  errors: ErrorEntry[],
+): string | undefined {
+  try {
+    return runAccount(ctx);
+  } catch (err) {
+    errors.push(errorEntry(err, 'global', 'account'));
+    return undefined;
+  }
 }

@@ -31,7 +31,7 @@ import type { ErrorEntry } from '../../evidence/envelope';
 import { iso } from '../../evidence/iso-date';
 import type { RawSource } from '../../evidence/write-evidence';
 import { readRegions } from '../../readers/regions';
-import { runAccount, type Collector, type GatherContext } from '../collector';
+import { runAccountOrError, type Collector, type GatherContext } from '../collector';
 import {
   ALL_SUPPORTED,
   assessAuditLogging,
@@ -428,12 +428,7 @@ export const auditLogging: Collector<AuditLoggingFacts, AuditLoggingCheck> = {
   async gather(ctx) {
     const regions = ctx.settings.regions;
     const errors: ErrorEntry[] = [];
-    let account: string | undefined;
-    try {
-      account = runAccount(ctx);
-    } catch (err) {
-      errors.push(errorEntry(err, 'global', 'account'));
-    }
+    const account = runAccountOrError(ctx, errors);
     const trailErrors: ErrorEntry[] = [];
     const configErrors: ErrorEntry[] = [];
     const [trails, config, logs, flows, v2, classic] = await Promise.all([

@@ -5,7 +5,7 @@ import {
   paginateListTables,
 } from '@aws-sdk/client-dynamodb';
 import { GetBucketTaggingCommand, GetBucketVersioningCommand } from '@aws-sdk/client-s3';
-import { errorEntry, isAwsError, resourceError, withApi } from '../../aws/aws-error';
+import { isAwsError, resourceError, withApi } from '../../aws/aws-error';
 import { partitionOf } from '../../aws/arn';
 import { mapWithConcurrency } from '../../aws/concurrency';
 import { canonicalBytes } from '../../evidence/canonical-json';
@@ -23,7 +23,7 @@ import {
 import { readRegions } from '../../readers/regions';
 import type { CollectorSettings, ResourceTag } from '../../settings';
 import { readProtectedResources, type ProtectedResource } from '../backups/protected-resources';
-import { runAccount, type Collector, type GatherContext } from '../collector';
+import { runAccountOrError, type Collector, type GatherContext } from '../collector';
 import { RESILIENCE_CHECKS, type ResilienceCheck } from './checks';
 
 /** DescribeContinuousBackups is limited to 10 calls a second per account and region: one start per 100 ms. */
@@ -566,12 +566,7 @@ export const resilience: Collector<ResilienceFacts, ResilienceCheck> = {
     // ListTables gives names only; a table's ARN (what AWS Backup lists, and the finding's resource) is
     // built from the run's account. Without it the tables are not judged: a guessed or empty account would
     // give the same table another resource from one run to the next.
-    let account: string | undefined;
-    try {
-      account = runAccount(ctx);
-    } catch (err) {
-      errors.push(errorEntry(err, 'global', 'account'));
-    }
+    const account = runAccountOrError(ctx, errors);
     const tableErrors: ErrorEntry[] = [];
     const [dbs, tables, protectedResources, vaults, buckets] = await Promise.all([
       readRegions(regions, 'rds:DescribeDBInstances', (region) => readDatabases(ctx, region)),
