@@ -288,13 +288,13 @@ export const auditLoggingBench: ControlBench = {
       // Every service's regions at once, each service under its own region limit; an NLB's attributes and
       // listeners are read together, as are a trail's status and selectors.
       wallFloorMs: Math.max(
-          2 * L,
-          wall((r) => r.configWall),
-          wall((r) => r.logs),
-          wall((r) => Math.max(r.vpcs, r.flowLogs)),
-          wall((r) => r.lbPages + Math.ceil(r.lbs / concurrency)),
-          wall((r) => r.classicPages + Math.ceil(r.classic / concurrency)),
-        ),
+        2 * L,
+        wall((r) => r.configWall),
+        wall((r) => r.logs),
+        wall((r) => Math.max(r.vpcs, r.flowLogs)),
+        wall((r) => r.lbPages + Math.ceil(r.lbs / concurrency)),
+        wall((r) => r.classicPages + Math.ceil(r.classic / concurrency)),
+      ),
     };
   },
 };
