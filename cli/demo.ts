@@ -6,7 +6,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { accessReview } from '../lambdas/collectors/access-review/collector';
 import { runAccessReview, type ReviewResult } from '../lambdas/collectors/access-review/review';
 import { OfflineClientFactory } from './demo/offline-clients';
-import { COLLECTORS, PRODUCER_IDS } from '../lambdas/collectors/registry';
+import { COLLECTORS, EVIDENCE_KINDS, PRODUCER_IDS } from '../lambdas/collectors/registry';
 import { producerOfKey } from './package/checks';
 import { renderTrustFile, TRUST_FILE_KIND } from './trust/trust-file';
 import { expectedRunDays } from '../lambdas/evidence/coverage';
@@ -62,8 +62,19 @@ export interface DemoOptions {
   readonly days?: number;
   /** Which earlier day (days before today) is left without any run, to show a gap; null for none. @default 4 */
   readonly gapDaysAgo?: number | null;
+  /**
+   * The collectors that run, by id: the others' schedules are disabled and the package is pulled for these
+   * (and the evidence written beside them) only. Tests that need the story, not every collector, run fewer.
+   * @default every collector
+   */
+  readonly collectors?: readonly string[];
   /** Told, in one line, when an earlier demo's output in the directory is removed. @default ignore */
   readonly notice?: (line: string) => void;
+}
+
+/** The evidence kinds a run of `collectors` writes: theirs and those written beside them (the review email). */
+function demoKinds(collectors: readonly string[]): string[] {
+  return EVIDENCE_KINDS.filter((k) => collectors.includes(k.partOf ?? k.id)).map((k) => k.id);
 }
 
 export interface DemoResult {
@@ -219,6 +230,16 @@ export async function runDemo(
     // The Admins group is the account's approved administrators (alice is in it): iam-privilege judges its
     // administrator rights PASS and still FAILs the OrganizationAdmin role nobody approved.
     approvedAdministrators: [`arn:aws:iam::${SAMPLE_ACCOUNT_ID}:group/Admins`],
+    ...(options.collectors
+      ? {
+          schedules: Object.fromEntries(
+            COLLECTORS.filter((c) => !options.collectors!.includes(c.id)).map((c) => [
+              c.id,
+              { enabled: false },
+            ]),
+          ),
+        }
+      : {}),
   });
   // One throw-away key per producer, as the stack deploys one KMS key per function.
   const signers = new Map(PRODUCER_IDS.map((id) => [id, LocalSigner.generate(demoKeyId(id))]));
@@ -277,6 +298,7 @@ export async function runDemo(
     const today: RunResult[] = [];
     for (const collector of COLLECTORS) {
       const schedule = config.schedules[collector.id]!;
+      if (!schedule.enabled) continue;
       if (daysAgo > 0 && !scheduledOn(schedule, date, daysAgo)) continue;
       const ctx: RunContext = {
         ...base,
@@ -327,7 +349,14 @@ export async function runDemo(
   const to = isoDate(now);
   const pullLines: string[] = [];
   const pullExitCode = await pull(
-    { bucket: DEMO_BUCKET, from, to, out: packageDir, trust },
+    {
+      bucket: DEMO_BUCKET,
+      from,
+      to,
+      out: packageDir,
+      trust,
+      ...(options.collectors ? { collector: demoKinds(options.collectors) } : {}),
+    },
     {
       s3: new OfflineClientFactory(bucketAnswers(bucket)).get(S3Client),
       out: (line) => pullLines.push(line),

@@ -68,9 +68,25 @@ function freshTrust(dir: string, name: string): { file: string; signers: Map<str
   return { file, signers };
 }
 
+/**
+ * The corpus tampers with the demo's story (the staged gap, the SLA breach, the accepted risk), not with
+ * any one collector's evidence: the eight collectors that tell it keep the package at half the size, and each
+ * of the forty verifies at half the time.
+ */
+const CORPUS_COLLECTORS = [
+  'iam-mfa',
+  'inactive-users',
+  'access-review',
+  'network-exposure',
+  'console-signins',
+  'backups',
+  'encryption',
+  'tls',
+];
+
 beforeAll(async () => {
   scratch = mkdtempSync(join(tmpdir(), 'soc2-tamper-'));
-  const demo = await runDemo(join(scratch, 'demo'), NOW);
+  const demo = await runDemo(join(scratch, 'demo'), NOW, { collectors: CORPUS_COLLECTORS });
   pristine = join(demo.out, PACKAGE_DIR);
   demoTrust = join(demo.out, TRUST_FILE);
   manifest = JSON.parse(readFileSync(join(pristine, 'manifest.json'), 'utf8')) as Manifest;
@@ -149,7 +165,7 @@ function tamper(name: string, fn: () => Promise<void>): void {
 }
 
 /** The gap day is a weekday with no run at all: every daily collector is missing that day. */
-const STAGED_GAPS = COLLECTORS.filter((c) => c.frequency === 'daily')
+const STAGED_GAPS = COLLECTORS.filter((c) => CORPUS_COLLECTORS.includes(c.id) && c.frequency === 'daily')
   .map((c) => c.id)
   .sort()
   .map((c) => `gap ${c} account ${ACCOUNT} ${GAP_DATE}: missing`);
@@ -299,7 +315,7 @@ describe('tamper corpus: verify trusts nothing it cannot prove', () => {
     expect(lines).toContain(
       `manifest.json: its coverage lists gaps: none; the verified envelopes leave: ${STAGED_GAPS.slice(0, 4)
         .map((g) => g.replace(/^gap /, '').replace(/: missing$/, ' missing'))
-        .join('; ')}; and ${STAGED_GAPS.length - 4} more`,
+        .join('; ')}${STAGED_GAPS.length > 4 ? `; and ${STAGED_GAPS.length - 4} more` : ''}`,
     );
     expect(lines).toContain(
       `manifest.json: its summary counts ${objects} objects, 0 with problems and 0 gap(s); recomputed: ${objects}, 0 and ${STAGED_GAPS.length}`,
