@@ -3,6 +3,7 @@ import { REGION_CONCURRENCY } from '../../lambdas/readers/regions';
 import { makespan } from '../minimums';
 import {
   ACCOUNT_ID,
+  classicTotal as classicTotalOf,
   PAGE,
   seededRandom,
   slice,
@@ -22,7 +23,7 @@ const logGroupTotal = (a: SyntheticAccount) => 2 * a.sizes.databases + a.sizes.l
 /** VPCs: one per hundred security groups, at least one per region. */
 const vpcTotal = (a: SyntheticAccount) => Math.max(a.regions.length, Math.ceil(a.sizes.securityGroups / 100));
 /** Classic Load Balancers: one for every ten ELBv2 load balancers, the remains of older stacks. */
-const classicTotal = (a: SyntheticAccount) => Math.ceil(a.sizes.loadBalancers / 10);
+const classicTotal = (a: SyntheticAccount) => classicTotalOf(a.sizes);
 
 function rnd(a: SyntheticAccount, kind: string, i: number): () => number {
   let h = a.seed >>> 0;
@@ -100,11 +101,6 @@ function lbIndex(a: SyntheticAccount, arn: unknown): number {
 
 export const auditLoggingBench: ControlBench = {
   answers: (a): Answers => ({
-    'STS:GetCallerIdentity': () => ({
-      Account: ACCOUNT_ID,
-      Arn: `arn:aws:sts::${ACCOUNT_ID}:assumed-role/collector/synthetic`,
-      UserId: 'AROAEXAMPLE:synthetic',
-    }),
     // The synthetic account's one trail (synthetic-account.ts): all management events, basic selectors.
     'CloudTrail:GetEventSelectors': (input) => ({
       TrailARN: input.TrailName,
@@ -194,35 +190,8 @@ export const auditLoggingBench: ControlBench = {
         ],
       };
     },
-    'ElasticLoadBalancing:DescribeLoadBalancers': (input, region) => {
-      const n = a.countIn(classicTotal(a), region);
-      const p = slice(
-        `ELB:DescribeClassicLoadBalancers:${region}`,
-        n,
-        PAGE.elb!,
-        input.PageSize,
-        input.Marker,
-      );
-      const out = [];
-      for (let k = p.from; k < p.to; k++)
-        out.push({
-          LoadBalancerName: classicName(region, k),
-          DNSName: `${classicName(region, k)}.${region}.elb.amazonaws.com`,
-          Scheme: 'internet-facing',
-          ListenerDescriptions: [
-            {
-              Listener: {
-                Protocol: 'HTTP',
-                LoadBalancerPort: 80,
-                InstanceProtocol: 'HTTP',
-                InstancePort: 8080,
-              },
-              PolicyNames: [],
-            },
-          ],
-        });
-      return { LoadBalancerDescriptions: out, ...(p.next ? { NextMarker: p.next } : {}) };
-    },
+    // Classic Load Balancers are listed by the synthetic account itself (tls reads their listeners too);
+    // their attributes are answered here, for the same names.
     'ElasticLoadBalancing:DescribeLoadBalancerAttributes': (input, region) => {
       const m = /-(\d+)$/.exec(String(input.LoadBalancerName));
       const k = m ? Number(m[1]) : -1;
