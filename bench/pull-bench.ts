@@ -34,7 +34,25 @@ interface Filled {
 }
 
 /**
- * Every collector once a day (an envelope and one source each), as many days as `objects` needs, each day
+ * The collectors the package holds: the eight of the first measurements, so the package keeps its shape (16
+ * objects a day, 625 days for 10,000 objects) and its figures stay comparable as collectors are added; pull
+ * is given them as its --collector filter, so coverage expects these and no others.
+ */
+const PULL_BENCH_COLLECTORS = COLLECTORS.filter((c) =>
+  [
+    'iam-mfa',
+    'inactive-users',
+    'access-review',
+    'network-exposure',
+    'console-signins',
+    'backups',
+    'encryption',
+    'tls',
+  ].includes(c.id),
+);
+
+/**
+ * Each of PULL_BENCH_COLLECTORS once a day (an envelope and one source each), as many days as `objects` needs, each day
  * sealed by the real sealer at 00:30Z the next day as it runs deployed (and as the demo does). The bucket's
  * clock is the collection time while a day is written, so each object's LastModified is inside its key's
  * day (on time, not late), then the sealer's run time while it writes that day's digest.
@@ -45,7 +63,7 @@ async function fillAndSeal(
   signer: LocalSigner,
   objects: number,
 ): Promise<Filled> {
-  const perDay = COLLECTORS.length * 2;
+  const perDay = PULL_BENCH_COLLECTORS.length * 2;
   const days = Math.ceil(objects / perDay);
   const start = Date.parse('2024-01-01T00:00:00Z');
   const rnd = seededRandom(42);
@@ -63,7 +81,7 @@ async function fillAndSeal(
     const collectedAt = new Date(`${date}T06:00:03.120Z`);
     setClock(collectedAt);
     const t0 = Date.now();
-    for (const c of COLLECTORS) {
+    for (const c of PULL_BENCH_COLLECTORS) {
       if (written >= objects) break;
       const runId = `run-${date}-${c.id}`;
       const findings: Finding[] = Array.from({ length: 5 }, (_, i) => ({
@@ -225,7 +243,14 @@ export async function benchPull(
     const c1 = process.cpuUsage();
     const t1 = Date.now();
     const pullExit = await pull(
-      { bucket: BUCKET, from: filled.from, to: filled.to, out, publicKey: [keyFile] },
+      {
+        bucket: BUCKET,
+        from: filled.from,
+        to: filled.to,
+        out,
+        publicKey: [keyFile],
+        collector: PULL_BENCH_COLLECTORS.map((c) => c.id),
+      },
       {
         s3: clients.get(S3Client, 'us-east-1'),
         out: (l) => lines.push(l),

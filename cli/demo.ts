@@ -230,6 +230,8 @@ export async function runDemo(
     // The Admins group is the account's approved administrators (alice is in it): iam-privilege judges its
     // administrator rights PASS and still FAILs the OrganizationAdmin role nobody approved.
     approvedAdministrators: [`arn:aws:iam::${SAMPLE_ACCOUNT_ID}:group/Admins`],
+    // The sample team uses Security Hub as its findings hub: a region without it FAILs (eu-west-1).
+    requireSecurityHub: true,
     ...(options.collectors
       ? {
           schedules: Object.fromEntries(

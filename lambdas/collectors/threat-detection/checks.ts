@@ -23,7 +23,7 @@ export const THREAT_DETECTION_CHECKS = defineChecks({
   'securityhub-enabled': {
     title: 'Security Hub is enabled where it is used',
     description:
-      'One finding per configured region, from Security Hub CSPM\'s DescribeHub. PASS when the hub is enabled there. When it is not, DescribeHub answers InvalidAccessException, which AWS also uses for a caller not allowed to use the hub: the finding records the answer and says it means "not enabled or not allowed". A region without it FAILs when `requireSecurityHub` is true, or when Security Hub is enabled in another configured region (it is in use, and this region\'s findings never reach it); when it is enabled in no configured region and not required it is INFO, since Security Hub aggregates findings but is not itself a detective control. An AccessDeniedException is an error entry, not a verdict.',
+      'One finding per configured region, from Security Hub CSPM\'s DescribeHub. PASS when the hub is enabled there. When it is not, DescribeHub answers InvalidAccessException, which AWS also uses for a caller not allowed to use the hub: the finding records the answer and says it means "not enabled or not allowed". A region without it FAILs only when `requireSecurityHub` is true; otherwise it WARNs when Security Hub is enabled in another configured region (it is in use, and this region\'s findings never reach it), and when it is enabled in no configured region it is INFO, since Security Hub aggregates findings but is not itself a detective control. An AccessDeniedException is an error entry, not a verdict.',
     criteria: ['CC7.2', 'CC7.3'],
     severity: 'medium',
     remediation:

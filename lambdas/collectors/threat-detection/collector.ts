@@ -277,7 +277,8 @@ export function assessSecurityHubRegion(
     reason =
       'Security Hub is not enabled (or not allowed), and the configuration requires it (requireSecurityHub)';
   } else if (enabledElsewhere.length > 0) {
-    status = 'FAIL';
+    // In use, but not here: worth a look, yet only the configuration can make a missing hub a failure.
+    status = 'WARN';
     reason = `Security Hub is in use (enabled in ${enabledElsewhere.join(', ')}) but not enabled here: this region's findings never reach it`;
   } else {
     status = 'INFO';
@@ -529,7 +530,7 @@ export const threatDetection: Collector<ThreatDetectionFacts, ThreatDetectionChe
     requireSecurityHub: s.requireSecurityHub,
     securityHubNotEnabled: s.requireSecurityHub
       ? 'FAIL'
-      : 'INFO when not enabled in any configured region; FAIL in a region where it is off while enabled in another',
+      : 'INFO when not enabled in any configured region; WARN in a region where it is off while enabled in another',
     securityHubNotEnabledAnswer: `${SECURITY_HUB_NOT_ENABLED} (not enabled, or not allowed)`,
     accessAnalyzer: `an ACTIVE analyzer of type ${EXTERNAL_ACCESS_ANALYZER_TYPES.join(' or ')} in every configured region; CREATING is WARN`,
   }),

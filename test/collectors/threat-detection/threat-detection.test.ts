@@ -230,7 +230,8 @@ describe('securityhub-enabled', () => {
     ['enabled and required', on, true, [], 'PASS'],
     ['not enabled anywhere, not required', off, false, [], 'INFO'],
     ['not enabled, required', off, true, [], 'FAIL'],
-    ['not enabled here but in use in another region', off, false, ['us-east-1'], 'FAIL'],
+    ['not enabled here but in use in another region', off, false, ['us-east-1'], 'WARN'],
+    ['not enabled here, in use in another region, and required', off, true, ['us-east-1'], 'FAIL'],
   ])('%s', (_name, h, required, elsewhere, expected) => {
     expect(assessSecurityHubRegion(h, required, elsewhere).status).toBe(expected);
   });
@@ -262,7 +263,8 @@ describe('securityhub-enabled', () => {
     };
     const statuses = (requireSecurityHub: boolean) =>
       assessThreatDetection(facts, { ...SETTINGS, requireSecurityHub }, NOW).findings.map((f) => f.status);
-    expect(statuses(false)).toEqual(['PASS', 'FAIL']);
+    expect(statuses(false)).toEqual(['PASS', 'WARN']);
+    expect(statuses(true)).toEqual(['PASS', 'FAIL']);
     const noneOn = assessThreatDetection(
       { ...facts, securityHub: [off, { ...off, region: 'ap-south-1' }] },
       SETTINGS,
@@ -457,7 +459,7 @@ describe('threat-detection gather', () => {
     expect(responses[0]!.detail.severity).toBe(9);
     expect(by('securityhub-enabled').map((f) => [f.detail.region, f.status])).toEqual([
       ['us-east-1', 'PASS'],
-      ['eu-west-1', 'FAIL'],
+      ['eu-west-1', 'WARN'],
     ]);
     expect(by('access-analyzer-enabled').map((f) => [f.detail.region, f.status])).toEqual([
       ['us-east-1', 'PASS'],
