@@ -220,6 +220,13 @@ export async function runDemo(
 ): Promise<DemoResult> {
   const started = Date.now();
   const out = resolve(outDir);
+  if (options.collectors) {
+    const unknown = options.collectors.filter((id) => !COLLECTORS.some((c) => c.id === id));
+    if (unknown.length > 0 || !options.collectors.includes(accessReview.id))
+      throw new Error(
+        `the demo's collectors must be collector ids (${COLLECTORS.map((c) => c.id).join(', ')}) and include ${accessReview.id}, whose email the demo renders${unknown.length ? `; unknown: ${unknown.join(', ')}` : ''}`,
+      );
+  }
   const days = Math.max(1, options.days ?? 14);
   const gapDaysAgo = options.gapDaysAgo === undefined ? 4 : options.gapDaysAgo;
   await freshDemoDir(outDir, out, options.notice ?? (() => undefined));

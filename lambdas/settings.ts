@@ -27,7 +27,10 @@ export interface CollectorSettings {
    * (threat-detection).
    */
   readonly threatResponseHours: { readonly critical: number; readonly high: number };
-  /** Whether Security Hub must be enabled in every configured region (threat-detection); otherwise INFO. */
+  /**
+   * Whether Security Hub must be enabled in every configured region (threat-detection); otherwise a region without
+   * it WARNs while another has it, and is INFO when none has it.
+   */
   readonly requireSecurityHub: boolean;
   /** Shortest CloudWatch Logs retention, in days, that counts as kept for the audit period (audit-logging). */
   readonly logRetentionDays: number;

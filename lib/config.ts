@@ -400,10 +400,23 @@ export function parseConfig(raw: unknown, options: ParseOptions = {}): Soc2Evide
   }
   if (problems.length > 0) throw new ConfigError(problems);
   const settingsBytes = Buffer.byteLength(JSON.stringify(collectorSettings(c)));
-  if (settingsBytes > MAX_SETTINGS_BYTES)
+  if (settingsBytes > MAX_SETTINGS_BYTES) {
+    // Name what makes them too large: the list of administrators, unless the settings are too large without it.
+    const without = Buffer.byteLength(
+      JSON.stringify(collectorSettings({ ...c, approvedAdministrators: [] })),
+    );
+    const culprit =
+      without <= MAX_SETTINGS_BYTES
+        ? `${CONTEXT_KEY}.approvedAdministrators makes the settings`
+        : `${CONTEXT_KEY}'s collector settings (the longest lists: adminPorts, publicWebPorts, regions, approvedAdministrators) make the settings`;
+    const advice =
+      without <= MAX_SETTINGS_BYTES
+        ? 'approve a group or a role instead of each person'
+        : 'shorten those lists';
     throw new ConfigError([
-      `${CONTEXT_KEY}.approvedAdministrators makes the settings every collector function receives ${settingsBytes} bytes, more than the ${MAX_SETTINGS_BYTES} a Lambda environment can hold beside its other variables (4 KB in all): approve a group or a role instead of each person`,
+      `${culprit} every collector function receives ${settingsBytes} bytes, more than the ${MAX_SETTINGS_BYTES} a Lambda environment can hold beside its other variables (4 KB in all): ${advice}`,
     ]);
+  }
   const schedules = Object.fromEntries(
     COLLECTORS.map((collector) => {
       const s =

@@ -375,6 +375,16 @@ describe("demo, against the demo's sample account", () => {
     expect(existsSync(join(out, DEMO_MARKER))).toBe(true);
   });
 
+  it('refuses a collectors list without the access review or with an unknown id', async () => {
+    const other = mkdtempSync(join(tmpdir(), 'soc2-demo-'));
+    await expect(runDemo(other, NOW, { days: 1, collectors: ['iam-mfa'] })).rejects.toThrow(
+      /include access-review, whose email the demo renders$/,
+    );
+    await expect(runDemo(other, NOW, { days: 1, collectors: ['access-review', 'iam-mfaa'] })).rejects.toThrow(
+      /; unknown: iam-mfaa$/,
+    );
+  });
+
   it('refuses a non-empty directory it did not write, naming --out, and deletes nothing', async () => {
     const other = mkdtempSync(join(tmpdir(), 'soc2-demo-'));
     const mine = join(other, 'auditor-package');

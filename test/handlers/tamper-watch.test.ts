@@ -85,4 +85,40 @@ describe('tamper-watch handler', () => {
     await expect(handler(scheduleKeyDeletion, context)).rejects.toThrow('was not written: AccessDenied');
     expect(log).not.toHaveBeenCalled();
   });
+
+  it('an event delivered twice (by two rules) is recorded once: the second finds its record and is not a failure', async () => {
+    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    const written = new Set<string>();
+    s3.on(PutObjectCommand).callsFake((input: { Key: string; ChecksumSHA256: string }) => {
+      if (written.has(input.Key))
+        throw Object.assign(new Error('At least one of the pre-conditions you specified did not hold'), {
+          name: 'PreconditionFailed',
+          $metadata: { httpStatusCode: 412 },
+        });
+      written.add(input.Key);
+      return { ChecksumSHA256: input.ChecksumSHA256, VersionId: 'v1' };
+    });
+    jest.useFakeTimers({
+      now: new Date('2026-11-30T10:00:00.100Z'),
+      doNotFake: ['nextTick', 'setImmediate'],
+    });
+    try {
+      const first = await handler(scheduleKeyDeletion, context);
+      const second = await handler(scheduleKeyDeletion, context);
+      expect(first).toMatchObject({ status: 'FAIL' });
+      expect(second).toEqual({ collector: 'tamper-watch', alreadyRecorded: true });
+    } finally {
+      jest.useRealTimers();
+    }
+    expect(written.size).toBe(2);
+    expect(metricLines(log).filter((m) => m.TamperEvents === 1)).toHaveLength(1);
+  });
+
+  it('any other refusal still fails the invocation', async () => {
+    s3.on(PutObjectCommand).rejects(
+      Object.assign(new Error('slow down'), { name: 'SlowDown', $metadata: { httpStatusCode: 503 } }),
+    );
+    jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    await expect(handler(scheduleKeyDeletion, context)).rejects.toThrow();
+  });
 });

@@ -381,6 +381,11 @@ describe('parseConfig', () => {
     ],
     ['not an object', 'hello', 'soc2Evidence must be an object, got "hello"'],
     [
+      "port lists longer than a function's environment can carry, with no administrator approved",
+      { adminPorts: Array.from({ length: 700 }, (_, i) => 1000 + i) },
+      "soc2Evidence's collector settings (the longest lists: adminPorts, publicWebPorts, regions, approvedAdministrators) make the settings",
+    ],
+    [
       "more approved administrators than a function's environment can carry",
       {
         approvedAdministrators: Array.from(
