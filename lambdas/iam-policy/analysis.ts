@@ -3,6 +3,7 @@
  * review) and iam-privilege (the same verdicts judged daily against the approved administrators): policy
  * documents parsed, admin-equivalence, and who a role's trust policy lets in.
  */
+import { messageOf } from '../aws/aws-error';
 import { actionMatches, matchesIamPattern } from './patterns';
 
 export const AWS_MANAGED = /^arn:aws[a-z-]*:iam::aws:policy\//;
@@ -42,6 +43,24 @@ export function parsePolicyDocument(raw: string): Json {
   if (!doc || typeof doc !== 'object' || Array.isArray(doc))
     throw new Error('the document is not a JSON object');
   return doc as Json;
+}
+
+/**
+ * A parser that reads a policy document, or records in `problems` why it could not (naming `what`) and gives
+ * undefined: one unreadable document leaves the rest of the analysis standing.
+ */
+export function tolerantPolicyParser(
+  problems: string[],
+): (raw: string | undefined, what: string) => Json | undefined {
+  return (raw, what) => {
+    if (!raw) return undefined;
+    try {
+      return parsePolicyDocument(raw);
+    } catch (err) {
+      problems.push(`${what}: the policy document does not parse (${messageOf(err)})`);
+      return undefined;
+    }
+  };
 }
 
 /** The document's statements of one effect (a single statement object counts as a list of one). */

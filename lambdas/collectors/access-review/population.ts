@@ -2,16 +2,13 @@ import {
   analysePolicy,
   awsManagedVerdict,
   NEITHER,
-  parsePolicyDocument,
+  tolerantPolicyParser,
   trustedBy,
-  type Json,
   type PolicyVerdict,
 } from '../../iam-policy/analysis';
 import type { AuthorizationDetails } from '../../iam-policy/authorization-details';
-
 import { holdsKey, type CredentialReport, type ReportTime } from '../../readers/credential-report/parse';
 import { userActivity } from '../inactive-users/collector';
-import { messageOf } from '../../aws/aws-error';
 
 // The shared analysis and reader, re-exported where the access review's callers and tests have them.
 export {
@@ -140,15 +137,7 @@ export function buildPopulation(
   options: { account: string; now: Date; inactiveAfterDays: number; credentialReportGeneratedAt?: string },
 ): BuildResult {
   const problems: string[] = [];
-  const parse = (raw: string | undefined, what: string): Json | undefined => {
-    if (!raw) return undefined;
-    try {
-      return parsePolicyDocument(raw);
-    } catch (err) {
-      problems.push(`${what}: the policy document does not parse (${messageOf(err)})`);
-      return undefined;
-    }
-  };
+  const parse = tolerantPolicyParser(problems);
   const customer = new Map<string, PolicyVerdict>();
   for (const p of details.policies) {
     const doc = p.PolicyVersionList?.find((v) => v.IsDefaultVersion)?.Document;

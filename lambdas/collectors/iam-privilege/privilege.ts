@@ -1,9 +1,8 @@
 import type { AttachedPolicy, PolicyDetail } from '@aws-sdk/client-iam';
-import { messageOf } from '../../aws/aws-error';
 import {
   analysePolicy,
   awsManagedVerdict,
-  parsePolicyDocument,
+  tolerantPolicyParser,
   trustedBy,
   type Json,
 } from '../../iam-policy/analysis';
@@ -105,15 +104,7 @@ const kindOrder: Record<PrincipalKind, number> = { user: 0, group: 1, role: 2 };
 /** Pure: who holds admin-equivalent permissions or an escalation path, from the authorization details. */
 export function analysePrivilege(details: AuthorizationDetails, account: string): PrivilegeAnalysis {
   const problems: string[] = [];
-  const parse = (raw: string | undefined, what: string): Json | undefined => {
-    if (!raw) return undefined;
-    try {
-      return parsePolicyDocument(raw);
-    } catch (err) {
-      problems.push(`${what}: the policy document does not parse (${messageOf(err)})`);
-      return undefined;
-    }
-  };
+  const parse = tolerantPolicyParser(problems);
 
   const customer = new Map<string, { name: string; doc?: Json }>();
   for (const p of details.policies) {
