@@ -14,6 +14,17 @@ export interface RawSource {
   readonly generatedAt?: string;
 }
 
+/** A raw source read as JSON, kept in canonical form (what most collectors keep beside their envelope). */
+export function jsonSource(name: string, api: string, value: unknown, generatedAt: Date): RawSource {
+  return {
+    name,
+    api,
+    contentType: 'application/json',
+    body: canonicalBytes(value),
+    generatedAt: generatedAt.toISOString(),
+  };
+}
+
 export interface WrittenEvidence {
   /** The envelope as written, with its sources. */
   readonly envelope: Envelope;

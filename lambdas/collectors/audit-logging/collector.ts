@@ -26,10 +26,9 @@ import {
 import { partitionOf } from '../../aws/arn';
 import { errorEntry, isAwsError, resourceError, withApi } from '../../aws/aws-error';
 import { mapWithConcurrency } from '../../aws/concurrency';
-import { canonicalBytes } from '../../evidence/canonical-json';
 import type { ErrorEntry } from '../../evidence/envelope';
 import { iso } from '../../evidence/iso-date';
-import type { RawSource } from '../../evidence/write-evidence';
+import { jsonSource, type RawSource } from '../../evidence/write-evidence';
 import { readRegions } from '../../readers/regions';
 import { runAccountOrError, type Collector, type GatherContext } from '../collector';
 import {
@@ -369,16 +368,6 @@ async function readClassicLoadBalancers(
   return { loadBalancers: read.filter((x): x is NonNullable<typeof x> => x !== undefined), errors };
 }
 
-function source(name: string, api: string, body: unknown, now: Date): RawSource {
-  return {
-    name,
-    api,
-    contentType: 'application/json',
-    body: canonicalBytes(body),
-    generatedAt: now.toISOString(),
-  };
-}
-
 export const auditLogging: Collector<AuditLoggingFacts, AuditLoggingCheck> = {
   id: 'audit-logging',
   title: 'Audit logging: CloudTrail, AWS Config, log retention, VPC flow logs, load balancer access logs',
@@ -473,12 +462,12 @@ export const auditLogging: Collector<AuditLoggingFacts, AuditLoggingCheck> = {
     const now = ctx.now;
     const sources: RawSource[] = [
       ...(facts.cloudTrail
-        ? [source('cloudtrail-trails.json', 'cloudtrail:DescribeTrails', facts.cloudTrail, now)]
+        ? [jsonSource('cloudtrail-trails.json', 'cloudtrail:DescribeTrails', facts.cloudTrail, now)]
         : []),
-      source('config-recorders.json', 'config:DescribeConfigurationRecorders', facts.config, now),
-      source('log-groups.json', 'logs:DescribeLogGroups', facts.logs, now),
-      source('vpc-flow-logs.json', 'ec2:DescribeFlowLogs', facts.flowLogs, now),
-      source(
+      jsonSource('config-recorders.json', 'config:DescribeConfigurationRecorders', facts.config, now),
+      jsonSource('log-groups.json', 'logs:DescribeLogGroups', facts.logs, now),
+      jsonSource('vpc-flow-logs.json', 'ec2:DescribeFlowLogs', facts.flowLogs, now),
+      jsonSource(
         'load-balancer-access-logs.json',
         'elasticloadbalancing:DescribeLoadBalancerAttributes',
         facts.loadBalancers,

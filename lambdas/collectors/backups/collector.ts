@@ -6,9 +6,8 @@ import {
   type RestoreJobsListMember,
 } from '@aws-sdk/client-backup';
 import { readRegions } from '../../readers/regions';
-import { canonicalBytes } from '../../evidence/canonical-json';
 import type { Finding, FindingStatus } from '../../evidence/envelope';
-import type { RawSource } from '../../evidence/write-evidence';
+import { jsonSource, type RawSource } from '../../evidence/write-evidence';
 import { DEFAULT_SETTINGS, type CollectorSettings } from '../../settings';
 import type { Collector } from '../collector';
 import { withApi } from '../../aws/aws-error';
@@ -593,20 +592,13 @@ export const backups: Collector<BackupsFacts, BackupsCheck> = {
     const restoreRegions = restores.results.flatMap((r) => (r.value ? [r.value] : []));
     const jobRegions = jobs.results.flatMap((r) => (r.value ? [{ region: r.region, raw: r.value }] : []));
     const sources: RawSource[] = [
-      {
-        name: 'backup-jobs.json',
-        api: 'backup:ListBackupJobs',
-        contentType: 'application/json',
-        body: canonicalBytes({ byCreatedAfter: from.toISOString(), regions: jobRegions }),
-        generatedAt: ctx.now.toISOString(),
-      },
-      {
-        name: 'restore-jobs.json',
-        api: 'backup:ListRestoreJobs',
-        contentType: 'application/json',
-        body: canonicalBytes({ regions: restoreRegions }),
-        generatedAt: ctx.now.toISOString(),
-      },
+      jsonSource(
+        'backup-jobs.json',
+        'backup:ListBackupJobs',
+        { byCreatedAfter: from.toISOString(), regions: jobRegions },
+        ctx.now,
+      ),
+      jsonSource('restore-jobs.json', 'backup:ListRestoreJobs', { regions: restoreRegions }, ctx.now),
     ];
     return {
       facts: {

@@ -1,8 +1,7 @@
 import { GetAccountPasswordPolicyCommand, IAMClient, type PasswordPolicy } from '@aws-sdk/client-iam';
 import { errorEntry, isAwsError, withApi } from '../../aws/aws-error';
-import { canonicalBytes } from '../../evidence/canonical-json';
 import type { ErrorEntry, Finding, FindingStatus } from '../../evidence/envelope';
-import type { RawSource } from '../../evidence/write-evidence';
+import { jsonSource, type RawSource } from '../../evidence/write-evidence';
 import { gatherCredentialReport, reportAgeMinutes } from '../../readers/credential-report/source';
 import type { CollectorSettings, PasswordPolicyMinimums } from '../../settings';
 import type { Collector } from '../collector';
@@ -250,13 +249,7 @@ export const passwordPolicy: Collector<PasswordPolicyFacts, PasswordPolicyCheck>
     errors.push(...report.errors);
     const sources: RawSource[] = [...report.sources];
     if (read) {
-      sources.unshift({
-        name: 'password-policy.json',
-        api: API,
-        contentType: 'application/json',
-        body: canonicalBytes({ passwordPolicy: read.raw ?? null }),
-        generatedAt: ctx.now.toISOString(),
-      });
+      sources.unshift(jsonSource('password-policy.json', API, { passwordPolicy: read.raw ?? null }, ctx.now));
     }
     const users = report.facts.report?.users;
     return {

@@ -8,10 +8,9 @@ import { GetBucketTaggingCommand, GetBucketVersioningCommand } from '@aws-sdk/cl
 import { isAwsError, resourceError, withApi } from '../../aws/aws-error';
 import { partitionOf } from '../../aws/arn';
 import { mapWithConcurrency } from '../../aws/concurrency';
-import { canonicalBytes } from '../../evidence/canonical-json';
 import type { ErrorEntry, Finding, FindingStatus } from '../../evidence/envelope';
 import { iso } from '../../evidence/iso-date';
-import type { RawSource } from '../../evidence/write-evidence';
+import { jsonSource, type RawSource } from '../../evidence/write-evidence';
 import { readEachBucket, type BucketRef, type PerBucketRead } from '../../readers/buckets';
 import {
   judgedDatabases,
@@ -609,20 +608,13 @@ export const resilience: Collector<ResilienceFacts, ResilienceCheck> = {
         : [],
     );
     const sources: RawSource[] = [
-      {
-        name: 'protected-resources.json',
-        api: 'backup:ListProtectedResources',
-        contentType: 'application/json',
-        body: canonicalBytes({ regions: protectedRegions }),
-        generatedAt: ctx.now.toISOString(),
-      },
-      {
-        name: 'backup-vaults.json',
-        api: 'backup:ListBackupVaults',
-        contentType: 'application/json',
-        body: canonicalBytes({ regions: vaultRegions }),
-        generatedAt: ctx.now.toISOString(),
-      },
+      jsonSource(
+        'protected-resources.json',
+        'backup:ListProtectedResources',
+        { regions: protectedRegions },
+        ctx.now,
+      ),
+      jsonSource('backup-vaults.json', 'backup:ListBackupVaults', { regions: vaultRegions }, ctx.now),
     ];
     return {
       facts: {

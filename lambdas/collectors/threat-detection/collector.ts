@@ -16,10 +16,9 @@ import {
 import { DescribeHubCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { isAwsError, readAwsError, withApi } from '../../aws/aws-error';
 import { mapWithConcurrency } from '../../aws/concurrency';
-import { canonicalBytes } from '../../evidence/canonical-json';
 import type { Finding, FindingStatus } from '../../evidence/envelope';
 import { iso } from '../../evidence/iso-date';
-import type { RawSource } from '../../evidence/write-evidence';
+import { jsonSource, type RawSource } from '../../evidence/write-evidence';
 import { readRegions } from '../../readers/regions';
 import type { CollectorSettings } from '../../settings';
 import type { Collector } from '../collector';
@@ -496,14 +495,6 @@ function analyzerFacts(a: AnalyzerSummary): AnalyzerFacts {
   };
 }
 
-const json = (name: string, api: string, body: unknown, now: Date): RawSource => ({
-  name,
-  api,
-  contentType: 'application/json',
-  body: canonicalBytes(body),
-  generatedAt: now.toISOString(),
-});
-
 export const threatDetection: Collector<ThreatDetectionFacts, ThreatDetectionCheck> = {
   id: 'threat-detection',
   title: 'Threat detection: GuardDuty, its findings, Security Hub and IAM Access Analyzer',
@@ -647,15 +638,20 @@ export const threatDetection: Collector<ThreatDetectionFacts, ThreatDetectionChe
     const analyzerRegions = analyzers.results.flatMap((r) => (r.value ? [r.value] : []));
 
     const sources: RawSource[] = [
-      json('guardduty-detectors.json', 'guardduty:GetDetector', { regions: gdRegions }, ctx.now),
-      json(
+      jsonSource('guardduty-detectors.json', 'guardduty:GetDetector', { regions: gdRegions }, ctx.now),
+      jsonSource(
         'guardduty-findings.json',
         'guardduty:GetFindings',
         { findingCriteria: ACTIVE_HIGH_CRITICAL, detectors: findingRegions },
         ctx.now,
       ),
-      json('securityhub-hubs.json', 'securityhub:DescribeHub', { regions: hubRegions }, ctx.now),
-      json('access-analyzers.json', 'access-analyzer:ListAnalyzers', { regions: analyzerRegions }, ctx.now),
+      jsonSource('securityhub-hubs.json', 'securityhub:DescribeHub', { regions: hubRegions }, ctx.now),
+      jsonSource(
+        'access-analyzers.json',
+        'access-analyzer:ListAnalyzers',
+        { regions: analyzerRegions },
+        ctx.now,
+      ),
     ];
     return {
       facts: {

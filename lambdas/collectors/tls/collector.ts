@@ -1,8 +1,8 @@
+import { jsonSource } from '../../evidence/write-evidence';
 import { GetBucketPolicyCommand } from '@aws-sdk/client-s3';
 import { mapWithConcurrency } from '../../aws/concurrency';
 import { resourceError } from '../../aws/aws-error';
 import { readRegions } from '../../readers/regions';
-import { canonicalBytes } from '../../evidence/canonical-json';
 import type { ErrorEntry, Finding, FindingStatus } from '../../evidence/envelope';
 import type { CollectorSettings } from '../../settings';
 import type { Collector, GatherContext } from '../collector';
@@ -441,20 +441,18 @@ export const tls: Collector<TlsFacts, TlsCheck> = {
         databases: dbs.results.flatMap((r) => r.value ?? []),
       },
       sources: [
-        {
-          name: 'listeners.json',
-          api: 'elasticloadbalancing:DescribeListeners',
-          contentType: 'application/json',
-          body: canonicalBytes({ regions: listeners }),
-          generatedAt: ctx.now.toISOString(),
-        },
-        {
-          name: 'classic-listeners.json',
-          api: 'elasticloadbalancing:DescribeLoadBalancers',
-          contentType: 'application/json',
-          body: canonicalBytes({ regions: classicListeners }),
-          generatedAt: ctx.now.toISOString(),
-        },
+        jsonSource(
+          'listeners.json',
+          'elasticloadbalancing:DescribeListeners',
+          { regions: listeners },
+          ctx.now,
+        ),
+        jsonSource(
+          'classic-listeners.json',
+          'elasticloadbalancing:DescribeLoadBalancers',
+          { regions: classicListeners },
+          ctx.now,
+        ),
       ],
       errors,
     };
