@@ -3,6 +3,11 @@ import { z } from 'zod';
 import { COLLECTORS } from '../lambdas/collectors/registry';
 import type { Frequency } from '../lambdas/collectors/collector';
 import { DEFAULT_SETTINGS, TLS_VERSIONS, type CollectorSettings } from '../lambdas/settings';
+import {
+  DEFAULT_MAX_CONCURRENCY,
+  DEFAULT_MEMBER_ROLE_NAME,
+  type OrganizationSettings,
+} from '../lambdas/organization/contract';
 import { scheduleExpressionProblem, scheduleFrequencyProblem } from './schedule-expression';
 
 /** The cdk.json context key holding this app's configuration. */
@@ -47,6 +52,19 @@ export interface Soc2EvidenceConfig extends CollectorSettings {
   readonly auditor?: AuditorConfig;
   /** Who answers for the controls, as named in the controls matrix. */
   readonly controlOwner: string;
+  /** Organization mode (the stack is the hub of every in-scope account); absent: single-account mode. */
+  readonly organization?: OrganizationConfig;
+}
+
+/** Config `organization`: the hub's view of the organization, defaults filled in. */
+export interface OrganizationConfig extends OrganizationSettings {
+  /** Accounts the Distributed Map runs at once. */
+  readonly maxConcurrency: number;
+  /**
+   * Who creates the member StackSet: `DELEGATED_ADMIN` when the hub is registered as a CloudFormation StackSets
+   * delegated administrator (the usual evidence account), `SELF` when the hub is the management account.
+   */
+  readonly stackSetCallAs: 'DELEGATED_ADMIN' | 'SELF';
 }
 
 export interface AuditorConfig {
@@ -152,6 +170,51 @@ const resourceTag = (example: string) =>
     .optional();
 const APPROVED_ADMIN_FORM = 'an IAM user, role or group ARN such as "arn:aws:iam::123456789012:role/Admin"';
 const EXTERNAL_ID_FORM = 'an external id of 2 to 1224 characters from A-Z a-z 0-9 and +=,.@:/-_';
+const ORG_ID_FORM = 'an organization id such as "o-a1b2c3d4e5"';
+const OU_FORM = 'a root or organizational unit id such as "r-a1b2" or "ou-a1b2-c3d4e5f6"';
+const OU_LIST_FORM = `a list of 1 to 100 root or organizational unit ids such as ["ou-a1b2-c3d4e5f6"]`;
+const ACCOUNT_FORM = 'a 12-digit AWS account id such as "123456789012"';
+const ROLE_NAME_FORM = 'an IAM role name of 1 to 64 characters from A-Z a-z 0-9 and +=,.@_-';
+const organizationSchema = z
+  .strictObject(
+    {
+      id: z.string(expected(ORG_ID_FORM)).regex(/^o-[a-z0-9]{10,32}$/, expected(ORG_ID_FORM)),
+      organizationalUnits: z
+        .array(
+          z
+            .string(expected(OU_FORM))
+            .regex(/^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/, expected(OU_FORM)),
+          expected(OU_LIST_FORM),
+        )
+        .min(1, expected(OU_LIST_FORM))
+        .max(100, expected(OU_LIST_FORM))
+        .refine((a) => new Set(a).size === a.length, expected('a list without duplicates')),
+      excludeAccounts: z
+        .array(
+          z.string(expected(ACCOUNT_FORM)).regex(/^\d{12}$/, expected(ACCOUNT_FORM)),
+          expected(`a list of ${ACCOUNT_FORM.replace(/^a /, '')}s`),
+        )
+        .max(200, expected('a list of at most 200 account ids (exclude an OU by leaving it out instead)'))
+        .refine((a) => new Set(a).size === a.length, expected('a list without duplicates'))
+        .default([]),
+      memberRoleName: z
+        .string(expected(ROLE_NAME_FORM))
+        .regex(/^[\w+=,.@-]{1,64}$/, expected(ROLE_NAME_FORM))
+        .default(DEFAULT_MEMBER_ROLE_NAME),
+      maxConcurrency: intRange(1, 1000).default(DEFAULT_MAX_CONCURRENCY),
+      stackSetCallAs: z
+        .enum(
+          ['DELEGATED_ADMIN', 'SELF'],
+          expected(
+            '"DELEGATED_ADMIN" (the hub is a StackSets delegated administrator) or "SELF" (the hub is the management account)',
+          ),
+        )
+        .default('DELEGATED_ADMIN'),
+      identityCenterRegion: region.optional(),
+    },
+    expected('an object such as { "id": "o-a1b2c3d4e5", "organizationalUnits": ["ou-a1b2-c3d4e5f6"] }'),
+  )
+  .optional();
 
 const schema = z.strictObject(
   {
@@ -283,6 +346,7 @@ const schema = z.strictObject(
       .max(100, expected('a list of at most 100 ARNs (use a group or a role for more people)'))
       .refine((a) => new Set(a).size === a.length, expected('a list without duplicates'))
       .default([]),
+    organization: organizationSchema,
     schedules: z
       .strictObject(
         Object.fromEntries(COLLECTORS.map((c) => [c.id, scheduleSchema.optional()])),
@@ -417,6 +481,15 @@ export function parseConfig(raw: unknown, options: ParseOptions = {}): Soc2Evide
       `${culprit} every collector function receives ${settingsBytes} bytes, more than the ${MAX_SETTINGS_BYTES} a Lambda environment can hold beside its other variables (4 KB in all): ${advice}`,
     ]);
   }
+  if (c.organization) {
+    const orgBytes = Buffer.byteLength(
+      JSON.stringify(organizationSettings(organizationConfig(c.organization))),
+    );
+    if (orgBytes > MAX_SETTINGS_BYTES)
+      throw new ConfigError([
+        `${CONTEXT_KEY}.organization makes the organization settings ${orgBytes} bytes, more than the ${MAX_SETTINGS_BYTES} a Lambda environment can hold beside its other variables (4 KB in all): list parent OUs instead of each child, and fewer excludeAccounts`,
+      ]);
+  }
   const schedules = Object.fromEntries(
     COLLECTORS.map((collector) => {
       const s =
@@ -460,7 +533,31 @@ export function parseConfig(raw: unknown, options: ParseOptions = {}): Soc2Evide
     ...(c.versioningExemptTag ? { versioningExemptTag: c.versioningExemptTag } : {}),
     restoreTestMaxAgeDays: c.restoreTestMaxAgeDays,
     approvedAdministrators: c.approvedAdministrators,
+    ...(c.organization ? { organization: organizationConfig(c.organization) } : {}),
     schedules,
+  };
+}
+
+function organizationConfig(o: NonNullable<z.infer<typeof organizationSchema>>): OrganizationConfig {
+  return {
+    id: o.id,
+    organizationalUnits: o.organizationalUnits,
+    excludeAccounts: o.excludeAccounts,
+    memberRoleName: o.memberRoleName,
+    maxConcurrency: o.maxConcurrency,
+    stackSetCallAs: o.stackSetCallAs,
+    ...(o.identityCenterRegion ? { identityCenterRegion: o.identityCenterRegion } : {}),
+  };
+}
+
+/** What the hub's functions receive of `organization` (ORGANIZATION_ENV). */
+export function organizationSettings(o: OrganizationConfig): OrganizationSettings {
+  return {
+    id: o.id,
+    organizationalUnits: o.organizationalUnits,
+    excludeAccounts: o.excludeAccounts,
+    memberRoleName: o.memberRoleName,
+    ...(o.identityCenterRegion ? { identityCenterRegion: o.identityCenterRegion } : {}),
   };
 }
 
