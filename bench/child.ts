@@ -4,11 +4,14 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { OfflineClientFactory } from '../cli/demo/offline-clients';
 import { collectorById } from '../lambdas/collectors/registry';
 import { sha256Hex } from '../lambdas/evidence/canonical-json';
 import type { EvidenceObject, EvidenceStore, StoredObject } from '../lambdas/evidence/store';
+import { DEFAULT_MEMBER_ROLE_NAME, memberRoleArn } from '../lambdas/organization/contract';
 import { runCollector } from '../lambdas/run-collector';
+import { metricsLine } from '../lambdas/runtime/lambda-runtime';
 import { collectorSettings, parseConfig } from '../lib/config';
 import { naiveIamEvidence } from './naive-iam';
 import { benchPull } from './pull-bench';
@@ -17,6 +20,17 @@ import { ACCOUNT_ID, seededRandom, SyntheticAccount, type AccountSizes } from '.
 export type Job =
   | {
       readonly kind: 'collector' | 'naive';
+      readonly id: string;
+      readonly seed: number;
+      readonly sizes: AccountSizes;
+      readonly now: string;
+      readonly latencyMs: number;
+      readonly throttleRate: number;
+      readonly out: string;
+    }
+  | {
+      /** Organization mode's Map item: AssumeRole of the member role, then the collector (bench/organization.ts). */
+      readonly kind: 'account-run';
       readonly id: string;
       readonly seed: number;
       readonly sizes: AccountSizes;
@@ -51,13 +65,25 @@ export interface CollectorMeasurement {
   readonly maxRssMb: number;
 }
 
+/** An organization-mode item: the collector's figures, AssumeRole included in the calls and the time. */
+export interface AccountRunMeasurement extends CollectorMeasurement {
+  /** CPU time (user + system) of the item, the synthetic account's answers included. */
+  readonly cpuMs: number;
+  /** Objects the run wrote: the envelope and its sources (one S3 PUT and one KMS Sign each). */
+  readonly objects: number;
+  /** Length of the metrics line the collector handler prints (lambdas/runtime/lambda-runtime.ts). */
+  readonly metricsLineBytes: number;
+}
+
 /** Keeps only sizes: the benchmark measures the collector, not a disk. */
 class CountingStore implements EvidenceStore {
   readonly description = 'counting';
   bytes = 0;
+  objects = 0;
   async put(o: EvidenceObject): Promise<StoredObject> {
     if (sha256Hex(o.body) !== o.sha256) throw new Error(`digest mismatch for ${o.key}`);
     this.bytes += o.body.byteLength;
+    this.objects++;
     return { key: o.key, sha256: o.sha256, location: `count:${o.key}` };
   }
 }
@@ -69,6 +95,10 @@ async function main(): Promise<void> {
   if (job.kind === 'pull') {
     const r = await benchPull(job.objects, job.latencyMs, job.throttleRate);
     writeFileSync(job.out, JSON.stringify({ ...r, maxRssMb: mb(process.resourceUsage().maxRSS * 1024) }));
+    return;
+  }
+  if (job.kind === 'account-run') {
+    writeFileSync(job.out, JSON.stringify(await accountRun(job)));
     return;
   }
   const now = new Date(job.now);
@@ -132,6 +162,88 @@ async function main(): Promise<void> {
     maxRssMb: mb(process.resourceUsage().maxRSS * 1024),
   };
   writeFileSync(job.out, JSON.stringify(out));
+}
+
+/** The member role the hub assumes in every account (contract.ts DEFAULT_MEMBER_ROLE_NAME). */
+const assumeRoleAnswer = () => ({
+  Credentials: {
+    AccessKeyId: 'ASIAIOSFODNN7EXAMPLE',
+    SecretAccessKey: 'offline-bench-not-a-secret',
+    SessionToken: 'offline-bench-session',
+    Expiration: new Date(Date.now() + 3600_000),
+  },
+  AssumedRoleUser: {
+    AssumedRoleId: 'AROAEXAMPLEEXAMPLE:soc2-evidence',
+    Arn: `arn:aws:sts::${ACCOUNT_ID}:assumed-role/${DEFAULT_MEMBER_ROLE_NAME}/soc2-evidence`,
+  },
+});
+
+/**
+ * One Map item of organization mode: sts:AssumeRole of the member role (one call, answered offline at the
+ * same latency as every other call), then the collector's real runCollector against the synthetic account.
+ *
+ * TODO(issue 15): swap the AssumeRole below for `prepareAccountRun(event, hub)` from
+ * lambdas/organization/account-run.ts once it is on main (it calls AssumeRole once with the hub's clients
+ * and returns { account, clients, unavailable? }); it needs a way to hand back offline clients here.
+ */
+async function accountRun(job: Extract<Job, { kind: 'account-run' }>): Promise<AccountRunMeasurement> {
+  const now = new Date(job.now);
+  const account = new SyntheticAccount(job.seed, job.sizes, now);
+  const clients = new OfflineClientFactory(
+    { ...account.answers(), 'STS:AssumeRole': assumeRoleAnswer },
+    {
+      latencyMs: job.latencyMs,
+      throttleRate: job.throttleRate,
+      random: seededRandom(job.seed ^ 0x5bd1e995),
+    },
+  );
+  const collector = collectorById(job.id);
+  if (!collector) throw new Error(`unknown collector ${job.id}`);
+  const store = new CountingStore();
+  const settings = collectorSettings(parseConfig({ regions: [...account.regions] }));
+  const rssBefore = process.memoryUsage().rss;
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  await clients.get(STSClient).send(
+    new AssumeRoleCommand({
+      RoleArn: memberRoleArn('aws', ACCOUNT_ID, DEFAULT_MEMBER_ROLE_NAME),
+      RoleSessionName: `soc2-evidence-${job.id}`,
+    }),
+  );
+  const result = await runCollector(collector, {
+    clients,
+    store,
+    account: ACCOUNT_ID,
+    settings,
+    now: () => now,
+  });
+  const wallMs = Math.round(performance.now() - t0);
+  const cpu = process.cpuUsage(cpu0);
+  const codes: Record<string, number> = {};
+  for (const e of result.envelope.errors) codes[e.code] = (codes[e.code] ?? 0) + 1;
+  const { summary, errors } = result.envelope;
+  return {
+    id: job.id,
+    wallMs,
+    cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+    apiCalls: clients.stats.calls,
+    byApi: Object.fromEntries([...clients.stats.byApi].sort()),
+    throttled: clients.stats.throttled,
+    sdkCalls: clients.sdkStats.calls,
+    retries: clients.sdkStats.retries,
+    sdkFailures: clients.sdkStats.failures,
+    errorEntries: errors.length,
+    errorCodes: codes,
+    status: summary.status,
+    findings: result.envelope.findings.length,
+    evidenceBytes: store.bytes,
+    objects: store.objects,
+    metricsLineBytes: Buffer.byteLength(
+      metricsLine(job.id, summary, errors.length, result.durationMs, now, clients.sdkStats),
+    ),
+    rssBeforeMb: mb(rssBefore),
+    maxRssMb: mb(process.resourceUsage().maxRSS * 1024),
+  };
 }
 
 main().catch((err: unknown) => {

@@ -15,10 +15,19 @@ import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { Command, InvalidArgumentError } from 'commander';
-import { COLLECTOR_IDS } from '../lambdas/collectors/registry';
+import { COLLECTOR_IDS, COLLECTORS } from '../lambdas/collectors/registry';
 import { DEFAULT_SETTINGS } from '../lambdas/settings';
 import { measureBundles, type BundleMeasurement } from './bundles';
-import type { CollectorMeasurement, Job } from './child';
+import type { AccountRunMeasurement, CollectorMeasurement, Job } from './child';
+import {
+  ACCOUNTS,
+  classSizes,
+  derive,
+  measureItems,
+  MIX,
+  renderOrganization,
+  type OrganizationSection,
+} from './organization';
 import { floors, naiveCalls, type Floor } from './minimums';
 import { controlFloors } from './synthetic/index';
 import type { PullBenchResult } from './pull-bench';
@@ -31,7 +40,7 @@ const NOW = '2026-03-02T12:00:00.000Z';
 const PULL_OBJECTS = 10_000;
 const EXTRA_THROTTLE = 0.1;
 /** The parts `--only` can run alone. */
-export const ONLY_PARTS = ['pull'] as const;
+export const ONLY_PARTS = ['pull', 'organization'] as const;
 export type OnlyPart = (typeof ONLY_PARTS)[number];
 
 export interface BenchOptions {
@@ -98,7 +107,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     .option('--throttle-rate <r>', 'fraction of calls answered with ThrottlingException', rate, 0)
     .option(
       '--only <part>',
-      `run one part alone (${ONLY_PARTS.join(', ')}): pull + verify, replacing the pull section of bench/results.json`,
+      `run one part alone (${ONLY_PARTS.join(', ')}): pull + verify, or the organization pass over ${ACCOUNTS} accounts, replacing that section of bench/results.json`,
       only,
     )
     .exitOverride()
@@ -267,6 +276,69 @@ function measurePull(
   };
 }
 
+/** Organization mode (bench/organization.ts): every collector once per size class as a Map item, then the
+ * 500-account pass derived from those runs. */
+function measureOrganization(
+  child: string,
+  dir: string,
+  options: BenchOptions,
+  command: string,
+  bundles: readonly BundleMeasurement[] | undefined,
+  log: (line: string) => void,
+): OrganizationSection {
+  const started = Date.now();
+  log(`organization mode, ${ACCOUNTS} accounts (load average ${load().join(', ')}):`);
+  const before = load();
+  const measuredAt = new Date().toISOString();
+  const collectors = COLLECTORS.map((c) => ({ id: c.id, frequency: c.frequency }));
+  const items = measureItems(
+    collectors,
+    sizesFor(options),
+    SEED,
+    NOW,
+    options.latencyMs,
+    DEFAULT_SETTINGS.concurrency,
+    (id, sizes) =>
+      runChild<AccountRunMeasurement>(child, dir, {
+        kind: 'account-run',
+        id,
+        seed: SEED,
+        sizes,
+        now: NOW,
+        latencyMs: options.latencyMs,
+        throttleRate: options.throttleRate,
+        out: join(dir, `org-${id}.json`),
+      })!,
+    log,
+  );
+  const coldStartMs = Object.fromEntries((bundles ?? []).map((b) => [b.id, Math.round(b.loadMs)]));
+  const derived = derive({ collectors, items, coldStartMs, latencyMs: options.latencyMs, seed: SEED });
+  const after = load();
+  const m = machine();
+  const section: OrganizationSection = {
+    measuredAt,
+    command,
+    latencyMs: options.latencyMs,
+    throttleRate: options.throttleRate,
+    seed: SEED,
+    mix: MIX,
+    accounts: ACCOUNTS,
+    collectors,
+    sizes: classSizes(sizesFor(options)),
+    items,
+    coldStartMs,
+    derived,
+    machine: { nproc: m.nproc, cpu: m.cpu, node: m.node },
+    loadAverage: { before, after },
+    totalMs: Date.now() - started,
+  };
+  for (const [k, w] of Object.entries(derived.dailyWallMs))
+    log(`  daily pass at concurrency ${k}: ${Math.round(w.ms / 1000)} s (longest ${w.collector})`);
+  for (const [n, x] of Object.entries(derived.monthly))
+    log(`  ${n} accounts: $${x.cost.variable.toFixed(2)} a month + $${x.cost.fixed} fixed`);
+  return section;
+}
+
 const RESULTS = join(ROOT, 'bench', 'results.json');
 
 /** The last run's results, when they are a full run's (the collectors' tables can be rendered from them). */
@@ -324,6 +396,24 @@ async function main(): Promise<void> {
         writeResults({ pull: pulled }, undefined);
         log(
           'no full run in bench/results.json: wrote its pull section alone, left docs/PERFORMANCE.md as it was',
+        );
+      }
+      return;
+    }
+    if (options.only === 'organization') {
+      log(`latency ${options.latencyMs} ms, throttle ${options.throttleRate}`);
+      const previous = previousFullResults();
+      const organization = measureOrganization(child, dir, options, command, previous?.bundles, log);
+      if (previous) {
+        const results: Results = { ...previous, organization };
+        writeResults(results, renderTables(results));
+        log(
+          `replaced the organization section of bench/results.json and its part of docs/PERFORMANCE.md in ${Math.round((Date.now() - started) / 1000)} s`,
+        );
+      } else {
+        writeResults({ organization }, undefined);
+        log(
+          'no full run in bench/results.json: wrote its organization section alone, left docs/PERFORMANCE.md as it was',
         );
       }
       return;
@@ -400,6 +490,8 @@ async function main(): Promise<void> {
 
     const pulled = measurePull(child, dir, options, command, log);
 
+    const organization = measureOrganization(child, dir, options, command, bundles, log);
+
     const iam = collectors.filter((c) => c.id === 'iam-mfa' || c.id === 'inactive-users');
     const results = {
       generatedAt: new Date().toISOString(),
@@ -421,6 +513,7 @@ async function main(): Promise<void> {
       },
       bundles,
       pull: pulled,
+      organization,
       totalMs: Date.now() - started,
     };
     writeResults(results, renderTables(results));
@@ -445,6 +538,8 @@ type Results = {
   };
   bundles: BundleMeasurement[];
   pull: PullSection;
+  /** Absent in results written before issue 15. */
+  organization?: OrganizationSection;
   totalMs: number;
 };
 
@@ -502,6 +597,7 @@ export function renderTables(r: Results): string {
   lines.push(
     `Pull + verify${when}: ${p.objects} objects and ${p.digests} daily digests over ${p.days} days from a mocked bucket (ListObjectVersions and GetObject through OfflineClientFactory at the same latency), each day sealed by the real sealer beforehand (setup, not in the pull time: writing ${s(p.fillMs)} s, sealing ${s(p.sealMs)} s and ${p.sealApiCalls} calls without latency): pull ${s(p.pullMs)} s (exit ${p.pullExit}, ${p.apiCalls} API calls, minimum ${p.minCalls}, ${(p.apiCalls / p.minCalls).toFixed(2)}× it; CPU ${s(p.pullCpuMs)} s), verify ${s(p.verifyMs)} s (exit ${p.verifyExit}; CPU ${s(p.verifyCpuMs)} s), together ${s(p.pullMs + p.verifyMs)} s; peak RSS ${p.maxRssMb} MB (the whole child, setup included)${loadAverage}.`,
   );
+  if (r.organization) lines.push('', renderOrganization(r.organization));
   return lines.join('\n');
 }
 
