@@ -133,7 +133,9 @@ export function apportion(n: number, mix: Mix): Record<SizeClass, number> {
   const total = SIZE_CLASSES.reduce((s, c) => s + mix[c], 0);
   const exact = SIZE_CLASSES.map((c) => (n * mix[c]) / total);
   const counts = exact.map(Math.floor);
-  const order = SIZE_CLASSES.map((_, i) => i).sort((a, b) => exact[b]! - counts[b]! - (exact[a]! - counts[a]!));
+  const order = SIZE_CLASSES.map((_, i) => i).sort(
+    (a, b) => exact[b]! - counts[b]! - (exact[a]! - counts[a]!),
+  );
   for (let k = 0, left = n - counts.reduce((s, x) => s + x, 0); k < left; k++) counts[order[k]!]!++;
   return Object.fromEntries(SIZE_CLASSES.map((c, i) => [c, counts[i]!])) as Record<SizeClass, number>;
 }
@@ -160,8 +162,7 @@ export interface OuTree {
 export function ouTree(accounts: number, ous: number, topLevel: number): OuTree {
   const children = ous - topLevel;
   const parents = Array.from({ length: ous }, (_, i) => ({
-    childOus:
-      i < topLevel ? Math.floor(children / topLevel) + (i < children % topLevel ? 1 : 0) : 0,
+    childOus: i < topLevel ? Math.floor(children / topLevel) + (i < children % topLevel ? 1 : 0) : 0,
     accounts: Math.floor(accounts / ous) + (i < accounts % ous ? 1 : 0),
   }));
   return { configuredOus: topLevel, parents };
@@ -216,7 +217,9 @@ export function stateTransitions(
 ): number {
   const failures = extra.failures ?? 0;
   if (failures > items) throw new RangeError(`failures (${failures}) cannot exceed items (${items})`);
-  return shape.topLevelStates + items * shape.itemStates + failures * shape.failureStates + (extra.retries ?? 0);
+  return (
+    shape.topLevelStates + items * shape.itemStates + failures * shape.failureStates + (extra.retries ?? 0)
+  );
 }
 
 /**
@@ -514,9 +517,15 @@ export function renderOrganization(o: OrganizationSection): string {
   const costRow = (label: string, f: (x: (typeof m)[number]) => string) =>
     `| ${label} | ${m.map(f).join(' | ')} |`;
   lines.push(
-    costRow('Lambda duration (GB-s a month)', (x) => `${usd(x.cost.lambdaDuration)} (${int(x.usage.gbSeconds)})`),
+    costRow(
+      'Lambda duration (GB-s a month)',
+      (x) => `${usd(x.cost.lambdaDuration)} (${int(x.usage.gbSeconds)})`,
+    ),
     costRow('Lambda requests', (x) => `${usd(x.cost.lambdaRequests)} (${int(x.usage.lambdaRequests)})`),
-    costRow('Step Functions (transitions)', (x) => `${usd(x.cost.stepFunctions)} (${int(x.usage.transitions)})`),
+    costRow(
+      'Step Functions (transitions)',
+      (x) => `${usd(x.cost.stepFunctions)} (${int(x.usage.transitions)})`,
+    ),
     costRow('S3 PUT (objects)', (x) => `${usd(x.cost.s3Puts)} (${int(x.usage.puts)})`),
     costRow('KMS Sign (requests)', (x) => `${usd(x.cost.kmsSign)} (${int(x.usage.signs)})`),
     costRow(
@@ -526,9 +535,8 @@ export function renderOrganization(o: OrganizationSection): string {
     costRow('**the accounts add**', (x) => `**${usd(x.cost.variable)}**`),
     costRow('fixed hub (README "Cost")', (x) => usd(x.cost.fixed)),
     costRow('**total**', (x) => `**${usd(x.cost.total)}**`),
-    costRow(
-      'evidence written (GB a month; S3 Standard storage grows by this)',
-      (x) => (x.usage.storedBytes / 1024 ** 3).toFixed(2),
+    costRow('evidence written (GB a month; S3 Standard storage grows by this)', (x) =>
+      (x.usage.storedBytes / 1024 ** 3).toFixed(2),
     ),
   );
   return lines.join('\n');

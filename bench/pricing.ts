@@ -28,7 +28,8 @@ export const PRICES = {
   stepFunctionsStandardTransition: {
     usd: 0.025 / 1000,
     per: 'state transition',
-    source: 'https://aws.amazon.com/step-functions/pricing/ (Standard workflows, $0.025 per 1,000 state transitions)',
+    source:
+      'https://aws.amazon.com/step-functions/pricing/ (Standard workflows, $0.025 per 1,000 state transitions)',
   },
   s3Put: {
     usd: 0.005 / 1000,
