@@ -453,7 +453,7 @@ function derive0(input: DerivationInput, classes: readonly SizeClass[], list: { 
     .reduce((s, c) => s + execution(c, classes, scaled, list).usage.gbSeconds, 0);
 }
 
-export const PRICING_NOTE = `Prices read ${PRICES_READ_ON} (bench/pricing.ts, US East list prices, no free tier)`;
+export const PRICING_NOTE = `prices read ${PRICES_READ_ON} (bench/pricing.ts, US East list prices, no free tier)`;
 
 // ---- results and the doc ---------------------------------------------------------------------------------
 

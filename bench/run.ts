@@ -8,6 +8,10 @@
  * every other section (and the top-level date, command and total) from the last full run, and re-renders
  * the generated block from that file. Without a full run's results it writes the pull section alone and
  * leaves docs/PERFORMANCE.md as it is.
+ *
+ * `--only organization` does the same for the `organization` section (bench/organization.ts, issue 15):
+ * every collector once per size class as organization mode's Map item runs it, and the 500-account pass
+ * derived from those runs.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
