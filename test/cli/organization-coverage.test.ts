@@ -11,7 +11,7 @@ import type { PullOptions } from '../../cli/pull/options';
 import { verify } from '../../cli/verify';
 import { BUCKET, serveBucket } from './evidence-bucket-fixture';
 import { writeTrustFile } from './sealed-bucket-fixture';
-import { HUB, MEMBER_A, MEMBER_B, MEMBER_C, organizationBucket } from './organization-fixture';
+import { HUB, MEMBER_A, MEMBER_B, MEMBER_C, ORG_DAYS, organizationBucket } from './organization-fixture';
 
 const tmp = (name: string) => mkdtempSync(join(tmpdir(), `soc2-org-${name}-`));
 
@@ -147,5 +147,49 @@ describe('pull and verify in organization mode', () => {
     expect(one.lines[0]).toBe(
       `account: the package holds only accounts ${MEMBER_A}, ${MEMBER_B}, not account ${MEMBER_A} that you passed with --account`,
     );
+  });
+});
+
+describe('index.html in organization mode', () => {
+  it('shows a per-account table (name, OU path, scope changes, covered / expected, gaps) and a calendar per account', async () => {
+    const { out } = await pullInto();
+    const html = readFileSync(join(out, 'index.html'), 'utf8');
+    expect(html).toContain('<h3>Accounts</h3>');
+    expect(html).toContain('4 signed account list(s) of hub 123456789012');
+    expect(html).toMatch(
+      new RegExp(
+        `<code>${MEMBER_B}</code></a></td><td>account-222</td><td>Root/Workloads</td><td>2026-01-01 to 2026-01-04</td><td>suspended; left 2026-01-03; joined 2026-01-04</td><td>3 / 3</td><td class="ok">0</td>`,
+      ),
+    );
+    expect(html).toContain(`<h3 id="account-${MEMBER_C}">Account ${MEMBER_C} · account-333</h3>`);
+    for (const account of [MEMBER_A, MEMBER_B, MEMBER_C, HUB])
+      expect(html).toContain(`id="account-${account}"`);
+  });
+
+  it('shows a member that skipped a day as a gap in its row, in Gaps and in the control rollup', async () => {
+    const days = ORG_DAYS.map((d) =>
+      d.date === '2026-01-02' ? { ...d, wrote: d.wrote.filter((a) => a !== MEMBER_A) } : d,
+    );
+    const { bucket, signers } = await organizationBucket(days);
+    const out = tmp('skipped');
+    const code = await pull(
+      {
+        bucket: BUCKET,
+        from: '2026-01-01',
+        to: '2026-01-04',
+        out,
+        collector: ['iam-mfa'],
+        trust: writeTrustFile(tmp('t'), signers),
+      },
+      { s3: serveBucket(bucket).s3, out: () => undefined, now: () => new Date('2026-01-05T09:00:00Z') },
+    );
+    expect(code).toBe(3);
+    const html = readFileSync(join(out, 'index.html'), 'utf8');
+    expect(html).toMatch(
+      new RegExp(`<code>${MEMBER_A}</code></a></td>.*<td>3 / 4</td><td class="bad">1</td>`),
+    );
+    expect(html).toContain(`<li class="bad">iam-mfa · account ${MEMBER_A} · 2026-01-02: missing</li>`);
+    expect(html).toContain('<th>Accounts with gaps</th>');
+    expect(html).toMatch(new RegExp(`<b>CC6.1</b>.*<td class="bad">1</td><td>${MEMBER_A}</td></tr>`));
   });
 });
