@@ -343,7 +343,7 @@ export function renderIndexHtml(
       const scope = scopeOf.get(c.account);
       const heading = org
         ? `<h3 id="account-${esc(c.account)}">Account ${esc(c.account)}${scope?.name ? ` · ${esc(scope.name)}` : ''}</h3>` +
-          `<p class="muted">${esc(scope?.ouPath ?? '')}${scope?.changes.length ? ` · ${esc(scope.changes.join('; '))}` : ''} · a blank cell is a day it was not in scope or not scheduled</p>`
+          `<p class="muted">${esc([scope?.ouPath, scope?.changes.join('; '), 'a blank cell is a day it was not in scope or not scheduled'].filter(Boolean).join(' · '))}</p>`
         : `<h3>Account ${esc(c.account)}</h3>`;
       return `${heading}${notes ? `<ul>${notes}</ul>` : ''}${calendar(c, envelopes)}`;
     })

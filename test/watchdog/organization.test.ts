@@ -2,7 +2,6 @@
  * The watchdog in organization mode: the hub's account lists of the window say which accounts owed each
  * collector's evidence; every such account's evidence is judged, and a scheduled day without a list is a gap.
  */
-import { sha256Hex } from '../../lambdas/evidence/canonical-json';
 import { draftEnvelope } from '../../lambdas/evidence/draft';
 import type { Finding } from '../../lambdas/evidence/envelope';
 import type { ObjectRead } from '../../lambdas/evidence/read-store';
@@ -35,7 +34,7 @@ class SignedBucket implements EvidenceStore {
   async put(o: EvidenceObject): Promise<StoredObject> {
     const producer = o.key.split('/')[4]!;
     const signer = SIGNERS.get(producer === 'organization-accounts' ? ACCOUNTS_PRODUCER : producer)!;
-    const { signature } = await signer.sign(o.body, sha256Hex(o.body));
+    const { signature } = await signer.sign(o.body);
     this.objects.set(o.key, { body: o.body, signature });
     return { key: o.key, sha256: o.sha256, location: `memory:${o.key}` };
   }
