@@ -44,6 +44,16 @@ export function accountId(value: string): string {
   return value;
 }
 
+/**
+ * A commander parser for `--account` where several accounts may be asked for (organization mode): one
+ * 12-digit id, several comma-separated, or `all` (every account, as when the option is left out: []).
+ * Repeating the option adds accounts. Each id is checked as `accountId` checks one.
+ */
+export function accountIds(value: string, previous: string[] = []): string[] {
+  if (value === 'all') return previous;
+  return [...new Set([...previous, ...value.split(',').map((id) => accountId(id.trim()))])];
+}
+
 /** A commander parser for `--collector` (repeatable, or comma-separated): known collector ids only. */
 export function collectorIds(value: string, previous: string[] = []): string[] {
   const ids = value.split(',').filter(Boolean);

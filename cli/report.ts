@@ -18,6 +18,7 @@ import { slaPolicy } from './period/sla-option';
 import type { PullDeps, PullOptions } from './pull/options';
 import { pullPackage } from './pull/pull';
 import { withPeriodOptions } from './pull/command';
+import { accountFilterFields } from './pull/options';
 import { loadTrustAnchor } from './trust/load';
 
 export type ReportOptions = Omit<PullOptions, 'out'> & { readonly out?: string };
@@ -61,18 +62,25 @@ export function registerReport(program: Command, out: (line: string) => void): v
       slaPolicy,
     )
     .option('--config <file>', 'read remediationSlaDays from this cdk.json (default: ./cdk.json if present)')
-    .action(async (opts: ReportOptions & { config?: string; sla?: SlaPolicy }) => {
-      checkPeriod(opts.from, opts.to);
-      const dir = opts.out ?? defaultReportDir(opts.from, opts.to);
-      checkOutputDir('--out', dir);
-      loadTrustAnchor('report', opts);
-      const sla = opts.sla ?? loadCliConfig(opts.config).remediationSlaDays;
-      const clients = new ClientFactory();
-      const s3 = clients.get(S3Client);
-      await requireRegion(s3);
-      process.exitCode = await report(
-        { ...opts, out: dir, sla },
-        { s3, out, progress: progressFor(process.stderr) },
-      );
-    });
+    .action(
+      async (
+        given: Omit<ReportOptions, 'account'> & { account?: string[]; config?: string; sla?: SlaPolicy },
+      ) => {
+        // --account gives a list (several accounts in organization mode): the options say one as `account`.
+        const { account, ...rest } = given;
+        const opts = { ...rest, ...accountFilterFields(account) };
+        checkPeriod(opts.from, opts.to);
+        const dir = opts.out ?? defaultReportDir(opts.from, opts.to);
+        checkOutputDir('--out', dir);
+        loadTrustAnchor('report', opts);
+        const sla = opts.sla ?? loadCliConfig(opts.config).remediationSlaDays;
+        const clients = new ClientFactory();
+        const s3 = clients.get(S3Client);
+        await requireRegion(s3);
+        process.exitCode = await report(
+          { ...opts, out: dir, sla },
+          { s3, out, progress: progressFor(process.stderr) },
+        );
+      },
+    );
 }

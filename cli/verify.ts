@@ -4,7 +4,7 @@ import { slaPolicy, slaText } from './period/sla-option';
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { accountId, checkInputDir, collectorIds, isoDay } from './arguments';
+import { accountIds, checkInputDir, collectorIds, isoDay } from './arguments';
 import { CliError } from './cli-error';
 import { EXIT_GAPS, EXIT_INTEGRITY, MANIFEST_FILE, SUMS_FILE, type Manifest } from './package/manifest';
 import { loadTrustAnchor, type TrustOptions } from './trust/load';
@@ -15,6 +15,8 @@ import { MalformedPackage, parseManifest } from './verify/manifest-shape';
 import { checkObjects } from './verify/objects';
 import { Problems } from './verify/problems';
 import { checkScopeArguments, PERIOD_NOT_CHECKED, scopeProblems, type VerifyScope } from './verify/scope';
+import { accountFilterFields, accountFilterOf } from './pull/options';
+import { accountListGapLine } from './pull/report';
 import { checkKeyFiles, checkSums, checkViews, recompute } from './verify/views';
 import { readExactly, UnreadableFile, walkPackage, type PackageTree } from './verify/walk';
 
@@ -56,10 +58,13 @@ async function readTopFile(root: string, tree: PackageTree, name: string): Promi
 }
 
 function filterLine(manifest: Manifest): string {
-  const { collectors, account } = manifest.filters;
+  const { collectors } = manifest.filters;
+  const accounts = accountFilterOf(manifest.filters);
   const parts = [
     collectors?.length ? `collectors ${collectors.join(', ')}` : undefined,
-    account ? `account ${account}` : undefined,
+    accounts
+      ? `${accounts.length === 1 ? 'account' : 'accounts'} ${accounts.join(', ')}${manifest.accountLists ? ' (with the account lists of every account)' : ''}`
+      : undefined,
   ].filter(Boolean);
   return `the package covers ${manifest.period.from} to ${manifest.period.to}, ${
     parts.length ? `filtered by pull to ${parts.join(' and ')}` : 'unfiltered (every object of the period)'
@@ -105,6 +110,7 @@ async function verifyPackage(
   for (const line of problems.all) out(line);
   for (const s of recomputed.sections)
     for (const g of s.gaps) out(`gap ${g.collector} account ${s.account} ${g.date}: ${g.status}`);
+  for (const m of recomputed.accountLists?.missing ?? []) out(accountListGapLine(m));
   for (const note of notes) out(`note: ${note}`);
   out(filterLine(manifest));
   if (scope && scope.from === undefined) out(PERIOD_NOT_CHECKED);
@@ -188,8 +194,8 @@ export function registerVerify(program: Command, out: (line: string) => void): v
     )
     .option(
       '--account <id>',
-      'the 12-digit account you asked for: a package filtered by account is accepted only with it',
-      accountId,
+      'the 12-digit account you asked for, or several comma-separated, or all (the default): a package filtered by account is accepted only with exactly these',
+      accountIds,
     )
     .option(
       '--sla <days>',
@@ -209,14 +215,18 @@ export function registerVerify(program: Command, out: (line: string) => void): v
           from?: string;
           to?: string;
           collector?: string[];
-          account?: string;
+          account?: string[];
           sla?: SlaPolicy;
         },
       ) => {
         const { from, to, collector, account, sla, trust, publicKey } = opts;
         process.exitCode = await verify(
           dir,
-          { trust, publicKey, scope: { from, to, collector, account, ...(sla ? { sla } : {}) } },
+          {
+            trust,
+            publicKey,
+            scope: { from, to, collector, ...accountFilterFields(account), ...(sla ? { sla } : {}) },
+          },
           out,
         );
       },

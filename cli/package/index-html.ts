@@ -155,6 +155,36 @@ function legend(): string {
   );
 }
 
+/**
+ * Organization mode only: one row per account the period's account lists met (and any other account with
+ * evidence), with its name, OU path, scope changes, collector-days covered of those expected, and gaps.
+ */
+function accountTable(manifest: Manifest): string {
+  const rows = manifest.coverage
+    .map((s) => {
+      const scope = s.scope;
+      const changes = scope?.changes.length ? scope.changes.join('; ') : 'in scope throughout';
+      const inScope = scope?.firstInScope ? `${scope.firstInScope} to ${scope.lastInScope}` : 'never';
+      return (
+        `<tr><td><a href="#account-${esc(s.account)}"><code>${esc(s.account)}</code></a></td><td>${esc(scope?.name ?? '')}</td>` +
+        `<td>${esc(scope?.ouPath ?? '')}</td><td>${esc(inScope)}</td><td>${esc(changes)}</td>` +
+        `<td>${esc(scope?.covered ?? 0)} / ${esc(scope?.expected ?? 0)}</td>` +
+        `<td class="${s.gaps.length ? 'bad' : 'ok'}">${esc(s.gaps.length)}</td></tr>`
+      );
+    })
+    .join('\n');
+  const lists = manifest.accountLists!;
+  const missing = lists.missing.length
+    ? `<p class="bad">${esc(lists.missing.length)} scheduled run(s) left no account list: see Gaps.</p>`
+    : '';
+  return (
+    `<h3>Accounts</h3><p class="muted">Organization mode: ${esc(lists.lists)} signed account list(s) of hub ${esc(lists.hubs.join(', '))} say which accounts each run owed evidence for. ` +
+    "An account owes a collector's evidence on a day when that day's list had it in scope; a day out of scope is not expected, never a gap. " +
+    'Covered counts collector-days with evidence among those expected.</p>' +
+    `<table class="summary"><tr><th>Account</th><th>Name</th><th>OU path</th><th>In scope</th><th>Scope changes</th><th>Covered / expected</th><th>Gaps</th></tr>\n${rows}</table>${missing}`
+  );
+}
+
 function controlSummary(manifest: Manifest, coverage: readonly AccountCoverage[]): string {
   interface Row {
     collectors: Set<string>;
@@ -162,6 +192,7 @@ function controlSummary(manifest: Manifest, coverage: readonly AccountCoverage[]
     statuses: Record<string, number>;
     expected: number;
     gaps: number;
+    accounts: Set<string>;
   }
   const rows = new Map<string, Row>();
   const collectorControls = new Map<string, Set<string>>();
@@ -174,6 +205,7 @@ function controlSummary(manifest: Manifest, coverage: readonly AccountCoverage[]
         statuses: {},
         expected: 0,
         gaps: 0,
+        accounts: new Set(),
       };
       row.collectors.add(o.collector);
       row.envelopes++;
@@ -189,21 +221,28 @@ function controlSummary(manifest: Manifest, coverage: readonly AccountCoverage[]
       for (const control of collectorControls.get(cell.collector) ?? []) {
         const row = rows.get(control)!;
         if (cell.expected) row.expected++;
-        if (cell.expected && (cell.status === 'missing' || cell.status === 'failed')) row.gaps++;
+        if (cell.expected && (cell.status === 'missing' || cell.status === 'failed')) {
+          row.gaps++;
+          row.accounts.add(cov.account);
+        }
       }
     }
   }
   if (rows.size === 0) return '<p class="muted">No envelopes in this period.</p>';
+  // With several accounts (organization mode), which of them left the control's gaps.
+  const perAccount = manifest.accountLists !== undefined;
   const body = [...rows.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(
       ([control, r]) =>
         `<tr><td><b>${esc(control)}</b></td><td>${esc([...r.collectors].sort().join(', '))}</td><td>${r.envelopes}</td>` +
         ['PASS', 'FAIL', 'PARTIAL', 'ERROR'].map((s) => `<td>${esc(r.statuses[s] ?? 0)}</td>`).join('') +
-        `<td>${esc(r.expected)}</td><td class="${r.gaps ? 'bad' : 'ok'}">${esc(r.gaps)}</td></tr>`,
+        `<td>${esc(r.expected)}</td><td class="${r.gaps ? 'bad' : 'ok'}">${esc(r.gaps)}</td>` +
+        (perAccount ? `<td>${esc([...r.accounts].sort().join(', '))}</td>` : '') +
+        '</tr>',
     )
     .join('\n');
-  return `<table class="summary"><tr><th>Control</th><th>Collectors</th><th>Envelopes</th><th>PASS</th><th>FAIL</th><th>PARTIAL</th><th>ERROR</th><th>Expected runs</th><th>Gaps</th></tr>\n${body}</table>`;
+  return `<table class="summary"><tr><th>Control</th><th>Collectors</th><th>Envelopes</th><th>PASS</th><th>FAIL</th><th>PARTIAL</th><th>ERROR</th><th>Expected runs</th><th>Gaps</th>${perAccount ? '<th>Accounts with gaps</th>' : ''}</tr>\n${body}</table>`;
 }
 
 /** Catalogue prose, escaped, with its `inline code` shown as code. */
@@ -296,15 +335,27 @@ export function renderIndexHtml(
   const envelopes = manifest.objects.filter((o) => o.kind === 'envelope');
   const problems = manifest.objects.filter((o) => o.problems.length > 0);
   const gaps = coverage.flatMap((c) => c.report.gaps.map((g) => ({ account: c.account, ...g })));
+  const org = manifest.accountLists !== undefined;
+  const scopeOf = new Map(manifest.coverage.map((s) => [s.account, s.scope]));
   const sections = coverage
     .map((c) => {
       const notes = c.report.problems.map((p) => `<li>${esc(p.collector)}: ${esc(p.message)}</li>`).join('');
-      return `<h3>Account ${esc(c.account)}</h3>${notes ? `<ul>${notes}</ul>` : ''}${calendar(c, envelopes)}`;
+      const scope = scopeOf.get(c.account);
+      const heading = org
+        ? `<h3 id="account-${esc(c.account)}">Account ${esc(c.account)}${scope?.name ? ` · ${esc(scope.name)}` : ''}</h3>` +
+          `<p class="muted">${esc([scope?.ouPath, scope?.changes.join('; '), 'a blank cell is a day it was not in scope or not scheduled'].filter(Boolean).join(' · '))}</p>`
+        : `<h3>Account ${esc(c.account)}</h3>`;
+      return `${heading}${notes ? `<ul>${notes}</ul>` : ''}${calendar(c, envelopes)}`;
     })
     .join('\n');
-  const gapList = gaps.length
-    ? `<ul>${gaps.map((g) => `<li class="bad">${esc(g.collector)} · account ${esc(g.account)} · ${esc(g.date)}: ${esc(g.status)}</li>`).join('')}</ul>`
-    : '<p class="ok">Every expected run left evidence.</p>';
+  const missingLists = (manifest.accountLists?.missing ?? []).map(
+    (m) =>
+      `<li class="bad">${esc(m.collector)} · account list · ${esc(m.date)}: missing (the run left no account list; the accounts of its nearest list are expected)</li>`,
+  );
+  const gapList =
+    gaps.length || missingLists.length
+      ? `<ul>${gaps.map((g) => `<li class="bad">${esc(g.collector)} · account ${esc(g.account)} · ${esc(g.date)}: ${esc(g.status)}</li>`).join('')}${missingLists.join('')}</ul>`
+      : '<p class="ok">Every expected run left evidence.</p>';
   const problemList = problems.length
     ? `<ul>${problems.map((o) => `<li><a href="${href(o.key)}"><code>${esc(o.key)}</code></a><ul>${o.problems.map((p) => `<li class="bad">${esc(p)}</li>`).join('')}</ul></li>`).join('')}</ul>`
     : '<p class="ok">Every object passed every check.</p>';
@@ -316,7 +367,7 @@ export function renderIndexHtml(
 ${verdict(manifest, findings)}${period ? periodVerdict(manifest.periodReport) : ''}
 <section id="coverage"><h2>Coverage and results</h2><p class="muted">One row per collector, one cell per UTC day: what that day's runs concluded, by colour and by symbol.</p>
 ${legend()}
-${sections}</section>
+${org ? `${accountTable(manifest)}\n` : ''}${sections}</section>
 ${period ? periodReportHtml(period) : ''}
 ${findingsSection(findings, envelopes)}
 <h2>Gaps</h2>${gapList}

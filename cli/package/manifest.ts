@@ -168,6 +168,34 @@ export interface CoverageSection {
   /** Event-driven collectors found in the period: shown as present, never expected, never a gap. */
   readonly unscheduled?: readonly string[];
   readonly problems: readonly string[];
+  /** Organization mode only: the account's scope as the period's account lists say it. */
+  readonly scope?: AccountScopeSummary;
+}
+
+/** One account's scope in organization mode (lambdas/evidence/account-scope.ts), for the auditor's table. */
+export interface AccountScopeSummary {
+  readonly name?: string;
+  readonly ouPath?: string;
+  /** `joined 2026-10-12`, `left 2026-11-03`, `excluded`, `suspended`, ... (empty: in scope throughout). */
+  readonly changes: readonly string[];
+  /** First and last UTC day a list had it in scope. */
+  readonly firstInScope?: string;
+  readonly lastInScope?: string;
+  /** Collector-days the lists made it owe evidence for, and how many of them left evidence. */
+  readonly expected: number;
+  readonly covered: number;
+}
+
+/**
+ * Organization mode only: the period's account lists. A day whose schedule promised a collector's run with
+ * no list of that run is a gap (`missing`): the run did not fan out, or its list was withheld.
+ */
+export interface AccountListCoverage {
+  /** The accounts that wrote the lists (the hub). */
+  readonly hubs: readonly string[];
+  /** Account lists that proved a run of the period. */
+  readonly lists: number;
+  readonly missing: readonly { readonly collector: string; readonly date: string }[];
 }
 
 export interface Manifest {
@@ -176,7 +204,12 @@ export interface Manifest {
   readonly generatedAt: string;
   readonly bucket: string;
   readonly period: { readonly from: string; readonly to: string };
-  readonly filters: { readonly collectors?: readonly string[]; readonly account?: string };
+  /** `account` when pulled for one account, `accounts` for several (sorted), neither for every account. */
+  readonly filters: {
+    readonly collectors?: readonly string[];
+    readonly account?: string;
+    readonly accounts?: readonly string[];
+  };
   /** The trust anchor every signature was judged against: where it came from and each producer's key. */
   readonly trust: {
     readonly source: string;
@@ -187,6 +220,8 @@ export interface Manifest {
   };
   readonly objects: readonly ManifestObject[];
   readonly coverage: readonly CoverageSection[];
+  /** Organization mode only (the period holds account lists): see AccountListCoverage. */
+  readonly accountLists?: AccountListCoverage;
   /**
    * The period report's settings and counts (its rows are exceptions.csv): the remediation SLA it judged
    * by, in days per severity, and how many exceptions it found.

@@ -3,9 +3,10 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { type Command } from 'commander';
 import { ClientFactory } from '../../lambdas/aws/client-factory';
 import { progressFor } from '../package/progress';
-import { accountId, checkOutputDir, checkPeriod, collectorIds, isoDay, requireRegion } from '../arguments';
+import { accountIds, checkOutputDir, checkPeriod, collectorIds, isoDay, requireRegion } from '../arguments';
 import { loadTrustAnchor } from '../trust/load';
 import { pull } from './pull';
+import { accountFilterFields } from './options';
 import type { SlaPolicy } from '../period/model';
 import { slaPolicy } from '../period/sla-option';
 
@@ -19,7 +20,11 @@ export function withPeriodOptions(command: Command): Command {
     .requiredOption('--from <date>', 'first UTC day, YYYY-MM-DD', isoDay)
     .requiredOption('--to <date>', 'last UTC day, YYYY-MM-DD', isoDay)
     .option('--collector <id>', 'only this collector (repeat for more)', collectorIds)
-    .option('--account <id>', 'only this account', accountId)
+    .option(
+      '--account <id>',
+      'only this account; several comma-separated (organization mode), or all (the default). The account lists that say which accounts were expected are always pulled',
+      accountIds,
+    )
     .option(
       '--trust <file>',
       "the producers' signing keys you pinned with 'soc2-evidence pin' (the trust anchor)",
@@ -54,7 +59,7 @@ export function registerPull(program: Command, out: (line: string) => void): voi
         to: string;
         out: string;
         collector?: string[];
-        account?: string;
+        account?: string[];
         trust?: string;
         publicKey?: string[];
         sla?: SlaPolicy;
@@ -66,11 +71,15 @@ export function registerPull(program: Command, out: (line: string) => void): voi
         const clients = new ClientFactory();
         const s3 = clients.get(S3Client);
         await requireRegion(s3);
-        process.exitCode = await pull(opts, {
-          s3,
-          out,
-          progress: progressFor(process.stderr),
-        });
+        const { account, ...rest } = opts;
+        process.exitCode = await pull(
+          { ...rest, ...accountFilterFields(account) },
+          {
+            s3,
+            out,
+            progress: progressFor(process.stderr),
+          },
+        );
       },
     );
 }

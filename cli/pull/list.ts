@@ -5,8 +5,9 @@ import type { BucketReader, KeyVersions, ObjectVersion } from '../../lambdas/evi
 import { addDays, chooseOriginal } from '../../lambdas/sealer/day-digest';
 import { daysBetween } from '../../lambdas/evidence/coverage';
 import type { ListedVersion } from '../package/manifest';
-import type { PullOptions } from './options';
+import { accountFilterOf, type PullOptions } from './options';
 import { RISK_ACCEPTANCE_KIND } from '../../lambdas/evidence/risk-acceptance';
+import { ACCOUNTS_KIND } from '../../lambdas/organization/contract';
 
 /** One key of the period and the version pull downloads. */
 export interface Listed {
@@ -38,21 +39,51 @@ function chooseVersion(key: string, versions: readonly ObjectVersion[]): Listed 
 /**
  * Whether evidence of `collector` is in a package filtered to `collectors` (none: every kind). Risk
  * decisions always are: the period report shows acceptances beside the exceptions they cover, and an
- * auditor must see every one, revocations included. pull lists by this rule and verify requires it.
+ * auditor must see every one, revocations included. So are organization mode's account lists: they say
+ * which accounts owed evidence. pull lists by this rule and verify requires it.
  */
 export function collectorWanted(collector: string, collectors: readonly string[] | undefined): boolean {
-  return !collectors?.length || collectors.includes(collector) || collector === RISK_ACCEPTANCE_KIND;
+  return (
+    !collectors?.length ||
+    collectors.includes(collector) ||
+    collector === RISK_ACCEPTANCE_KIND ||
+    collector === ACCOUNTS_KIND
+  );
 }
 
-function wanted(key: string, options: PullOptions): boolean {
+/**
+ * Whether evidence of `account` is in a package filtered to `accounts` (none: every account). The hub's
+ * account lists always are, whatever account wrote them: they prove which accounts were expected.
+ */
+export function accountWanted(
+  collector: string,
+  account: string,
+  accounts: readonly string[] | undefined,
+): boolean {
+  return !accounts?.length || accounts.includes(account) || collector === ACCOUNTS_KIND;
+}
+
+/** `hubs`: accounts that wrote account lists in the period, whose digests seal them. */
+function wanted(key: string, options: PullOptions, hubs: ReadonlySet<string>): boolean {
+  const accounts = accountFilterOf(options);
   const digest = parseDigestKey(key);
   // A digest covers every collector of its account: it is pulled whatever --collector says.
-  if (digest) return !options.account || digest.account === options.account;
+  if (digest) return !accounts || accounts.includes(digest.account) || hubs.has(digest.account);
   const parsed = parseEvidenceKey(key);
   // Anything else under the day prefixes is pulled too (an auditor wants all of it), unless filtered.
-  if (!parsed) return !options.collector?.length && !options.account;
+  if (!parsed) return !options.collector?.length && !accounts;
   if (!collectorWanted(parsed.collector, options.collector)) return false;
-  return !options.account || parsed.account === options.account;
+  return accountWanted(parsed.collector, parsed.account, accounts);
+}
+
+/** The accounts whose keys in `keys` are account lists: the hubs. */
+export function hubsOf(keys: Iterable<string>): Set<string> {
+  const hubs = new Set<string>();
+  for (const key of keys) {
+    const parsed = parseEvidenceKey(key);
+    if (parsed?.collector === ACCOUNTS_KIND) hubs.add(parsed.account);
+  }
+  return hubs;
 }
 
 /** `digests/YYYY/MM/DD/`: the prefix of one day's digests. */
@@ -82,10 +113,9 @@ export async function listPeriod(
   limit: number,
 ): Promise<Listed[]> {
   const prefixes = [...days.map(dayPrefix), ...days.map(digestDayPrefix)];
-  const listed = await mapWithConcurrency(prefixes, limit, (p) => reader.listVersions(p));
-  return byKey(listed.flat())
-    .filter((k) => wanted(k.key, options))
-    .map((k) => chooseVersion(k.key, k.versions));
+  const listed = byKey((await mapWithConcurrency(prefixes, limit, (p) => reader.listVersions(p))).flat());
+  const hubs = hubsOf(listed.map((k) => k.key));
+  return listed.filter((k) => wanted(k.key, options, hubs)).map((k) => chooseVersion(k.key, k.versions));
 }
 
 const segment = (folder: string) => folder.slice(0, -1).split('/').at(-1) ?? '';
@@ -154,7 +184,9 @@ export async function listAcceptancesBefore(
       (await reader.listVersions(`${dayPrefix(date)}${RISK_ACCEPTANCE_KIND}/`)).filter((k) => {
         const parsed = parseEvidenceKey(k.key);
         return (
-          parsed?.collector === RISK_ACCEPTANCE_KIND && accounts.has(parsed.account) && wanted(k.key, options)
+          parsed?.collector === RISK_ACCEPTANCE_KIND &&
+          accounts.has(parsed.account) &&
+          wanted(k.key, options, new Set())
         );
       }),
     ),

@@ -26,14 +26,14 @@ import { buildPeriodReport } from '../period/report';
 import { silentProgress } from '../package/progress';
 import { writePackage } from '../package/write-package';
 import { assessAll } from './assess';
-import { coverageFor } from './coverage';
+import { accountListsOf, coverageFor } from './coverage';
 import { download } from './download';
-import { listAcceptancesBefore, listDigestsBefore, listPeriod, type Listed } from './list';
+import { hubsOf, listAcceptancesBefore, listDigestsBefore, listPeriod, type Listed } from './list';
 import { MAX_ACCEPTANCE_DAYS } from '../../lambdas/risk-register/decision';
 
 import { parseDigestKey } from '../../lambdas/evidence/digest';
 import { parseEvidenceKey } from '../../lambdas/evidence/keys';
-import type { PullDeps, PullOptions } from './options';
+import { accountFilterFields, accountFilterOf, type PullDeps, type PullOptions } from './options';
 import { loadTrustAnchor } from '../trust/load';
 import { trustedKeyFiles, trustSummary } from '../trust/trust-file';
 import { reportLines } from './report';
@@ -50,9 +50,13 @@ function periodDays(options: PullOptions): string[] {
   }
 }
 
-/** The accounts of the listed keys (`--account` alone when given): whose digest chains the package holds. */
+/**
+ * The accounts of the listed keys (`--account`'s, and the hubs whose account lists the package holds, when
+ * given): whose digest chains the package holds.
+ */
 function accountsOf(listed: readonly Listed[], options: PullOptions): Set<string> {
-  if (options.account) return new Set([options.account]);
+  const filter = accountFilterOf(options);
+  if (filter) return new Set([...filter, ...hubsOf(listed.map((l) => l.key))]);
   const accounts = new Set<string>();
   for (const { key } of listed) {
     const account = parseDigestKey(key)?.account ?? parseEvidenceKey(key)?.account;
@@ -92,15 +96,19 @@ async function listOrExplain(options: PullOptions, deps: PullDeps, days: string[
  * is not sealed yet (its runs count once it is: pull again); before it, the digest is missing, since the
  * sealer seals days in order. Either way the day's objects prove no run (custody.ts, coverage.ts).
  */
-function unsealedNotes(days: readonly string[], keys: readonly string[], only?: string): string[] {
+function unsealedNotes(
+  days: readonly string[],
+  keys: readonly string[],
+  only?: ReadonlySet<string>,
+): string[] {
   const sealed = new Map<string, string[]>();
   for (const key of keys) {
     const account = parseDigestKey(key)?.account ?? parseEvidenceKey(key)?.account;
-    if (account && (!only || account === only) && !sealed.has(account)) sealed.set(account, []);
+    if (account && (!only || only.has(account)) && !sealed.has(account)) sealed.set(account, []);
     const digest = parseDigestKey(key);
     if (digest && sealed.has(digest.account)) sealed.get(digest.account)!.push(digest.date);
   }
-  if (only && !sealed.has(only)) sealed.set(only, []);
+  for (const account of only ?? []) if (!sealed.has(account)) sealed.set(account, []);
   const notYet = new Map<string, string[]>();
   const notes: string[] = [];
   for (const [account, dates] of [...sealed].sort(([a], [b]) => (a < b ? -1 : 1))) {
@@ -179,7 +187,8 @@ export async function pullPackage(options: PullOptions, deps: PullDeps): Promise
   const { fetched, reused } = await fetchAll(options, deps, root, listed, log);
 
   const { objects, findings, parsed } = await assessAll(root, fetched, anchor);
-  const { sections, reports } = coverageFor(options, objects);
+  const lists = accountListsOf(options, objects, (key) => parsed.get(key));
+  const { sections, reports, accountLists, gaps } = coverageFor(options, objects, lists);
   const period = buildPeriodReport(
     periodInputOf({
       from: options.from,
@@ -199,25 +208,27 @@ export async function pullPackage(options: PullOptions, deps: PullDeps): Promise
     period: { from: options.from, to: options.to },
     filters: {
       ...(options.collector?.length ? { collectors: [...options.collector] } : {}),
-      ...(options.account ? { account: options.account } : {}),
+      ...accountFilterFields(accountFilterOf(options)),
     },
     trust: trustSummary(anchor),
     objects,
     coverage: sections,
+    ...(accountLists ? { accountLists } : {}),
     periodReport: periodReportSummary(period),
     summary: {
       objects: objects.length,
       integrityProblems: objects.filter((o) => o.problems.length > 0).length,
-      gaps: sections.reduce((n, s) => n + s.gaps.length, 0),
+      gaps,
     },
   };
   await writePackage(root, manifest, reports, trustedKeyFiles(anchor), findings, period);
   await log.close();
 
+  const filter = accountFilterOf(options);
   const notes = unsealedNotes(
     days,
     objects.map((o) => o.key),
-    options.account,
+    filter ? new Set([...filter, ...(accountLists?.hubs ?? [])]) : undefined,
   );
   for (const line of reportLines(manifest, notes, root, reused)) deps.out(line);
   const exitCode =

@@ -25,6 +25,7 @@ export function reportLines(
     for (const g of s.gaps) lines.push(`gap ${g.collector} account ${s.account} ${g.date}: ${g.status}`);
     for (const p of s.partial) lines.push(`partial ${p.collector} account ${s.account} ${p.date}`);
   }
+  for (const m of manifest.accountLists?.missing ?? []) lines.push(accountListGapLine(m));
   const r = manifest.periodReport;
   lines.push(
     `period report (SLA ${slaText(r.sla)}): ${exceptionBreakdown(r)}: ${EXCEPTIONS_FILE}, ${OSCAL_FILE}`,
@@ -37,4 +38,9 @@ export function reportLines(
       `${summary.integrityProblems} with integrity problems${late ? ` (${late} late)` : ''}, ${summary.gaps} gaps`,
   );
   return lines;
+}
+
+/** A day whose scheduled run left no account list (organization mode): said the same by pull and verify. */
+export function accountListGapLine(m: { readonly collector: string; readonly date: string }): string {
+  return `gap ${m.collector} account list ${m.date}: missing (no account list of the run: the accounts its nearest list had in scope are expected)`;
 }

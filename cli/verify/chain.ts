@@ -1,4 +1,6 @@
-import { collectorWanted } from '../pull/list';
+import { accountWanted, collectorWanted } from '../pull/list';
+import { accountFilterOf } from '../pull/options';
+import { ACCOUNTS_KIND } from '../../lambdas/organization/contract';
 import { sha256Hex } from '../../lambdas/evidence/canonical-json';
 import { daysBetween } from '../../lambdas/evidence/coverage';
 import {
@@ -56,9 +58,26 @@ export interface ChainResult {
 /** Whether `key` is within the pull's filters (the rule pull lists by: `collectorWanted`). */
 export function withinFilters(key: string, filters: VerifyContext['manifest']['filters']): boolean {
   const parsed = parseEvidenceKey(key);
-  if (!parsed) return !filters.collectors?.length && !filters.account;
+  const accounts = accountFilterOf(filters);
+  if (!parsed) return !filters.collectors?.length && !accounts;
   if (!collectorWanted(parsed.collector, filters.collectors)) return false;
-  return !filters.account || parsed.account === filters.account;
+  return accountWanted(parsed.collector, parsed.account, accounts);
+}
+
+/**
+ * The hubs of an account-filtered package: accounts whose digests of the period list account lists (or that
+ * manifest.json says wrote them: a claim that can only add digests to require). Their chains must be whole,
+ * since their account lists say which accounts were expected.
+ */
+function hubsOf(ctx: VerifyContext, digests: ReadonlyMap<string, ChainDigest>): string[] {
+  const { period, accountLists } = ctx.manifest;
+  const hubs = new Set(accountLists?.hubs ?? []);
+  for (const d of digests.values()) {
+    if (d.digest.date < period.from || d.digest.date > period.to) continue;
+    if (d.digest.objects.some((e) => parseEvidenceKey(e.key)?.collector === ACCOUNTS_KIND))
+      hubs.add(d.digest.account);
+  }
+  return [...hubs];
 }
 
 /** Reads and judges every digest file of the package; returns those that parsed as digests. */
@@ -179,8 +198,9 @@ export async function checkChain(ctx: VerifyContext): Promise<ChainResult> {
   const digests = await readDigests(ctx);
   checkLinks(ctx, digests, period.from);
 
-  const accounts = filters.account
-    ? [filters.account]
+  const filtered = accountFilterOf(filters);
+  const accounts = filtered
+    ? [...new Set([...filtered, ...hubsOf(ctx, digests)])].sort()
     : [
         ...new Set(
           [...digests.values()].filter((d) => d.digest.date <= period.to).map((d) => d.digest.account),

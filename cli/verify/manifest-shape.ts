@@ -73,6 +73,25 @@ export function parseManifest(text: string): Manifest {
     f.collectors,
   );
   optionalString(f, 'account', 'filters');
+  need(
+    f.accounts === undefined ||
+      (Array.isArray(f.accounts) && f.accounts.every((a) => typeof a === 'string' && /^\d{12}$/.test(a))),
+    'filters.accounts must be an array of 12-digit account ids when present',
+    f.accounts,
+  );
+  const lists = m.accountLists;
+  need(
+    lists === undefined ||
+      (isObject(lists) &&
+        Array.isArray(lists.hubs) &&
+        typeof lists.lists === 'number' &&
+        Array.isArray(lists.missing) &&
+        lists.missing.every(
+          (x) => isObject(x) && typeof x.collector === 'string' && typeof x.date === 'string',
+        )),
+    'accountLists must be { hubs, lists, missing: [{ collector, date }] } when present',
+    lists,
+  );
   need(Array.isArray(m.coverage), 'coverage must be an array', m.coverage);
   need(
     isObject(m.summary) &&

@@ -15,6 +15,8 @@ import {
   type RunRecord,
 } from '../package/manifest';
 import { withinFilters, type ChainResult } from './chain';
+import type { Envelope } from '../../lambdas/evidence/envelope';
+import { ACCOUNTS_KIND } from '../../lambdas/organization/contract';
 import type { VerifyContext } from './context';
 
 /** The package's own files: views of the evidence, each checked against what verify recomputes. */
@@ -33,6 +35,8 @@ const NOT_ACCOUNTED = 'not accounted for by the digest chain';
 /** A run an envelope proves: what coverage reads, and the key it came from (coverage takes the latest). */
 export interface ProvenRun extends RunRecord {
   readonly key: string;
+  /** Account lists only (organization mode): the proven envelope, which coverage reads the accounts of. */
+  readonly listEnvelope?: Envelope;
 }
 
 /** The day an evidence key's folder names, for any key under `evidence/YYYY/MM/DD/`. */
@@ -177,6 +181,7 @@ export async function checkObjects(ctx: VerifyContext, chain: ChainResult): Prom
       date: parsed.date,
       ...recordedOutcome(envelope.summary),
       ...(envelope.schedule ? { schedule: envelope.schedule } : {}),
+      ...(parsed.collector === ACCOUNTS_KIND ? { listEnvelope: envelope } : {}),
       checks: { envelope: check.result, custody: 'sealed' },
     });
   }

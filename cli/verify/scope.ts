@@ -12,6 +12,7 @@ import { slaText } from '../period/sla-option';
 import { CliError } from '../cli-error';
 import { checkPeriod } from '../arguments';
 import type { Manifest } from '../package/manifest';
+import { accountFilterOf } from '../pull/options';
 
 /** The period and filters the auditor asked for; each absent when not passed. */
 export interface VerifyScope {
@@ -19,6 +20,8 @@ export interface VerifyScope {
   readonly to?: string;
   readonly collector?: readonly string[];
   readonly account?: string;
+  /** `--account ID,ID`: two or more accounts asked for (one is `account`). */
+  readonly accounts?: readonly string[];
   /** `--sla`: the remediation SLA the auditor expects the period report to have judged by. */
   readonly sla?: SlaPolicy;
 }
@@ -71,24 +74,37 @@ export function scopeProblems(manifest: Manifest, scope: VerifyScope): string[] 
       );
   }
 
-  const heldAccount = filters.account || undefined;
-  if (heldAccount !== scope.account) {
-    if (scope.account === undefined)
-      problems.push(
-        `account: the package holds only account ${heldAccount}; pass --account ${heldAccount} to accept a filtered package`,
-      );
-    else if (heldAccount === undefined)
-      problems.push(
-        `account: you passed --account ${scope.account} but the package is not filtered by account (pull was given no --account); verify it without --account, or have it pulled with --account ${scope.account}`,
-      );
-    else
-      problems.push(
-        `account: the package holds only account ${heldAccount}, not account ${scope.account} that you passed with --account`,
-      );
-  }
+  problems.push(...accountProblems(accountFilterOf(filters), accountFilterOf(scope)));
   if (scope.sla && canonicalJson(scope.sla) !== canonicalJson(manifest.periodReport.sla))
     problems.push(
       `sla: the package's period report judged remediation SLAs by ${slaText(manifest.periodReport.sla)}, not by ${slaText(scope.sla)} that you passed with --sla; have it pulled with --sla ${slaText(scope.sla)}`,
     );
   return problems;
+}
+
+/**
+ * The package's account filter against `--account`. One account on each side keeps the words said before
+ * organization mode; several are named as lists. The hub's account lists are in every account-filtered
+ * package whatever the filter (cli/pull/list.ts), so they are no difference.
+ */
+function accountProblems(
+  held: readonly string[] | undefined,
+  asked: readonly string[] | undefined,
+): string[] {
+  const h = held?.join(',');
+  const a = asked?.join(',');
+  if (h === a) return [];
+  const words = (ids: readonly string[]) =>
+    ids.length === 1 ? `account ${ids[0]}` : `accounts ${ids.join(', ')}`;
+  if (asked === undefined)
+    return [
+      `account: the package holds only ${words(held!)}; pass --account ${h} to accept a filtered package`,
+    ];
+  if (held === undefined)
+    return [
+      `account: you passed --account ${a} but the package is not filtered by account (pull was given no --account); verify it without --account, or have it pulled with --account ${a}`,
+    ];
+  return [
+    `account: the package holds only ${words(held)}, not ${words(asked)} that you passed with --account`,
+  ];
 }

@@ -12,6 +12,7 @@ import {
   type PeriodReportSummary,
   exceptionBreakdown,
   SUMS_FILE,
+  type AccountListCoverage,
   type CoverageSection,
   type FetchedObject,
   type Manifest,
@@ -22,7 +23,8 @@ import { periodInputOf } from '../period/from-package';
 import { exceptionsCsv } from '../period/exceptions-csv';
 import { buildPeriodReport } from '../period/report';
 import { assessAll, type Assessed } from '../pull/assess';
-import { coverageFor } from '../pull/coverage';
+import { accountListsOf, coverageFor } from '../pull/coverage';
+import { accountFilterFields, accountFilterOf } from '../pull/options';
 import type { VerifyContext } from './context';
 import { KEY_FILE, type ProvenRun } from './objects';
 
@@ -30,20 +32,28 @@ import { KEY_FILE, type ProvenRun } from './objects';
 export interface Recomputed {
   readonly sections: readonly CoverageSection[];
   readonly reports: readonly AccountCoverage[];
+  /** Organization mode: the proven account lists and the scheduled days left without one. */
+  readonly accountLists?: AccountListCoverage;
   readonly gaps: number;
 }
 
+/**
+ * Coverage from the proven runs alone, by pull's own `coverageFor`. In organization mode the account lists
+ * are read from the envelopes verify proved (signed, sealed, under their own key): an account a proven list
+ * had in scope without a proven envelope of the day is a gap, and a scheduled day without a proven list is
+ * one too (a list withheld from the package is also an integrity problem when its day's digest lists it).
+ */
 export function recompute(manifest: Manifest, runs: readonly ProvenRun[]): Recomputed {
-  const { sections, reports } = coverageFor(
-    {
-      from: manifest.period.from,
-      to: manifest.period.to,
-      ...(manifest.filters.collectors ? { collector: manifest.filters.collectors } : {}),
-      ...(manifest.filters.account ? { account: manifest.filters.account } : {}),
-    },
-    runs,
-  );
-  return { sections, reports, gaps: sections.reduce((n, s) => n + s.gaps.length, 0) };
+  const options = {
+    from: manifest.period.from,
+    to: manifest.period.to,
+    ...(manifest.filters.collectors ? { collector: manifest.filters.collectors } : {}),
+    ...accountFilterFields(accountFilterOf(manifest.filters)),
+  };
+  const envelopes = new Map(runs.flatMap((r) => (r.listEnvelope ? [[r.key, r.listEnvelope] as const] : [])));
+  const lists = accountListsOf(options, runs, (key) => envelopes.get(key));
+  const { sections, reports, accountLists, gaps } = coverageFor(options, runs, lists);
+  return { sections, reports, ...(accountLists ? { accountLists } : {}), gaps };
 }
 
 /** The fields of a manifest object that pull judged (everything else is what S3 returned). */
@@ -91,6 +101,12 @@ function listed(names: readonly string[]): string {
     : names.join('; ');
 }
 
+function listsText(lists: AccountListCoverage | undefined): string {
+  if (!lists) return 'none: single-account mode';
+  const missing = lists.missing.map((m) => `${m.collector} ${m.date}`);
+  return `${lists.lists} list(s) of hub ${lists.hubs.join(', ')}, missing: ${listed(missing)}`;
+}
+
 /** A view file against the text verify renders: sizes first, so a file is never read past that length. */
 async function compareView(ctx: VerifyContext, path: string, expected: string, what: string): Promise<void> {
   const size = ctx.tree.files.get(path);
@@ -127,6 +143,10 @@ function compareManifest(
         : `${MANIFEST_FILE}: its coverage (schedules, partial days or rows) differs from the one recomputed from the verified envelopes`,
     );
   }
+  if (canonicalJson(manifest.accountLists ?? null) !== canonicalJson(recomputed.accountLists ?? null))
+    problems.integrity(
+      `${MANIFEST_FILE}: its account lists (${listsText(manifest.accountLists)}) differ from those the verified envelopes give (${listsText(recomputed.accountLists)})`,
+    );
   if (!objects) {
     if (manifest.summary.gaps !== recomputed.gaps)
       problems.integrity(
@@ -202,8 +222,10 @@ export async function checkViews(
       `${MANIFEST_FILE}: its period report counts ${exceptionBreakdown(ctx.manifest.periodReport)}; the verified evidence gives ${exceptionBreakdown(periodSummary)}`,
     );
   }
+  const { accountLists: _claimed, ...claimed } = ctx.manifest;
   const manifest = {
-    ...ctx.manifest,
+    ...claimed,
+    ...(recomputed.accountLists ? { accountLists: recomputed.accountLists } : {}),
     objects: again.objects,
     coverage: recomputed.sections,
     periodReport: periodSummary,

@@ -36,6 +36,11 @@ export interface CoverageInput {
   /** Rows with no schedule (event-driven collectors): what was found is shown, nothing is expected. */
   readonly unscheduled?: readonly string[];
   readonly envelopes: readonly FoundEnvelope[];
+  /**
+   * Organization mode (lambdas/evidence/account-scope.ts): whether this account owed a run of `collector`
+   * dated `date`, given whether the schedule promised one. Absent: the schedule alone decides.
+   */
+  readonly expectedWhen?: (collector: string, date: string, scheduled: boolean) => boolean;
 }
 
 export interface CoverageCell {
@@ -349,6 +354,7 @@ export function computeCoverage(input: CoverageInput): CoverageReport {
         isExpected = sinceLast >= expected.everyDays;
         if (isExpected) sinceLast = 0;
       } else isExpected = false;
+      if (input.expectedWhen) isExpected = input.expectedWhen(collector, date, isExpected);
       const status: CellStatus = runs.length > 0 ? dayStatus(runs) : isExpected ? 'missing' : 'not-expected';
       cells.push({ collector, date, expected: isExpected, status, runs: runs.length });
     }

@@ -20,7 +20,17 @@ import {
   type CoverageReport,
   type FoundEnvelope,
 } from '../evidence/coverage';
-import type { ErrorEntry, Finding, ScheduleRef } from '../evidence/envelope';
+import type { Envelope, ErrorEntry, Finding, ScheduleRef } from '../evidence/envelope';
+import {
+  accountScope,
+  expectedWhenFor,
+  missingLists,
+  readAccountList,
+  SINGLE_ACCOUNT,
+  type AccountList,
+  type AccountScope,
+} from '../evidence/account-scope';
+import { ACCOUNTS_KIND } from '../organization/contract';
 import { draftEnvelope } from '../evidence/draft';
 import { judgeEnvelope } from './authentic';
 import { COVERAGE_COLLECTOR, COVERAGE_CONTROLS } from './kind';
@@ -84,8 +94,12 @@ export interface CollectorCoverage {
 }
 
 export interface WatchdogResult extends WrittenEvidence {
+  /** This account's coverage. */
   readonly report: CoverageReport;
+  /** This account's, per collector. */
   readonly perCollector: readonly CollectorCoverage[];
+  /** Organization mode only: every account judged (this one included). */
+  readonly accounts?: readonly { readonly account: string; readonly report: CoverageReport }[];
   /** Expected days with no usable evidence: missing, or only ERROR runs. */
   readonly gaps: number;
 }
@@ -93,12 +107,15 @@ export interface WatchdogResult extends WrittenEvidence {
 interface ListedEnvelope {
   readonly key: string;
   readonly collector: string;
+  readonly account: string;
   readonly date: string;
 }
 
 /**
- * Envelope keys (not sources) of this account under one UTC day's prefix, every page. Current keys only
- * (ListObjectsV2): the watchdog's role holds s3:ListBucket, not s3:ListBucketVersions.
+ * Envelope keys (not sources) under one UTC day's prefix, every page: scheduled collectors' of every
+ * account, and this account's account lists (organization mode). Which accounts count is decided once the
+ * lists are read. Current keys only (ListObjectsV2): the watchdog's role holds s3:ListBucket, not
+ * s3:ListBucketVersions.
  */
 async function listDay(
   ctx: WatchdogContext,
@@ -108,11 +125,46 @@ async function listDay(
   const out: ListedEnvelope[] = [];
   for (const key of await reader.list(dayPrefix(date))) {
     const parsed = parseEvidenceKey(key);
-    if (!parsed || parsed.source !== undefined || parsed.account !== ctx.account) continue;
-    if (parsed.date !== date || !(parsed.collector in ctx.schedules)) continue;
-    out.push({ key, collector: parsed.collector, date: parsed.date });
+    if (!parsed || parsed.source !== undefined || parsed.date !== date) continue;
+    const list = parsed.collector === ACCOUNTS_KIND && parsed.account === ctx.account;
+    if (!list && !(parsed.collector in ctx.schedules)) continue;
+    out.push({ key, collector: parsed.collector, account: parsed.account, date: parsed.date });
   }
   return out;
+}
+
+/**
+ * Organization mode: this account's account lists of the window, each read and judged as any envelope
+ * (an unsigned or edited list is an envelope-authentic FAIL and does not count). None: single-account mode.
+ */
+async function readLists(
+  ctx: WatchdogContext,
+  listed: readonly ListedEnvelope[],
+  errors: ErrorEntry[],
+  rejected: RejectedEnvelope[],
+): Promise<AccountList[]> {
+  const keys = listed.filter((e) => e.collector === ACCOUNTS_KIND);
+  const read = await mapWithConcurrency(keys, READ_CONCURRENCY, async (e) => {
+    try {
+      const object = await ctx.reader.read(e.key);
+      const judged = judgeEnvelope(e.key, object.body, object.metadata[SIGNATURE_METADATA], ctx.producerKeys);
+      if (!judged.counted) {
+        const { problems, counted: _counted, ...more } = judged;
+        rejected.push({ ...e, problems, more });
+        return undefined;
+      }
+      const list = readAccountList(e.key, JSON.parse(Buffer.from(object.body).toString('utf8')) as Envelope);
+      if (typeof list === 'string') {
+        rejected.push({ ...e, problems: [list], more: {} });
+        return undefined;
+      }
+      return list;
+    } catch (err) {
+      errors.push({ ...errorEntry(err, 'global', 's3:GetObject'), message: `${e.key}: ${messageOf(err)}` });
+      return undefined;
+    }
+  });
+  return read.flatMap((l) => (l ? [l] : []));
 }
 
 /** An envelope read but not counted, and why. */
@@ -128,13 +180,77 @@ async function readEnvelope(ctx: WatchdogContext, key: string) {
   return judgeEnvelope(key, read.body, read.metadata[SIGNATURE_METADATA], ctx.producerKeys);
 }
 
-/** Whether a day's evidence can matter: days a Set schedule did not promise are not read. */
+/**
+ * Whether a day's evidence can matter: days a Set schedule did not promise are not read, unless (organization
+ * mode) that day's list of the collector fanned out to the envelope's account.
+ */
 function mayMatter(
   expected: ReadonlyMap<string, Set<string> | { everyDays: number } | undefined>,
   e: ListedEnvelope,
+  scope: AccountScope,
 ): boolean {
   const days = expected.get(e.collector);
-  return !(days instanceof Set) || days.has(e.date);
+  if (!(days instanceof Set) || days.has(e.date)) return true;
+  return scope.lists.get(e.collector)?.get(e.date)?.has(e.account) ?? false;
+}
+
+/** One account's coverage per collector and its scheduled-evidence-present finding. */
+function judgeCollectors(
+  ctx: WatchdogContext,
+  report: CoverageReport,
+  expected: ReadonlyMap<string, Set<string> | { everyDays: number } | undefined>,
+): { coverage: CollectorCoverage; finding: Finding<CoverageCheck> }[] {
+  return report.collectors.map((collector) => {
+    const cells = report.cells.filter((c) => c.collector === collector);
+    const c: CollectorCoverage = {
+      collector,
+      expected: cells.filter((x) => x.expected).length,
+      present: count(cells, 'present'),
+      partial: count(cells, 'partial'),
+      missing: count(cells, 'missing'),
+      failed: count(cells, 'failed'),
+    };
+    const dates = (s: CoverageCell['status']) =>
+      cells.filter((x) => x.expected && x.status === s).map((x) => x.date);
+    const schedule = ctx.schedules[c.collector]!;
+    const problem = report.problems.find((p) => p.collector === c.collector);
+    const notJudged = problem !== undefined || !(expected.get(c.collector) instanceof Set);
+    const status =
+      c.missing + c.failed > 0
+        ? 'FAIL'
+        : notJudged || c.expected === 0
+          ? 'INFO'
+          : c.partial > 0
+            ? 'WARN'
+            : 'PASS';
+    const finding: Finding<CoverageCheck> = {
+      resource: `collector:${c.collector}`,
+      check: 'scheduled-evidence-present',
+      status,
+      detail: {
+        schedule: schedule.expression,
+        timeZone: schedule.timeZone,
+        expected: c.expected,
+        present: c.present,
+        partial: c.partial,
+        missing: c.missing,
+        failed: c.failed,
+        expectedDates: cells.filter((x) => x.expected).map((x) => x.date),
+        missingDates: dates('missing'),
+        failedDates: dates('failed'),
+        partialDates: dates('partial'),
+        ...(problem
+          ? { notJudged: problem.message }
+          : notJudged
+            ? {
+                notJudged:
+                  'rate(N days) with N > 1 has no recorded phase; judged by pull over a longer period',
+              }
+            : {}),
+      },
+    };
+    return { coverage: c, finding };
+  });
 }
 
 function count(cells: readonly CoverageCell[], status: CoverageCell['status']): number {
@@ -164,9 +280,16 @@ export async function runWatchdog(ctx: WatchdogContext): Promise<WatchdogResult>
 
   const reader = ctx.reader;
   const listed = (await Promise.all(days.map((d) => listDay(ctx, reader, d)))).flat();
-  const toRead = listed.filter((e) => mayMatter(expected, e));
   const errors: ErrorEntry[] = [...(ctx.keyErrors ?? [])];
   const rejected: RejectedEnvelope[] = [];
+  const lists = await readLists(ctx, listed, errors, rejected);
+  const scope = lists.length > 0 ? accountScope(lists, window.from, window.to) : SINGLE_ACCOUNT;
+  // Single-account mode judges this account alone, as before organization mode; organization mode every
+  // account a list met, this one included.
+  const accounts = scope.organization ? [...new Set([ctx.account, ...scope.accounts])].sort() : [ctx.account];
+  const toRead = listed.filter(
+    (e) => e.collector !== ACCOUNTS_KIND && accounts.includes(e.account) && mayMatter(expected, e, scope),
+  );
   const read = await mapWithConcurrency(toRead, READ_CONCURRENCY, async (e) => {
     try {
       const judged = await readEnvelope(ctx, e.key);
@@ -182,64 +305,59 @@ export async function runWatchdog(ctx: WatchdogContext): Promise<WatchdogResult>
       return undefined;
     }
   });
-  const found: FoundEnvelope[] = read.flatMap((r) =>
-    r ? [{ collector: r.collector, date: r.date, status: r.status, complete: r.complete }] : [],
-  );
-  const report = computeCoverage({ ...window, schedules: ctx.schedules, envelopes: found });
+  const judgedAccounts = accounts.map((account) => {
+    const found: FoundEnvelope[] = read.flatMap((r) =>
+      r && r.account === account
+        ? [{ collector: r.collector, date: r.date, status: r.status, complete: r.complete }]
+        : [],
+    );
+    const expectedWhen = expectedWhenFor(scope, account);
+    const report = computeCoverage({
+      ...window,
+      schedules: ctx.schedules,
+      envelopes: found,
+      ...(expectedWhen ? { expectedWhen } : {}),
+    });
+    return { account, report, found: found.length };
+  });
+  const own = judgedAccounts.find((a) => a.account === ctx.account)!;
+  const report = own.report;
 
-  const perCollector: CollectorCoverage[] = report.collectors.map((collector) => {
-    const cells = report.cells.filter((c) => c.collector === collector);
-    return {
-      collector,
-      expected: cells.filter((c) => c.expected).length,
-      present: count(cells, 'present'),
-      partial: count(cells, 'partial'),
-      missing: count(cells, 'missing'),
-      failed: count(cells, 'failed'),
-    };
-  });
-  const findings: Finding<CoverageCheck>[] = perCollector.map((c) => {
-    const cells = report.cells.filter((x) => x.collector === c.collector);
-    const dates = (s: CoverageCell['status']) =>
-      cells.filter((x) => x.expected && x.status === s).map((x) => x.date);
-    const schedule = ctx.schedules[c.collector]!;
-    const problem = report.problems.find((p) => p.collector === c.collector);
-    const notJudged = problem !== undefined || !(expected.get(c.collector) instanceof Set);
-    const status =
-      c.missing + c.failed > 0
-        ? 'FAIL'
-        : notJudged || c.expected === 0
-          ? 'INFO'
-          : c.partial > 0
-            ? 'WARN'
-            : 'PASS';
-    return {
-      resource: `collector:${c.collector}`,
+  const findings: Finding<CoverageCheck>[] = [];
+  const allCollectors: CollectorCoverage[] = [];
+  let perCollector: CollectorCoverage[] = [];
+  for (const judged of judgedAccounts) {
+    const mine = judgeCollectors(ctx, judged.report, expected);
+    if (judged.account === ctx.account) perCollector = mine.map((m) => m.coverage);
+    for (const { coverage, finding } of mine) {
+      const isOwn = judged.account === ctx.account;
+      // An account that owed nothing and wrote nothing in the window (excluded, suspended) says nothing.
+      if (!isOwn && coverage.expected === 0 && coverage.present + coverage.partial === 0) continue;
+      allCollectors.push(coverage);
+      findings.push(
+        scope.organization
+          ? {
+              ...finding,
+              resource: isOwn ? finding.resource : `account:${judged.account}/${finding.resource}`,
+              detail: { ...finding.detail, account: judged.account },
+            }
+          : finding,
+      );
+    }
+  }
+  const scheduledDays = new Map<string, Set<string>>();
+  for (const [id, days] of expected) if (days instanceof Set) scheduledDays.set(id, days);
+  const lacking = missingLists(scope, scheduledDays);
+  for (const collector of [...new Set(lacking.map((m) => m.collector))])
+    findings.push({
+      resource: `account-list:${collector}`,
       check: 'scheduled-evidence-present',
-      status,
+      status: 'FAIL',
       detail: {
-        schedule: schedule.expression,
-        timeZone: schedule.timeZone,
-        expected: c.expected,
-        present: c.present,
-        partial: c.partial,
-        missing: c.missing,
-        failed: c.failed,
-        expectedDates: cells.filter((x) => x.expected).map((x) => x.date),
-        missingDates: dates('missing'),
-        failedDates: dates('failed'),
-        partialDates: dates('partial'),
-        ...(problem
-          ? { notJudged: problem.message }
-          : notJudged
-            ? {
-                notJudged:
-                  'rate(N days) with N > 1 has no recorded phase; judged by pull over a longer period',
-              }
-            : {}),
+        missingDates: lacking.filter((m) => m.collector === collector).map((m) => m.date),
+        why: 'organization mode: the run its schedule promised left no account list, so it did not fan out (or its list is unreadable or not authentic); the accounts of the nearest list are judged as expected',
       },
-    };
-  });
+    });
   // Each envelope that did not count, by name: it was unsigned, signed by another key, edited or copied.
   for (const r of rejected.sort((a, b) => a.key.localeCompare(b.key)))
     findings.push({
@@ -258,17 +376,20 @@ export async function runWatchdog(ctx: WatchdogContext): Promise<WatchdogResult>
           'no producer signing keys were given (PRODUCER_SIGNING_KEYS): envelopes were counted on their canonical form and key binding alone, their signatures were not checked',
       },
     });
-  const sum = (k: keyof Omit<CollectorCoverage, 'collector'>) => perCollector.reduce((n, c) => n + c[k], 0);
-  const gaps = report.gaps.length;
+  const sum = (k: keyof Omit<CollectorCoverage, 'collector'>) => allCollectors.reduce((n, c) => n + c[k], 0);
+  const gaps = judgedAccounts.reduce((n, a) => n + a.report.gaps.length, 0) + lacking.length;
   const figures = {
     collectorsJudged: perCollector.length,
+    ...(scope.organization
+      ? { accountsJudged: accounts.length, accountLists: lists.length, missingAccountLists: lacking.length }
+      : {}),
     expectedRuns: sum('expected'),
     presentRuns: sum('present'),
     partialRuns: sum('partial'),
     missingRuns: sum('missing'),
     failedRuns: sum('failed'),
     gaps,
-    envelopesRead: found.length,
+    envelopesRead: judgedAccounts.reduce((n, a) => n + a.found, 0),
     envelopesRejected: rejected.length,
   };
 
@@ -278,6 +399,7 @@ export async function runWatchdog(ctx: WatchdogContext): Promise<WatchdogResult>
       ...read.flatMap((r) =>
         r ? [{ key: r.key, status: r.status, ...(r.complete ? {} : { complete: false }) }] : [],
       ),
+      ...lists.map((l) => ({ key: l.key, accountList: l.collector })),
       ...rejected.map((r) => ({ key: r.key, rejected: true })),
     ].sort((a, b) => a.key.localeCompare(b.key)),
   );
@@ -311,6 +433,13 @@ export async function runWatchdog(ctx: WatchdogContext): Promise<WatchdogResult>
       unreadableEnvelope: 'recorded as an error and not counted as present',
       countedEnvelope:
         "its own canonical JSON, its key agreeing with its content, and signed by its kind's producer key (lambdas/evidence/envelope-check.ts, signature-check.ts); any other is an envelope-authentic FAIL and does not count",
+      ...(scope.organization
+        ? {
+            organization:
+              "the account lists of this account (organization-accounts) say which accounts each collector's run owed evidence for: an account in scope on a day without its envelope is a gap; a scheduled day without a list is a gap of the fan-out (lambdas/evidence/account-scope.ts)",
+            accountsJudged: accounts,
+          }
+        : {}),
       signatures: ctx.producerKeys
         ? `judged with the public keys of ${[...ctx.producerKeys.producers.keys()].join(', ') || 'no producer'}`
         : 'not judged: no producer signing keys were given',
@@ -322,7 +451,15 @@ export async function runWatchdog(ctx: WatchdogContext): Promise<WatchdogResult>
     ...(ctx.invocationId ? { invocationId: ctx.invocationId } : {}),
   });
   const written = await writeEvidence(ctx.store, draft, sources, ctx.runId);
-  return { ...written, report, perCollector, gaps };
+  return {
+    ...written,
+    report,
+    perCollector,
+    gaps,
+    ...(scope.organization
+      ? { accounts: judgedAccounts.map(({ account, report }) => ({ account, report })) }
+      : {}),
+  };
 }
 
 /** The watchdog's EMF line: `CoverageGaps` is what the evidence-gap alarm watches. */
