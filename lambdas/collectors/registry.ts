@@ -37,6 +37,8 @@ import {
 import { PERSON_ONLY, type ExpectedSigner } from '../evidence/signature-check';
 import { RISK_REGISTER_CHECKS } from '../risk-register/checks';
 import { TAMPER_WATCH_CHECKS, TAMPER_WATCH_CONTROLS } from '../tamper-watch/checks';
+import { ACCOUNT_LIST_CHECKS, ACCOUNT_LIST_CONTROLS } from '../organization/checks';
+import { ACCOUNTS_KIND, ACCOUNTS_PRODUCER } from '../organization/contract';
 
 /**
  * One kind of evidence: what the `<collector>` segment of an evidence key names. Scheduled collectors are
@@ -162,6 +164,18 @@ export const EVIDENCE_KINDS: readonly EvidenceKind[] = [
       'the risk-register function, invoked by `soc2-evidence exception accept|revoke --stack` (the caller proven by AWS STS)',
     trigger: 'Lambda Invoke: exception accept, revoke',
     producer: RISK_REGISTER_PRODUCER,
+  },
+  {
+    id: ACCOUNTS_KIND,
+    title:
+      'Organization account list: the accounts each organization run covers, and why others are left out',
+    controls: ACCOUNT_LIST_CONTROLS,
+    checks: ACCOUNT_LIST_CHECKS,
+    home: 'lambdas/organization',
+    writtenBy: 'the organization-accounts function, at the start of every organization run',
+    // No schedule of its own: each collector's state machine invokes it first (organization mode only).
+    trigger: "Step Functions: each organization run's ListAccounts step",
+    producer: ACCOUNTS_PRODUCER,
   },
 ];
 
