@@ -174,7 +174,7 @@ export const EVIDENCE_KINDS: readonly EvidenceKind[] = [
     home: 'lambdas/organization',
     writtenBy: 'the organization-accounts function, at the start of every organization run',
     // No schedule of its own: each collector's state machine invokes it first (organization mode only).
-    trigger: "Step Functions: each organization run's ListAccounts step",
+    trigger: 'Step Functions: ListAccounts',
     producer: ACCOUNTS_PRODUCER,
   },
 ];
