@@ -71,6 +71,11 @@ export interface EvidenceKind {
    * for evidence only a person writes (the reviewer's attestation), which is never signed.
    */
   readonly producer?: string;
+  /**
+   * Written only in organization mode (the account list): a single-account stack deploys no function, and so
+   * no signing key, for it.
+   */
+  readonly organizationOnly?: boolean;
 }
 
 function collectorKind(collector: AnyCollector, writtenBy?: string): EvidenceKind {
@@ -176,6 +181,7 @@ export const EVIDENCE_KINDS: readonly EvidenceKind[] = [
     // No schedule of its own: each collector's state machine invokes it first (organization mode only).
     trigger: 'Step Functions: ListAccounts',
     producer: ACCOUNTS_PRODUCER,
+    organizationOnly: true,
   },
 ];
 
@@ -195,6 +201,11 @@ export const COLLECTOR_IDS: readonly string[] = COLLECTORS.map((c) => c.id);
 export const PRODUCER_IDS: readonly string[] = [
   ...new Set([...EVIDENCE_KINDS.flatMap((k) => (k.producer ? [k.producer] : [])), SEALER_PRODUCER]),
 ];
+
+/** The producers a single-account stack deploys (and keys): every producer but those of organization mode only. */
+export const SINGLE_ACCOUNT_PRODUCER_IDS: readonly string[] = PRODUCER_IDS.filter(
+  (p) => !EVIDENCE_KINDS.some((k) => k.producer === p && k.organizationOnly),
+);
 
 /** The producer whose key must sign evidence of `kindId` (undefined: unknown kind, or person-written). */
 export function producerOfKind(kindId: string | undefined): string | undefined {

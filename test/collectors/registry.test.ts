@@ -5,6 +5,7 @@ import {
   EVIDENCE_KIND_IDS,
   evidenceKind,
   PRODUCER_IDS,
+  SINGLE_ACCOUNT_PRODUCER_IDS,
   producerOfKind,
   unsignedExplanation,
 } from '../../lambdas/collectors/registry';
@@ -68,6 +69,8 @@ describe('the registry of evidence kinds', () => {
     });
     expect(evidenceKind('organization-accounts')!.fixedSchedule).toBeUndefined();
     expect(producerOfKind('organization-accounts')).toBe('organization-accounts');
+    expect(PRODUCER_IDS).toContain('organization-accounts');
+    expect(SINGLE_ACCOUNT_PRODUCER_IDS).toEqual(PRODUCER_IDS.filter((p) => p !== 'organization-accounts'));
   });
 
   it('leads from a check id to the kinds that emit it and the folder of its code', () => {
