@@ -112,6 +112,8 @@ export function metricsLine(
   durationMs: number,
   now: Date,
   sdk: { readonly calls: number; readonly retries: number } = { calls: 0, retries: 0 },
+  /** More log properties (never dimensions): the account of an organization run. */
+  properties: Readonly<Record<string, unknown>> = {},
 ): string {
   return emfLine(
     { name: 'Collector', value: collector },
@@ -123,7 +125,7 @@ export function metricsLine(
       ApiRetries: { value: sdk.retries, unit: 'Count' },
     },
     now,
-    { ApiCalls: sdk.calls },
+    { ApiCalls: sdk.calls, ...properties },
   );
 }
 
@@ -151,8 +153,9 @@ async function accountRunTarget(
     throw new Error(
       `organization run event: collector must be "${collector.id}" (this function's collector), got "${run.collector}"`,
     );
-  const memberRoleName = process.env[MEMBER_ROLE_ENV];
-  if (!memberRoleName)
+  // A recorded failure assumes no role: it is written even when the name is missing.
+  const memberRoleName = process.env[MEMBER_ROLE_ENV] ?? '';
+  if (!memberRoleName && !run.failure)
     throw new Error(
       `environment variable ${MEMBER_ROLE_ENV} is not set: an organization run of ${collector.id} needs the member role's name, which the stack sets in organization mode`,
     );
@@ -202,7 +205,7 @@ export function collectorHandler(collector: AnyCollector) {
             calls: w.clients.sdkStats.calls + target.clients.sdkStats.calls,
             retries: w.clients.sdkStats.retries + target.clients.sdkStats.retries,
           };
-    console.log(metricsLine(collector.id, summary, errors.length, result.durationMs, new Date(), sdk));
+    console.log(metricsLine(collector.id, summary, errors.length, result.durationMs, new Date(), sdk, where));
     for (const e of errors)
       logger.warn('collection error', { ...where, region: e.region, api: e.api, code: e.code });
     logger.info('evidence written', {

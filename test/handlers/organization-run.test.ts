@@ -114,6 +114,11 @@ describe('a collector handler invoked for one member account (organization mode)
     );
     expect(emf.map((m) => m._aws.CloudWatchMetrics[0]!.Dimensions)).toEqual([[['Collector']]]);
     expect(emf[0]).not.toHaveProperty('Account');
+    expect(emf[0]).toMatchObject({
+      account: MEMBER,
+      execution: runEvent().execution,
+      ApiCalls: expect.any(Number),
+    });
   });
 
   it('writes an ERROR envelope for the member account when its role cannot be assumed, and gathers nothing', async () => {
@@ -173,6 +178,9 @@ describe('a collector handler invoked for one member account (organization mode)
     );
     expect(s3.calls()).toHaveLength(0);
     expect(sts.calls()).toHaveLength(0);
+    // A failure recorded by Step Functions needs no role: it is still written.
+    const recorded = await handler(runEvent({ failure: { error: 'States.Timeout', cause: '' } }), context);
+    expect(recorded).toMatchObject({ account: MEMBER, summary: { status: 'ERROR' } });
   });
 
   it("keeps the scheduled run as it was: the function's own account and credentials, no AssumeRole", async () => {
