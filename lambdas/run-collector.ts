@@ -27,6 +27,12 @@ export interface RunContext {
    * gather still running at it is abandoned and the run is recorded as an error.
    */
   readonly deadline?: number;
+  /**
+   * The account could not be reached (organization mode: the member role could not be assumed, or Step
+   * Functions recorded that the run failed outside the function). Nothing is gathered or assessed: the run
+   * writes an ERROR envelope with this entry, as for a failed gather, so the account's day is never silent.
+   */
+  readonly unavailable?: ErrorEntry;
 }
 
 export const SOFT_DEADLINE_MARGIN_MS = 45_000;
@@ -79,24 +85,26 @@ export async function runCollector<Facts>(
   const where = collector.scope === 'global' ? 'global' : 'all';
   const errors: ErrorEntry[] = [];
   let gathered: Gathered<Facts> | undefined;
-  try {
-    const soft = ctx.deadline === undefined ? undefined : ctx.deadline - SOFT_DEADLINE_MARGIN_MS;
-    gathered = await beforeDeadline(
-      runWithDeadline(soft, () =>
-        collector.gather({
-          clients: ctx.clients,
-          settings: ctx.settings,
-          now: started,
-          account: ctx.account,
-          memo: memoFrom(ctx.memo ?? new Map()),
-        }),
-      ),
-      ctx.deadline,
-    );
-    errors.push(...gathered.errors);
-  } catch (err) {
-    errors.push(errorEntry(err, where, `${PRODUCER.name}:gather`));
-  }
+  if (ctx.unavailable) errors.push(ctx.unavailable);
+  else
+    try {
+      const soft = ctx.deadline === undefined ? undefined : ctx.deadline - SOFT_DEADLINE_MARGIN_MS;
+      gathered = await beforeDeadline(
+        runWithDeadline(soft, () =>
+          collector.gather({
+            clients: ctx.clients,
+            settings: ctx.settings,
+            now: started,
+            account: ctx.account,
+            memo: memoFrom(ctx.memo ?? new Map()),
+          }),
+        ),
+        ctx.deadline,
+      );
+      errors.push(...gathered.errors);
+    } catch (err) {
+      errors.push(errorEntry(err, where, `${PRODUCER.name}:gather`));
+    }
   let assessment: Assessment = { findings: [], figures: {} };
   if (gathered) {
     try {

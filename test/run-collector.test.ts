@@ -5,7 +5,7 @@ import { ClientFactory } from '../lambdas/aws/client-factory';
 import { readRegions } from '../lambdas/readers/regions';
 import type { Collector } from '../lambdas/collectors/collector';
 import { DirectoryStore } from '../lambdas/evidence/directory-store';
-import type { Envelope } from '../lambdas/evidence/envelope';
+import type { Envelope, ErrorEntry } from '../lambdas/evidence/envelope';
 import { runCollector, SOFT_DEADLINE_MARGIN_MS } from '../lambdas/run-collector';
 import { DEFAULT_SETTINGS } from '../lambdas/settings';
 import { expectValidEnvelope } from './helpers/envelope-schema';
@@ -48,7 +48,7 @@ function collector(
   };
 }
 
-async function run(c: Collector<Facts>, deadline?: number) {
+async function run(c: Collector<Facts>, deadline?: number, unavailable?: ErrorEntry) {
   const dir = mkdtempSync(join(tmpdir(), 'soc2-run-'));
   const result = await runCollector(c, {
     clients: new ClientFactory(),
@@ -56,6 +56,7 @@ async function run(c: Collector<Facts>, deadline?: number) {
     account: '123456789012',
     settings: { ...DEFAULT_SETTINGS, regions: ['us-east-1', 'eu-west-1', 'ap-southeast-2'] },
     ...(deadline === undefined ? {} : { deadline }),
+    ...(unavailable ? { unavailable } : {}),
   });
   const written = JSON.parse(readFileSync(result.envelopeObject.location, 'utf8')) as Envelope;
   expectValidEnvelope(written);
@@ -150,5 +151,23 @@ describe('runCollector', () => {
       code: 'DeadlineExceeded',
       message: 'gathering was abandoned: the run stopped before the Lambda time limit',
     });
+  });
+
+  it('writes an ERROR envelope with the given entry, gathering and assessing nothing, when the account is unavailable', async () => {
+    const gather = jest.fn(async () => ({ facts: { regions: ['us-east-1'] }, sources: [], errors: [] }));
+    const assess = jest.fn(() => ({ findings: [], figures: {} }));
+    const unavailable: ErrorEntry = {
+      region: 'global',
+      api: 'sts:AssumeRole',
+      code: 'AccessDenied',
+      message: 'not authorized to perform sts:AssumeRole',
+    };
+    const written = await run(collector(gather, assess), undefined, unavailable);
+    expect(gather).not.toHaveBeenCalled();
+    expect(assess).not.toHaveBeenCalled();
+    expect(written.summary.status).toBe('ERROR');
+    expect(written.findings).toEqual([]);
+    expect(written.errors).toEqual([unavailable]);
+    expect(written.sources).toEqual([]);
   });
 });

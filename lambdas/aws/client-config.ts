@@ -10,8 +10,19 @@ export interface ClientSettings {
   readonly retryMode: RetryMode;
   readonly maxAttempts: number;
   readonly customUserAgent: string;
-  /** Only for offline clients (demo, benchmark); real runs use the SDK's credential chain. */
-  readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  /**
+   * Absent: the SDK's credential chain (every single-account run). Given: offline clients (demo, benchmark)
+   * or an assumed role's session (organization mode: a member account's run, `withCredentials`).
+   */
+  readonly credentials?: ClientCredentials;
+}
+
+/** Static or session credentials, in the shape the SDK takes (an assumed role's session expires). */
+export interface ClientCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken?: string;
+  readonly expiration?: Date;
 }
 
 export type RetryMode = 'adaptive' | 'standard';
@@ -37,4 +48,21 @@ export function clientSettings(region?: string, retryMode: RetryMode = 'standard
     maxAttempts: MAX_ATTEMPTS,
     customUserAgent: `${PRODUCER.name}/${PRODUCER.version}`,
   };
+}
+
+/**
+ * The same settings as `clientSettings`, signed with `credentials` instead of the SDK's credential chain:
+ * region and endpoint resolution (`AWS_REGION`, `AWS_ENDPOINT_URL`...) stay the SDK's standard ones.
+ */
+export function settingsWithCredentials(
+  credentials: ClientCredentials,
+  base: (region?: string, retryMode?: RetryMode) => ClientSettings = clientSettings,
+): (region?: string, retryMode?: RetryMode) => ClientSettings {
+  const own: ClientCredentials = {
+    accessKeyId: credentials.accessKeyId,
+    secretAccessKey: credentials.secretAccessKey,
+    ...(credentials.sessionToken ? { sessionToken: credentials.sessionToken } : {}),
+    ...(credentials.expiration ? { expiration: credentials.expiration } : {}),
+  };
+  return (region, retryMode) => ({ ...base(region, retryMode), credentials: own });
 }

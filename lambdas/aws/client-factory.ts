@@ -1,5 +1,12 @@
 import type { Client } from '@smithy/types';
-import { clientSettings, retryModeFor, type ClientSettings, type RetryMode } from './client-config';
+import {
+  clientSettings,
+  retryModeFor,
+  settingsWithCredentials,
+  type ClientCredentials,
+  type ClientSettings,
+  type RetryMode,
+} from './client-config';
 
 type ClientClass<C> = new (settings: ClientSettings) => C;
 
@@ -23,6 +30,14 @@ export class ClientFactory {
   constructor(
     private readonly settings: (region?: string, retryMode?: RetryMode) => ClientSettings = clientSettings,
   ) {}
+
+  /**
+   * A factory of its own (own clients, own `sdkStats`) whose clients sign with `credentials` (an assumed
+   * role's session), keeping every other setting of this one.
+   */
+  withCredentials(credentials: ClientCredentials): ClientFactory {
+    return new ClientFactory(settingsWithCredentials(credentials, this.settings));
+  }
 
   get<C>(ClientClass: ClientClass<C>, region?: string): C {
     const id = `${ClientClass.name}@${region ?? ''}`;

@@ -37,6 +37,8 @@ import {
 import { PERSON_ONLY, type ExpectedSigner } from '../evidence/signature-check';
 import { RISK_REGISTER_CHECKS } from '../risk-register/checks';
 import { TAMPER_WATCH_CHECKS, TAMPER_WATCH_CONTROLS } from '../tamper-watch/checks';
+import { ACCOUNT_LIST_CHECKS, ACCOUNT_LIST_CONTROLS } from '../organization/checks';
+import { ACCOUNTS_KIND, ACCOUNTS_PRODUCER } from '../organization/contract';
 
 /**
  * One kind of evidence: what the `<collector>` segment of an evidence key names. Scheduled collectors are
@@ -69,6 +71,11 @@ export interface EvidenceKind {
    * for evidence only a person writes (the reviewer's attestation), which is never signed.
    */
   readonly producer?: string;
+  /**
+   * Written only in organization mode (the account list): a single-account stack deploys no function, and so
+   * no signing key, for it.
+   */
+  readonly organizationOnly?: boolean;
 }
 
 function collectorKind(collector: AnyCollector, writtenBy?: string): EvidenceKind {
@@ -163,6 +170,19 @@ export const EVIDENCE_KINDS: readonly EvidenceKind[] = [
     trigger: 'Lambda Invoke: exception accept, revoke',
     producer: RISK_REGISTER_PRODUCER,
   },
+  {
+    id: ACCOUNTS_KIND,
+    title:
+      'Organization account list: the accounts each organization run covers, and why others are left out',
+    controls: ACCOUNT_LIST_CONTROLS,
+    checks: ACCOUNT_LIST_CHECKS,
+    home: 'lambdas/organization',
+    writtenBy: 'the organization-accounts function, at the start of every organization run',
+    // No schedule of its own: each collector's state machine invokes it first (organization mode only).
+    trigger: 'Step Functions: ListAccounts',
+    producer: ACCOUNTS_PRODUCER,
+    organizationOnly: true,
+  },
 ];
 
 export const EVIDENCE_KIND_IDS: readonly string[] = EVIDENCE_KINDS.map((k) => k.id);
@@ -181,6 +201,11 @@ export const COLLECTOR_IDS: readonly string[] = COLLECTORS.map((c) => c.id);
 export const PRODUCER_IDS: readonly string[] = [
   ...new Set([...EVIDENCE_KINDS.flatMap((k) => (k.producer ? [k.producer] : [])), SEALER_PRODUCER]),
 ];
+
+/** The producers a single-account stack deploys (and keys): every producer but those of organization mode only. */
+export const SINGLE_ACCOUNT_PRODUCER_IDS: readonly string[] = PRODUCER_IDS.filter(
+  (p) => !EVIDENCE_KINDS.some((k) => k.producer === p && k.organizationOnly),
+);
 
 /** The producer whose key must sign evidence of `kindId` (undefined: unknown kind, or person-written). */
 export function producerOfKind(kindId: string | undefined): string | undefined {

@@ -4,9 +4,11 @@ import { S3Client } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
 import { ClientFactory } from '../aws/client-factory';
 import type { AnyCollector } from '../collectors/collector';
-import type { ScheduleRef, Summary } from '../evidence/envelope';
+import type { ErrorEntry, ScheduleRef, Summary } from '../evidence/envelope';
 import { S3Store } from '../evidence/s3-store';
 import { KmsSigner } from '../evidence/signer';
+import { partitionFromArn, prepareAccountRun } from '../organization/account-run';
+import { isAccountRunEvent, MEMBER_ROLE_ENV, parseAccountRunEvent } from '../organization/contract';
 import { PRODUCER } from '../producer';
 import { runCollector } from '../run-collector';
 import type { CollectorSettings } from '../settings';
@@ -15,6 +17,8 @@ import { ENV } from './runtime-env';
 
 export interface HandlerResult {
   readonly collector: string;
+  /** The account the evidence is about: the function's own, or the member account of an organization run. */
+  readonly account: string;
   readonly key: string;
   readonly summary: Summary;
 }
@@ -40,6 +44,8 @@ export interface FunctionWiring {
   readonly bucket: string;
   readonly store: S3Store;
   readonly account: string;
+  /** The function's own ARN (`context.invokedFunctionArn`): its partition is the hub's. */
+  readonly functionArn: string;
   readonly invocationId: string;
   readonly schedule: ScheduleRef;
   /** Epoch ms by which gathering must end so the evidence can still be written. */
@@ -67,6 +73,7 @@ function wireFunction(context: Context, fn: string): FunctionWiring {
       signingKeyArn ? new KmsSigner(clients.get(KMSClient), signingKeyArn) : undefined,
     ),
     account: accountFromArn(context.invokedFunctionArn),
+    functionArn: context.invokedFunctionArn,
     invocationId: context.awsRequestId,
     // Read when used: the sealer and the tamper watch record no schedule (one is fixed, one event-driven).
     get schedule(): ScheduleRef {
@@ -105,6 +112,8 @@ export function metricsLine(
   durationMs: number,
   now: Date,
   sdk: { readonly calls: number; readonly retries: number } = { calls: 0, retries: 0 },
+  /** More log properties (never dimensions): the account of an organization run. */
+  properties: Readonly<Record<string, unknown>> = {},
 ): string {
   return emfLine(
     { name: 'Collector', value: collector },
@@ -116,33 +125,96 @@ export function metricsLine(
       ApiRetries: { value: sdk.retries, unit: 'Count' },
     },
     now,
-    { ApiCalls: sdk.calls },
+    { ApiCalls: sdk.calls, ...properties },
   );
 }
 
-/** A scheduled collector's handler: one run, its metrics and a log line per collection error. */
+/** Which account a collector run reads, with which clients, and why it cannot when it cannot. */
+interface RunTarget {
+  readonly account: string;
+  readonly clients: ClientFactory;
+  readonly unavailable?: ErrorEntry;
+  /** The Step Functions execution of an organization run. */
+  readonly execution?: string;
+}
+
+/**
+ * An organization run's target (AccountRunEvent from the state machine's Map): the member account, read
+ * with the member role's session. A malformed event, another collector's event or a missing member role
+ * name throws: the state machine's catch records the item as failed (RecordFailure).
+ */
+async function accountRunTarget(
+  collector: AnyCollector,
+  w: FunctionWiring,
+  event: unknown,
+): Promise<RunTarget> {
+  const run = parseAccountRunEvent(event);
+  if (run.collector !== collector.id)
+    throw new Error(
+      `organization run event: collector must be "${collector.id}" (this function's collector), got "${run.collector}"`,
+    );
+  // A recorded failure assumes no role: it is written even when the name is missing.
+  const memberRoleName = process.env[MEMBER_ROLE_ENV] ?? '';
+  if (!memberRoleName && !run.failure)
+    throw new Error(
+      `environment variable ${MEMBER_ROLE_ENV} is not set: an organization run of ${collector.id} needs the member role's name, which the stack sets in organization mode`,
+    );
+  const prepared = await prepareAccountRun(run, {
+    clients: w.clients,
+    partition: partitionFromArn(w.functionArn),
+    memberRoleName,
+  });
+  return { ...prepared, execution: run.execution };
+}
+
+/**
+ * A collector's handler: one run, its metrics and a log line per collection error. Invoked by its schedule
+ * (single-account mode: the function's own account and credentials) or by an organization run's state
+ * machine with an AccountRunEvent (the member account, with the member role's session). Either way the
+ * evidence goes to the hub's bucket, signed with the hub's key.
+ */
 export function collectorHandler(collector: AnyCollector) {
-  return evidenceHandler(collector.id, async (w, logger): Promise<HandlerResult> => {
+  return evidenceHandler(collector.id, async (w, logger, event): Promise<HandlerResult> => {
+    const target: RunTarget = isAccountRunEvent(event)
+      ? await accountRunTarget(collector, w, event)
+      : { account: w.account, clients: w.clients };
+    const where = { account: target.account, ...(target.execution ? { execution: target.execution } : {}) };
+    if (target.unavailable)
+      logger.error('account unavailable', {
+        ...where,
+        api: target.unavailable.api,
+        code: target.unavailable.code,
+      });
     const result = await runCollector(collector, {
-      clients: w.clients,
+      clients: target.clients,
       store: w.store,
-      account: w.account,
+      account: target.account,
       settings: w.settings(),
       invocationId: w.invocationId,
       schedule: w.schedule,
       deadline: w.deadline,
+      ...(target.unavailable ? { unavailable: target.unavailable } : {}),
     });
     const { summary, errors } = result.envelope;
-    console.log(
-      metricsLine(collector.id, summary, errors.length, result.durationMs, new Date(), w.clients.sdkStats),
-    );
-    for (const e of errors) logger.warn('collection error', { region: e.region, api: e.api, code: e.code });
+    // The metric dimensions stay per collector (each dimension value is a billed metric): the account is a
+    // log property. The hub's calls (AssumeRole, the writes) and the member's are one run's calls.
+    const sdk =
+      target.clients === w.clients
+        ? w.clients.sdkStats
+        : {
+            calls: w.clients.sdkStats.calls + target.clients.sdkStats.calls,
+            retries: w.clients.sdkStats.retries + target.clients.sdkStats.retries,
+          };
+    console.log(metricsLine(collector.id, summary, errors.length, result.durationMs, new Date(), sdk, where));
+    for (const e of errors)
+      logger.warn('collection error', { ...where, region: e.region, api: e.api, code: e.code });
     logger.info('evidence written', {
+      ...where,
       key: result.envelopeObject.key,
       status: summary.status,
       evaluated: summary.evaluated,
       failed: summary.failed,
     });
-    return { collector: collector.id, key: result.envelopeObject.key, summary };
+    return { collector: collector.id, account: target.account, key: result.envelopeObject.key, summary };
   });
 }

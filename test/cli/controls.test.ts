@@ -16,6 +16,7 @@ import { COLLECTORS, EVIDENCE_KINDS } from '../../lambdas/collectors/registry';
 import { CONTEXT_KEY, parseConfig } from '../../lib/config';
 import { RISK_ACCEPTANCE_CONTROLS } from '../../lambdas/evidence/risk-acceptance';
 import { TAMPER_WATCH_CONTROLS } from '../../lambdas/tamper-watch/checks';
+import { ACCOUNT_LIST_CONTROLS } from '../../lambdas/organization/checks';
 import { COVERAGE_CONTROLS } from '../../lambdas/watchdog/watchdog';
 
 const ROOT = join(__dirname, '..', '..');
@@ -78,8 +79,17 @@ describe('controls matrix', () => {
       COLLECTORS.reduce((n, c) => n + c.controls.length, 0) +
         COVERAGE_CONTROLS.length +
         TAMPER_WATCH_CONTROLS.length +
-        RISK_ACCEPTANCE_CONTROLS.length,
+        RISK_ACCEPTANCE_CONTROLS.length +
+        ACCOUNT_LIST_CONTROLS.length,
     );
+    for (const control of ACCOUNT_LIST_CONTROLS)
+      expect(
+        rows.find((r) => r.collector === 'organization-accounts' && r.control === control),
+      ).toMatchObject({
+        cadence: 'on each event',
+        schedule: 'Step Functions: ListAccounts',
+        evidence: ['evidence/YYYY/MM/DD/organization-accounts/'],
+      });
     for (const control of RISK_ACCEPTANCE_CONTROLS) {
       expect(rows.find((r) => r.collector === 'risk-acceptance' && r.control === control)).toMatchObject({
         checks: ['risk-accepted', 'risk-acceptance-revoked'],
@@ -131,7 +141,8 @@ describe('controls matrix', () => {
       'CC2.1',
       'CC3.2',
       'CC4.1',
-      ...Array<string>(7).fill('CC6.1'),
+      'CC4.1',
+      ...Array<string>(8).fill('CC6.1'),
       'CC6.2',
       'CC6.2',
       ...Array<string>(3).fill('CC6.3'),
@@ -234,7 +245,8 @@ describe('controls matrix', () => {
     expect(csv.split('\r\n')[1]).toMatch(/^"CC2\.1","[^"]+","audit-logging",/);
     expect(csv.split('\r\n')[2]).toMatch(/^"CC3\.2","[^"]+","risk-acceptance",/);
     expect(csv.split('\r\n')[3]).toMatch(/^"CC4\.1","[^"]+","coverage",/);
-    expect(csv.split('\r\n')[4]).toMatch(/^"CC6\.1","[^"]+","iam-mfa",/);
+    expect(csv.split('\r\n')[4]).toMatch(/^"CC4\.1","[^"]+","organization-accounts",/);
+    expect(csv.split('\r\n')[5]).toMatch(/^"CC6\.1","[^"]+","iam-mfa",/);
     const out = join(dir, 'CONTROLS.md');
     expect(await run(['controls', '--config', config, '--out', out])).toEqual([`wrote ${out}`]);
     expect(readFileSync(out, 'utf8')).toBe(`${md}\n`);

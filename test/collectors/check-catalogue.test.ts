@@ -24,6 +24,7 @@ import { NETWORK_EXPOSURE_CHECKS } from '../../lambdas/collectors/network-exposu
 import { TLS_CHECKS } from '../../lambdas/collectors/tls/checks';
 import { RISK_REGISTER_CHECKS } from '../../lambdas/risk-register/checks';
 import { TAMPER_WATCH_CHECKS } from '../../lambdas/tamper-watch/checks';
+import { ACCOUNT_LIST_CHECKS } from '../../lambdas/organization/checks';
 import { COVERAGE_CHECK_CATALOGUE } from '../../lambdas/watchdog/checks';
 
 const ROOT = join(__dirname, '..', '..');
@@ -73,6 +74,7 @@ describe('check catalogues', () => {
       ['coverage', COVERAGE_CHECK_CATALOGUE],
       ['tamper-watch', TAMPER_WATCH_CHECKS],
       ['risk-acceptance', RISK_REGISTER_CHECKS],
+      ['organization-accounts', ACCOUNT_LIST_CHECKS],
     ]);
     for (const k of EVIDENCE_KINDS) expect(existsSync(join(ROOT, k.home, 'checks.ts'))).toBe(true);
   });

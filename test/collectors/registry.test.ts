@@ -5,6 +5,7 @@ import {
   EVIDENCE_KIND_IDS,
   evidenceKind,
   PRODUCER_IDS,
+  SINGLE_ACCOUNT_PRODUCER_IDS,
   producerOfKind,
   unsignedExplanation,
 } from '../../lambdas/collectors/registry';
@@ -33,6 +34,7 @@ describe('the registry of evidence kinds', () => {
       'coverage',
       'tamper-watch',
       'risk-acceptance',
+      'organization-accounts',
     ]);
     expect(COLLECTOR_IDS).toEqual(EVIDENCE_KIND_IDS.filter((id) => evidenceKind(id)!.collector));
     expect(evidenceKind('access-review-email')!.partOf).toBe('access-review');
@@ -59,6 +61,16 @@ describe('the registry of evidence kinds', () => {
     ]);
     expect(PRODUCER_IDS).toContain('risk-register');
     expect(producerOfKind('risk-acceptance')).toBe('risk-register');
+    // Organization mode: invoked by each run's state machine, no schedule of its own, its own producer's key.
+    expect(evidenceKind('organization-accounts')).toMatchObject({
+      trigger: expect.stringContaining('Step Functions'),
+      producer: 'organization-accounts',
+      home: 'lambdas/organization',
+    });
+    expect(evidenceKind('organization-accounts')!.fixedSchedule).toBeUndefined();
+    expect(producerOfKind('organization-accounts')).toBe('organization-accounts');
+    expect(PRODUCER_IDS).toContain('organization-accounts');
+    expect(SINGLE_ACCOUNT_PRODUCER_IDS).toEqual(PRODUCER_IDS.filter((p) => p !== 'organization-accounts'));
   });
 
   it('leads from a check id to the kinds that emit it and the folder of its code', () => {

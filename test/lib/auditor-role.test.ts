@@ -1,4 +1,4 @@
-import { PRODUCER_IDS } from '../../lambdas/collectors/registry';
+import { SINGLE_ACCOUNT_PRODUCER_IDS as PRODUCER_IDS } from '../../lambdas/collectors/registry';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AUDITOR_SIGNING_KEY_ACTIONS } from '../../lib/auditor-role';
 import { ConfigError, parseConfig } from '../../lib/config';

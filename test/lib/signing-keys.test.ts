@@ -1,7 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { PRODUCER_IDS } from '../../lambdas/collectors/registry';
+import { SINGLE_ACCOUNT_PRODUCER_IDS as PRODUCER_IDS } from '../../lambdas/collectors/registry';
 import { SEALER_PRODUCER, TAMPER_WATCH_PRODUCER } from '../../lambdas/evidence/producers';
 import { ENV } from '../../lambdas/runtime/runtime-env';
 import { parseConfig } from '../../lib/config';
