@@ -134,12 +134,8 @@ describe('readIdentityCenter', () => {
       MaxResults: 100,
     });
     expect(
-      sso.commandCalls(ListPermissionSetsCommand, {
-        InstanceArn: INSTANCE,
-        MaxResults: 100,
-        NextToken: 'p1',
-      }),
-    ).toHaveLength(1);
+      sso.commandCalls(ListPermissionSetsCommand, { InstanceArn: INSTANCE, MaxResults: 100 }),
+    ).toHaveLength(2);
     expect(snap.errors).toEqual([]);
   });
 
