@@ -135,11 +135,7 @@ async function accountRun(w: FunctionWiring, event: unknown) {
   return { collector: accessReview.id, account: prepared.account, key: result.envelopeObject.key, summary };
 }
 
-async function organizationReview(
-  w: FunctionWiring,
-  event: OrganizationReviewEvent,
-  logger: Logger,
-) {
+async function organizationReview(w: FunctionWiring, event: OrganizationReviewEvent, logger: Logger) {
   const schedule = scheduleIfSet();
   const organization = organizationSettings();
   const result = await runOrganizationReview({

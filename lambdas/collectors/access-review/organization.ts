@@ -202,14 +202,14 @@ export async function runOrganizationReview(
         : []),
       {
         name: ORGANIZATION_POPULATION_SOURCE,
-        api: 'soc2-evidence:access-review',
+        api: 'soc2-evidence:OrganizationReview',
         contentType: 'application/json',
         body: canonicalBytes(organization),
         generatedAt: at,
       },
       {
         name: ORGANIZATION_CSV_SOURCE,
-        api: 'soc2-evidence:access-review',
+        api: 'soc2-evidence:OrganizationReview',
         contentType: 'text/csv',
         body: Buffer.from(csv, 'utf8'),
         generatedAt: at,
