@@ -1,7 +1,12 @@
 import { COVERAGE_CHECK_CATALOGUE } from '../watchdog/checks';
 import { COVERAGE_COLLECTOR, COVERAGE_CONTROLS, WATCHDOG_CRON } from '../watchdog/kind';
 import { ATTESTATION_COLLECTOR } from './access-review/attestation';
-import { ACCESS_REVIEW_ATTESTATION_CHECKS, ACCESS_REVIEW_EMAIL_CHECKS } from './access-review/checks';
+import {
+  ACCESS_REVIEW_ATTESTATION_CHECKS,
+  ACCESS_REVIEW_EMAIL_CHECKS,
+  ORGANIZATION_REVIEW_CHECKS,
+} from './access-review/checks';
+import { ORGANIZATION_COLLECTOR } from './access-review/organization';
 import { accessReview } from './access-review/collector';
 import { EMAIL_COLLECTOR } from './access-review/review';
 import { backups } from './backups/collector';
@@ -114,6 +119,17 @@ export const EVIDENCE_KINDS: readonly EvidenceKind[] = [
     writtenBy: 'the access-review function, or `soc2-evidence review send`',
     partOf: accessReview.id,
     writtenUnsignedBy: '`review send --bucket` (with a person’s own AWS credentials)',
+    producer: accessReview.id,
+  },
+  {
+    id: ORGANIZATION_COLLECTOR,
+    title: 'Quarterly organization access review: IAM Identity Center and every in-scope account',
+    controls: accessReview.controls,
+    checks: ORGANIZATION_REVIEW_CHECKS,
+    home: 'lambdas/collectors/access-review',
+    writtenBy:
+      'the access-review function in organization mode, after every account’s population is frozen (population frozen before the email)',
+    partOf: accessReview.id,
     producer: accessReview.id,
   },
   {

@@ -1,11 +1,80 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { S3Client } from '@aws-sdk/client-s3';
+import { accessReview } from '../collectors/access-review/collector';
+import { runOrganizationReview } from '../collectors/access-review/organization';
 import { runAccessReview } from '../collectors/access-review/review';
+import type { ScheduleRef } from '../evidence/envelope';
 import { s3Reader } from '../evidence/read-store';
-import { evidenceHandler, metricsLine } from '../runtime/lambda-runtime';
+import {
+  ORGANIZATION_ENV,
+  ORGANIZATION_REVIEW_SOURCE,
+  isAccountRunEvent,
+  type OrganizationReviewEvent,
+  type OrganizationSettings,
+} from '../organization/contract';
+import { runCollector, type RunContext } from '../run-collector';
+import {
+  accountRunTarget,
+  evidenceHandler,
+  metricsLine,
+  type FunctionWiring,
+} from '../runtime/lambda-runtime';
 import { ENV } from '../runtime/runtime-env';
 
-/** The scheduled quarterly review: freeze the population as evidence, email it, record the sending. */
-export const handler = evidenceHandler('access-review', async (w, logger) => {
+/** Throws a one-line error naming the field and the expected form. */
+export function parseOrganizationReviewEvent(event: unknown): OrganizationReviewEvent {
+  const e = (event ?? {}) as Record<string, unknown>;
+  const bad = (name: string, form: string) =>
+    new Error(
+      `organization review event: ${name} must be ${form}, got ${JSON.stringify(e[name]) ?? 'nothing'}`,
+    );
+  if (e.source !== ORGANIZATION_REVIEW_SOURCE) throw bad('source', `"${ORGANIZATION_REVIEW_SOURCE}"`);
+  if (typeof e.execution !== 'string' || e.execution.length === 0)
+    throw bad('execution', 'a Step Functions execution id');
+  if (!Array.isArray(e.accounts) || !e.accounts.every((a) => typeof a === 'string' && /^\d{12}$/.test(a)))
+    throw bad('accounts', 'a list of 12-digit account ids');
+  return { source: ORGANIZATION_REVIEW_SOURCE, execution: e.execution, accounts: e.accounts as string[] };
+}
+
+/** ORGANIZATION_ENV as the stack sets it in organization mode; undefined in single-account mode. */
+export function organizationSettings(env: NodeJS.ProcessEnv = process.env): OrganizationSettings | undefined {
+  const raw = env[ORGANIZATION_ENV];
+  if (!raw) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new Error(`environment variable ${ORGANIZATION_ENV} must be OrganizationSettings as JSON`);
+  }
+  const s = parsed as Partial<OrganizationSettings> | null;
+  if (!s || typeof s !== 'object' || typeof s.id !== 'string')
+    throw new Error(
+      `environment variable ${ORGANIZATION_ENV} must be a JSON object with an organization "id"`,
+    );
+  if (s.identityCenterRegion !== undefined && typeof s.identityCenterRegion !== 'string')
+    throw new Error(`${ORGANIZATION_ENV}.identityCenterRegion must be a region code such as "eu-west-1"`);
+  return s as OrganizationSettings;
+}
+
+/** The schedule when the stack set one on the function (organization runs come from Step Functions). */
+function scheduleIfSet(): ScheduleRef | undefined {
+  const expression = process.env[ENV.scheduleExpression];
+  const timeZone = process.env[ENV.scheduleTimeZone];
+  return expression && timeZone ? { expression, timeZone } : undefined;
+}
+
+/**
+ * One function, three invocations:
+ * - the schedule (single-account mode): freeze the population as evidence, email it, record the sending;
+ * - an AccountRunEvent (a Map item in organization mode): freeze that account's population with the member
+ *   role's credentials, and nothing else (no email);
+ * - an OrganizationReviewEvent (after the Map): the organization review, one email for the organization.
+ */
+export const handler = evidenceHandler('access-review', async (w, logger, event) => {
+  if (isAccountRunEvent(event)) return accountRun(w, event);
+  if ((event as { source?: unknown } | null)?.source === ORGANIZATION_REVIEW_SOURCE)
+    return organizationReview(w, parseOrganizationReviewEvent(event), logger);
+
   const result = await runAccessReview({
     clients: w.clients,
     // Signed like every other collector's evidence: the review is the evidence most likely to be challenged.
@@ -39,3 +108,72 @@ export const handler = evidenceHandler('access-review', async (w, logger) => {
     summary,
   };
 });
+
+/** A Map item: this account's population as today's `access-review` evidence, and no email. */
+async function accountRun(w: FunctionWiring, event: unknown) {
+  // The same checks and session as every collector's Map item (lambdas/runtime/lambda-runtime.ts).
+  const prepared = await accountRunTarget(accessReview, w, event);
+  const schedule = scheduleIfSet();
+  const ctx: RunContext = {
+    clients: prepared.clients,
+    store: w.store,
+    account: prepared.account,
+    settings: w.settings(),
+    invocationId: w.invocationId,
+    deadline: w.deadline,
+    ...(schedule ? { schedule } : {}),
+    // The account's ERROR envelope, written without gathering, when it could not be reached.
+    ...(prepared.unavailable !== undefined ? { unavailable: prepared.unavailable } : {}),
+  };
+  const result = await runCollector(accessReview, ctx);
+  const { summary, errors } = result.envelope;
+  console.log(
+    metricsLine(
+      accessReview.id,
+      summary,
+      errors.length,
+      result.durationMs,
+      new Date(),
+      prepared.clients.sdkStats,
+    ),
+  );
+  return { collector: accessReview.id, account: prepared.account, key: result.envelopeObject.key, summary };
+}
+
+async function organizationReview(w: FunctionWiring, event: OrganizationReviewEvent, logger: Logger) {
+  const schedule = scheduleIfSet();
+  const organization = organizationSettings();
+  const result = await runOrganizationReview({
+    event,
+    ...(organization ? { organization } : {}),
+    clients: w.clients,
+    store: w.store,
+    location: { bucket: w.bucket },
+    account: w.account,
+    settings: w.settings(),
+    invocationId: w.invocationId,
+    reader: s3Reader(w.clients.get(S3Client), w.bucket),
+    ...(schedule ? { schedule, timeZone: schedule.timeZone } : {}),
+    senderEmail: w.required(ENV.senderEmail),
+    securityEmail: w.required(ENV.securityEmail),
+  });
+  const { summary } = result.population.envelope;
+  logger.info(
+    result.skipped ? 'organization access review not sent again' : 'organization access review sent',
+    {
+      quarter: result.quarter,
+      messageId: result.messageId,
+      population: result.population.envelopeObject.key,
+      email: result.email.envelopeObject.key,
+      accounts: event.accounts.length,
+    },
+  );
+  return {
+    collector: 'access-review',
+    quarter: result.quarter,
+    key: result.population.envelopeObject.key,
+    emailKey: result.email.envelopeObject.key,
+    messageId: result.messageId,
+    summary,
+  };
+}

@@ -143,7 +143,7 @@ interface RunTarget {
  * with the member role's session. A malformed event, another collector's event or a missing member role
  * name throws: the state machine's catch records the item as failed (RecordFailure).
  */
-async function accountRunTarget(
+export async function accountRunTarget(
   collector: AnyCollector,
   w: FunctionWiring,
   event: unknown,

@@ -14,6 +14,7 @@ import {
   ACCESS_REVIEW_ATTESTATION_CHECKS,
   ACCESS_REVIEW_CHECKS,
   ACCESS_REVIEW_EMAIL_CHECKS,
+  ORGANIZATION_REVIEW_CHECKS,
 } from '../../lambdas/collectors/access-review/checks';
 import { BACKUPS_CHECKS } from '../../lambdas/collectors/backups/checks';
 import { CONSOLE_SIGNINS_CHECKS } from '../../lambdas/collectors/console-signins/checks';
@@ -57,6 +58,7 @@ describe('check catalogues', () => {
       ['inactive-users', INACTIVE_USERS_CHECKS],
       ['access-review', ACCESS_REVIEW_CHECKS],
       ['access-review-email', ACCESS_REVIEW_EMAIL_CHECKS],
+      ['access-review-organization', ORGANIZATION_REVIEW_CHECKS],
       ['access-review-attestation', ACCESS_REVIEW_ATTESTATION_CHECKS],
       ['network-exposure', NETWORK_EXPOSURE_CHECKS],
       ['console-signins', CONSOLE_SIGNINS_CHECKS],

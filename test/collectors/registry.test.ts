@@ -17,6 +17,7 @@ describe('the registry of evidence kinds', () => {
       'inactive-users',
       'access-review',
       'access-review-email',
+      'access-review-organization',
       'access-review-attestation',
       'network-exposure',
       'console-signins',

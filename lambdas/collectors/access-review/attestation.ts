@@ -9,6 +9,9 @@ import { newRunId } from '../../run-collector';
 import type { AccessReviewAttestationCheck } from './checks';
 import { accessReview, POPULATION_SOURCE } from './collector';
 import { validateDecisions } from './decisions';
+import { ORGANIZATION_COLLECTOR, ORGANIZATION_POPULATION_SOURCE } from './organization';
+import { validateOrganizationDecisions } from './organization-decisions';
+import type { OrganizationPopulation } from './organization-population';
 import type { Population } from './population';
 import { EMAIL_COLLECTOR } from './review';
 
@@ -87,32 +90,56 @@ async function sentReviewKey(reader: EvidenceReader, quarter: string): Promise<s
 /** Finds the frozen population a decision file is about, from a quarter (`2026-Q4`), the population
  * envelope's key, or the email envelope's key, and checks the population against its recorded digest. */
 export async function readFrozenReview(reader: EvidenceReader, review: string): Promise<FrozenReview> {
+  const found = await readReview(reader, review);
+  if (found.scope === 'organization')
+    throw new Error(`${found.frozen.envelopeKey} is an organization review; record it with recordDecisions`);
+  return found.frozen;
+}
+
+/** The organization review's frozen population, as `review record` checks decisions against it. */
+export interface FrozenOrganizationReview extends Omit<FrozenReview, 'population'> {
+  readonly population: OrganizationPopulation;
+}
+
+type FoundReview =
+  | { readonly scope: 'account'; readonly frozen: FrozenReview }
+  | { readonly scope: 'organization'; readonly frozen: FrozenOrganizationReview };
+
+/** Either review: an account's `access-review` population or the organization's `access-review-organization`. */
+async function readReview(reader: EvidenceReader, review: string): Promise<FoundReview> {
   let key = QUARTER.test(review) ? await sentReviewKey(reader, review) : review;
   const parsed = parseEvidenceKey(key);
   if (!parsed || parsed.source !== undefined)
     throw new Error(`${review} is neither a quarter such as 2026-Q4 nor an envelope key`);
-  if (parsed.collector === EMAIL_COLLECTOR) {
+  let collector = parsed.collector;
+  if (collector === EMAIL_COLLECTOR) {
     const email = JSON.parse((await reader.get(key)).toString('utf8')) as Envelope;
     const linked = email.policy.populationEnvelopeKey;
     if (typeof linked !== 'string') throw new Error(`${key} does not name its population`);
     key = linked;
-  } else if (parsed.collector !== accessReview.id) {
-    throw new Error(`${key} is ${parsed.collector} evidence, not an access review`);
+    collector = parseEvidenceKey(key)?.collector ?? accessReview.id;
+  } else if (collector !== accessReview.id && collector !== ORGANIZATION_COLLECTOR) {
+    throw new Error(`${key} is ${collector} evidence, not an access review`);
   }
+  const organization = collector === ORGANIZATION_COLLECTOR;
+  const sourceName = organization ? ORGANIZATION_POPULATION_SOURCE : POPULATION_SOURCE;
   const body = await reader.get(key);
   const envelope = JSON.parse(body.toString('utf8')) as Envelope;
-  const source = envelope.sources.find((s) => s.name === POPULATION_SOURCE);
-  if (!source) throw new Error(`${key} has no ${POPULATION_SOURCE} source`);
+  const source = envelope.sources.find((s) => s.name === sourceName);
+  if (!source) throw new Error(`${key} has no ${sourceName} source`);
   const raw = await reader.get(source.key);
   if (sha256Hex(raw) !== source.sha256)
     throw new Error(`${source.key} does not match the SHA-256 its envelope records`);
-  return {
+  const frozen = {
     envelopeKey: key,
     envelopeSha256: sha256Hex(body),
     populationKey: source.key,
     populationSha256: source.sha256,
-    population: JSON.parse(raw.toString('utf8')) as Population,
   };
+  const population: unknown = JSON.parse(raw.toString('utf8'));
+  return organization
+    ? { scope: 'organization', frozen: { ...frozen, population: population as OrganizationPopulation } }
+    : { scope: 'account', frozen: { ...frozen, population: population as Population } };
 }
 
 export interface AttestationInput {
@@ -128,7 +155,9 @@ export interface AttestationInput {
 /** Validates the decisions against the frozen population (nothing is written when any is wrong), then writes
  * the attestation, linked to the review by the population's digest, with the decisions file verbatim. */
 export async function recordDecisions(input: AttestationInput): Promise<WrittenEvidence> {
-  const frozen = await readFrozenReview(input.reader, input.review);
+  const found = await readReview(input.reader, input.review);
+  if (found.scope === 'organization') return recordOrganizationDecisions(input, found.frozen);
+  const frozen = found.frozen;
   const decisions = validateDecisions(
     Buffer.from(input.decisionsCsv).toString('utf8'),
     frozen.population,
@@ -156,6 +185,68 @@ export async function recordDecisions(input: AttestationInput): Promise<WrittenE
     collectedAt: input.now ?? new Date(),
     policy: {
       reviewer: input.reviewer,
+      review: {
+        populationEnvelopeKey: frozen.envelopeKey,
+        populationEnvelopeSha256: frozen.envelopeSha256,
+        populationKey: frozen.populationKey,
+        populationSha256: frozen.populationSha256,
+        frozenAt: frozen.population.frozenAt,
+      },
+    },
+    findings,
+    errors: [],
+    figures: {
+      decisions: decisions.length,
+      keep: count('keep'),
+      remove: count('remove'),
+      modify: count('modify'),
+      selfReviews: decisions.filter((d) => d.selfReview).length,
+    },
+    runId,
+  });
+  return writeEvidence(
+    input.store,
+    draft,
+    [{ name: 'decisions.csv', api: 'reviewer:decisions', contentType: 'text/csv', body: input.decisionsCsv }],
+    runId,
+  );
+}
+
+/** The organization review's attestation: one finding per decided row (resource: the row id), written under
+ * the hub account beside the review, linked to the organization population by its digest. */
+async function recordOrganizationDecisions(
+  input: AttestationInput,
+  frozen: FrozenOrganizationReview,
+): Promise<WrittenEvidence> {
+  const decisions = validateOrganizationDecisions(
+    Buffer.from(input.decisionsCsv).toString('utf8'),
+    frozen.population,
+    input.reviewer,
+  );
+  const findings: Finding<AccessReviewAttestationCheck>[] = decisions.map((d) => ({
+    resource: d.id,
+    check: 'access-decision',
+    status: d.selfReview ? 'WARN' : 'INFO',
+    detail: {
+      account: d.account,
+      principal: d.principal,
+      permission: d.permission,
+      decision: d.decision,
+      justification: d.justification,
+      selfReview: d.selfReview,
+    },
+  }));
+  const count = (x: string) => decisions.filter((d) => d.decision === x).length;
+  const runId = input.runId ?? newRunId();
+  const draft = draftEnvelope({
+    collector: ATTESTATION_COLLECTOR,
+    controls: accessReview.controls,
+    account: frozen.population.hubAccount,
+    region: 'global',
+    collectedAt: input.now ?? new Date(),
+    policy: {
+      reviewer: input.reviewer,
+      scope: 'organization',
       review: {
         populationEnvelopeKey: frozen.envelopeKey,
         populationEnvelopeSha256: frozen.envelopeSha256,

@@ -65,3 +65,58 @@ export const ACCESS_REVIEW_ATTESTATION_CHECKS = defineChecks({
 });
 
 export type AccessReviewAttestationCheck = keyof typeof ACCESS_REVIEW_ATTESTATION_CHECKS;
+
+/**
+ * The organization review's own evidence (`access-review-organization`, under the hub account): Identity
+ * Center's assignments judged, and which accounts' populations it could read. The accounts' own IAM users
+ * and roles are listed (and judged) in each account's `access-review` evidence.
+ */
+export const ORGANIZATION_REVIEW_CHECKS = defineChecks({
+  'account-population-read': {
+    title: "Each in-scope account's access review population is in the organization review",
+    description:
+      "One finding per in-scope account of the organization review. It PASSes when the account's `access-review` population frozen by this quarter's run (the latest of the last 24 hours) was read back and matched the SHA-256 its envelope records, and FAILs when there is none (the account's run left no evidence), when that run could not read IAM (its envelope has no population), or when the population does not match its recorded digest. A failing account is listed in the email and the CSV as not reviewed, never dropped, so the review cannot silently cover fewer accounts than the organization has in scope.",
+    criteria: ['CC6.2', 'CC6.3'],
+    severity: 'high',
+    remediation:
+      "Read the account's own `access-review` evidence and the state machine's execution for why its run failed (often the member role missing or not trusting the hub), fix it and run the review again for the quarter.",
+  },
+  'identity-center-admin-access': {
+    title: 'Identity Center users holding an admin-equivalent permission set are listed for decision',
+    description:
+      "One finding per Identity Center user, account and permission set where the permission set is admin-equivalent in that account by the access review's rules (AdministratorAccess; an inline or customer managed policy allowing Action `*` on Resource `*`, or the NotAction and NotResource forms that still reach IAM), assigned to the user directly or through a group. It WARNs: approvedAdministrators names IAM ARNs only, so an Identity Center administrator is approved by the reviewer's recorded keep decision on the row (the attestation), which every such row requires. It also WARNs when the verdict is unknown (a customer managed policy missing from the account's frozen IAM population, or a policy API that failed), since the access may be admin. Administrator access across accounts is the access auditors sample first.",
+    criteria: ['CC6.2', 'CC6.3'],
+    severity: 'high',
+    remediation:
+      'Decide keep, remove or modify on the row in the review CSV; for remove or modify, delete the account assignment (or the group membership it comes through) in IAM Identity Center, or narrow the permission set.',
+  },
+  'identity-center-direct-admin-assignment': {
+    title: 'Admin-equivalent permission sets are assigned through groups, not to users directly',
+    description:
+      'One finding per Identity Center user assigned an admin-equivalent permission set directly (not through a group) in an account. It WARNs: direct assignments are invisible in group membership reviews and tend to outlive the need for them; assigning through a group keeps who holds administrator access in one reviewable place.',
+    criteria: ['CC6.2', 'CC6.3'],
+    severity: 'medium',
+    remediation:
+      'Add the user to a group that holds the assignment and delete the direct account assignment in IAM Identity Center.',
+  },
+  'identity-center-disabled-user-assigned': {
+    title: 'Disabled Identity Center users hold no account assignments',
+    description:
+      "One finding per Identity Center user whose UserStatus is DISABLED and who still holds an assignment in an in-scope account, directly or through a group. It FAILs: a disabled user cannot sign in today, but re-enabling the user (or a synchronisation from the identity provider) restores every assignment at once, so leavers' access is not removed until the assignments are. Users whose status the identity store does not report are not judged.",
+    criteria: ['CC6.2', 'CC6.3'],
+    severity: 'medium',
+    remediation:
+      'Remove the user from the groups holding assignments and delete their direct account assignments in IAM Identity Center (or delete the user).',
+  },
+  'identity-center-user-access': {
+    title: 'Every Identity Center user with access to an in-scope account is listed for review',
+    description:
+      "An INFO finding per Identity Center user holding at least one assignment in an in-scope account, naming the accounts and permission sets and whether each is admin-equivalent. Nothing is judged here; the judgement is the reviewer's decision on the rows of the CSV. Identity Center is how most people reach the accounts of an organization, so a review of each account's IAM users alone would miss most of the access.",
+    criteria: ['CC6.2', 'CC6.3'],
+    severity: 'info',
+    remediation:
+      'Nothing to fix in the finding itself; the reviewer decides on the rows, and each remove or modify is carried out in IAM Identity Center.',
+  },
+});
+
+export type OrganizationReviewCheck = keyof typeof ORGANIZATION_REVIEW_CHECKS;

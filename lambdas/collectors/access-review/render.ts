@@ -25,8 +25,9 @@ function shellQuote(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
-/** The command that records the decisions, as it works when pasted (from the folder holding the CSV). */
-export function recordCommand(meta: ReviewMeta): string {
+/** The command that records the decisions, as it works when pasted (from the folder holding the CSV); the
+ * organization review's CSV has its own name. */
+export function recordCommand(meta: ReviewMeta, decisionsFile = csvFilename(meta.quarter)): string {
   const where = 'bucket' in meta.location ? ['--bucket', meta.location.bucket] : ['--dir', meta.location.dir];
   return [
     'soc2-evidence',
@@ -36,7 +37,7 @@ export function recordCommand(meta: ReviewMeta): string {
     meta.review ?? meta.quarter,
     ...where,
     '--decisions',
-    csvFilename(meta.quarter),
+    decisionsFile,
   ]
     .map(shellQuote)
     .join(' ');

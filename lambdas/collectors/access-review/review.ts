@@ -87,26 +87,63 @@ export async function runAccessReview(ctx: ReviewContext): Promise<ReviewResult>
     location: ctx.location,
     ...(ctx.dryRun ? { review: population.envelopeObject.key } : {}),
   };
-  const subject = reviewSubject(meta);
-  const html = renderHtml(frozen, meta);
+  const sent = await emailReview(ctx, {
+    runId,
+    quarter,
+    sentAt,
+    subject: reviewSubject(meta),
+    text: renderText(frozen, meta),
+    html: renderHtml(frozen, meta),
+    csv,
+    csvFilename: csvFilename(quarter),
+    population: population.envelopeObject,
+    populationSha256: population.envelope.sources.find((s) => s.name === POPULATION_SOURCE)?.sha256 ?? null,
+  });
+  return { ...sent, population };
+}
+
+/** What the review email is about and carries: the frozen population it links to, and the rendered message. */
+export interface ReviewEmailInput {
+  readonly runId: string;
+  readonly quarter: string;
+  readonly sentAt: Date;
+  readonly subject: string;
+  readonly text: string;
+  readonly html: string;
+  readonly csv: string;
+  readonly csvFilename: string;
+  /** The population envelope as written (its key and SHA-256). */
+  readonly population: { readonly key: string; readonly sha256: string };
+  /** The SHA-256 of the population source inside it. */
+  readonly populationSha256: string | null;
+}
+
+/**
+ * Steps 2 and 3 of a review (the single-account review above and the organization review): builds the raw
+ * message, sends it unless a retry of the same invocation finds it sent (or possibly sent), and writes the
+ * email evidence linked to the population by its digests. Throws ReviewError after recording a failed send.
+ */
+export async function emailReview(
+  ctx: ReviewContext,
+  input: ReviewEmailInput,
+): Promise<Omit<ReviewResult, 'population'>> {
+  const { runId, quarter, sentAt, subject, html, csv } = input;
   const raw = await buildRawMessage({
     from: ctx.senderEmail,
     to: ctx.securityEmail,
     subject,
-    text: renderText(frozen, meta),
+    text: input.text,
     html,
     csv,
-    csvFilename: csvFilename(quarter),
+    csvFilename: input.csvFilename,
     date: sentAt,
   });
 
-  const sourceSha = (name: string) =>
-    population.envelope.sources.find((s) => s.name === name)?.sha256 ?? null;
   const link = {
     quarter,
-    populationEnvelopeKey: population.envelopeObject.key,
-    populationEnvelopeSha256: population.envelopeObject.sha256,
-    populationSha256: sourceSha(POPULATION_SOURCE),
+    populationEnvelopeKey: input.population.key,
+    populationEnvelopeSha256: input.population.sha256,
+    populationSha256: input.populationSha256,
     csvSha256: sha256Hex(csv),
     messageSha256: sha256Hex(raw),
   };
@@ -170,7 +207,6 @@ export async function runAccessReview(ctx: ReviewContext): Promise<ReviewResult>
       );
       return {
         quarter,
-        population,
         email,
         raw,
         html,
@@ -230,7 +266,7 @@ export async function runAccessReview(ctx: ReviewContext): Promise<ReviewResult>
       `the access review email was not sent (${errors.map((e) => `${e.code}: ${e.message}`).join('; ')}); evidence ${email.envelopeObject.location}`,
     );
   }
-  return { quarter, population, email, raw, html, csv, ...(messageId ? { messageId } : {}) };
+  return { quarter, email, raw, html, csv, ...(messageId ? { messageId } : {}) };
 }
 
 const SENDING_PHASE = 'sending';
