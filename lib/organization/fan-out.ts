@@ -1,5 +1,5 @@
 import { Duration, Stack } from 'aws-cdk-lib';
-import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
@@ -171,36 +171,30 @@ export class CollectorFanOut extends Construct {
       logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
     });
 
-    const metric = (m: (p: cloudwatch.MetricOptions) => cloudwatch.Metric) =>
-      m.call(this.stateMachine, { period: ALARM_PERIOD, statistic: 'Sum' });
-    for (const [alarmId, what, m, description] of [
-      [
-        'FailedAlarm',
-        'failed',
-        this.stateMachine.metricFailed,
-        'the account list or the organization review failed: accounts may have no evidence for this run',
-      ],
-      [
-        'TimedOutAlarm',
-        'timed-out',
-        this.stateMachine.metricTimedOut,
-        `it ran longer than ${FAN_OUT_TIMEOUT.toHours()} hours: accounts not yet reached have no evidence for this run`,
-      ],
-      [
-        'AbortedAlarm',
-        'aborted',
-        this.stateMachine.metricAborted,
-        'someone stopped it: accounts not yet reached have no evidence for this run',
-      ],
-    ] as const) {
-      this.alarms.push(
-        alarmOnAny(this, alarmId, metric(m), {
-          alarmName: `${name}-run-${what}`,
-          alarmDescription: `The ${props.collectorId} run over the organization (state machine ${name}) ${what === 'failed' ? 'failed' : 'did not finish'}: ${description}. See its execution history and docs/OPERATIONS.md.`,
-          topic: props.alarmTopic,
+    // One alarm for the three ways an execution ends unfinished (a stack holds at most 500 resources, and
+    // this is per collector): its description says where to tell them apart.
+    const options = { period: ALARM_PERIOD, statistic: 'Sum' };
+    this.alarms.push(
+      alarmOnAny(
+        this,
+        'UnfinishedAlarm',
+        new cloudwatch.MathExpression({
+          expression: 'FILL(failed, 0) + FILL(timedOut, 0) + FILL(aborted, 0)',
+          usingMetrics: {
+            failed: this.stateMachine.metricFailed(options),
+            timedOut: this.stateMachine.metricTimedOut(options),
+            aborted: this.stateMachine.metricAborted(options),
+          },
+          period: ALARM_PERIOD,
+          label: 'Executions failed, timed out or aborted',
         }),
-      );
-    }
+        {
+          alarmName: `${name}-run-unfinished`,
+          alarmDescription: `The ${props.collectorId} run over the organization (state machine ${name}) failed (the account list or the organization review failed), timed out (after ${FAN_OUT_TIMEOUT.toHours()} hours) or was stopped: accounts not reached have no evidence for this run. Its execution history says which. See docs/OPERATIONS.md.`,
+          topic: props.alarmTopic,
+        },
+      ),
+    );
 
     NagSuppressions.addResourceSuppressions(this.stateMachine, [
       {
@@ -209,16 +203,20 @@ export class CollectorFanOut extends Construct {
           'Each run is recorded by its execution history, its ALL-level log and the evidence it writes (the account list names the execution); X-Ray traces would add nothing an auditor or operator reads.',
       },
     ]);
+    // On the state machine and its children: its role, its policy, and the Distributed Map's own policy.
     NagSuppressions.addResourceSuppressions(
-      this.stateMachine.role,
+      this.stateMachine,
       [
         {
           id: 'AwsSolutions-IAM5',
           reason:
-            'CloudWatch Logs log delivery actions support no resource-level permission; the Distributed Map must describe, stop and redrive its own child executions (execution ARNs under this state machine only); the task invokes its two functions, including their versions (ARN:*).',
+            "CloudWatch Logs log delivery actions support no resource-level permission; the Distributed Map describes, stops and redrives its own child executions (this state machine's execution ARNs only); the tasks invoke their two functions, including their versions (ARN:*).",
           appliesTo: [
             'Resource::*',
-            { regex: '/^Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:.*\\*$/g' },
+            {
+              regex:
+                '/^Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:\\{"Fn::Select":\\[6,\\{"Fn::Split":\\[":",\\{"Ref":"Collector[A-Za-z0-9]+FanOutStateMachine[0-9A-F]+"\\}\\]\\}\\]\\}(\\/\\*)?:\\*$/g',
+            },
             { regex: '/^Resource::<(Collector|OrganizationAccounts).*Function[0-9A-F]*\\.Arn>:\\*$/g' },
           ],
         },
