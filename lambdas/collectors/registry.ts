@@ -37,6 +37,7 @@ import {
 import { PERSON_ONLY, type ExpectedSigner } from '../evidence/signature-check';
 import { RISK_REGISTER_CHECKS } from '../risk-register/checks';
 import { TAMPER_WATCH_CHECKS, TAMPER_WATCH_CONTROLS } from '../tamper-watch/checks';
+import { ACCOUNTS_KIND, ACCOUNTS_PRODUCER } from '../organization/contract';
 
 /**
  * One kind of evidence: what the `<collector>` segment of an evidence key names. Scheduled collectors are
@@ -162,6 +163,18 @@ export const EVIDENCE_KINDS: readonly EvidenceKind[] = [
       'the risk-register function, invoked by `soc2-evidence exception accept|revoke --stack` (the caller proven by AWS STS)',
     trigger: 'Lambda Invoke: exception accept, revoke',
     producer: RISK_REGISTER_PRODUCER,
+  },
+  // STUB (org-cdk branch only, so that the stack can grant the account list's writing): the runtime helper
+  // adds the real entry (checks, controls, home). Drop this one in favour of theirs when merging.
+  {
+    id: ACCOUNTS_KIND,
+    title: 'The in-scope accounts of the organization, for one collector run',
+    controls: ['CC6.1'],
+    checks: {},
+    home: 'lambdas/organization',
+    writtenBy: 'the organization-accounts function, at the start of each collector run over the organization',
+    trigger: 'Step Functions: each collector run over the organization',
+    producer: ACCOUNTS_PRODUCER,
   },
 ];
 
