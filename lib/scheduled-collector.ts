@@ -152,11 +152,14 @@ export class ScheduledCollector extends Construct {
     props.evidence.grantWriteEvidence(this.role, kindsWrittenBy(producer));
     props.signingKeys.grantSign(producer, this.role);
 
-    this.function.configureAsyncInvoke({
-      retryAttempts: 2,
-      maxEventAge: Duration.hours(6),
-      onFailure: new destinations.SqsDestination(props.failedInvocationQueue),
-    });
+    // Single-account mode only: in organization mode Step Functions invokes the function synchronously, retries
+    // it and records what still fails (RecordFailure), so there is no asynchronous invocation to retry.
+    if (!org)
+      this.function.configureAsyncInvoke({
+        retryAttempts: 2,
+        maxEventAge: Duration.hours(6),
+        onFailure: new destinations.SqsDestination(props.failedInvocationQueue),
+      });
 
     this.alarms.push(
       functionFailedAlarm(this, this.function, {
