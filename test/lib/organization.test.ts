@@ -1,6 +1,6 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { accessReview } from '../../lambdas/collectors/access-review/collector';
-import { COLLECTORS } from '../../lambdas/collectors/registry';
+import { COLLECTORS, PRODUCER_IDS } from '../../lambdas/collectors/registry';
 import {
   ACCOUNT_RUN_SOURCE,
   ACCOUNTS_PRODUCER,
@@ -386,6 +386,8 @@ describe('organization mode: the hub', () => {
       );
       const put = allows.find((s) => actionsOf(s).includes('s3:PutObject'))!;
       expect(JSON.stringify(put.Resource)).toContain(`/evidence/????/??/??/${ACCOUNTS_PRODUCER}/*`);
+      // Every registry producer is deployed in organization mode, each with its own key.
+      expect([...stack.signing.producers].sort()).toEqual([...PRODUCER_IDS].sort());
       expect(stack.signing.producers).toContain(ACCOUNTS_PRODUCER);
     });
   });
