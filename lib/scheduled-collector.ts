@@ -118,7 +118,9 @@ export class ScheduledCollector extends Construct {
       this.function = scheduled.function;
       this.role = scheduled.role;
       this.schedule = scheduled.schedule;
-      this.role.addToPolicy(new iam.PolicyStatement({ actions: [...collector.iamActions], resources: ['*'] }));
+      this.role.addToPolicy(
+        new iam.PolicyStatement({ actions: [...collector.iamActions], resources: ['*'] }),
+      );
     } else {
       // No read action of its own: it reads each account as that account's member role, which trusts this
       // role by its fixed name (lib/organization/member-stack.ts).

@@ -145,9 +145,7 @@ export class Soc2EvidenceStack extends Stack {
         scheduleDeadLetterQueue: scheduleDlq,
         failedInvocationQueue: failedInvocations,
         signingKeys: signing,
-        ...(org && accounts
-          ? { organization: { config: org, accountsFunction: accounts.function } }
-          : {}),
+        ...(org && accounts ? { organization: { config: org, accountsFunction: accounts.function } } : {}),
       });
     }
     if (org && accounts) {

@@ -3,5 +3,7 @@
  * runtime helper writes. Drop this file in favour of theirs when merging.
  */
 export function handler(): Promise<never> {
-  return Promise.reject(new Error('organization-accounts: placeholder handler, not implemented on this branch'));
+  return Promise.reject(
+    new Error('organization-accounts: placeholder handler, not implemented on this branch'),
+  );
 }

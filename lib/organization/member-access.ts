@@ -29,9 +29,7 @@ export function grantAssumeMemberRole(role: iam.Role, organization: Organization
         id: 'AwsSolutions-IAM5',
         reason:
           'The in-scope accounts are listed at run time from the organization: the collector may assume only the member role, by name, in any account of the configured organization (aws:ResourceOrgID).',
-        appliesTo: [
-          `Resource::arn:<AWS::Partition>:iam::*:role/${organization.memberRoleName}`,
-        ],
+        appliesTo: [`Resource::arn:<AWS::Partition>:iam::*:role/${organization.memberRoleName}`],
       },
     ],
     true,

@@ -78,13 +78,15 @@ export class Soc2EvidenceMemberStack extends Stack {
     });
     // No `aws:cdk:path` metadata: the template must not depend on the App it was synthesised in.
     this.node.setContext('aws:cdk:enable-path-metadata', false);
-    if (props.collectors.length === 0) throw new Error('the member role needs at least one deployed collector');
+    if (props.collectors.length === 0)
+      throw new Error('the member role needs at least one deployed collector');
 
     const hubAccount = new CfnParameter(this, HUB_ACCOUNT_PARAMETER, {
       type: 'String',
       allowedPattern: '^\\d{12}$',
       constraintDescription: `${HUB_ACCOUNT_PARAMETER} must be the 12-digit id of the soc2-evidence hub (evidence) account`,
-      description: 'The 12-digit id of the soc2-evidence hub (evidence) account, whose collectors assume the role',
+      description:
+        'The 12-digit id of the soc2-evidence hub (evidence) account, whose collectors assume the role',
     }).valueAsString;
     const hubRoleArns = props.collectors.map((c) =>
       hubCollectorRoleArn(hubAccount, props.hubStackName, c.id),

@@ -29,7 +29,8 @@ const ORG = {
   maxConcurrency: 25,
   identityCenterRegion: 'us-east-1',
 };
-const { app, stack, template } = synth({ ...BASE_CONFIG, organization: ORG });
+// With CloudFormation's template validation, strictly (stack-fixture.ts): the StackSet and state machines too.
+const { app, stack, template } = synth({ ...BASE_CONFIG, organization: ORG }, { validate: true });
 // Organization mode adds the member stack to the app, for the management account.
 const member = app.node.findChild('Soc2Evidence-member') as Soc2EvidenceMemberStack;
 const memberTemplate = Template.fromStack(member);
