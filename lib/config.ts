@@ -489,6 +489,11 @@ export function parseConfig(raw: unknown, options: ParseOptions = {}): Soc2Evide
       throw new ConfigError([
         `${CONTEXT_KEY}.organization makes the organization settings ${orgBytes} bytes, more than the ${MAX_SETTINGS_BYTES} a Lambda environment can hold beside its other variables (4 KB in all): list parent OUs instead of each child, and fewer excludeAccounts`,
       ]);
+    // The access review's function receives both, beside its other variables.
+    if (settingsBytes + orgBytes > MAX_SETTINGS_BYTES)
+      throw new ConfigError([
+        `${CONTEXT_KEY}.organization and the collector settings make ${settingsBytes + orgBytes} bytes in the access review's environment, which receives both, more than the ${MAX_SETTINGS_BYTES} a Lambda environment can hold beside its other variables (4 KB in all): list parent OUs instead of each child, fewer excludeAccounts, or approve a group or a role instead of each administrator`,
+      ]);
   }
   const schedules = Object.fromEntries(
     COLLECTORS.map((collector) => {

@@ -2,10 +2,11 @@ import * as path from 'node:path';
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
-import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
@@ -13,9 +14,20 @@ import { Construct } from 'constructs';
 import type { AnyCollector } from '../lambdas/collectors/collector';
 import { ENV, METRICS_NAMESPACE } from '../lambdas/runtime/runtime-env';
 import type { CollectorSettings } from '../lambdas/settings';
+import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
+import { accessReview } from '../lambdas/collectors/access-review/collector';
+import { hubCollectorRoleName, MEMBER_ROLE_ENV } from '../lambdas/organization/contract';
 import { ALARM_PERIOD, alarmOnAny, functionFailedAlarm } from './alarm';
-import { addScheduledFunction } from './scheduled-function';
-import type { ScheduleConfig } from './config';
+import {
+  addSchedule,
+  addScheduledFunction,
+  addStackFunction,
+  scheduleTargetProps,
+  type StackSchedule,
+} from './scheduled-function';
+import type { OrganizationConfig, ScheduleConfig } from './config';
+import { CollectorFanOut } from './organization/fan-out';
+import { grantAssumeMemberRole } from './organization/member-access';
 import { EVIDENCE_KIND_RESOURCE_REGEX, kindsWrittenBy, type EvidenceBucket } from './evidence-bucket';
 import type { SigningKeys } from './signing-keys';
 
@@ -37,6 +49,16 @@ export interface ScheduledCollectorProps {
   readonly memorySize?: number;
   /** @default logs.RetentionDays.THIRTEEN_MONTHS (at least a year of run history for the audit period) */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * Organization mode: the collector runs in every in-scope account through its fan-out state machine, with
+   * the member role's credentials only.
+   * @default - single-account mode: the schedule invokes the function, which reads its own account
+   */
+  readonly organization?: {
+    readonly config: OrganizationConfig;
+    /** The organization-accounts function, the state machine's first task. */
+    readonly accountsFunction: lambda.IFunction;
+  };
 }
 
 /** Where each collector's thin handler lives; one file per collector id. */
@@ -55,6 +77,8 @@ export class ScheduledCollector extends Construct {
   readonly role: iam.Role;
   readonly schedule: scheduler.Schedule;
   readonly alarms: cloudwatch.Alarm[] = [];
+  /** Organization mode only: the state machine that runs the collector in every in-scope account. */
+  readonly fanOut?: CollectorFanOut;
 
   constructor(scope: Construct, id: string, props: ScheduledCollectorProps) {
     super(scope, id);
@@ -64,7 +88,14 @@ export class ScheduledCollector extends Construct {
     const producer = collector.id;
     const signingKey = props.signingKeys.keyFor(producer);
 
-    const scheduled = addScheduledFunction(this, {
+    const environment = {
+      [ENV.bucket]: props.evidence.bucket.bucketName,
+      [ENV.settings]: JSON.stringify(props.settings),
+      [ENV.scheduleExpression]: props.schedule.cron,
+      [ENV.scheduleTimeZone]: props.schedule.timeZone,
+      [ENV.signingKeyArn]: signingKey.keyArn,
+    };
+    const functionProps = {
       functionName: name,
       entry: handlerEntry(collector.id),
       description: `soc2-evidence: ${collector.title} (${collector.controls.join(', ')})`,
@@ -72,34 +103,65 @@ export class ScheduledCollector extends Construct {
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.minutes(10),
       ...(props.logRetention ? { logRetention: props.logRetention } : {}),
-      environment: {
-        [ENV.bucket]: props.evidence.bucket.bucketName,
-        [ENV.settings]: JSON.stringify(props.settings),
-        [ENV.scheduleExpression]: props.schedule.cron,
-        [ENV.scheduleTimeZone]: props.schedule.timeZone,
-        [ENV.signingKeyArn]: signingKey.keyArn,
-      },
-      schedule: {
-        cron: props.schedule.cron,
-        timeZone: props.schedule.timeZone,
-        enabled: props.schedule.enabled,
-        description: `soc2-evidence ${collector.id} (${collector.frequency})`,
+    };
+    const schedule: StackSchedule = {
+      cron: props.schedule.cron,
+      timeZone: props.schedule.timeZone,
+      enabled: props.schedule.enabled,
+      description: `soc2-evidence ${collector.id} (${collector.frequency})`,
+      collectorId: collector.id,
+      deadLetterQueue: props.scheduleDeadLetterQueue,
+    };
+    const org = props.organization;
+    if (!org) {
+      const scheduled = addScheduledFunction(this, { ...functionProps, environment, schedule });
+      this.function = scheduled.function;
+      this.role = scheduled.role;
+      this.schedule = scheduled.schedule;
+      this.role.addToPolicy(
+        new iam.PolicyStatement({ actions: [...collector.iamActions], resources: ['*'] }),
+      );
+    } else {
+      // No read action of its own: it reads each account as that account's member role, which trusts this
+      // role by its fixed name (lib/organization/member-stack.ts).
+      const created = addStackFunction(this, {
+        ...functionProps,
+        roleDescription: `soc2-evidence ${collector.id} collector (organization hub): assumes ${org.config.memberRoleName} in the organization's accounts; writes evidence`,
+        roleName: hubCollectorRoleName(Stack.of(this).stackName, collector.id),
+        environment: { ...environment, [MEMBER_ROLE_ENV]: org.config.memberRoleName },
+      });
+      this.function = created.function;
+      this.role = created.role;
+      grantAssumeMemberRole(this.role, org.config);
+      this.fanOut = new CollectorFanOut(this, 'FanOut', {
         collectorId: collector.id,
-        deadLetterQueue: props.scheduleDeadLetterQueue,
-      },
-    });
-    this.function = scheduled.function;
-    this.role = scheduled.role;
-    this.schedule = scheduled.schedule;
-    this.role.addToPolicy(new iam.PolicyStatement({ actions: [...collector.iamActions], resources: ['*'] }));
+        collectorFunction: this.function,
+        accountsFunction: org.accountsFunction,
+        maxConcurrency: org.config.maxConcurrency,
+        organizationReview: collector.id === accessReview.id,
+        alarmTopic: props.alarmTopic,
+      });
+      this.alarms.push(...this.fanOut.alarms);
+      this.schedule = addSchedule(
+        this,
+        schedule,
+        new targets.StepFunctionsStartExecution(this.fanOut.stateMachine, {
+          ...scheduleTargetProps(schedule),
+          input: scheduler.ScheduleTargetInput.fromObject({ collector: collector.id }),
+        }),
+      );
+    }
     props.evidence.grantWriteEvidence(this.role, kindsWrittenBy(producer));
     props.signingKeys.grantSign(producer, this.role);
 
-    this.function.configureAsyncInvoke({
-      retryAttempts: 2,
-      maxEventAge: Duration.hours(6),
-      onFailure: new destinations.SqsDestination(props.failedInvocationQueue),
-    });
+    // Single-account mode only: in organization mode Step Functions invokes the function synchronously, retries
+    // it and records what still fails (RecordFailure), so there is no asynchronous invocation to retry.
+    if (!org)
+      this.function.configureAsyncInvoke({
+        retryAttempts: 2,
+        maxEventAge: Duration.hours(6),
+        onFailure: new destinations.SqsDestination(props.failedInvocationQueue),
+      });
 
     this.alarms.push(
       functionFailedAlarm(this, this.function, {

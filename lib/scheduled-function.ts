@@ -33,19 +33,28 @@ export interface StackFunctionProps {
   readonly timeout: Duration;
   /** @default logs.RetentionDays.THIRTEEN_MONTHS (at least a year of run history for the audit period) */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * A fixed name for the role, when another account's policy must name it (organization mode: the member
+   * role trusts the hub collector roles by ARN).
+   * @default - a name CloudFormation generates
+   */
+  readonly roleName?: string;
+}
+
+/** A schedule of the stack: when, in which time zone, and what to do with deliveries that failed. */
+export interface StackSchedule {
+  readonly cron: string;
+  readonly timeZone: string;
+  readonly enabled?: boolean;
+  readonly description: string;
+  /** Sent as the event, so a log line says which schedule invoked the function. */
+  readonly collectorId: string;
+  /** Receives deliveries that failed after their retries. */
+  readonly deadLetterQueue?: sqs.IQueue;
 }
 
 export interface ScheduledFunctionProps extends StackFunctionProps {
-  readonly schedule: {
-    readonly cron: string;
-    readonly timeZone: string;
-    readonly enabled?: boolean;
-    readonly description: string;
-    /** Sent as the event, so a log line says which schedule invoked the function. */
-    readonly collectorId: string;
-    /** Receives deliveries that failed after their retries. */
-    readonly deadLetterQueue?: sqs.IQueue;
-  };
+  readonly schedule: StackSchedule;
 }
 
 export interface StackFunction {
@@ -123,6 +132,7 @@ export function addStackFunction(scope: Construct, props: StackFunctionProps): S
   const role = new iam.Role(scope, 'Role', {
     assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
     description: props.roleDescription,
+    ...(props.roleName ? { roleName: props.roleName } : {}),
     // In the role itself, so it holds from the role's creation, before any Allow is attached to it.
     inlinePolicies: { [OUTSIDE_ITS_FUNCTION_SID]: denyOutsideItsFunction(scope, props.functionName) },
   });
@@ -157,19 +167,39 @@ export function addStackFunction(scope: Construct, props: StackFunctionProps): S
 export function addScheduledFunction(scope: Construct, props: ScheduledFunctionProps): ScheduledFunction {
   const { function: fn, role } = addStackFunction(scope, props);
   const { schedule } = props;
-  const scheduled = new scheduler.Schedule(scope, 'Schedule', {
-    description: schedule.description,
-    schedule: scheduler.ScheduleExpression.expression(schedule.cron, TimeZone.of(schedule.timeZone)),
-    ...(schedule.enabled === undefined ? {} : { enabled: schedule.enabled }),
-    target: new targets.LambdaInvoke(fn, {
-      ...(schedule.deadLetterQueue ? { deadLetterQueue: schedule.deadLetterQueue } : {}),
-      retryAttempts: 5,
-      maxEventAge: Duration.hours(6),
+  const scheduled = addSchedule(
+    scope,
+    schedule,
+    new targets.LambdaInvoke(fn, {
+      ...scheduleTargetProps(schedule),
       input: scheduler.ScheduleTargetInput.fromObject({
         source: 'soc2-evidence.schedule',
         collector: schedule.collectorId,
       }),
     }),
-  });
+  );
   return { function: fn, role, schedule: scheduled };
+}
+
+/** Retries, the age past which a delivery is dropped, and the dead-letter queue of every schedule target. */
+export function scheduleTargetProps(schedule: StackSchedule): targets.ScheduleTargetBaseProps {
+  return {
+    ...(schedule.deadLetterQueue ? { deadLetterQueue: schedule.deadLetterQueue } : {}),
+    retryAttempts: 5,
+    maxEventAge: Duration.hours(6),
+  };
+}
+
+/** The schedule (`Schedule` in `scope`) in the configured time zone, invoking `target`. */
+export function addSchedule(
+  scope: Construct,
+  schedule: StackSchedule,
+  target: scheduler.IScheduleTarget,
+): scheduler.Schedule {
+  return new scheduler.Schedule(scope, 'Schedule', {
+    description: schedule.description,
+    schedule: scheduler.ScheduleExpression.expression(schedule.cron, TimeZone.of(schedule.timeZone)),
+    ...(schedule.enabled === undefined ? {} : { enabled: schedule.enabled }),
+    target,
+  });
 }

@@ -11,9 +11,11 @@ import {
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
+import type { AnyCollector } from '../lambdas/collectors/collector';
 import { COLLECTORS } from '../lambdas/collectors/registry';
 import { SEALER_PRODUCER, TAMPER_WATCH_PRODUCER, WATCHDOG_PRODUCER } from '../lambdas/evidence/producers';
 import { RISK_REGISTER_PRODUCER } from '../lambdas/evidence/risk-acceptance';
+import { ACCOUNTS_PRODUCER } from '../lambdas/organization/contract';
 import { AccessReviewEmail } from './access-review-email';
 import { ALARM_PERIOD, alarmOnAny } from './alarm';
 import { AlarmTopic } from './alarm-topic';
@@ -26,6 +28,10 @@ import {
 } from './config';
 import { CoverageWatchdog } from './coverage-watchdog';
 import { EvidenceBucket } from './evidence-bucket';
+import { memberStackId, memberTemplate } from './organization/member-stack';
+import { MemberStackSet } from './organization/member-stack-set';
+import { OrganizationAccounts } from './organization/organization-accounts';
+import { grantOrganizationReview } from './organization/organization-review';
 import { ScheduledCollector } from './scheduled-collector';
 import { RiskRegister } from './risk-register';
 import { Sealer } from './sealer';
@@ -45,6 +51,8 @@ export class Soc2EvidenceStack extends Stack {
   readonly tamperWatch: TamperWatch;
   readonly riskRegister: RiskRegister;
   readonly signing: SigningKeys;
+  /** Organization mode only: the account list function and the member role's StackSet. */
+  readonly organization?: { readonly accounts: OrganizationAccounts; readonly members: MemberStackSet };
 
   constructor(scope: Construct, id: string, props: Soc2EvidenceStackProps) {
     super(scope, id, props);
@@ -63,9 +71,11 @@ export class Soc2EvidenceStack extends Stack {
     const signing = this.signing;
     // One key per producer actually deployed, all created first so that the functions reading every public key
     // (watchdog, sealer, auditor) are given all of them.
-    const collectors = COLLECTORS.filter((c) => config.schedules[c.id]);
+    const collectors = deployedCollectors(config);
+    const org = config.organization;
     for (const producer of [
       ...collectors.map((c) => c.id),
+      ...(org ? [ACCOUNTS_PRODUCER] : []),
       WATCHDOG_PRODUCER,
       SEALER_PRODUCER,
       TAMPER_WATCH_PRODUCER,
@@ -115,6 +125,14 @@ export class Soc2EvidenceStack extends Stack {
       );
     }
 
+    const accounts = org
+      ? new OrganizationAccounts(this, 'OrganizationAccounts', {
+          organization: org,
+          evidence: this.evidence,
+          signingKeys: signing,
+          alarmTopic: alarms.topic,
+        })
+      : undefined;
     const settings = collectorSettings(config);
     for (const collector of collectors) {
       const schedule = config.schedules[collector.id]!;
@@ -127,7 +145,21 @@ export class Soc2EvidenceStack extends Stack {
         scheduleDeadLetterQueue: scheduleDlq,
         failedInvocationQueue: failedInvocations,
         signingKeys: signing,
+        ...(org && accounts ? { organization: { config: org, accountsFunction: accounts.function } } : {}),
       });
+    }
+    if (org && accounts) {
+      const review = this.collectors['access-review'];
+      if (review) grantOrganizationReview(review, this.evidence, org);
+      const members = new MemberStackSet(this, 'Members', {
+        organization: org,
+        template: memberTemplate(
+          memberStackId(this.stackName),
+          { hubStackName: this.stackName, organization: org, collectors },
+          this.node.getAllContext(),
+        ),
+      });
+      this.organization = { accounts, members };
     }
 
     this.watchdog = new CoverageWatchdog(this, 'CoverageWatchdog', {
@@ -193,6 +225,11 @@ export class Soc2EvidenceStack extends Stack {
     }
     new CfnOutput(this, 'AlarmTopicArn', { value: alarms.topic.topicArn });
   }
+}
+
+/** The collectors the stack deploys (a function each, scheduled or not). */
+export function deployedCollectors(config: Soc2EvidenceConfig): readonly AnyCollector[] {
+  return COLLECTORS.filter((c) => config.schedules[c.id]);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { SINGLE_ACCOUNT_PRODUCER_IDS as PRODUCER_IDS } from '../../lambdas/collectors/registry';
 import { Template } from 'aws-cdk-lib/assertions';
+import { ACCOUNTS_PRODUCER } from '../../lambdas/organization/contract';
 import { AUDITOR_SIGNING_KEY_ACTIONS } from '../../lib/auditor-role';
 import { ConfigError, parseConfig } from '../../lib/config';
 import { Soc2EvidenceStack } from '../../lib/soc2-evidence-stack';
@@ -93,9 +94,11 @@ describe('auditor role', () => {
         .sort()
         .map((k) => JSON.stringify({ 'Fn::GetAtt': [k, 'Arn'] })),
     );
-    // One per producer: PRODUCER_IDS (eight collectors, the watchdog, the sealer, the tamper watch, the risk register).
-    expect(ids('SigningKey')).toHaveLength(PRODUCER_IDS.length);
-    expect(PRODUCER_IDS).toHaveLength(20);
+    // One per producer: PRODUCER_IDS (the collectors, the watchdog, the sealer, the tamper watch, the risk register)
+    // but the account list's, deployed in organization mode only.
+    const singleAccount = PRODUCER_IDS.filter((p) => p !== ACCOUNTS_PRODUCER);
+    expect(ids('SigningKey')).toHaveLength(singleAccount.length);
+    expect(singleAccount).toHaveLength(20);
     // Objects under evidence/ and digests/ only; the bucket listing itself.
     const objects = statements.find((s) => asList(s.Action).includes('s3:GetObject'))!;
     expect(objects.Resource).toEqual([

@@ -443,6 +443,148 @@ describe('parseConfig', () => {
     );
   });
 
+  describe('organization', () => {
+    const org = { id: 'o-a1b2c3d4e5', organizationalUnits: ['ou-a1b2-c3d4e5f6'] };
+
+    it('is absent in single-account mode, and filled with defaults when given', () => {
+      expect(parseConfig(valid).organization).toBeUndefined();
+      expect(parseConfig({ ...valid, organization: org }).organization).toEqual({
+        id: 'o-a1b2c3d4e5',
+        organizationalUnits: ['ou-a1b2-c3d4e5f6'],
+        excludeAccounts: [],
+        memberRoleName: 'soc2-evidence-member',
+        maxConcurrency: 10,
+        stackSetCallAs: 'DELEGATED_ADMIN',
+      });
+      expect(
+        parseConfig({
+          ...valid,
+          organization: {
+            ...org,
+            organizationalUnits: ['r-a1b2', 'ou-a1b2-c3d4e5f6'],
+            excludeAccounts: ['111111111111'],
+            memberRoleName: 'Audit.Reader',
+            maxConcurrency: 40,
+            stackSetCallAs: 'SELF',
+            identityCenterRegion: 'eu-west-1',
+          },
+        }).organization,
+      ).toEqual({
+        id: 'o-a1b2c3d4e5',
+        organizationalUnits: ['r-a1b2', 'ou-a1b2-c3d4e5f6'],
+        excludeAccounts: ['111111111111'],
+        memberRoleName: 'Audit.Reader',
+        maxConcurrency: 40,
+        stackSetCallAs: 'SELF',
+        identityCenterRegion: 'eu-west-1',
+      });
+    });
+
+    const P = 'soc2Evidence.organization';
+    it.each<[string, unknown, string]>([
+      [
+        'a string',
+        'o-a1b2c3d4e5',
+        `${P} must be an object such as { "id": "o-a1b2c3d4e5", "organizationalUnits": ["ou-a1b2-c3d4e5f6"] }, got "o-a1b2c3d4e5"`,
+      ],
+      [
+        'no id',
+        { organizationalUnits: ['r-a1b2'] },
+        `${P}.id is required: an organization id such as "o-a1b2c3d4e5"`,
+      ],
+      [
+        'a short id',
+        { ...org, id: 'o-abc' },
+        `${P}.id must be an organization id such as "o-a1b2c3d4e5", got "o-abc"`,
+      ],
+      [
+        'an id in capitals',
+        { ...org, id: 'O-A1B2C3D4E5' },
+        `${P}.id must be an organization id such as "o-a1b2c3d4e5", got "O-A1B2C3D4E5"`,
+      ],
+      [
+        'no OU',
+        { ...org, organizationalUnits: [] },
+        `${P}.organizationalUnits must be a list of 1 to 100 root or organizational unit ids such as ["ou-a1b2-c3d4e5f6"], got []`,
+      ],
+      [
+        'an account id as OU',
+        { ...org, organizationalUnits: ['123456789012'] },
+        `${P}.organizationalUnits[0] must be a root or organizational unit id such as "r-a1b2" or "ou-a1b2-c3d4e5f6", got "123456789012"`,
+      ],
+      [
+        'a duplicate OU',
+        { ...org, organizationalUnits: ['ou-a1b2-c3d4e5f6', 'ou-a1b2-c3d4e5f6'] },
+        `${P}.organizationalUnits must be a list without duplicates, got ["ou-a1b2-c3d4e5f6","ou-a1b2-c3d4e5f6"]`,
+      ],
+      [
+        'a short account',
+        { ...org, excludeAccounts: ['1234'] },
+        `${P}.excludeAccounts[0] must be a 12-digit AWS account id such as "123456789012", got "1234"`,
+      ],
+      [
+        'a duplicate account',
+        { ...org, excludeAccounts: ['111111111111', '111111111111'] },
+        `${P}.excludeAccounts must be a list without duplicates, got ["111111111111","111111111111"]`,
+      ],
+      [
+        'a role name with a space',
+        { ...org, memberRoleName: 'soc2 member' },
+        `${P}.memberRoleName must be an IAM role name of 1 to 64 characters from A-Z a-z 0-9 and +=,.@_-, got "soc2 member"`,
+      ],
+      [
+        'a role name of 65 characters',
+        { ...org, memberRoleName: 'r'.repeat(65) },
+        `${P}.memberRoleName must be an IAM role name of 1 to 64 characters from A-Z a-z 0-9 and +=,.@_-, got "${'r'.repeat(65)}"`,
+      ],
+      [
+        'no concurrency',
+        { ...org, maxConcurrency: 0 },
+        `${P}.maxConcurrency must be an integer from 1 to 1000, got 0`,
+      ],
+      [
+        'a fractional concurrency',
+        { ...org, maxConcurrency: 2.5 },
+        `${P}.maxConcurrency must be an integer from 1 to 1000, got 2.5`,
+      ],
+      [
+        'an unknown callAs',
+        { ...org, stackSetCallAs: 'ADMIN' },
+        `${P}.stackSetCallAs must be "DELEGATED_ADMIN" (the hub is a StackSets delegated administrator) or "SELF" (the hub is the management account), got "ADMIN"`,
+      ],
+      [
+        'an unknown region',
+        { ...org, identityCenterRegion: 'mars-1' },
+        `${P}.identityCenterRegion must be an AWS region code such as "eu-west-1", got "mars-1"`,
+      ],
+      [
+        'an unknown key',
+        { ...org, accounts: ['111111111111'] },
+        `${P} has an unknown key "accounts"; known keys: id, organizationalUnits, excludeAccounts, memberRoleName, maxConcurrency, stackSetCallAs, identityCenterRegion`,
+      ],
+    ])('refuses %s in one line naming the key', (_what, organization, message) => {
+      expect(problems({ ...valid, organization })).toEqual([message]);
+    });
+
+    it('refuses settings the access review could not hold beside the collector settings', () => {
+      const accounts = (n: number) => Array.from({ length: n }, (_, i) => String(100000000000 + i));
+      // 200 ids (the most allowed) are too many for any function's environment on their own.
+      expect(problems({ ...valid, organization: { ...org, excludeAccounts: accounts(200) } })).toEqual([
+        expect.stringMatching(
+          /^soc2Evidence\.organization makes the organization settings 3\d{3} bytes, more than the 3072/,
+        ),
+      ]);
+      // 170 fit on their own (the organization-accounts function), not beside the collector settings, which
+      // the access review receives too.
+      expect(problems({ ...valid, organization: { ...org, excludeAccounts: accounts(170) } })).toEqual([
+        expect.stringMatching(
+          /^soc2Evidence\.organization and the collector settings make \d+ bytes in the access review's environment, which receives both, more than the 3072 .*: list parent OUs instead of each child, fewer excludeAccounts/,
+        ),
+      ]);
+      expect(problems({ ...valid, organization: { ...org, excludeAccounts: accounts(100) } })).toEqual([]);
+    });
+  });
+
   it('requires the three email addresses for a deployment, naming each', () => {
     expect(problems({})).toEqual([
       'soc2Evidence.securityEmail is required: an email address such as security@example.com',
