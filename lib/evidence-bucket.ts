@@ -80,9 +80,14 @@ export const EVIDENCE_KIND_RESOURCE_REGEX =
 /** cdk-nag's rendering of the `digests/*` resource. */
 export const DIGESTS_RESOURCE_REGEX = '/^Resource::<.*Bucket.*\\.Arn>\\/digests\\/\\*$/g';
 
-/** The evidence kinds whose registry entry names `producer` as their signer: what its role may write. */
-export function kindsWrittenBy(producer: string): string[] {
-  return EVIDENCE_KINDS.filter((k) => k.producer === producer).map((k) => k.id);
+/**
+ * The evidence kinds whose registry entry names `producer` as their signer: what its role may write. Kinds of
+ * organization mode only (the account list, the organization review) are left out of a single-account stack.
+ */
+export function kindsWrittenBy(producer: string, organizationMode = false): string[] {
+  return EVIDENCE_KINDS.filter(
+    (k) => k.producer === producer && (organizationMode || !k.organizationOnly),
+  ).map((k) => k.id);
 }
 
 /**

@@ -151,7 +151,7 @@ export class ScheduledCollector extends Construct {
         }),
       );
     }
-    props.evidence.grantWriteEvidence(this.role, kindsWrittenBy(producer));
+    props.evidence.grantWriteEvidence(this.role, kindsWrittenBy(producer, props.organization !== undefined));
     props.signingKeys.grantSign(producer, this.role);
 
     // Single-account mode only: in organization mode Step Functions invokes the function synchronously, retries

@@ -131,6 +131,7 @@ export const EVIDENCE_KINDS: readonly EvidenceKind[] = [
       'the access-review function in organization mode, after every account’s population is frozen (population frozen before the email)',
     partOf: accessReview.id,
     producer: accessReview.id,
+    organizationOnly: true,
   },
   {
     id: ATTESTATION_COLLECTOR,
@@ -219,9 +220,10 @@ export const PRODUCER_IDS: readonly string[] = [
 ];
 
 /** The producers a single-account stack deploys (and keys): every producer but those of organization mode only. */
-export const SINGLE_ACCOUNT_PRODUCER_IDS: readonly string[] = PRODUCER_IDS.filter(
-  (p) => !EVIDENCE_KINDS.some((k) => k.producer === p && k.organizationOnly),
-);
+export const SINGLE_ACCOUNT_PRODUCER_IDS: readonly string[] = PRODUCER_IDS.filter((p) => {
+  const kinds = EVIDENCE_KINDS.filter((k) => k.producer === p);
+  return kinds.length === 0 || kinds.some((k) => !k.organizationOnly);
+});
 
 /** The producer whose key must sign evidence of `kindId` (undefined: unknown kind, or person-written). */
 export function producerOfKind(kindId: string | undefined): string | undefined {

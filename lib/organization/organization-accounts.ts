@@ -58,7 +58,7 @@ export class OrganizationAccounts extends Construct {
     this.role.addToPolicy(
       new iam.PolicyStatement({ actions: [...ORGANIZATIONS_IAM_ACTIONS], resources: ['*'] }),
     );
-    props.evidence.grantWriteEvidence(this.role, kindsWrittenBy(ACCOUNTS_PRODUCER));
+    props.evidence.grantWriteEvidence(this.role, kindsWrittenBy(ACCOUNTS_PRODUCER, true));
     props.signingKeys.grantSign(ACCOUNTS_PRODUCER, this.role);
 
     this.alarms.push(

@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import {
@@ -24,6 +25,7 @@ import {
 const iam = mockClient(IAMClient);
 const s3 = mockClient(S3Client);
 const ses = mockClient(SESv2Client);
+const sts = mockClient(STSClient);
 const CSV = readFileSync(join(__dirname, '..', 'fixtures', 'credential-report.csv'));
 const context = {
   invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:Soc2Evidence-access-review',
@@ -38,6 +40,16 @@ beforeEach(() => {
   iam.reset();
   s3.reset();
   ses.reset();
+  sts.reset();
+  sts.on(AssumeRoleCommand).resolves({
+    Credentials: {
+      AccessKeyId: 'ASIAEXAMPLE',
+      SecretAccessKey: 'example-not-a-secret',
+      SessionToken: 'example-session',
+      Expiration: new Date(Date.now() + 3_600_000),
+    },
+  });
+  process.env.MEMBER_ROLE_NAME = 'soc2-evidence-member';
   process.env.EVIDENCE_BUCKET = 'evidence-bucket';
   process.env.COLLECTOR_SETTINGS = JSON.stringify({
     regions: ['us-east-1'],
@@ -82,6 +94,10 @@ describe('access-review handler dispatch', () => {
     expect(out.key).toMatch(/^evidence\/\d{4}\/\d{2}\/\d{2}\/access-review\/222222222222\/global\//);
     expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
     expect(putKeys().every((k) => k.includes('/access-review/222222222222/'))).toBe(true);
+    // The population is read with the member role's session in that account, never the hub's own.
+    expect(sts.commandCalls(AssumeRoleCommand).map((c) => c.args[0].input.RoleArn)).toEqual([
+      'arn:aws:iam::222222222222:role/soc2-evidence-member',
+    ]);
   });
 
   it('an OrganizationReviewEvent runs the organization review: with nothing read, it records the population and sends nothing', async () => {
