@@ -32,6 +32,23 @@ import { csvFilename } from '../lambdas/collectors/access-review/render';
 import { decisionDigest } from '../lambdas/risk-register/decision';
 import { registerDecision, type RegisterResult } from '../lambdas/risk-register/record';
 import { signedIdentityRequest } from './exception';
+import { runOrganizationReview } from '../lambdas/collectors/access-review/organization';
+import { listAccounts } from '../lambdas/organization/accounts';
+import { prepareAccountRun } from '../lambdas/organization/account-run';
+import {
+  ACCOUNT_RUN_SOURCE,
+  LIST_ACCOUNTS_SOURCE,
+  ORGANIZATION_REVIEW_SOURCE,
+} from '../lambdas/organization/contract';
+import { organizationSettings } from '../lib/config';
+import {
+  accountAnswers,
+  accountOfDemoSession,
+  DEMO_BROKEN_ACCOUNT,
+  DEMO_ORGANIZATION_CONFIG,
+  hubOrganizationAnswers,
+} from './demo/organization';
+import { identityCenterAnswers } from './demo/samples/identity-center';
 
 const DAY_MS = 86_400_000;
 /** Not a bucket anyone owns: the demo's pull is answered in-process. */
@@ -70,6 +87,13 @@ export interface DemoOptions {
   readonly collectors?: readonly string[];
   /** Told, in one line, when an earlier demo's output in the directory is removed. @default ignore */
   readonly notice?: (line: string) => void;
+  /**
+   * Run as the hub of a three-account organization (cli/demo/organization.ts): each collector's run lists the
+   * in-scope accounts (signed), then runs in each account with its member role; one account's role is broken
+   * (ERROR evidence), and the access review covers IAM Identity Center and every account in one email.
+   * @default false (the single sample account)
+   */
+  readonly organization?: boolean;
 }
 
 /** The evidence kinds a run of `collectors` writes: theirs and those written beside them (the review email). */
@@ -79,6 +103,12 @@ function demoKinds(collectors: readonly string[]): string[] {
 
 export interface DemoResult {
   readonly out: string;
+  /** Organization mode: the accounts today's runs covered, and the one whose member role is broken. */
+  readonly organization?: {
+    readonly accounts: readonly string[];
+    readonly broken: string;
+    readonly listKeys: readonly string[];
+  };
   /** Today's run of every collector, in registry order. */
   readonly results: readonly RunResult[];
   readonly history: {
@@ -239,6 +269,7 @@ export async function runDemo(
     approvedAdministrators: [`arn:aws:iam::${SAMPLE_ACCOUNT_ID}:group/Admins`],
     // The sample team uses Security Hub as its findings hub: a region without it FAILs (eu-west-1).
     requireSecurityHub: true,
+    ...(options.organization ? { organization: DEMO_ORGANIZATION_CONFIG } : {}),
     ...(options.collectors
       ? {
           schedules: Object.fromEntries(
@@ -283,8 +314,35 @@ export async function runDemo(
     return sealed;
   };
 
+  const answersOf = (at: Date) => sampleAnswers(at, now);
+  /** Organization mode's pieces: the hub's clients (Organizations, STS, Identity Center, and its own
+   * account), each session's clients (the member account's answers), and a memo per account and day. */
+  const org = options.organization
+    ? {
+        settings: organizationSettings(config.organization!),
+        listKeys: [] as string[],
+        accounts: [] as readonly string[],
+        memos: new Map<string, Map<string, Promise<unknown>>>(),
+        memo(account: string) {
+          let m = this.memos.get(account);
+          if (!m) this.memos.set(account, (m = new Map()));
+          return m;
+        },
+        hub(answers: ReturnType<typeof sampleAnswers>) {
+          return new OfflineClientFactory(
+            { ...answers, ...hubOrganizationAnswers(), ...identityCenterAnswers(now) },
+            {
+              forCredentials: (session) =>
+                new OfflineClientFactory(
+                  accountAnswers(answers, accountOfDemoSession(session.accessKeyId) ?? SAMPLE_ACCOUNT_ID),
+                ),
+            },
+          );
+        },
+      }
+    : undefined;
   let results: RunResult[] = [];
-  let review: ReviewResult | undefined;
+  let review: Pick<ReviewResult, 'quarter' | 'html' | 'raw' | 'csv'> | undefined;
   let acceptance: RegisterResult | undefined;
   let runs = 0;
   for (let daysAgo = days - 1; daysAgo >= 0; daysAgo--) {
@@ -297,7 +355,7 @@ export async function runDemo(
     clock = at;
     const date = isoDate(at);
     const base: Omit<RunContext, 'schedule'> = {
-      clients: new OfflineClientFactory(sampleAnswers(at, now)),
+      clients: new OfflineClientFactory(answersOf(at)),
       store: bucket,
       account: SAMPLE_ACCOUNT_ID,
       settings: collectorSettings(config),
@@ -305,6 +363,7 @@ export async function runDemo(
       memo: new Map(),
     };
     const today: RunResult[] = [];
+    const answers = sampleAnswers(at, now);
     for (const collector of COLLECTORS) {
       const schedule = config.schedules[collector.id]!;
       if (!schedule.enabled) continue;
@@ -313,10 +372,57 @@ export async function runDemo(
         ...base,
         schedule: { expression: schedule.cron, timeZone: schedule.timeZone },
       };
+      const reviewToday = daysAgo === 0 && collector.id === accessReview.id;
+      if (org) {
+        // The state machine's path: ListAccounts (signed list), then one run per account with its member
+        // role's session (an account whose role refuses the hub gets its ERROR envelope), then the review.
+        const execution = `arn:aws:states:us-east-1:${SAMPLE_ACCOUNT_ID}:execution:Soc2Evidence-${collector.id}:demo-${date}`;
+        const listed = await listAccounts({
+          clients: org.hub(answers),
+          store: bucket,
+          hubAccount: SAMPLE_ACCOUNT_ID,
+          settings: org.settings,
+          event: { source: LIST_ACCOUNTS_SOURCE, collector: collector.id, execution },
+          now: at,
+        });
+        if (daysAgo === 0) org.listKeys.push(listed.listKey);
+        for (const account of listed.accounts) {
+          const prepared = await prepareAccountRun(
+            { source: ACCOUNT_RUN_SOURCE, collector: collector.id, account, execution },
+            { clients: org.hub(answers), partition: 'aws', memberRoleName: org.settings.memberRoleName },
+          );
+          runs++;
+          today.push(
+            await runCollector(collector, {
+              ...ctx,
+              clients: prepared.clients,
+              account,
+              memo: org.memo(account),
+              ...(prepared.unavailable ? { unavailable: prepared.unavailable } : {}),
+            }),
+          );
+        }
+        if (reviewToday) {
+          review = await runOrganizationReview({
+            ...ctx,
+            clients: org.hub(answers),
+            event: { source: ORGANIZATION_REVIEW_SOURCE, execution, accounts: listed.accounts },
+            organization: org.settings,
+            reader,
+            senderEmail: config.senderEmail!,
+            securityEmail: config.securityEmail!,
+            location: { dir: out },
+            timeZone: schedule.timeZone,
+            dryRun: true,
+          });
+          org.accounts = listed.accounts;
+        }
+        continue;
+      }
       runs++;
-      if (daysAgo === 0 && collector.id === accessReview.id) {
+      if (reviewToday) {
         // The same path as `review send --dry-run`: the population and the message are stored, SES is not called.
-        review = await runAccessReview({
+        const reviewed = await runAccessReview({
           ...ctx,
           senderEmail: config.senderEmail!,
           securityEmail: config.securityEmail!,
@@ -325,7 +431,8 @@ export async function runDemo(
           timeZone: schedule.timeZone,
           dryRun: true,
         });
-        today.push(review.population);
+        today.push(reviewed.population);
+        review = reviewed;
       } else today.push(await runCollector(collector, ctx));
     }
     if (daysAgo === 0) results = today;
@@ -379,6 +486,9 @@ export async function runDemo(
 
   return {
     out,
+    ...(org
+      ? { organization: { accounts: org.accounts, broken: DEMO_BROKEN_ACCOUNT, listKeys: org.listKeys } }
+      : {}),
     results,
     history: {
       from,

@@ -79,8 +79,15 @@ export function buildProgram(out: (line: string) => void = (l) => console.log(l)
       'Run every collector offline against the bundled sample account (no AWS account needed), with its own fixed configuration: cdk.json is not read.',
     )
     .option('--out <dir>', 'where to write the evidence tree', './demo-evidence')
-    .action(async (opts: { out: string }) => {
-      const result = await runDemo(opts.out, new Date(), { notice: out });
+    .option(
+      '--organization',
+      'run as the hub of a three-account organization: a signed account list per run, each account through its member role (one role broken: ERROR evidence), IAM Identity Center in the access review',
+    )
+    .action(async (opts: { out: string; organization?: boolean }) => {
+      const result = await runDemo(opts.out, new Date(), {
+        notice: out,
+        ...(opts.organization ? { organization: true } : {}),
+      });
       for (const line of demoTable(result)) out(line);
       // The gap is staged on purpose (verify exits 3 for it); any other outcome is a bug worth a non-zero exit.
       process.exitCode = verifiedAsStaged(result) ? 0 : result.auditorPackage.verifyExitCode || 1;

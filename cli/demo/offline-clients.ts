@@ -1,5 +1,5 @@
 import type { Client } from '@smithy/types';
-import type { ClientSettings, RetryMode } from '../../lambdas/aws/client-config';
+import type { ClientCredentials, ClientSettings, RetryMode } from '../../lambdas/aws/client-config';
 import { clientSettings } from '../../lambdas/aws/client-config';
 import { ClientFactory } from '../../lambdas/aws/client-factory';
 
@@ -14,6 +14,11 @@ export interface OfflineOptions {
   readonly throttleRate?: number;
   /** Deterministic randomness for throttling. @default Math.random */
   readonly random?: () => number;
+  /**
+   * The factory an assumed role's session gets (organization mode: the member account's answers); absent,
+   * a session's clients answer from this factory's table.
+   */
+  readonly forCredentials?: (credentials: ClientCredentials) => ClientFactory;
 }
 
 export interface CallStats {
@@ -49,6 +54,10 @@ export class OfflineClientFactory extends ClientFactory {
     }),
   ) {
     super(settings);
+  }
+
+  override withCredentials(credentials: ClientCredentials): ClientFactory {
+    return this.options.forCredentials?.(credentials) ?? new OfflineClientFactory(this.answers, this.options);
   }
 
   override get<C>(ClientClass: new (settings: ClientSettings) => C, region?: string): C {
