@@ -480,8 +480,14 @@ export async function runDemo(
     },
   );
   const verifyLines: string[] = [];
-  const verifyExitCode = await verify(packageDir, { trust, scope: { from, to } }, (line) =>
-    verifyLines.push(line),
+  const verifyExitCode = await verify(
+    packageDir,
+    {
+      trust,
+      // The auditor's side of a filtered pull: verify is told the same filter, as `verify --collector` is.
+      scope: { from, to, ...(options.collectors ? { collector: demoKinds(options.collectors) } : {}) },
+    },
+    (line) => verifyLines.push(line),
   );
 
   return {
@@ -526,7 +532,7 @@ function shortStem(key: string): string {
  * was left out on purpose, 0 when none was; anything else, exit 4 above all, is a bug.
  */
 export function verifiedAsStaged(result: DemoResult): boolean {
-  return result.auditorPackage.verifyExitCode === (result.history.gapDate ? 3 : 0);
+  return result.auditorPackage.verifyExitCode === (result.history.gapDate || result.organization ? 3 : 0);
 }
 
 export function demoTable(result: DemoResult): string[] {
@@ -577,6 +583,14 @@ export function demoTable(result: DemoResult): string[] {
           `  signed by the risk register's key: ${join(result.out, h.acceptance.key)}`,
         ]
       : []),
+    ...(result.organization
+      ? [
+          '',
+          `Organization ${DEMO_ORGANIZATION_CONFIG.id} (cli/demo/organization.ts), OUs ${DEMO_ORGANIZATION_CONFIG.organizationalUnits.join(', ')}: each run listed its accounts first, signed (${result.organization.listKeys.length} lists today, e.g. ${shortStem(result.organization.listKeys[0] ?? '')}),`,
+          `  then ran in ${result.organization.accounts.join(', ')} through each account's member role; 333333333333 (suspended) is recorded out of scope.`,
+          `  ${result.organization.broken}'s member role refuses the hub (AccessDenied): every run there is ERROR evidence, and the package shows those days as gaps.`,
+        ]
+      : []),
     '',
     `Access review email for ${result.email.quarter} (rendered, not sent): ${result.email.html}`,
     `  the exact message SES would send: ${result.email.eml}`,
@@ -588,7 +602,7 @@ export function demoTable(result: DemoResult): string[] {
       ` (pull exit code ${p.pullExitCode}${p.pullExitCode === 3 ? ': gaps' : ''})`,
     ...(verifiedAsStaged(result)
       ? [
-          `  soc2-evidence verify --trust ${keyFile} (exit ${p.verifyExitCode}${p.verifyExitCode === 3 ? ': the staged gap only' : ''}):`,
+          `  soc2-evidence verify --trust ${keyFile} (exit ${p.verifyExitCode}${p.verifyExitCode === 3 ? (result.organization ? ': the staged gaps only, the broken account and the day without runs' : ': the staged gap only') : ''}):`,
           `    ${verified}`,
         ]
       : [

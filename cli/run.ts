@@ -1,4 +1,6 @@
-import type { Command } from 'commander';
+import { randomUUID } from 'node:crypto';
+import { InvalidArgumentError, type Command } from 'commander';
+import { ACCOUNT_RUN_SOURCE, type AccountRunEvent } from '../lambdas/organization/contract';
 import { ClientFactory } from '../lambdas/aws/client-factory';
 import { readAwsError } from '../lambdas/aws/aws-error';
 import type { Summary } from '../lambdas/evidence/envelope';
@@ -12,6 +14,22 @@ import { accessReview } from '../lambdas/collectors/access-review/collector';
 export interface RunOptions {
   readonly all?: boolean;
   readonly stack: string;
+  /**
+   * Organization mode: the member accounts to run in (`--account ID[,ID...]`), each invoked with the same
+   * event the state machine's Map sends, so the function reads that account through its member role.
+   */
+  readonly account?: readonly string[];
+}
+
+/** `--account 111111111111,222222222222`: one or more 12-digit account ids, comma-separated. */
+export function parseRunAccounts(value: string): string[] {
+  const ids = value.split(',').map((a) => a.trim());
+  const bad = ids.find((a) => !/^\d{12}$/.test(a));
+  if (bad !== undefined || ids.length === 0)
+    throw new InvalidArgumentError(
+      `--account must be one or more 12-digit account ids separated by commas, such as 111111111111,222222222222; got "${value}"`,
+    );
+  return [...new Set(ids)];
 }
 
 /** What a collector function returns (lambdas/runtime/lambda-runtime.ts, lambdas/handlers/access-review.ts). */
@@ -70,9 +88,17 @@ export async function runDeployed(
   const lambda = clients.get(LambdaClient);
   let failed = false;
   let errored = false;
-  for (const collector of collectors) {
+  // One execution id for the whole command, as one state machine execution covers its accounts.
+  const execution = `soc2-evidence-cli:${randomUUID()}`;
+  const runs = collectors.flatMap((collector) =>
+    (options.account ?? [undefined]).map((account) => ({ collector, account })),
+  );
+  for (const { collector, account } of runs) {
     const fn = functionName(options.stack, collector.id);
-    const label = collector.id.padEnd(16);
+    const label = account ? `${collector.id} ${account}`.padEnd(29) : collector.id.padEnd(16);
+    const event: AccountRunEvent | { source: string; collector: string } = account
+      ? { source: ACCOUNT_RUN_SOURCE, collector: collector.id, account, execution }
+      : { source: 'soc2-evidence.cli', collector: collector.id };
     out(`${label} running ${fn} (waits for the run to finish)...`);
     const started = Date.now();
     let result;
@@ -81,7 +107,7 @@ export async function runDeployed(
         new InvokeCommand({
           FunctionName: fn,
           InvocationType: 'RequestResponse',
-          Payload: Buffer.from(JSON.stringify({ source: 'soc2-evidence.cli', collector: collector.id })),
+          Payload: Buffer.from(JSON.stringify(event)),
         }),
       );
     } catch (err) {
@@ -124,6 +150,11 @@ export function registerRun(program: Command, out: (line: string) => void): void
       'run every collector except access-review (which emails the security team; name it to run it)',
     )
     .option('--stack <name>', 'the deployed stack; functions are named <stack>-<collector>', STACK_NAME)
+    .option(
+      '--account <ids>',
+      'organization mode: run in these member accounts (comma-separated 12-digit ids), through each one’s member role',
+      parseRunAccounts,
+    )
     .addHelpText(
       'after',
       [
@@ -131,6 +162,9 @@ export function registerRun(program: Command, out: (line: string) => void): void
         'Each run is synchronous (a collector can take minutes). Your credentials need lambda:InvokeFunction',
         "on the functions; the region is the SDK's (AWS_REGION or your profile's). The raw equivalent:",
         `  aws lambda invoke --function-name ${STACK_NAME}-iam-mfa --cli-read-timeout 900 out.json`,
+        'Organization mode: a stack with `organization` runs each collector per account: pass --account, or',
+        'run every in-scope account as the schedule does:',
+        `  aws stepfunctions start-execution --state-machine-arn <arn of ${STACK_NAME}-iam-mfa> --input '{"collector":"iam-mfa"}'`,
         'Exit 1 when any run failed, 2 when a run could judge nothing (status ERROR).',
       ].join('\n'),
     )

@@ -16,6 +16,7 @@ import { runCollector, type RunContext } from '../run-collector';
 import {
   accountRunTarget,
   evidenceHandler,
+  hubRun,
   metricsLine,
   type FunctionWiring,
 } from '../runtime/lambda-runtime';
@@ -74,6 +75,7 @@ export const handler = evidenceHandler('access-review', async (w, logger, event)
   if (isAccountRunEvent(event)) return accountRun(w, event);
   if ((event as { source?: unknown } | null)?.source === ORGANIZATION_REVIEW_SOURCE)
     return organizationReview(w, parseOrganizationReviewEvent(event), logger);
+  hubRun(accessReview.id, w); // refused in organization mode, where the state machine runs the review
 
   const result = await runAccessReview({
     clients: w.clients,

@@ -130,7 +130,7 @@ export function metricsLine(
 }
 
 /** Which account a collector run reads, with which clients, and why it cannot when it cannot. */
-interface RunTarget {
+export interface RunTarget {
   readonly account: string;
   readonly clients: ClientFactory;
   readonly unavailable?: ErrorEntry;
@@ -168,6 +168,19 @@ export async function accountRunTarget(
 }
 
 /**
+ * A run of the hub's own account, as the schedule invokes it in single-account mode. In organization mode the
+ * hub's collector roles hold no read action (every account, the hub included, is read through its member
+ * role), so such a run could only record AccessDenied everywhere: it is refused, saying how to run instead.
+ */
+export function hubRun(collectorId: string, w: FunctionWiring): RunTarget {
+  if (process.env[MEMBER_ROLE_ENV])
+    throw new Error(
+      `${collectorId} runs in organization mode: invoke it with an account (soc2-evidence run ${collectorId} --account <12-digit id>) or start its state machine (aws stepfunctions start-execution --input '{"collector":"${collectorId}"}')`,
+    );
+  return { account: w.account, clients: w.clients };
+}
+
+/**
  * A collector's handler: one run, its metrics and a log line per collection error. Invoked by its schedule
  * (single-account mode: the function's own account and credentials) or by an organization run's state
  * machine with an AccountRunEvent (the member account, with the member role's session). Either way the
@@ -177,7 +190,7 @@ export function collectorHandler(collector: AnyCollector) {
   return evidenceHandler(collector.id, async (w, logger, event): Promise<HandlerResult> => {
     const target: RunTarget = isAccountRunEvent(event)
       ? await accountRunTarget(collector, w, event)
-      : { account: w.account, clients: w.clients };
+      : hubRun(collector.id, w);
     const where = { account: target.account, ...(target.execution ? { execution: target.execution } : {}) };
     if (target.unavailable)
       logger.error('account unavailable', {

@@ -4,7 +4,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { buildProgram } from '../../cli/main';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { Uint8ArrayBlobAdapter } from '@smithy/core/serde';
-import { runDeployed } from '../../cli/run';
+import { parseRunAccounts, runDeployed } from '../../cli/run';
+import { parseAccountRunEvent } from '../../lambdas/organization/contract';
 import { ClientFactory } from '../../lambdas/aws/client-factory';
 import { COLLECTOR_IDS } from '../../lambdas/collectors/registry';
 
@@ -33,6 +34,52 @@ async function run(ids: string[], options: { all?: boolean; stack?: string } = {
   );
   return { code, lines };
 }
+
+describe('soc2-evidence run --account (organization mode)', () => {
+  it('invokes each collector once per account with the event the state machine sends, one execution id for all', async () => {
+    lambda.on(InvokeCommand).callsFake((input: { Payload: Uint8Array }) => {
+      const e = JSON.parse(Buffer.from(input.Payload).toString('utf8')) as Record<string, string>;
+      return {
+        StatusCode: 200,
+        Payload: json({
+          collector: e.collector,
+          key: `evidence/2026/11/30/${e.collector}/${e.account}/global/142100Z-r1.json`,
+          summary: summary('PASS'),
+        }),
+      };
+    });
+    const lines: string[] = [];
+    const code = await runDeployed(
+      ['iam-mfa', 'tls'],
+      { stack: 'Soc2Evidence', account: ['111111111111', '222222222222'] },
+      (l) => lines.push(l),
+      new ClientFactory(),
+    );
+    expect(code).toBe(0);
+    const events = lambda
+      .commandCalls(InvokeCommand)
+      .map((c) => JSON.parse(Buffer.from(c.args[0].input.Payload as Uint8Array).toString('utf8')));
+    expect(events.map((e: { collector: string; account: string }) => `${e.collector}@${e.account}`)).toEqual([
+      'iam-mfa@111111111111',
+      'iam-mfa@222222222222',
+      'tls@111111111111',
+      'tls@222222222222',
+    ]);
+    for (const e of events) {
+      expect(e.source).toBe('soc2-evidence.organization');
+      expect(e.execution).toBe(events[0].execution);
+      expect(parseAccountRunEvent(e)).toEqual(e);
+    }
+    expect(lines.some((l) => /^tls 222222222222 +PASS/.test(l))).toBe(true);
+  });
+
+  it('refuses an --account that is not a list of 12-digit ids, in one line naming the form', () => {
+    expect(() => parseRunAccounts('1111,222222222222')).toThrow(
+      '--account must be one or more 12-digit account ids separated by commas, such as 111111111111,222222222222; got "1111,222222222222"',
+    );
+    expect(parseRunAccounts('111111111111, 111111111111')).toEqual(['111111111111']);
+  });
+});
 
 describe('soc2-evidence run (invokes the deployed functions)', () => {
   it('invokes <stack>-<collector> synchronously and prints the key and summary status', async () => {

@@ -183,7 +183,18 @@ describe('a collector handler invoked for one member account (organization mode)
     expect(recorded).toMatchObject({ account: MEMBER, summary: { status: 'ERROR' } });
   });
 
+  it('refuses a run of the hub itself in organization mode, saying how to run instead', async () => {
+    await expect(
+      handler({ source: 'soc2-evidence.schedule', collector: 'iam-mfa' }, context),
+    ).rejects.toThrow(
+      'iam-mfa runs in organization mode: invoke it with an account (soc2-evidence run iam-mfa --account <12-digit id>)',
+    );
+    expect(sts.calls()).toHaveLength(0);
+    expect(iam.calls()).toHaveLength(0);
+  });
+
   it("keeps the scheduled run as it was: the function's own account and credentials, no AssumeRole", async () => {
+    delete process.env.MEMBER_ROLE_NAME; // single-account mode: the stack sets no member role
     const result = await handler({ source: 'soc2-evidence.schedule', collector: 'iam-mfa' }, context);
     expect(sts.calls()).toHaveLength(0);
     for (const call of iam.calls()) expect(await keyOf(call)).toBe(process.env.AWS_ACCESS_KEY_ID);
