@@ -4,12 +4,12 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { OfflineClientFactory } from '../cli/demo/offline-clients';
 import { collectorById } from '../lambdas/collectors/registry';
 import { sha256Hex } from '../lambdas/evidence/canonical-json';
 import type { EvidenceObject, EvidenceStore, StoredObject } from '../lambdas/evidence/store';
-import { DEFAULT_MEMBER_ROLE_NAME, memberRoleArn } from '../lambdas/organization/contract';
+import { prepareAccountRun } from '../lambdas/organization/account-run';
+import { ACCOUNT_RUN_SOURCE, DEFAULT_MEMBER_ROLE_NAME } from '../lambdas/organization/contract';
 import { runCollector } from '../lambdas/run-collector';
 import { metricsLine } from '../lambdas/runtime/lambda-runtime';
 import { collectorSettings, parseConfig } from '../lib/config';
@@ -182,19 +182,19 @@ const assumeRoleAnswer = () => ({
  * One Map item of organization mode: sts:AssumeRole of the member role (one call, answered offline at the
  * same latency as every other call), then the collector's real runCollector against the synthetic account.
  *
- * TODO(issue 15): swap the AssumeRole below for `prepareAccountRun(event, hub)` from
- * lambdas/organization/account-run.ts once it is on main (it calls AssumeRole once with the hub's clients
- * and returns { account, clients, unavailable? }); it needs a way to hand back offline clients here.
+ * The item runs through prepareAccountRun, as the deployed function does: the session's clients are this same
+ * offline factory (forCredentials), so its call counts hold the AssumeRole and the collector's calls together.
  */
 async function accountRun(job: Extract<Job, { kind: 'account-run' }>): Promise<AccountRunMeasurement> {
   const now = new Date(job.now);
   const account = new SyntheticAccount(job.seed, job.sizes, now);
-  const clients = new OfflineClientFactory(
+  const clients: OfflineClientFactory = new OfflineClientFactory(
     { ...account.answers(), 'STS:AssumeRole': assumeRoleAnswer },
     {
       latencyMs: job.latencyMs,
       throttleRate: job.throttleRate,
       random: seededRandom(job.seed ^ 0x5bd1e995),
+      forCredentials: () => clients,
     },
   );
   const collector = collectorById(job.id);
@@ -204,18 +204,17 @@ async function accountRun(job: Extract<Job, { kind: 'account-run' }>): Promise<A
   const rssBefore = process.memoryUsage().rss;
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  await clients.get(STSClient).send(
-    new AssumeRoleCommand({
-      RoleArn: memberRoleArn('aws', ACCOUNT_ID, DEFAULT_MEMBER_ROLE_NAME),
-      RoleSessionName: `soc2-evidence-${job.id}`,
-    }),
+  const prepared = await prepareAccountRun(
+    { source: ACCOUNT_RUN_SOURCE, collector: job.id, account: ACCOUNT_ID, execution: 'bench' },
+    { clients, partition: 'aws', memberRoleName: DEFAULT_MEMBER_ROLE_NAME },
   );
   const result = await runCollector(collector, {
-    clients,
+    clients: prepared.clients,
     store,
     account: ACCOUNT_ID,
     settings,
     now: () => now,
+    ...(prepared.unavailable ? { unavailable: prepared.unavailable } : {}),
   });
   const wallMs = Math.round(performance.now() - t0);
   const cpu = process.cpuUsage(cpu0);

@@ -49,7 +49,7 @@ beforeEach(() => {
       Expiration: new Date(Date.now() + 3_600_000),
     },
   });
-  process.env.MEMBER_ROLE_NAME = 'soc2-evidence-member';
+  delete process.env.MEMBER_ROLE_NAME; // single-account mode unless a test says otherwise
   process.env.EVIDENCE_BUCKET = 'evidence-bucket';
   process.env.COLLECTOR_SETTINGS = JSON.stringify({
     regions: ['us-east-1'],
@@ -73,6 +73,12 @@ beforeEach(() => {
 });
 
 describe('access-review handler dispatch', () => {
+  it('refuses a scheduled invocation in organization mode, where the state machine runs the review', async () => {
+    process.env.MEMBER_ROLE_NAME = 'soc2-evidence-member';
+    await expect(handler({}, context)).rejects.toThrow('access-review runs in organization mode');
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
+  });
+
   it('a scheduled invocation freezes the population and emails it, as before', async () => {
     const out = (await handler({}, context)) as { messageId?: string };
     expect(out.messageId).toBe('ses-1');
@@ -81,6 +87,7 @@ describe('access-review handler dispatch', () => {
   });
 
   it('an AccountRunEvent freezes only that account population as access-review evidence, with no email', async () => {
+    process.env.MEMBER_ROLE_NAME = 'soc2-evidence-member';
     const out = (await handler(
       {
         source: ACCOUNT_RUN_SOURCE,
