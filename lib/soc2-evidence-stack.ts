@@ -187,6 +187,9 @@ export class Soc2EvidenceStack extends Stack {
       alarms,
       signingKeys: signing,
       failedInvocationQueue: failedInvocations,
+      ...(this.organization
+        ? { organization: { stackSetName: this.organization.members.stackSet.stackSetName! } }
+        : {}),
     });
 
     const review = this.collectors['access-review'];

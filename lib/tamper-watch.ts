@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { Duration, Fn, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Fn, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
@@ -74,6 +74,11 @@ export interface TamperWatchProps {
   readonly signingKeys: SigningKeys;
   /** Receives invocations whose handler still failed after Lambda's async retries (already alarmed on). */
   readonly failedInvocationQueue: sqs.IQueue;
+  /**
+   * Organization mode: the member StackSet's name. The fan-out state machines (`<stack>-<collector>`) and
+   * the StackSet decide which accounts are read: a change to either could leave an account out silently.
+   */
+  readonly organization?: { readonly stackSetName: string };
 }
 
 /**
@@ -256,6 +261,43 @@ export function watchedCalls(stackName: string, p: TamperWatchProps): WatchedCal
         subscriptionArn: events.Match.prefix(Fn.join('', [p.alarms.topic.topicArn, ':'])),
       },
     },
+    ...(p.organization
+      ? [
+          {
+            id: 'state-machines',
+            description:
+              'Changes to the fan-out state machines (which accounts each run covers, and how failures are recorded)',
+            eventSource: 'states.amazonaws.com',
+            eventName: ['DeleteStateMachine', 'UpdateStateMachine', 'UpdateStateMachineAlias'],
+            requestParameters: {
+              stateMachineArn: [
+                events.Match.prefix(
+                  Stack.of(p.evidence.bucket).formatArn({
+                    service: 'states',
+                    resource: 'stateMachine',
+                    resourceName: prefix,
+                    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+                  }),
+                ),
+              ],
+            },
+          },
+          {
+            id: 'stack-set',
+            description:
+              "Changes to the member StackSet (its template, its targets, its instances): the member roles' reach",
+            eventSource: 'cloudformation.amazonaws.com',
+            eventName: [
+              'CreateStackInstances',
+              'DeleteStackInstances',
+              'DeleteStackSet',
+              'UpdateStackInstances',
+              'UpdateStackSet',
+            ],
+            requestParameters: { stackSetName: [events.Match.prefix(p.organization.stackSetName)] },
+          },
+        ]
+      : []),
   ];
 }
 

@@ -63,6 +63,10 @@ export function resourceOf(detail: Json, account: string, region: string): strin
       return arnOr(text(p.name) ?? text(p.trailName), (t) => `arn:aws:cloudtrail:${at}:trail/${t}`);
     case 'iam.amazonaws.com':
       return arnOr(text(p.roleName), (r) => `arn:aws:iam::${account}:role/${r}`);
+    case 'states.amazonaws.com':
+      return arnOr(text(p.stateMachineArn), (m) => `arn:aws:states:${at}:stateMachine:${m}`);
+    case 'cloudformation.amazonaws.com':
+      return arnOr(text(p.stackSetName), (n) => `arn:aws:cloudformation:${at}:stackset/${n}`);
     default:
       return [];
   }

@@ -410,6 +410,25 @@ describe('organization mode: the hub', () => {
     for (const r of get) expect(r).toMatch(/\/evidence\/\?{4}\/\?{2}\/\?{2}\/access-review(-email)?\/\*/);
   });
 
+  it('watches the fan-out state machines and the member StackSet for tampering (who decides which accounts are read)', () => {
+    const rules = ofType('AWS::Events::Rule').map(
+      ([, r]) => r.Properties as { Name?: string; EventPattern: { detail: Record<string, unknown> } },
+    );
+    const rule = (name: string) => rules.find((r) => r.Name === `${STACK}-tamper-${name}`)!;
+    expect(rule('state-machines').EventPattern.detail).toMatchObject({
+      eventSource: ['states.amazonaws.com'],
+      eventName: ['DeleteStateMachine', 'UpdateStateMachine', 'UpdateStateMachineAlias'],
+    });
+    expect(JSON.stringify(rule('state-machines').EventPattern.detail.requestParameters)).toContain(
+      `:stateMachine:${STACK}-`,
+    );
+    expect(rule('stack-set').EventPattern.detail).toMatchObject({
+      eventSource: ['cloudformation.amazonaws.com'],
+      eventName: expect.arrayContaining(['UpdateStackSet', 'DeleteStackInstances', 'DeleteStackSet']),
+      requestParameters: { stackSetName: [{ prefix: `${STACK}-member` }] },
+    });
+  });
+
   it('deploys the member role with a service-managed, auto-deploying StackSet to the configured OUs', () => {
     const [[, set]] = ofType('AWS::CloudFormation::StackSet') as [[string, Resource]];
     expect(set.Properties).toMatchObject({

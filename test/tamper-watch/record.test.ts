@@ -187,6 +187,16 @@ describe('resourceOf', () => {
     ],
     ['s3.amazonaws.com', { bucketName: 'b' }, ['arn:aws:s3:::b']],
     [
+      'states.amazonaws.com',
+      { stateMachineArn: 'arn:aws:states:eu-west-1:123456789012:stateMachine:Soc2Evidence-iam-mfa' },
+      ['arn:aws:states:eu-west-1:123456789012:stateMachine:Soc2Evidence-iam-mfa'],
+    ],
+    [
+      'cloudformation.amazonaws.com',
+      { stackSetName: 'Soc2Evidence-member' },
+      ['arn:aws:cloudformation:eu-west-1:123456789012:stackset/Soc2Evidence-member'],
+    ],
+    [
       'lambda.amazonaws.com',
       { functionName: 'arn:aws:lambda:eu-west-1:123456789012:function:f' },
       ['arn:aws:lambda:eu-west-1:123456789012:function:f'],
