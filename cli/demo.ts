@@ -406,7 +406,12 @@ export async function runDemo(
           review = await runOrganizationReview({
             ...ctx,
             clients: org.hub(answers),
-            event: { source: ORGANIZATION_REVIEW_SOURCE, execution, accounts: listed.accounts },
+            event: {
+              source: ORGANIZATION_REVIEW_SOURCE,
+              execution,
+              accounts: listed.accounts,
+              listKey: listed.listKey,
+            },
             organization: org.settings,
             reader,
             senderEmail: config.senderEmail!,

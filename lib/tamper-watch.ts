@@ -270,17 +270,22 @@ export function watchedCalls(stackName: string, p: TamperWatchProps): WatchedCal
             eventSource: 'states.amazonaws.com',
             eventName: ['DeleteStateMachine', 'UpdateStateMachine', 'UpdateStateMachineAlias'],
             requestParameters: {
-              stateMachineArn: [
-                events.Match.prefix(
-                  Stack.of(p.evidence.bucket).formatArn({
-                    service: 'states',
-                    resource: 'stateMachine',
-                    resourceName: prefix,
-                    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-                  }),
-                ),
-              ],
+              stateMachineArn: events.Match.prefix(
+                Stack.of(p.evidence.bucket).formatArn({
+                  service: 'states',
+                  resource: 'stateMachine',
+                  resourceName: prefix,
+                  arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+                }),
+              ),
             },
+          },
+          {
+            id: 'executions',
+            description:
+              'Stopped executions and changed Map runs (concurrency, tolerated failures) of every state machine of the account: their ARNs are not filterable by name',
+            eventSource: 'states.amazonaws.com',
+            eventName: ['StopExecution', 'UpdateMapRun'],
           },
           {
             id: 'stack-set',
@@ -294,7 +299,7 @@ export function watchedCalls(stackName: string, p: TamperWatchProps): WatchedCal
               'UpdateStackInstances',
               'UpdateStackSet',
             ],
-            requestParameters: { stackSetName: [events.Match.prefix(p.organization.stackSetName)] },
+            requestParameters: { stackSetName: events.Match.prefix(p.organization.stackSetName) },
           },
         ]
       : []),

@@ -34,7 +34,14 @@ export function parseOrganizationReviewEvent(event: unknown): OrganizationReview
     throw bad('execution', 'a Step Functions execution id');
   if (!Array.isArray(e.accounts) || !e.accounts.every((a) => typeof a === 'string' && /^\d{12}$/.test(a)))
     throw bad('accounts', 'a list of 12-digit account ids');
-  return { source: ORGANIZATION_REVIEW_SOURCE, execution: e.execution, accounts: e.accounts as string[] };
+  if (e.listKey !== undefined && (typeof e.listKey !== 'string' || !e.listKey.startsWith('evidence/')))
+    throw bad('listKey', 'the account list envelope key, evidence/YYYY/MM/DD/organization-accounts/...');
+  return {
+    source: ORGANIZATION_REVIEW_SOURCE,
+    execution: e.execution,
+    accounts: e.accounts as string[],
+    ...(typeof e.listKey === 'string' ? { listKey: e.listKey } : {}),
+  };
 }
 
 /** ORGANIZATION_ENV as the stack sets it in organization mode; undefined in single-account mode. */
@@ -153,7 +160,9 @@ async function organizationReview(w: FunctionWiring, event: OrganizationReviewEv
     location: { bucket: w.bucket },
     account: w.account,
     settings: w.settings(),
-    invocationId: w.invocationId,
+    // The retry guard finds an earlier attempt's email by this id: Step Functions' retries are new Lambda
+    // invocations (new request ids), the execution is the same.
+    invocationId: event.execution,
     reader: s3Reader(w.clients.get(S3Client), w.bucket),
     ...(schedule ? { schedule, timeZone: schedule.timeZone } : {}),
     senderEmail: w.required(ENV.senderEmail),

@@ -90,6 +90,12 @@ export interface OrganizationReviewEvent {
   readonly source: typeof ORGANIZATION_REVIEW_SOURCE;
   readonly execution: string;
   readonly accounts: readonly string[];
+  /**
+   * The envelope key of this execution's signed account list (ListAccountsResult.listKey). The review reads
+   * its accounts from that list, not from `accounts`: whoever can invoke the function cannot have a review
+   * sent that leaves an account out under a real execution id.
+   */
+  readonly listKey?: string;
 }
 
 const ACCOUNT_ID = /^\d{12}$/;

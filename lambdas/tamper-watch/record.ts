@@ -64,7 +64,10 @@ export function resourceOf(detail: Json, account: string, region: string): strin
     case 'iam.amazonaws.com':
       return arnOr(text(p.roleName), (r) => `arn:aws:iam::${account}:role/${r}`);
     case 'states.amazonaws.com':
-      return arnOr(text(p.stateMachineArn), (m) => `arn:aws:states:${at}:stateMachine:${m}`);
+      return arnOr(
+        text(p.stateMachineArn) ?? text(p.executionArn) ?? text(p.mapRunArn),
+        (m) => `arn:aws:states:${at}:stateMachine:${m}`,
+      );
     case 'cloudformation.amazonaws.com':
       return arnOr(text(p.stackSetName), (n) => `arn:aws:cloudformation:${at}:stackset/${n}`);
     default:

@@ -152,6 +152,7 @@ export class CollectorFanOut extends Construct {
               source: ORGANIZATION_REVIEW_SOURCE,
               execution,
               accounts: sfn.JsonPath.listAt('$.accounts'),
+              listKey: sfn.JsonPath.stringAt('$.listKey'),
             }),
             payloadResponseOnly: true,
             retryOnServiceExceptions: false,

@@ -1,7 +1,11 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { NagSuppressions } from 'cdk-nag';
 import { accessReview } from '../../lambdas/collectors/access-review/collector';
-import { IDENTITY_CENTER_IAM_ACTIONS, ORGANIZATION_ENV } from '../../lambdas/organization/contract';
+import {
+  ACCOUNTS_KIND,
+  IDENTITY_CENTER_IAM_ACTIONS,
+  ORGANIZATION_ENV,
+} from '../../lambdas/organization/contract';
 import { organizationSettings, type OrganizationConfig } from '../config';
 import { EVIDENCE_KIND_RESOURCE_REGEX, evidenceKindPattern, type EvidenceBucket } from '../evidence-bucket';
 import type { ScheduledCollector } from '../scheduled-collector';
@@ -10,7 +14,7 @@ import type { ScheduledCollector } from '../scheduled-collector';
  * What the access review needs for its organization review (OrganizationReviewEvent, after every account's
  * population is frozen): IAM Identity Center's permission sets and assignments (IDENTITY_CENTER_IAM_ACTIONS,
  * with the hub's own credentials), the organization settings, and reading back each account's frozen
- * population (`evidence/YYYY/MM/DD/access-review/...`) from the bucket.
+ * population (`evidence/YYYY/MM/DD/access-review/...`) and the execution's account list from the bucket.
  */
 export function grantOrganizationReview(
   review: ScheduledCollector,
@@ -33,7 +37,11 @@ export function grantOrganizationReview(
   review.role.addToPolicy(
     new iam.PolicyStatement({
       actions: ['s3:GetObject'],
-      resources: [evidence.bucket.arnForObjects(populations)],
+      // The populations, and the execution's signed account list, whose accounts the review covers.
+      resources: [
+        evidence.bucket.arnForObjects(populations),
+        evidence.bucket.arnForObjects(evidenceKindPattern(ACCOUNTS_KIND)),
+      ],
     }),
   );
   review.function.addEnvironment(ORGANIZATION_ENV, JSON.stringify(organizationSettings(organization)));

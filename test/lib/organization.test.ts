@@ -273,6 +273,8 @@ describe('organization mode: the hub', () => {
         source: ORGANIZATION_REVIEW_SOURCE,
         execution: 'run-2',
         accounts: ['111111111111', '333333333333'],
+        // The signed list the review reads its accounts from (the event's own list is only a cross-check).
+        listKey: 'k',
       });
     });
 
@@ -422,6 +424,10 @@ describe('organization mode: the hub', () => {
     expect(JSON.stringify(rule('state-machines').EventPattern.detail.requestParameters)).toContain(
       `:stateMachine:${STACK}-`,
     );
+    expect(rule('executions').EventPattern.detail).toMatchObject({
+      eventSource: ['states.amazonaws.com'],
+      eventName: ['StopExecution', 'UpdateMapRun'],
+    });
     expect(rule('stack-set').EventPattern.detail).toMatchObject({
       eventSource: ['cloudformation.amazonaws.com'],
       eventName: expect.arrayContaining(['UpdateStackSet', 'DeleteStackInstances', 'DeleteStackSet']),

@@ -16,7 +16,13 @@ import { evidenceFolder, parseEvidenceKey } from '../../evidence/keys';
 import type { EvidenceReader } from '../../evidence/read-store';
 import { writeEvidence, type WrittenEvidence } from '../../evidence/write-evidence';
 import { readIdentityCenter, type IdentityCenterSnapshot } from '../../identity-center/reader';
-import type { OrganizationReviewEvent, OrganizationSettings } from '../../organization/contract';
+import { mapWithConcurrency } from '../../aws/concurrency';
+import {
+  ACCOUNT_IN_SCOPE_CHECK,
+  ACCOUNTS_KIND,
+  type OrganizationReviewEvent,
+  type OrganizationSettings,
+} from '../../organization/contract';
 import { newRunId } from '../../run-collector';
 import { accessReview, POPULATION_SOURCE } from './collector';
 import {
@@ -129,16 +135,64 @@ export async function readAccountPopulation(
   }
 }
 
+/** Account populations read back at once by the organization review. */
+export const READBACK_CONCURRENCY = 4;
+
+/**
+ * The in-scope accounts of the execution's signed account list (event.listKey): it must be an
+ * organization-accounts envelope of the hub's account, written for this collector's run under this execution.
+ * Anything else is recorded as an error and the event's own list is used, so the review still goes out and the
+ * auditor sees why its population may be in question.
+ */
+async function accountsOfList(
+  ctx: OrganizationReviewContext,
+  errors: ErrorEntry[],
+): Promise<string[] | undefined> {
+  const key = ctx.event.listKey!;
+  try {
+    const parsed = parseEvidenceKey(key);
+    if (
+      !parsed ||
+      parsed.source !== undefined ||
+      parsed.collector !== ACCOUNTS_KIND ||
+      parsed.account !== ctx.account
+    )
+      throw new Error(`${key} is not an ${ACCOUNTS_KIND} envelope of the hub account ${ctx.account}`);
+    const list = JSON.parse((await ctx.reader.get(key)).toString('utf8')) as Envelope;
+    if (list.policy.execution !== ctx.event.execution || list.policy.collector !== accessReview.id)
+      throw new Error(
+        `${key} was written for ${String(list.policy.collector)} under ${String(list.policy.execution)}, not for this access review's execution ${ctx.event.execution}`,
+      );
+    const inScope = list.findings.filter((f) => f.check === ACCOUNT_IN_SCOPE_CHECK).map((f) => f.resource);
+    const event = [...new Set(ctx.event.accounts)].sort().join(',');
+    if ([...inScope].sort().join(',') !== event)
+      errors.push({
+        region: 'global',
+        api: 'states:OrganizationReview',
+        code: 'AccountListMismatch',
+        message: `the event named accounts ${event || '(none)'} but the signed list ${key} has ${[...inScope].sort().join(',') || '(none)'} in scope: the list's accounts are reviewed`,
+      });
+    return inScope;
+  } catch (err) {
+    errors.push(errorEntry(err, 'global', 's3:GetObject'));
+    return undefined;
+  }
+}
+
 export async function runOrganizationReview(
   ctx: OrganizationReviewContext,
 ): Promise<OrganizationReviewResult> {
   const runId = ctx.runId ?? newRunId();
   const clock = ctx.now ?? (() => new Date());
   const started = clock();
-  const accounts = [...new Set(ctx.event.accounts)].sort();
   const errors: ErrorEntry[] = [];
+  const listed = ctx.event.listKey ? await accountsOfList(ctx, errors) : undefined;
+  const accounts = [...new Set(listed ?? ctx.event.accounts)].sort();
 
-  const readbacks = await Promise.all(accounts.map((a) => readAccountPopulation(ctx.reader, a, started)));
+  // A few at a time: each read-back holds an account's population and authorization details in memory.
+  const readbacks = await mapWithConcurrency(accounts, READBACK_CONCURRENCY, (a) =>
+    readAccountPopulation(ctx.reader, a, started),
+  );
   const region = ctx.organization?.identityCenterRegion;
   let identityCenter: IdentityCenterSnapshot | undefined;
   if (region) {
@@ -174,6 +228,7 @@ export async function runOrganizationReview(
       ...accessReview.policy(ctx.settings),
       execution: ctx.event.execution,
       accounts,
+      accountListKey: ctx.event.listKey ?? null,
       identityCenterRegion: region ?? null,
       decisionRequired:
         'rows admin-equivalent (or undecidable) and IAM users; Identity Center provisioned roles (AWSReservedSSO_) are decided on their Identity Center rows',

@@ -8,6 +8,11 @@ import { POPULATION_SOURCE } from '../../../lambdas/collectors/access-review/col
 import { DecisionsError } from '../../../lambdas/collectors/access-review/decisions';
 import { runOrganizationReview } from '../../../lambdas/collectors/access-review/organization';
 import {
+  ACCOUNT_IN_SCOPE_CHECK,
+  ACCOUNTS_KIND,
+  type OrganizationReviewEvent,
+} from '../../../lambdas/organization/contract';
+import {
   buildOrganizationPopulation,
   type AccountReadback,
 } from '../../../lambdas/collectors/access-review/organization-population';
@@ -241,7 +246,7 @@ describe('runOrganizationReview and review record', () => {
     );
   });
 
-  async function run() {
+  async function run(event: Partial<OrganizationReviewEvent> = {}) {
     const clients = new OfflineClientFactory({
       ...identityCenterAnswers(NOW),
       'SESv2:SendEmail': () => {
@@ -250,7 +255,12 @@ describe('runOrganizationReview and review record', () => {
       },
     });
     return runOrganizationReview({
-      event: { source: ORGANIZATION_REVIEW_SOURCE, execution: 'exec-1', accounts: [...SAMPLE_IDC_ACCOUNTS] },
+      event: {
+        source: ORGANIZATION_REVIEW_SOURCE,
+        execution: 'exec-1',
+        accounts: [...SAMPLE_IDC_ACCOUNTS],
+        ...event,
+      },
       organization: {
         id: 'o-abcdefghij',
         organizationalUnits: ['r-abcd'],
@@ -292,6 +302,49 @@ describe('runOrganizationReview and review record', () => {
     expect(result.html.indexOf('Account 111111111111: administrator access')).toBeLessThan(
       result.html.indexOf('How to record'),
     );
+  });
+
+  it("reviews the accounts of the execution's signed list, not the event's, and records a mismatch", async () => {
+    const listRun = 'list-run-1';
+    const list = await writeEvidence(
+      new DirectoryStore(dir),
+      draftEnvelope({
+        collector: ACCOUNTS_KIND,
+        controls: ['CC6.1'],
+        account: '123456789012',
+        region: 'global',
+        collectedAt: new Date(NOW.getTime() - 7_200_000),
+        policy: { collector: 'access-review', execution: 'exec-1' },
+        findings: ['111111111111', '123456789012', '222222222222'].map((resource) => ({
+          resource,
+          check: ACCOUNT_IN_SCOPE_CHECK,
+          status: 'INFO' as const,
+          detail: {},
+        })),
+        errors: [],
+        runId: listRun,
+      }),
+      [],
+      listRun,
+    );
+    // Someone invoked the review naming one account only: the signed list's three are reviewed.
+    const result = await run({ accounts: ['123456789012'], listKey: list.envelopeObject.key });
+    expect(result.organization.accounts.map((a) => a.account)).toEqual([
+      '111111111111',
+      '123456789012',
+      '222222222222',
+    ]);
+    const env = JSON.parse(readFileSync(join(dir, result.population.envelopeObject.key), 'utf8')) as Envelope;
+    expect(env.policy.accountListKey).toBe(list.envelopeObject.key);
+    expect(env.errors).toEqual(
+      expect.arrayContaining([expect.objectContaining({ code: 'AccountListMismatch' })]),
+    );
+    // A list of another execution is not taken: recorded, and the event's accounts are used.
+    const other = await run({ execution: 'exec-2', listKey: list.envelopeObject.key });
+    const otherEnv = JSON.parse(
+      readFileSync(join(dir, other.population.envelopeObject.key), 'utf8'),
+    ) as Envelope;
+    expect(JSON.stringify(otherEnv.errors)).toContain('not for this access review');
   });
 
   function filled(csv: string, decide: (cells: string[]) => string | undefined): string {
