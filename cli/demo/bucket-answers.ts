@@ -226,7 +226,28 @@ export function bucketAnswers(bucket: EvidenceBucket, options: BucketAnswerOptio
       typeof input.Delimiter === 'string' && input.Delimiter
         ? folderPage(bucket, input, pageSize)
         : versionPage(bucket, input, pageSize),
+    'S3:ListObjectsV2': (input) => currentPage(bucket, input, pageSize),
     'S3:GetObject': (input) => getObject(bucket, input),
     'S3:HeadObject': (input) => headObject(bucket, input),
+  };
+}
+
+/**
+ * ListObjectsV2: the current keys under `Prefix`, in key order, a page at a time (the token is the last key
+ * of the page, as S3's opaque token stands for where to go on). The access review reads its own evidence
+ * back this way (lambdas/evidence/read-store.ts).
+ */
+function currentPage(bucket: EvidenceBucket, input: Record<string, unknown>, pageSize: number) {
+  const prefix = typeof input.Prefix === 'string' ? input.Prefix : '';
+  const after = typeof input.ContinuationToken === 'string' ? input.ContinuationToken : '';
+  const max = Math.min(pageSize, typeof input.MaxKeys === 'number' ? input.MaxKeys : pageSize);
+  const keys = bucket.sortedKeys().filter((k) => k.startsWith(prefix) && k > after);
+  const page = keys.slice(0, max);
+  const truncated = keys.length > page.length;
+  return {
+    Contents: page.map((Key) => ({ Key, Size: bucket.objects.get(Key)!.body.byteLength })),
+    KeyCount: page.length,
+    IsTruncated: truncated,
+    ...(truncated ? { NextContinuationToken: page[page.length - 1] } : {}),
   };
 }
