@@ -23,6 +23,7 @@ import {
 import type { Envelope, ErrorEntry, Finding, ScheduleRef } from '../evidence/envelope';
 import {
   accountScope,
+  expectedAccounts,
   expectedWhenFor,
   listGapText,
   missingLists,
@@ -183,7 +184,7 @@ async function readEnvelope(ctx: WatchdogContext, key: string) {
 
 /**
  * Whether a day's evidence can matter: days a Set schedule did not promise are not read, unless (organization
- * mode) that day's list of the collector fanned out to the envelope's account.
+ * mode) that day's run of the collector owed the envelope's account (its list, complete or PARTIAL, expects it).
  */
 function mayMatter(
   expected: ReadonlyMap<string, Set<string> | { everyDays: number } | undefined>,
@@ -192,7 +193,8 @@ function mayMatter(
 ): boolean {
   const days = expected.get(e.collector);
   if (!(days instanceof Set) || days.has(e.date)) return true;
-  return scope.lists.get(e.collector)?.get(e.date)?.has(e.account) ?? false;
+  const owed = expectedAccounts(scope, e.collector, e.date);
+  return owed.listed && owed.accounts.has(e.account);
 }
 
 /** One account's coverage per collector and its scheduled-evidence-present finding. */
