@@ -5,6 +5,7 @@ import { daySummaries, type DayResult, type DaySummary } from './day-status';
 import { failingSummary, findingsSection } from './findings-html';
 import { NO_FINDINGS, type PackageFindings } from './findings';
 import { esc, href } from './html';
+import { listGapText } from '../../lambdas/evidence/account-scope';
 import type { PeriodReport } from '../period/model';
 import { PERIOD_CSS, periodReportHtml } from '../period/period-html';
 
@@ -175,7 +176,7 @@ function accountTable(manifest: Manifest): string {
     .join('\n');
   const lists = manifest.accountLists!;
   const missing = lists.missing.length
-    ? `<p class="bad">${esc(lists.missing.length)} scheduled run(s) left no account list: see Gaps.</p>`
+    ? `<p class="bad">${esc(lists.missing.length)} run(s) left no complete account list (none, ERROR or PARTIAL): see Gaps.</p>`
     : '';
   return (
     `<h3>Accounts</h3><p class="muted">Organization mode: ${esc(lists.lists)} signed account list(s) of hub ${esc(lists.hubs.join(', '))} say which accounts each run owed evidence for. ` +
@@ -350,7 +351,7 @@ export function renderIndexHtml(
     .join('\n');
   const missingLists = (manifest.accountLists?.missing ?? []).map(
     (m) =>
-      `<li class="bad">${esc(m.collector)} · account list · ${esc(m.date)}: missing (the run left no account list; the accounts of its nearest list are expected)</li>`,
+      `<li class="bad">${esc(m.collector)} · account list · ${esc(m.date)}: ${esc(m.status ? listGapText(m) : 'missing (the run left no account list; the accounts of its nearest list are expected)')}</li>`,
   );
   const gapList =
     gaps.length || missingLists.length

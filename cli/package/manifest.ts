@@ -7,6 +7,7 @@ import {
   type RunStatus,
   type ScheduleRef,
 } from '../../lambdas/evidence/envelope';
+import type { ListGap } from '../../lambdas/evidence/account-scope';
 import type { CellStatus } from '../../lambdas/evidence/coverage';
 import type { PeriodReport, SlaPolicy } from '../period/model';
 
@@ -195,7 +196,12 @@ export interface AccountListCoverage {
   readonly hubs: readonly string[];
   /** Account lists that proved a run of the period. */
   readonly lists: number;
-  readonly missing: readonly { readonly collector: string; readonly date: string }[];
+  /**
+   * The gaps of the fan-out (lambdas/evidence/account-scope.ts missingLists): scheduled days with no account
+   * list, and days whose lists were only ERROR (`status: 'ERROR'`, the organization could not be read) or
+   * PARTIAL (`status: 'PARTIAL'`, part of it could not).
+   */
+  readonly missing: readonly ListGap[];
 }
 
 export interface Manifest {

@@ -1,5 +1,6 @@
 import { exceptionBreakdown, EXCEPTIONS_FILE, OSCAL_FILE, type Manifest } from '../package/manifest';
 import { slaText } from '../period/sla-option';
+import { listGapText, type ListGap } from '../../lambdas/evidence/account-scope';
 
 /**
  * The lines `pull` prints: notes, each object's problems (each distinct problem of an object once), each
@@ -41,6 +42,6 @@ export function reportLines(
 }
 
 /** A day whose scheduled run left no account list (organization mode): said the same by pull and verify. */
-export function accountListGapLine(m: { readonly collector: string; readonly date: string }): string {
-  return `gap ${m.collector} account list ${m.date}: missing (no account list of the run: the accounts its nearest list had in scope are expected)`;
+export function accountListGapLine(m: ListGap): string {
+  return `gap ${m.collector} account list ${m.date}: ${listGapText(m)}`;
 }

@@ -87,9 +87,13 @@ export function parseManifest(text: string): Manifest {
         typeof lists.lists === 'number' &&
         Array.isArray(lists.missing) &&
         lists.missing.every(
-          (x) => isObject(x) && typeof x.collector === 'string' && typeof x.date === 'string',
+          (x) =>
+            isObject(x) &&
+            typeof x.collector === 'string' &&
+            typeof x.date === 'string' &&
+            (x.status === undefined || x.status === 'ERROR' || x.status === 'PARTIAL'),
         )),
-    'accountLists must be { hubs, lists, missing: [{ collector, date }] } when present',
+    "accountLists must be { hubs, lists, missing: [{ collector, date, status?: 'ERROR' | 'PARTIAL' }] } when present",
     lists,
   );
   need(Array.isArray(m.coverage), 'coverage must be an array', m.coverage);

@@ -103,7 +103,7 @@ function listed(names: readonly string[]): string {
 
 function listsText(lists: AccountListCoverage | undefined): string {
   if (!lists) return 'none: single-account mode';
-  const missing = lists.missing.map((m) => `${m.collector} ${m.date}`);
+  const missing = lists.missing.map((m) => `${m.collector} ${m.date}${m.status ? ` ${m.status}` : ''}`);
   return `${lists.lists} list(s) of hub ${lists.hubs.join(', ')}, missing: ${listed(missing)}`;
 }
 

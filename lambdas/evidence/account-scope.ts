@@ -10,6 +10,13 @@
  * its list was withheld): its accounts are taken as the nearest list of that collector said (the day before,
  * else the day after), so withholding a list cannot make the accounts' gaps disappear.
  *
+ * A list is complete when it is neither ERROR nor PARTIAL and records no error: only then is it the exact
+ * set of accounts owed. An ERROR list (the organization could not be read: the run fanned out to none) counts
+ * as no list for what is expected, and its day is a gap of the fan-out. A PARTIAL list (an OU refused, an
+ * account in an unknown state) expects its in-scope accounts plus those the nearest complete list had in
+ * scope, less the accounts it names out of scope, and its day is a gap too: the run did not reach the
+ * accounts it could not read. When a day has several lists of a collector, a complete one wins.
+ *
  * With no account list at all (single-account mode) nothing here applies and coverage is judged by the
  * schedule alone, exactly as before organization mode.
  */
@@ -19,7 +26,7 @@ import {
   ACCOUNTS_KIND,
   type AccountListDetail,
 } from '../organization/contract';
-import type { Envelope } from './envelope';
+import { runOutcome, type Envelope } from './envelope';
 import { parseEvidenceKey } from './keys';
 
 /** One account as one list met it. */
@@ -42,6 +49,22 @@ export interface AccountList {
   /** The collector whose run the list fanned out (`policy.collector`). */
   readonly collector: string;
   readonly accounts: readonly ListedAccount[];
+  /**
+   * `complete`: neither ERROR nor PARTIAL and no error entry, the exact set owed. `ERROR`: an ERROR list
+   * (nothing listed). `PARTIAL`: any other list with errors, or read PARTIAL from its summary.
+   */
+  readonly state: ListState;
+}
+
+/** What a list is worth to coverage: see AccountList.state. */
+export type ListState = 'complete' | 'ERROR' | 'PARTIAL';
+
+/** A list's state from its envelope's summary and errors (a status this release does not know is ERROR). */
+export function listState(envelope: Pick<Envelope, 'summary' | 'errors'>): ListState {
+  const { status, complete } = runOutcome(envelope.summary ?? {});
+  if (status === 'ERROR') return 'ERROR';
+  const errors = Array.isArray(envelope.errors) ? envelope.errors.length : 0;
+  return complete && status !== 'PARTIAL' && errors === 0 ? 'complete' : 'PARTIAL';
 }
 
 const ACCOUNT_ID = /^\d{12}$/;
@@ -73,7 +96,7 @@ export function readAccountList(key: string, envelope: Envelope): AccountList | 
         : {}),
     });
   }
-  return { key, hub: parsed.account, date: parsed.date, collector, accounts };
+  return { key, hub: parsed.account, date: parsed.date, collector, accounts, state: listState(envelope) };
 }
 
 /** One account's scope over the period, as the lists say it. */
@@ -103,8 +126,21 @@ export interface AccountScope {
   /** Every account any list met, sorted. */
   readonly accounts: readonly string[];
   readonly history: ReadonlyMap<string, ScopeHistory>;
-  /** collector → date → in-scope accounts (the union over that day's lists of the collector). */
+  /**
+   * collector → date → the accounts that day's run fanned out to: the union of the in-scope accounts of the
+   * day's complete lists of the collector, else of its PARTIAL ones. A day with only ERROR lists has none.
+   */
   readonly lists: ReadonlyMap<string, ReadonlyMap<string, ReadonlySet<string>>>;
+  /** collector → date → the day's failure, for a day whose lists of the collector are none complete. */
+  readonly incomplete: ReadonlyMap<string, ReadonlyMap<string, IncompleteDay>>;
+}
+
+/** A day whose lists of a collector are none complete. */
+export interface IncompleteDay {
+  /** PARTIAL when some list of the day is, else ERROR. */
+  readonly state: 'ERROR' | 'PARTIAL';
+  /** The accounts the day's PARTIAL lists name out of scope (read, and judged not owed). */
+  readonly outOfScope: ReadonlySet<string>;
 }
 
 export const SINGLE_ACCOUNT: AccountScope = {
@@ -113,25 +149,45 @@ export const SINGLE_ACCOUNT: AccountScope = {
   accounts: [],
   history: new Map(),
   lists: new Map(),
+  incomplete: new Map(),
 };
 
 /** Builds the scope of a period from its lists (any order; lists outside [from, to] are ignored). */
 export function accountScope(lists: readonly AccountList[], from: string, to: string): AccountScope {
   const within = lists.filter((l) => l.date >= from && l.date <= to);
   if (within.length === 0) return SINGLE_ACCOUNT;
+  // Per collector and day, only the lists that count: the complete ones when the day has any.
+  const hasComplete = new Set(
+    within.filter((l) => l.state === 'complete').map((l) => `${l.collector}\u0000${l.date}`),
+  );
+  const counted = within.filter(
+    (l) => l.state === 'complete' || !hasComplete.has(`${l.collector}\u0000${l.date}`),
+  );
+  // The days a complete list says who is out of scope: an account no list of the day names is out then.
+  const completeDates = new Set(within.filter((l) => l.state === 'complete').map((l) => l.date));
   const byCollector = new Map<string, Map<string, Set<string>>>();
+  const incomplete = new Map<string, Map<string, { state: 'ERROR' | 'PARTIAL'; outOfScope: Set<string> }>>();
   // Per account and date: in scope in some list that day, else the out-of-scope reason.
   const perDay = new Map<string, Map<string, { inScope: boolean; reason?: string }>>();
   const latest = new Map<string, { date: string; name?: string; ouPath?: string }>();
   const listDates = new Set<string>();
-  for (const list of [...within].sort((a, b) => (a.key < b.key ? -1 : 1))) {
+  for (const list of [...counted].sort((a, b) => (a.key < b.key ? -1 : 1))) {
     listDates.add(list.date);
+    if (list.state !== 'complete') {
+      const failed = incomplete.get(list.collector) ?? new Map();
+      incomplete.set(list.collector, failed);
+      const day = failed.get(list.date) ?? { state: list.state, outOfScope: new Set<string>() };
+      if (list.state === 'PARTIAL') day.state = 'PARTIAL';
+      for (const a of list.accounts) if (!a.inScope) day.outOfScope.add(a.account);
+      failed.set(list.date, day);
+    }
     const days = byCollector.get(list.collector) ?? new Map<string, Set<string>>();
     byCollector.set(list.collector, days);
+    // An ERROR list fanned out to no account: its day has no entry (mayMatter reads none as none).
     const inScope = days.get(list.date) ?? new Set<string>();
-    days.set(list.date, inScope);
+    if (list.state !== 'ERROR' || days.has(list.date)) days.set(list.date, inScope);
     for (const a of list.accounts) {
-      if (a.inScope) inScope.add(a.account);
+      if (a.inScope && list.state !== 'ERROR') inScope.add(a.account);
       const mine = perDay.get(a.account) ?? new Map<string, { inScope: boolean; reason?: string }>();
       perDay.set(a.account, mine);
       const seen = mine.get(list.date);
@@ -160,6 +216,8 @@ export function accountScope(lists: readonly AccountList[], from: string, to: st
     let last: string | undefined;
     for (const date of dates) {
       const day = days.get(date);
+      // Not named on a day whose lists are incomplete: not known to have left (its OU may be unread).
+      if (!day && !completeDates.has(date)) continue;
       const now = day?.inScope ?? false;
       if (day && !day.inScope) {
         outOfScope.push({ date, reason: day.reason! });
@@ -192,17 +250,20 @@ export function accountScope(lists: readonly AccountList[], from: string, to: st
     accounts: [...perDay.keys()].sort(),
     history,
     lists: byCollector,
+    incomplete,
   };
 }
 
-/** The nearest list day of `days` to `date`: the latest before it, else the earliest after it. */
+/** The nearest day of `days` to `date`: the latest before it, else the earliest after it. */
 function nearest(
   days: ReadonlyMap<string, ReadonlySet<string>>,
   date: string,
+  skip: (day: string) => boolean = () => false,
 ): ReadonlySet<string> | undefined {
   let before: string | undefined;
   let after: string | undefined;
   for (const d of days.keys()) {
+    if (d === date || skip(d)) continue;
     if (d < date && (before === undefined || d > before)) before = d;
     if (d > date && (after === undefined || d < after)) after = d;
   }
@@ -211,34 +272,55 @@ function nearest(
 }
 
 /**
- * Which accounts `collector`'s run of `date` owed evidence for. `listed`: a list of that collector and day
- * exists, and `accounts` are its in-scope accounts. Otherwise `accounts` is what the nearest list of the
- * collector (or, with none in the period, of any collector) had in scope: they are expected only on days
- * the schedule promised a run.
+ * What the nearest complete list of `collector` (else of any collector) had in scope; with no complete list
+ * in the period, the nearest PARTIAL one's, so an incomplete period still expects what was read.
+ */
+function carried(scope: AccountScope, collector: string, date: string): ReadonlySet<string> {
+  const all = new Map<string, Set<string>>();
+  for (const ds of scope.lists.values())
+    for (const [d, accounts] of ds) all.set(d, new Set([...(all.get(d) ?? []), ...accounts]));
+  const anyIncomplete = (d: string) =>
+    [...scope.lists.keys()].every((c) => !scope.lists.get(c)?.has(d) || scope.incomplete.get(c)?.has(d));
+  const days = scope.lists.get(collector);
+  const mineIncomplete = (d: string) => scope.incomplete.get(collector)?.has(d) ?? false;
+  return (
+    (days && nearest(days, date, mineIncomplete)) ??
+    nearest(all, date, anyIncomplete) ??
+    (days && nearest(days, date)) ??
+    nearest(all, date) ??
+    new Set()
+  );
+}
+
+/**
+ * Which accounts `collector`'s run of `date` owed evidence for. `listed`: the run of that day fanned out
+ * (a complete or PARTIAL list of that collector and day exists): its accounts are expected whatever the
+ * schedule. A complete list: its in-scope accounts. A PARTIAL one (`list: 'PARTIAL'`): its in-scope
+ * accounts and those the nearest complete list had in scope, less those it names out of scope. No list, or
+ * only ERROR ones (`list: 'ERROR'`): what the nearest complete list (of the collector, else of any
+ * collector) had in scope, expected only on days the schedule promised a run.
  */
 export function expectedAccounts(
   scope: AccountScope,
   collector: string,
   date: string,
-): { readonly listed: boolean; readonly accounts: ReadonlySet<string> } {
-  const days = scope.lists.get(collector);
-  const exact = days?.get(date);
-  if (exact) return { listed: true, accounts: exact };
-  let carried = days ? nearest(days, date) : undefined;
-  if (!carried) {
-    const all = new Map<string, Set<string>>();
-    for (const ds of scope.lists.values())
-      for (const [d, accounts] of ds) all.set(d, new Set([...(all.get(d) ?? []), ...accounts]));
-    carried = nearest(all, date);
+): { readonly listed: boolean; readonly accounts: ReadonlySet<string>; readonly list?: 'ERROR' | 'PARTIAL' } {
+  const exact = scope.lists.get(collector)?.get(date);
+  const failed = scope.incomplete.get(collector)?.get(date);
+  if (exact && !failed) return { listed: true, accounts: exact };
+  const near = carried(scope, collector, date);
+  if (failed?.state === 'PARTIAL') {
+    const accounts = new Set(exact ?? []);
+    for (const a of near) if (!failed.outOfScope.has(a)) accounts.add(a);
+    return { listed: true, accounts, list: 'PARTIAL' };
   }
-  return { listed: false, accounts: carried ?? new Set() };
+  return { listed: false, accounts: near, ...(failed ? { list: failed.state } : {}) };
 }
 
 /**
  * The `expectedWhen` of computeCoverage for one account: in organization mode an account is expected on a
- * day when that day's list of the collector has it in scope, or, with no list that day, when the schedule
- * promised a run and the nearest list had it in scope. Undefined in single-account mode (the schedule
- * alone decides).
+ * day when expectedAccounts has it and either that day's run fanned out or the schedule promised a run.
+ * Undefined in single-account mode (the schedule alone decides).
  */
 export function expectedWhenFor(
   scope: AccountScope,
@@ -251,15 +333,44 @@ export function expectedWhenFor(
   };
 }
 
-/** The days (of `scheduledDays`, per collector) whose run left no account list: gaps of the fan-out. */
+/** A gap of the fan-out: a day with no account list, or (`status`) only ERROR or PARTIAL ones. */
+export interface ListGap {
+  readonly collector: string;
+  readonly date: string;
+  /** Absent: the run left no list. */
+  readonly status?: 'ERROR' | 'PARTIAL';
+}
+
+/**
+ * The gaps of the fan-out for the collectors of `scheduledDays`: each scheduled day with no complete list
+ * (none at all, or only ERROR or PARTIAL ones), and each day with only ERROR or PARTIAL lists, scheduled or
+ * not (a run that did not reach every account it owed).
+ */
 export function missingLists(
   scope: AccountScope,
   scheduledDays: ReadonlyMap<string, ReadonlySet<string>>,
-): { readonly collector: string; readonly date: string }[] {
+): ListGap[] {
   if (!scope.organization) return [];
-  const out: { collector: string; date: string }[] = [];
-  for (const [collector, days] of [...scheduledDays].sort(([a], [b]) => (a < b ? -1 : 1)))
-    for (const date of [...days].sort())
-      if (!scope.lists.get(collector)?.has(date)) out.push({ collector, date });
+  const out: ListGap[] = [];
+  for (const [collector, days] of [...scheduledDays].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const failed = scope.incomplete.get(collector) ?? new Map<string, IncompleteDay>();
+    for (const date of [...new Set([...days, ...failed.keys()])].sort()) {
+      const state = failed.get(date)?.state;
+      if (state) out.push({ collector, date, status: state });
+      else if (!scope.lists.get(collector)?.has(date)) out.push({ collector, date });
+    }
+  }
   return out;
+}
+
+/** How a gap of the fan-out reads, for pull, verify, index.html and the watchdog. */
+export function listGapText(gap: Pick<ListGap, 'status'>): string {
+  switch (gap.status) {
+    case 'ERROR':
+      return 'account list failed (ERROR: the organization could not be read, so the run fanned out to no account): the accounts of the nearest complete list are expected';
+    case 'PARTIAL':
+      return 'account list incomplete (PARTIAL: part of the organization could not be read, so the run did not reach every account): the accounts of the nearest complete list are expected too, less those the list names out of scope';
+    default:
+      return 'missing (no account list of the run: the accounts its nearest list had in scope are expected)';
+  }
 }

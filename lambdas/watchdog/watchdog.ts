@@ -23,7 +23,9 @@ import {
 import type { Envelope, ErrorEntry, Finding, ScheduleRef } from '../evidence/envelope';
 import {
   accountScope,
+  expectedAccounts,
   expectedWhenFor,
+  listGapText,
   missingLists,
   readAccountList,
   SINGLE_ACCOUNT,
@@ -182,7 +184,7 @@ async function readEnvelope(ctx: WatchdogContext, key: string) {
 
 /**
  * Whether a day's evidence can matter: days a Set schedule did not promise are not read, unless (organization
- * mode) that day's list of the collector fanned out to the envelope's account.
+ * mode) that day's run of the collector owed the envelope's account (its list, complete or PARTIAL, expects it).
  */
 function mayMatter(
   expected: ReadonlyMap<string, Set<string> | { everyDays: number } | undefined>,
@@ -191,7 +193,8 @@ function mayMatter(
 ): boolean {
   const days = expected.get(e.collector);
   if (!(days instanceof Set) || days.has(e.date)) return true;
-  return scope.lists.get(e.collector)?.get(e.date)?.has(e.account) ?? false;
+  const owed = expectedAccounts(scope, e.collector, e.date);
+  return owed.listed && owed.accounts.has(e.account);
 }
 
 /** One account's coverage per collector and its scheduled-evidence-present finding. */
@@ -348,16 +351,31 @@ export async function runWatchdog(ctx: WatchdogContext): Promise<WatchdogResult>
   const scheduledDays = new Map<string, Set<string>>();
   for (const [id, days] of expected) if (days instanceof Set) scheduledDays.set(id, days);
   const lacking = missingLists(scope, scheduledDays);
-  for (const collector of [...new Set(lacking.map((m) => m.collector))])
+  for (const collector of [...new Set(lacking.map((m) => m.collector))]) {
+    const mine = lacking.filter((m) => m.collector === collector);
+    const dates = (status: 'ERROR' | 'PARTIAL' | undefined) =>
+      mine.filter((m) => m.status === status).map((m) => m.date);
+    const [missingDates, failedDates, incompleteDates] = [dates(undefined), dates('ERROR'), dates('PARTIAL')];
     findings.push({
       resource: `account-list:${collector}`,
       check: 'scheduled-evidence-present',
       status: 'FAIL',
       detail: {
-        missingDates: lacking.filter((m) => m.collector === collector).map((m) => m.date),
-        why: 'organization mode: the run its schedule promised left no account list, so it did not fan out (or its list is unreadable or not authentic); the accounts of the nearest list are judged as expected',
+        missingDates,
+        ...(failedDates.length ? { failedDates } : {}),
+        ...(incompleteDates.length ? { incompleteDates } : {}),
+        why: [
+          ...(missingDates.length
+            ? [
+                'organization mode: the run its schedule promised left no account list, so it did not fan out (or its list is unreadable or not authentic); the accounts of the nearest list are judged as expected',
+              ]
+            : []),
+          ...(failedDates.length ? [`failedDates: ${listGapText({ status: 'ERROR' })}`] : []),
+          ...(incompleteDates.length ? [`incompleteDates: ${listGapText({ status: 'PARTIAL' })}`] : []),
+        ].join('; '),
       },
     });
+  }
   // Each envelope that did not count, by name: it was unsigned, signed by another key, edited or copied.
   for (const r of rejected.sort((a, b) => a.key.localeCompare(b.key)))
     findings.push({
@@ -381,7 +399,13 @@ export async function runWatchdog(ctx: WatchdogContext): Promise<WatchdogResult>
   const figures = {
     collectorsJudged: perCollector.length,
     ...(scope.organization
-      ? { accountsJudged: accounts.length, accountLists: lists.length, missingAccountLists: lacking.length }
+      ? {
+          accountsJudged: accounts.length,
+          accountLists: lists.length,
+          missingAccountLists: lacking.filter((m) => !m.status).length,
+          failedAccountLists: lacking.filter((m) => m.status === 'ERROR').length,
+          incompleteAccountLists: lacking.filter((m) => m.status === 'PARTIAL').length,
+        }
       : {}),
     expectedRuns: sum('expected'),
     presentRuns: sum('present'),

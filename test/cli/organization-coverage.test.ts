@@ -11,7 +11,15 @@ import type { PullOptions } from '../../cli/pull/options';
 import { verify } from '../../cli/verify';
 import { BUCKET, serveBucket } from './evidence-bucket-fixture';
 import { writeTrustFile } from './sealed-bucket-fixture';
-import { HUB, MEMBER_A, MEMBER_B, MEMBER_C, ORG_DAYS, organizationBucket } from './organization-fixture';
+import {
+  HUB,
+  MEMBER_A,
+  MEMBER_B,
+  MEMBER_C,
+  ORG_DAYS,
+  organizationBucket,
+  REFUSED_OU,
+} from './organization-fixture';
 
 const tmp = (name: string) => mkdtempSync(join(tmpdir(), `soc2-org-${name}-`));
 
@@ -164,6 +172,69 @@ describe('index.html in organization mode', () => {
     expect(html).toContain(`<h3 id="account-${MEMBER_C}">Account ${MEMBER_C} · account-333</h3>`);
     for (const account of [MEMBER_A, MEMBER_B, MEMBER_C, HUB])
       expect(html).toContain(`id="account-${account}"`);
+  });
+
+  it('pull and verify: an ERROR and a PARTIAL account list are gaps saying which, and the accounts they did not reach stay expected', async () => {
+    const complete = ORG_DAYS[0]!;
+    const days = [
+      complete,
+      // The organization could not be read: the run fanned out to nobody.
+      {
+        date: '2026-01-02',
+        met: [],
+        wrote: [],
+        errors: [{ ...REFUSED_OU, api: 'organizations:DescribeOrganization' }],
+      },
+      // B's OU was refused: only A (and C, excluded) were read, and only A was fanned out to.
+      {
+        date: '2026-01-03',
+        met: complete.met.filter((m) => m.account !== MEMBER_B),
+        wrote: [MEMBER_A],
+        errors: [REFUSED_OU],
+      },
+      { ...complete, date: '2026-01-04' },
+    ];
+    const { bucket, signers } = await organizationBucket(days);
+    const out = tmp('incomplete');
+    const pulled: string[] = [];
+    const trustFile = writeTrustFile(tmp('t'), signers);
+    const code = await pull(
+      { bucket: BUCKET, from: '2026-01-01', to: '2026-01-04', out, collector: ['iam-mfa'], trust: trustFile },
+      {
+        s3: serveBucket(bucket).s3,
+        out: (l) => pulled.push(l),
+        now: () => new Date('2026-01-05T09:00:00Z'),
+      },
+    );
+    expect(code).toBe(3);
+    const gapLines = [
+      `gap iam-mfa account ${MEMBER_A} 2026-01-02: missing`,
+      `gap iam-mfa account ${MEMBER_B} 2026-01-02: missing`,
+      `gap iam-mfa account ${MEMBER_B} 2026-01-03: missing`,
+      expect.stringMatching(/^gap iam-mfa account list 2026-01-02: account list failed \(ERROR/),
+      expect.stringMatching(/^gap iam-mfa account list 2026-01-03: account list incomplete \(PARTIAL/),
+    ];
+    expect(pulled.filter((l) => l.startsWith('gap'))).toEqual(gapLines);
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as Manifest;
+    expect(manifest.accountLists?.missing).toEqual([
+      { collector: 'iam-mfa', date: '2026-01-02', status: 'ERROR' },
+      { collector: 'iam-mfa', date: '2026-01-03', status: 'PARTIAL' },
+    ]);
+    expect(manifest.summary.gaps).toBe(5);
+    const html = readFileSync(join(out, 'index.html'), 'utf8');
+    expect(html).toContain('<li class="bad">iam-mfa · account list · 2026-01-02: account list failed (ERROR');
+    expect(html).toContain(
+      '<li class="bad">iam-mfa · account list · 2026-01-03: account list incomplete (PARTIAL',
+    );
+
+    const lines: string[] = [];
+    const verified = await verify(out, { trust: trustFile, scope: { collector: ['iam-mfa'] } }, (l) =>
+      lines.push(l),
+    );
+    expect(lines.filter((l) => l.startsWith('gap'))).toEqual(gapLines);
+    // The package is intact (its manifest claims the same gaps verify recomputes): verified, with gaps.
+    expect(lines.at(-1)).toMatch(/^verified with gaps: 0 integrity problem\(s\), .*, 5 gap\(s\)/);
+    expect(verified).toBe(3);
   });
 
   it('shows a member that skipped a day as a gap in its row, in Gaps and in the control rollup', async () => {

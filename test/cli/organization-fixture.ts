@@ -4,16 +4,24 @@
  */
 import { EvidenceBucket } from '../../cli/demo/evidence-bucket';
 import { draftEnvelope } from '../../lambdas/evidence/draft';
+import type { ErrorEntry } from '../../lambdas/evidence/envelope';
 import { parseEvidenceKey } from '../../lambdas/evidence/keys';
 import { SEALER_PRODUCER } from '../../lambdas/evidence/producers';
 import { LocalSigner } from '../../lambdas/evidence/signer';
 import { writeEvidence } from '../../lambdas/evidence/write-evidence';
 import { ACCOUNTS_PRODUCER } from '../../lambdas/organization/contract';
-import { HUB, MEMBER_A, MEMBER_B, writeAccountList, type MetAccount } from '../evidence/account-list-fixture';
+import {
+  HUB,
+  MEMBER_A,
+  MEMBER_B,
+  REFUSED_OU,
+  writeAccountList,
+  type MetAccount,
+} from '../evidence/account-list-fixture';
 import { RETAIN_UNTIL } from './evidence-bucket-fixture';
 import { SEALER_ARN, seal } from './sealed-bucket-fixture';
 
-export { HUB, MEMBER_A, MEMBER_B };
+export { HUB, MEMBER_A, MEMBER_B, REFUSED_OU };
 export const MEMBER_C = '333333333333';
 
 /** Per day: who the iam-mfa list met, and which accounts wrote their envelope. */
@@ -21,6 +29,8 @@ export interface OrgDay {
   readonly date: string;
   readonly met: readonly MetAccount[];
   readonly wrote: readonly string[];
+  /** What the hub could not read that day: the list is PARTIAL with accounts met, ERROR with none. */
+  readonly errors?: readonly ErrorEntry[];
 }
 
 /** The default period 2026-01-01..04: B suspended on the 3rd, C always excluded; everyone in scope wrote. */
@@ -69,7 +79,7 @@ export async function organizationBucket(days: readonly OrgDay[] = ORG_DAYS) {
   });
   for (const day of days) {
     clock.at = new Date(`${day.date}T05:59:59Z`);
-    await writeAccountList(bucket, 'iam-mfa', day.date, day.met);
+    await writeAccountList(bucket, 'iam-mfa', day.date, day.met, day.errors ? { errors: day.errors } : {});
     clock.at = new Date(`${day.date}T06:00:05Z`);
     for (const account of day.wrote) await memberRun(bucket, account, day.date);
   }

@@ -11,7 +11,7 @@ import {
   type OutOfScopeReason,
 } from '../../lambdas/organization/contract';
 import { draftEnvelope } from '../../lambdas/evidence/draft';
-import type { Envelope, Finding } from '../../lambdas/evidence/envelope';
+import type { Envelope, ErrorEntry, Finding } from '../../lambdas/evidence/envelope';
 import type { EvidenceStore } from '../../lambdas/evidence/store';
 import { writeEvidence, type WrittenEvidence } from '../../lambdas/evidence/write-evidence';
 
@@ -27,11 +27,30 @@ export interface MetAccount {
   readonly reason?: OutOfScopeReason;
 }
 
+export interface ListOptions {
+  hub?: string;
+  time?: string;
+  runId?: string;
+  /**
+   * What the hub could not read, as accounts.ts records it: with accounts met, the list is PARTIAL (say the
+   * refused OU); with none, ERROR (the organization could not be read).
+   */
+  errors?: readonly ErrorEntry[];
+}
+
+/** An OU the hub was refused, as accounts.ts records it. */
+export const REFUSED_OU: ErrorEntry = {
+  region: 'us-east-1',
+  api: 'organizations:ListAccountsForParent',
+  code: 'AccessDeniedException',
+  message: 'ou-abcd-22222222: You do not have access to this resource',
+};
+
 export function accountListDraft(
   collector: string,
   date: string,
   accounts: readonly MetAccount[],
-  options: { hub?: string; time?: string; runId?: string } = {},
+  options: ListOptions = {},
 ): Omit<Envelope, 'sources'> {
   const findings: Finding[] = accounts.map((a) => {
     const detail: AccountListDetail = {
@@ -64,7 +83,7 @@ export function accountListDraft(
     collectedAt: new Date(`${date}T${options.time ?? '05:59:58.000'}Z`),
     policy: policy as unknown as Record<string, unknown>,
     findings,
-    errors: [],
+    errors: options.errors ?? [],
     figures: {
       inScope: accounts.filter((a) => !a.reason).length,
       outOfScope: accounts.filter((a) => a.reason).length,
@@ -79,7 +98,7 @@ export function writeAccountList(
   collector: string,
   date: string,
   accounts: readonly MetAccount[],
-  options: { hub?: string; time?: string; runId?: string } = {},
+  options: ListOptions = {},
 ): Promise<WrittenEvidence> {
   const draft = accountListDraft(collector, date, accounts, options);
   return writeEvidence(store, draft, [], draft.producer.runId);

@@ -2,6 +2,8 @@ import {
   accountScope,
   expectedAccounts,
   expectedWhenFor,
+  listGapText,
+  listState,
   missingLists,
   readAccountList,
   SINGLE_ACCOUNT,
@@ -11,15 +13,27 @@ import { computeCoverage } from '../../lambdas/evidence/coverage';
 import type { Envelope } from '../../lambdas/evidence/envelope';
 import { MemoryStore } from './memory-store';
 import { expectValidEnvelope } from '../helpers/envelope-schema';
-import { HUB, MEMBER_A, MEMBER_B, writeAccountList, type MetAccount } from './account-list-fixture';
+import {
+  accountListDraft,
+  HUB,
+  MEMBER_A,
+  MEMBER_B,
+  REFUSED_OU,
+  writeAccountList,
+  type ListOptions,
+  type MetAccount,
+} from './account-list-fixture';
 
 const C = '333333333333';
 
-async function lists(entries: [string, string, MetAccount[]][]): Promise<AccountList[]> {
+async function lists(entries: [string, string, MetAccount[], ListOptions?][]): Promise<AccountList[]> {
   const store = new MemoryStore();
   const out: AccountList[] = [];
-  for (const [collector, date, accounts] of entries) {
-    const w = await writeAccountList(store, collector, date, accounts);
+  for (const [collector, date, accounts, options] of entries) {
+    const w = await writeAccountList(store, collector, date, accounts, {
+      runId: `list-${collector}-${date}-${out.length}`,
+      ...options,
+    });
     expectValidEnvelope(w.envelope);
     const list = readAccountList(w.envelopeObject.key, w.envelope);
     if (typeof list === 'string') throw new Error(list);
@@ -47,6 +61,7 @@ describe('readAccountList', () => {
       hub: HUB,
       date: '2026-01-02',
       collector: 'iam-mfa',
+      state: 'complete',
       accounts: [
         { account: MEMBER_A, inScope: true, name: 'prod', ouPath: 'Root/Prod' },
         {
@@ -148,6 +163,120 @@ describe('accountScope', () => {
     expect(
       missingLists(scope, new Map([['iam-mfa', new Set(['2026-01-01', '2026-01-02', '2026-01-03'])]])),
     ).toEqual([{ collector: 'iam-mfa', date: '2026-01-02' }]);
+  });
+});
+
+describe('incomplete account lists', () => {
+  const ERROR_LIST: ListOptions = { errors: [{ ...REFUSED_OU, api: 'organizations:DescribeOrganization' }] };
+  const PARTIAL_LIST: ListOptions = { errors: [REFUSED_OU] };
+  const daily = (...dates: string[]) => new Map([['iam-mfa', new Set(dates)]]);
+
+  it('reads an ERROR list, a PARTIAL list and a list with an error entry as incomplete', async () => {
+    const [failed, partial, complete] = await lists([
+      ['iam-mfa', '2026-01-02', [], ERROR_LIST],
+      ['iam-mfa', '2026-01-02', inScope(MEMBER_A), PARTIAL_LIST],
+      ['iam-mfa', '2026-01-02', inScope(MEMBER_A)],
+    ]);
+    expect([failed!.state, partial!.state, complete!.state]).toEqual(['ERROR', 'PARTIAL', 'complete']);
+    // A summary that claims PASS beside an error entry is still not the whole organization.
+    const draft = accountListDraft('iam-mfa', '2026-01-02', inScope(MEMBER_A));
+    expect(listState(draft)).toBe('complete');
+    expect(listState({ summary: draft.summary, errors: [REFUSED_OU] })).toBe('PARTIAL');
+    expect(listState({ summary: { ...draft.summary, complete: false }, errors: [] })).toBe('PARTIAL');
+  });
+
+  it('takes an ERROR list as no list: the nearest complete list is expected and the day is a gap', async () => {
+    const scope = accountScope(
+      await lists([
+        ['iam-mfa', '2026-01-01', inScope(MEMBER_A, MEMBER_B)],
+        ['iam-mfa', '2026-01-02', [], ERROR_LIST],
+        ['iam-mfa', '2026-01-03', inScope(MEMBER_A)],
+      ]),
+      '2026-01-01',
+      '2026-01-03',
+    );
+    expect(expectedAccounts(scope, 'iam-mfa', '2026-01-02')).toEqual({
+      listed: false,
+      accounts: new Set([MEMBER_A, MEMBER_B]),
+      list: 'ERROR',
+    });
+    expect(missingLists(scope, daily('2026-01-01', '2026-01-02', '2026-01-03'))).toEqual([
+      { collector: 'iam-mfa', date: '2026-01-02', status: 'ERROR' },
+    ]);
+    // Reported even on a day the schedule did not promise (a run was made and reached nobody).
+    expect(missingLists(scope, daily('2026-01-01', '2026-01-03'))).toEqual([
+      { collector: 'iam-mfa', date: '2026-01-02', status: 'ERROR' },
+    ]);
+    const cover = computeCoverage({
+      from: '2026-01-01',
+      to: '2026-01-03',
+      schedules: { 'iam-mfa': { expression: 'cron(0 6 * * ? *)', timeZone: 'UTC' } },
+      envelopes: [
+        { collector: 'iam-mfa', date: '2026-01-01', status: 'PASS' },
+        { collector: 'iam-mfa', date: '2026-01-03', status: 'PASS' },
+      ],
+      expectedWhen: expectedWhenFor(scope, MEMBER_A)!,
+    });
+    expect(cover.gaps.map((g) => `${g.date} ${g.status}`)).toEqual(['2026-01-02 missing']);
+    // B's history does not show it leaving on the ERROR day (nothing was read that day).
+    expect(scope.history.get(MEMBER_B)?.changes).toEqual(['left 2026-01-03']);
+  });
+
+  it('expects of a PARTIAL list its in-scope accounts and the nearest complete ones, less those it names out of scope', async () => {
+    const scope = accountScope(
+      await lists([
+        ['iam-mfa', '2026-01-01', inScope(MEMBER_A, MEMBER_B, C)],
+        // The OU of A was refused: A is not met; C was read and is now suspended; a new account joined.
+        [
+          'iam-mfa',
+          '2026-01-02',
+          [...inScope(MEMBER_B, '444444444444'), { account: C, reason: 'suspended' }],
+          PARTIAL_LIST,
+        ],
+      ]),
+      '2026-01-01',
+      '2026-01-02',
+    );
+    expect(expectedAccounts(scope, 'iam-mfa', '2026-01-02')).toEqual({
+      listed: true,
+      accounts: new Set([MEMBER_A, MEMBER_B, '444444444444']),
+      list: 'PARTIAL',
+    });
+    expect(missingLists(scope, daily('2026-01-01', '2026-01-02'))).toEqual([
+      { collector: 'iam-mfa', date: '2026-01-02', status: 'PARTIAL' },
+    ]);
+    expect(scope.history.get(MEMBER_A)?.changes).toEqual([]);
+    expect(expectedWhenFor(scope, MEMBER_A)!('iam-mfa', '2026-01-02', false)).toBe(true);
+    expect(expectedWhenFor(scope, C)!('iam-mfa', '2026-01-02', true)).toBe(false);
+  });
+
+  it('lets a complete list of the day win over an ERROR or PARTIAL one', async () => {
+    const scope = accountScope(
+      await lists([
+        ['iam-mfa', '2026-01-01', inScope(MEMBER_A, MEMBER_B)],
+        ['iam-mfa', '2026-01-02', [], ERROR_LIST],
+        ['iam-mfa', '2026-01-02', inScope(MEMBER_A)],
+        ['iam-mfa', '2026-01-03', inScope(C), PARTIAL_LIST],
+        ['iam-mfa', '2026-01-03', inScope(MEMBER_B)],
+      ]),
+      '2026-01-01',
+      '2026-01-03',
+    );
+    expect(expectedAccounts(scope, 'iam-mfa', '2026-01-02')).toEqual({
+      listed: true,
+      accounts: new Set([MEMBER_A]),
+    });
+    expect(expectedAccounts(scope, 'iam-mfa', '2026-01-03')).toEqual({
+      listed: true,
+      accounts: new Set([MEMBER_B]),
+    });
+    expect(missingLists(scope, daily('2026-01-01', '2026-01-02', '2026-01-03'))).toEqual([]);
+  });
+
+  it('says which failure each gap of the fan-out is', () => {
+    expect(listGapText({})).toMatch(/^missing/);
+    expect(listGapText({ status: 'ERROR' })).toMatch(/^account list failed \(ERROR/);
+    expect(listGapText({ status: 'PARTIAL' })).toMatch(/^account list incomplete \(PARTIAL/);
   });
 });
 

@@ -11,7 +11,14 @@ import type { EvidenceObject, EvidenceStore, StoredObject } from '../../lambdas/
 import { writeEvidence } from '../../lambdas/evidence/write-evidence';
 import { ACCOUNTS_PRODUCER } from '../../lambdas/organization/contract';
 import { runWatchdog, type WatchdogContext } from '../../lambdas/watchdog/watchdog';
-import { HUB, MEMBER_A, MEMBER_B, writeAccountList, type MetAccount } from '../evidence/account-list-fixture';
+import {
+  HUB,
+  MEMBER_A,
+  MEMBER_B,
+  REFUSED_OU,
+  writeAccountList,
+  type MetAccount,
+} from '../evidence/account-list-fixture';
 import { MemoryStore } from '../evidence/memory-store';
 import { expectValidEnvelope } from '../helpers/envelope-schema';
 
@@ -76,7 +83,7 @@ async function memberRun(bucket: SignedBucket, account: string, date: string) {
 
 const inScope = (...a: string[]): MetAccount[] => a.map((account) => ({ account }));
 
-async function run(bucket: SignedBucket) {
+async function run(bucket: SignedBucket, days = 2) {
   const store = new MemoryStore();
   const result = await runWatchdog({
     reader: bucket.reader(),
@@ -85,7 +92,7 @@ async function run(bucket: SignedBucket) {
     account: HUB,
     schedules: { 'iam-mfa': { expression: 'cron(0 6 * * ? *)', timeZone: 'UTC' } },
     now: new Date('2026-01-04T08:00:00Z'),
-    days: 2,
+    days,
     runId: 'watch-1',
   });
   expectValidEnvelope(result.envelope);
@@ -150,6 +157,42 @@ describe('coverage watchdog in organization mode', () => {
     });
     expect(byResource.get(`account:${MEMBER_A}/collector:iam-mfa`)?.status).toBe('PASS');
     expect(result.gaps).toBe(2);
+  });
+
+  it('fails account-list:<collector> for an ERROR or PARTIAL list day, saying which, and keeps its accounts expected', async () => {
+    const bucket = new SignedBucket();
+    // The 2nd: the organization could not be read (ERROR, no account met). The 3rd: A's OU was refused
+    // (PARTIAL: only B met), and a complete list of the day would have had A.
+    await writeAccountList(bucket, 'iam-mfa', '2026-01-01', inScope(MEMBER_A, MEMBER_B));
+    await writeAccountList(bucket, 'iam-mfa', '2026-01-02', [], {
+      errors: [{ ...REFUSED_OU, api: 'organizations:DescribeOrganization' }],
+    });
+    await writeAccountList(bucket, 'iam-mfa', '2026-01-03', inScope(MEMBER_B), { errors: [REFUSED_OU] });
+    await memberRun(bucket, MEMBER_A, '2026-01-01');
+    await memberRun(bucket, MEMBER_B, '2026-01-01');
+    await memberRun(bucket, MEMBER_B, '2026-01-03');
+    const { result, byResource } = await run(bucket, 3);
+    const list = byResource.get('account-list:iam-mfa');
+    expect(list).toMatchObject({
+      status: 'FAIL',
+      detail: { missingDates: [], failedDates: ['2026-01-02'], incompleteDates: ['2026-01-03'] },
+    });
+    expect(list?.detail.why).toMatch(/account list failed \(ERROR.*account list incomplete \(PARTIAL/);
+    // Nobody was fanned out to on the 2nd, and A not on the 3rd: their evidence is owed all the same.
+    expect(byResource.get(`account:${MEMBER_A}/collector:iam-mfa`)).toMatchObject({
+      status: 'FAIL',
+      detail: { missingDates: ['2026-01-02', '2026-01-03'] },
+    });
+    expect(byResource.get(`account:${MEMBER_B}/collector:iam-mfa`)).toMatchObject({
+      status: 'FAIL',
+      detail: { missingDates: ['2026-01-02'] },
+    });
+    expect(result.envelope.summary.figures).toMatchObject({
+      missingAccountLists: 0,
+      failedAccountLists: 1,
+      incompleteAccountLists: 1,
+    });
+    expect(result.gaps).toBe(5);
   });
 
   it('does not count an unsigned account list: without it the run is single-account', async () => {
