@@ -175,41 +175,12 @@ export async function recordDecisions(input: AttestationInput): Promise<WrittenE
       selfReview: d.selfReview,
     },
   }));
-  const count = (x: string) => decisions.filter((d) => d.decision === x).length;
-  const runId = input.runId ?? newRunId();
-  const draft = draftEnvelope({
-    collector: ATTESTATION_COLLECTOR,
-    controls: accessReview.controls,
+  return writeAttestation(input, {
     account: frozen.population.account,
-    region: 'global',
-    collectedAt: input.now ?? new Date(),
-    policy: {
-      reviewer: input.reviewer,
-      review: {
-        populationEnvelopeKey: frozen.envelopeKey,
-        populationEnvelopeSha256: frozen.envelopeSha256,
-        populationKey: frozen.populationKey,
-        populationSha256: frozen.populationSha256,
-        frozenAt: frozen.population.frozenAt,
-      },
-    },
+    frozen,
+    decisions,
     findings,
-    errors: [],
-    figures: {
-      decisions: decisions.length,
-      keep: count('keep'),
-      remove: count('remove'),
-      modify: count('modify'),
-      selfReviews: decisions.filter((d) => d.selfReview).length,
-    },
-    runId,
   });
-  return writeEvidence(
-    input.store,
-    draft,
-    [{ name: 'decisions.csv', api: 'reviewer:decisions', contentType: 'text/csv', body: input.decisionsCsv }],
-    runId,
-  );
 }
 
 /** The organization review's attestation: one finding per decided row (resource: the row id), written under
@@ -236,33 +207,62 @@ async function recordOrganizationDecisions(
       selfReview: d.selfReview,
     },
   }));
-  const count = (x: string) => decisions.filter((d) => d.decision === x).length;
+  return writeAttestation(input, {
+    account: frozen.population.hubAccount,
+    scope: 'organization',
+    frozen,
+    decisions,
+    findings,
+  });
+}
+
+/**
+ * The attestation envelope, either review's: the reviewer, the review it decides on (linked by the frozen
+ * population's digests), one finding per decision, the counts, and the decisions file verbatim.
+ */
+function writeAttestation(
+  input: AttestationInput,
+  a: {
+    readonly account: string;
+    readonly scope?: 'organization';
+    readonly frozen: {
+      readonly envelopeKey: string;
+      readonly envelopeSha256: string;
+      readonly populationKey: string;
+      readonly populationSha256: string;
+      readonly population: { readonly frozenAt: string };
+    };
+    readonly decisions: readonly { readonly decision: string; readonly selfReview: boolean }[];
+    readonly findings: readonly Finding<AccessReviewAttestationCheck>[];
+  },
+): Promise<WrittenEvidence> {
+  const count = (x: string) => a.decisions.filter((d) => d.decision === x).length;
   const runId = input.runId ?? newRunId();
   const draft = draftEnvelope({
     collector: ATTESTATION_COLLECTOR,
     controls: accessReview.controls,
-    account: frozen.population.hubAccount,
+    account: a.account,
     region: 'global',
     collectedAt: input.now ?? new Date(),
     policy: {
       reviewer: input.reviewer,
-      scope: 'organization',
+      ...(a.scope ? { scope: a.scope } : {}),
       review: {
-        populationEnvelopeKey: frozen.envelopeKey,
-        populationEnvelopeSha256: frozen.envelopeSha256,
-        populationKey: frozen.populationKey,
-        populationSha256: frozen.populationSha256,
-        frozenAt: frozen.population.frozenAt,
+        populationEnvelopeKey: a.frozen.envelopeKey,
+        populationEnvelopeSha256: a.frozen.envelopeSha256,
+        populationKey: a.frozen.populationKey,
+        populationSha256: a.frozen.populationSha256,
+        frozenAt: a.frozen.population.frozenAt,
       },
     },
-    findings,
+    findings: a.findings,
     errors: [],
     figures: {
-      decisions: decisions.length,
+      decisions: a.decisions.length,
       keep: count('keep'),
       remove: count('remove'),
       modify: count('modify'),
-      selfReviews: decisions.filter((d) => d.selfReview).length,
+      selfReviews: a.decisions.filter((d) => d.selfReview).length,
     },
     runId,
   });
