@@ -33,6 +33,7 @@ import { decisionDigest } from '../lambdas/risk-register/decision';
 import { registerDecision, type RegisterResult } from '../lambdas/risk-register/record';
 import { signedIdentityRequest } from './exception';
 import { runOrganizationReview } from '../lambdas/collectors/access-review/organization';
+import { organizationCsvFilename } from '../lambdas/collectors/access-review/organization-render';
 import { listAccounts } from '../lambdas/organization/accounts';
 import { prepareAccountRun } from '../lambdas/organization/account-run';
 import {
@@ -456,7 +457,7 @@ export async function runDemo(
     html: join(emailDir, 'email.html'),
     eml: join(emailDir, 'message.eml'),
     // The attachment's own name, which the email's `review record` command refers to.
-    csv: join(emailDir, csvFilename(review.quarter)),
+    csv: join(emailDir, org ? organizationCsvFilename(review.quarter) : csvFilename(review.quarter)),
   };
   await writeFile(email.html, review.html);
   await writeFile(email.eml, review.raw);
