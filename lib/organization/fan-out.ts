@@ -216,7 +216,7 @@ export class CollectorFanOut extends Construct {
             'Resource::*',
             {
               regex:
-                '/^Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:\\{"Fn::Select":\\[6,\\{"Fn::Split":\\[":",\\{"Ref":"Collector[A-Za-z0-9]+FanOutStateMachine[0-9A-F]+"\\}\\]\\}\\]\\}(\\/\\*)?:\\*$/g',
+                '/^Resource::arn:<AWS::Partition>:states:(<AWS::Region>|[a-z0-9-]+):(<AWS::AccountId>|\\d{12}):execution:\\{"Fn::Select":\\[6,\\{"Fn::Split":\\[":",\\{"Ref":"Collector[A-Za-z0-9]+FanOutStateMachine[0-9A-F]+"\\}\\]\\}\\]\\}(\\/\\*)?:\\*$/g',
             },
             { regex: '/^Resource::<(Collector|OrganizationAccounts).*Function[0-9A-F]*\\.Arn>:\\*$/g' },
           ],

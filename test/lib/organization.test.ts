@@ -640,8 +640,31 @@ describe('single-account mode is unchanged', () => {
   });
 });
 
-it('uses the contract default concurrency when none is configured', () => {
-  const s = synth({ ...BASE_CONFIG, organization: { id: ORG.id, organizationalUnits: ['r-a1b2'] } });
+it('uses the contract default concurrency when none is configured; with the account and region the CDK CLI gives, cdk-nag still passes', () => {
+  // `cdk synth` and `cdk deploy` set CDK_DEFAULT_REGION (and CDK_DEFAULT_ACCOUNT with credentials), so ARNs in
+  // the policies carry a concrete region and account where the other tests see tokens: the suppressions must
+  // match both (a deployer's synth once failed on the Distributed Map's execution ARNs).
+  const saved = { region: process.env.CDK_DEFAULT_REGION, account: process.env.CDK_DEFAULT_ACCOUNT };
+  process.env.CDK_DEFAULT_REGION = 'eu-west-1';
+  process.env.CDK_DEFAULT_ACCOUNT = '123456789012';
+  let s: ReturnType<typeof synth>;
+  try {
+    s = synth({ ...BASE_CONFIG, organization: { id: ORG.id, organizationalUnits: ['r-a1b2'] } });
+  } finally {
+    for (const [k, v] of [
+      ['CDK_DEFAULT_REGION', saved.region],
+      ['CDK_DEFAULT_ACCOUNT', saved.account],
+    ] as const)
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+  }
+  expect(s.stack.region).toBe('eu-west-1');
+  const nag = s.app
+    .synth()
+    .getStackArtifact(s.stack.artifactId)
+    .messages.filter((m) => m.level !== 'info' && /AwsSolutions-/.test(String(m.entry.data)))
+    .map((f) => String(f.entry.data).slice(0, 200));
+  expect(nag).toEqual([]);
   const [smId] = Object.entries(s.template.findResources('AWS::StepFunctions::StateMachine'))[0]!;
   const body = (s.template.toJSON().Resources[smId].Properties.DefinitionString['Fn::Join'][1] as unknown[])
     .map((p) => (typeof p === 'string' ? p : 'arn'))
