@@ -201,7 +201,9 @@ const organizationSchema = z
         .string(expected(ROLE_NAME_FORM))
         .regex(/^[\w+=,.@-]{1,64}$/, expected(ROLE_NAME_FORM))
         .default(DEFAULT_MEMBER_ROLE_NAME),
-      maxConcurrency: intRange(1, 1000).default(DEFAULT_MAX_CONCURRENCY),
+      // The daily collectors' machines start at the same hour (the weekly ones with them on Mondays): 15 × this
+      // must stay under the account's Lambda concurrency (1,000 by default) or be staggered (docs/OPERATIONS.md).
+      maxConcurrency: intRange(1, 100).default(DEFAULT_MAX_CONCURRENCY),
       stackSetCallAs: z
         .enum(
           ['DELEGATED_ADMIN', 'SELF'],

@@ -540,12 +540,12 @@ describe('parseConfig', () => {
       [
         'no concurrency',
         { ...org, maxConcurrency: 0 },
-        `${P}.maxConcurrency must be an integer from 1 to 1000, got 0`,
+        `${P}.maxConcurrency must be an integer from 1 to 100, got 0`,
       ],
       [
         'a fractional concurrency',
         { ...org, maxConcurrency: 2.5 },
-        `${P}.maxConcurrency must be an integer from 1 to 1000, got 2.5`,
+        `${P}.maxConcurrency must be an integer from 1 to 100, got 2.5`,
       ],
       [
         'an unknown callAs',
