@@ -8,6 +8,7 @@ import {
   Stack,
   type StackProps,
 } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
@@ -160,6 +161,25 @@ export class Soc2EvidenceStack extends Stack {
         ),
       });
       this.organization = { accounts, members };
+      // Every daily collector's Map starts at the same hour: a throttled item is retried, but one whose retries
+      // and RecordFailure's all run out leaves its account without evidence while the execution succeeds. The
+      // account-wide Throttles metric (no dimension: every function of the account and region) says so at once.
+      alarmOnAny(
+        this,
+        'LambdaThrottledAlarm',
+        new cloudwatch.Metric({
+          namespace: 'AWS/Lambda',
+          metricName: 'Throttles',
+          period: ALARM_PERIOD,
+          statistic: 'Sum',
+        }),
+        {
+          alarmName: `${this.stackName}-lambda-throttled`,
+          alarmDescription:
+            "Lambda throttled invocations in this account and region: organization runs may have left accounts without evidence. Lower organization.maxConcurrency or stagger the schedules, or raise the account's Lambda concurrency (docs/OPERATIONS.md).",
+          topic: alarms.topic,
+        },
+      );
     }
 
     this.watchdog = new CoverageWatchdog(this, 'CoverageWatchdog', {

@@ -412,6 +412,19 @@ describe('organization mode: the hub', () => {
     for (const r of get) expect(r).toMatch(/\/evidence\/\?{4}\/\?{2}\/\?{2}\/access-review(-email)?\/\*/);
   });
 
+  it('alarms on any Lambda throttle in the account and region (a throttled item may leave an account without evidence)', () => {
+    const alarms = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties as Record<string, unknown>);
+    const throttled = alarms.find((a) => a.AlarmName === `${STACK}-lambda-throttled`);
+    expect(throttled).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Throttles',
+      Statistic: 'Sum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+    expect(throttled!.Dimensions).toBeUndefined();
+  });
+
   it('watches the fan-out state machines and the member StackSet for tampering (who decides which accounts are read)', () => {
     const rules = ofType('AWS::Events::Rule').map(
       ([, r]) => r.Properties as { Name?: string; EventPattern: { detail: Record<string, unknown> } },
