@@ -7,6 +7,8 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import * as path from 'node:path';
+import { bundleInputsHash } from './bundle-hash';
 
 /**
  * How every function of the stack is bundled (bench/bundles.ts measures the same options):
@@ -21,6 +23,17 @@ export const LAMBDA_BUNDLING: nodejs.BundlingOptions = {
   target: 'node24',
   sourceMap: false,
 };
+
+const ROOT = path.join(__dirname, '..');
+
+/** bundleInputsHash with this project's root, lockfile, tsconfig and LAMBDA_BUNDLING. */
+export function functionBundleHash(entry: string): string {
+  return bundleInputsHash(entry, {
+    root: ROOT,
+    alwaysRead: [path.join(ROOT, 'package-lock.json'), path.join(ROOT, 'tsconfig.json')],
+    bundling: LAMBDA_BUNDLING,
+  });
+}
 
 export interface StackFunctionProps {
   /** A stable name operators can type: `aws lambda invoke --function-name <stack>-<id>`. */
@@ -155,7 +168,8 @@ export function addStackFunction(scope: Construct, props: StackFunctionProps): S
     loggingFormat: lambda.LoggingFormat.JSON,
     description: props.description,
     environment: { ...props.environment, POWERTOOLS_SERVICE_NAME: 'soc2-evidence' },
-    bundling: LAMBDA_BUNDLING,
+    // Keyed by what the bundle is made of, so an unchanged function is not bundled again by the next synth.
+    bundling: { ...LAMBDA_BUNDLING, assetHash: functionBundleHash(props.entry) },
   });
   return { function: fn, role };
 }
