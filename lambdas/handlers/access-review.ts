@@ -3,7 +3,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { accessReview } from '../collectors/access-review/collector';
 import { runOrganizationReview } from '../collectors/access-review/organization';
 import { runAccessReview } from '../collectors/access-review/review';
-import type { ScheduleRef } from '../evidence/envelope';
+import { parseOrganizationSettings } from '../organization/contract';
 import { s3Reader } from '../evidence/read-store';
 import {
   ORGANIZATION_ENV,
@@ -12,11 +12,11 @@ import {
   type OrganizationReviewEvent,
   type OrganizationSettings,
 } from '../organization/contract';
-import { runCollector, type RunContext } from '../run-collector';
 import {
   accountRunTarget,
   evidenceHandler,
   hubRun,
+  runOnTarget,
   metricsLine,
   type FunctionWiring,
 } from '../runtime/lambda-runtime';
@@ -44,31 +44,11 @@ export function parseOrganizationReviewEvent(event: unknown): OrganizationReview
   };
 }
 
-/** ORGANIZATION_ENV as the stack sets it in organization mode; undefined in single-account mode. */
+/** ORGANIZATION_ENV as the stack sets it in organization mode (checked as the account list's function checks
+ * it); undefined in single-account mode. */
 export function organizationSettings(env: NodeJS.ProcessEnv = process.env): OrganizationSettings | undefined {
   const raw = env[ORGANIZATION_ENV];
-  if (!raw) return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    throw new Error(`environment variable ${ORGANIZATION_ENV} must be OrganizationSettings as JSON`);
-  }
-  const s = parsed as Partial<OrganizationSettings> | null;
-  if (!s || typeof s !== 'object' || typeof s.id !== 'string')
-    throw new Error(
-      `environment variable ${ORGANIZATION_ENV} must be a JSON object with an organization "id"`,
-    );
-  if (s.identityCenterRegion !== undefined && typeof s.identityCenterRegion !== 'string')
-    throw new Error(`${ORGANIZATION_ENV}.identityCenterRegion must be a region code such as "eu-west-1"`);
-  return s as OrganizationSettings;
-}
-
-/** The schedule when the stack set one on the function (organization runs come from Step Functions). */
-function scheduleIfSet(): ScheduleRef | undefined {
-  const expression = process.env[ENV.scheduleExpression];
-  const timeZone = process.env[ENV.scheduleTimeZone];
-  return expression && timeZone ? { expression, timeZone } : undefined;
+  return raw ? parseOrganizationSettings(raw, ORGANIZATION_ENV) : undefined;
 }
 
 /**
@@ -79,7 +59,7 @@ function scheduleIfSet(): ScheduleRef | undefined {
  * - an OrganizationReviewEvent (after the Map): the organization review, one email for the organization.
  */
 export const handler = evidenceHandler('access-review', async (w, logger, event) => {
-  if (isAccountRunEvent(event)) return accountRun(w, event);
+  if (isAccountRunEvent(event)) return accountRun(w, event, logger);
   if ((event as { source?: unknown } | null)?.source === ORGANIZATION_REVIEW_SOURCE)
     return organizationReview(w, parseOrganizationReviewEvent(event), logger);
   hubRun(accessReview.id, w); // refused in organization mode, where the state machine runs the review
@@ -119,38 +99,13 @@ export const handler = evidenceHandler('access-review', async (w, logger, event)
 });
 
 /** A Map item: this account's population as today's `access-review` evidence, and no email. */
-async function accountRun(w: FunctionWiring, event: unknown) {
-  // The same checks and session as every collector's Map item (lambdas/runtime/lambda-runtime.ts).
-  const prepared = await accountRunTarget(accessReview, w, event);
-  const schedule = scheduleIfSet();
-  const ctx: RunContext = {
-    clients: prepared.clients,
-    store: w.store,
-    account: prepared.account,
-    settings: w.settings(),
-    invocationId: w.invocationId,
-    deadline: w.deadline,
-    ...(schedule ? { schedule } : {}),
-    // The account's ERROR envelope, written without gathering, when it could not be reached.
-    ...(prepared.unavailable !== undefined ? { unavailable: prepared.unavailable } : {}),
-  };
-  const result = await runCollector(accessReview, ctx);
-  const { summary, errors } = result.envelope;
-  console.log(
-    metricsLine(
-      accessReview.id,
-      summary,
-      errors.length,
-      result.durationMs,
-      new Date(),
-      prepared.clients.sdkStats,
-    ),
-  );
-  return { collector: accessReview.id, account: prepared.account, key: result.envelopeObject.key, summary };
+async function accountRun(w: FunctionWiring, event: unknown, logger: Logger) {
+  // The same checks, session, metrics and logs as every collector's Map item.
+  return runOnTarget(accessReview, w, logger, await accountRunTarget(accessReview, w, event));
 }
 
 async function organizationReview(w: FunctionWiring, event: OrganizationReviewEvent, logger: Logger) {
-  const schedule = scheduleIfSet();
+  const schedule = w.schedule;
   const organization = organizationSettings();
   const result = await runOrganizationReview({
     event,
@@ -164,7 +119,8 @@ async function organizationReview(w: FunctionWiring, event: OrganizationReviewEv
     // invocations (new request ids), the execution is the same.
     invocationId: event.execution,
     reader: s3Reader(w.clients.get(S3Client), w.bucket),
-    ...(schedule ? { schedule, timeZone: schedule.timeZone } : {}),
+    schedule,
+    timeZone: schedule.timeZone,
     senderEmail: w.required(ENV.senderEmail),
     securityEmail: w.required(ENV.securityEmail),
   });

@@ -1,6 +1,7 @@
 import type { ListAccountsResult } from '../organization/contract';
 import { ACCOUNTS_KIND, ORGANIZATION_ENV } from '../organization/contract';
-import { listAccounts, parseListAccountsEvent, parseOrganizationSettings } from '../organization/accounts';
+import { listAccounts, parseListAccountsEvent } from '../organization/accounts';
+import { parseOrganizationSettings } from '../organization/contract';
 import { newRunId } from '../run-collector';
 import { evidenceHandler } from '../runtime/lambda-runtime';
 

@@ -219,3 +219,53 @@ export interface AccountListPolicy {
   readonly excludeAccounts: readonly string[];
   readonly memberRoleName: string;
 }
+
+/** The settings in ORGANIZATION_ENV (the stack writes them from the validated config); throws naming the field. */
+export function parseOrganizationSettings(text: string, variable: string): OrganizationSettings {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new Error(`environment variable ${variable} must hold the organization settings as JSON`);
+  }
+  const o = (value ?? {}) as Record<string, unknown>;
+  const field = (name: string, ok: boolean, form: string) => {
+    if (!ok)
+      throw new Error(
+        `environment variable ${variable}: ${name} must be ${form}, got ${JSON.stringify(o[name]) ?? 'nothing'}`,
+      );
+  };
+  const list = (v: unknown, item: RegExp) =>
+    Array.isArray(v) && v.every((x) => typeof x === 'string' && item.test(x));
+  field(
+    'id',
+    typeof o.id === 'string' && /^o-[a-z0-9]{10,32}$/.test(o.id),
+    'an organization id such as "o-a1b2c3d4e5"',
+  );
+  field(
+    'organizationalUnits',
+    list(o.organizationalUnits, /^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/) &&
+      (o.organizationalUnits as unknown[]).length > 0,
+    'a non-empty list of root or OU ids such as ["ou-a1b2-c3d4e5f6"]',
+  );
+  field('excludeAccounts', list(o.excludeAccounts, /^\d{12}$/), 'a list of 12-digit account ids');
+  field(
+    'memberRoleName',
+    typeof o.memberRoleName === 'string' && /^[\w+=,.@-]{1,64}$/.test(o.memberRoleName),
+    'an IAM role name',
+  );
+  field(
+    'identityCenterRegion',
+    o.identityCenterRegion === undefined ||
+      (typeof o.identityCenterRegion === 'string' &&
+        /^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/.test(o.identityCenterRegion)),
+    'absent, or a region code such as "eu-west-1"',
+  );
+  return {
+    id: o.id as string,
+    organizationalUnits: o.organizationalUnits as string[],
+    excludeAccounts: o.excludeAccounts as string[],
+    memberRoleName: o.memberRoleName as string,
+    ...(typeof o.identityCenterRegion === 'string' ? { identityCenterRegion: o.identityCenterRegion } : {}),
+  };
+}

@@ -191,43 +191,56 @@ export function collectorHandler(collector: AnyCollector) {
     const target: RunTarget = isAccountRunEvent(event)
       ? await accountRunTarget(collector, w, event)
       : hubRun(collector.id, w);
-    const where = { account: target.account, ...(target.execution ? { execution: target.execution } : {}) };
-    if (target.unavailable)
-      logger.error('account unavailable', {
-        ...where,
-        api: target.unavailable.api,
-        code: target.unavailable.code,
-      });
-    const result = await runCollector(collector, {
-      clients: target.clients,
-      store: w.store,
-      account: target.account,
-      settings: w.settings(),
-      invocationId: w.invocationId,
-      schedule: w.schedule,
-      deadline: w.deadline,
-      ...(target.unavailable ? { unavailable: target.unavailable } : {}),
-    });
-    const { summary, errors } = result.envelope;
-    // The metric dimensions stay per collector (each dimension value is a billed metric): the account is a
-    // log property. The hub's calls (AssumeRole, the writes) and the member's are one run's calls.
-    const sdk =
-      target.clients === w.clients
-        ? w.clients.sdkStats
-        : {
-            calls: w.clients.sdkStats.calls + target.clients.sdkStats.calls,
-            retries: w.clients.sdkStats.retries + target.clients.sdkStats.retries,
-          };
-    console.log(metricsLine(collector.id, summary, errors.length, result.durationMs, new Date(), sdk, where));
-    for (const e of errors)
-      logger.warn('collection error', { ...where, region: e.region, api: e.api, code: e.code });
-    logger.info('evidence written', {
-      ...where,
-      key: result.envelopeObject.key,
-      status: summary.status,
-      evaluated: summary.evaluated,
-      failed: summary.failed,
-    });
-    return { collector: collector.id, account: target.account, key: result.envelopeObject.key, summary };
+    return runOnTarget(collector, w, logger, target);
   });
+}
+
+/**
+ * One run of `collector` against `target` (the hub's own account, or a member account through its role): the
+ * evidence, its metrics line and a log line per collection error. The access review's Map items run here too.
+ */
+export async function runOnTarget(
+  collector: AnyCollector,
+  w: FunctionWiring,
+  logger: Logger,
+  target: RunTarget,
+): Promise<HandlerResult> {
+  const where = { account: target.account, ...(target.execution ? { execution: target.execution } : {}) };
+  if (target.unavailable)
+    logger.error('account unavailable', {
+      ...where,
+      api: target.unavailable.api,
+      code: target.unavailable.code,
+    });
+  const result = await runCollector(collector, {
+    clients: target.clients,
+    store: w.store,
+    account: target.account,
+    settings: w.settings(),
+    invocationId: w.invocationId,
+    schedule: w.schedule,
+    deadline: w.deadline,
+    ...(target.unavailable ? { unavailable: target.unavailable } : {}),
+  });
+  const { summary, errors } = result.envelope;
+  // The metric dimensions stay per collector (each dimension value is a billed metric): the account is a
+  // log property. The hub's calls (AssumeRole, the writes) and the member's are one run's calls.
+  const sdk =
+    target.clients === w.clients
+      ? w.clients.sdkStats
+      : {
+          calls: w.clients.sdkStats.calls + target.clients.sdkStats.calls,
+          retries: w.clients.sdkStats.retries + target.clients.sdkStats.retries,
+        };
+  console.log(metricsLine(collector.id, summary, errors.length, result.durationMs, new Date(), sdk, where));
+  for (const e of errors)
+    logger.warn('collection error', { ...where, region: e.region, api: e.api, code: e.code });
+  logger.info('evidence written', {
+    ...where,
+    key: result.envelopeObject.key,
+    status: summary.status,
+    evaluated: summary.evaluated,
+    failed: summary.failed,
+  });
+  return { collector: collector.id, account: target.account, key: result.envelopeObject.key, summary };
 }

@@ -15,7 +15,6 @@ import {
   judgeAccounts,
   listAccounts,
   parseListAccountsEvent,
-  parseOrganizationSettings,
   type AccountRead,
 } from '../../lambdas/organization/accounts';
 import {
@@ -23,6 +22,7 @@ import {
   ORGANIZATION_ENV,
   type OrganizationSettings,
 } from '../../lambdas/organization/contract';
+import { parseOrganizationSettings } from '../../lambdas/organization/contract';
 import { expectValidEnvelope } from '../helpers/envelope-schema';
 import { mockOrganization, ORG_ID, PRODUCTION, ROOT, SANDBOX, WORKLOADS } from './org-fixture';
 
