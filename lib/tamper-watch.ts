@@ -268,7 +268,7 @@ export function watchedCalls(stackName: string, p: TamperWatchProps): WatchedCal
             description:
               'Changes to the fan-out state machines (which accounts each run covers, and how failures are recorded)',
             eventSource: 'states.amazonaws.com',
-            eventName: ['DeleteStateMachine', 'UpdateStateMachine', 'UpdateStateMachineAlias'],
+            eventName: ['DeleteStateMachine', 'UpdateStateMachine'],
             requestParameters: {
               stateMachineArn: events.Match.prefix(
                 Stack.of(p.evidence.bucket).formatArn({
@@ -283,9 +283,10 @@ export function watchedCalls(stackName: string, p: TamperWatchProps): WatchedCal
           {
             id: 'executions',
             description:
-              'Stopped executions and changed Map runs (concurrency, tolerated failures) of every state machine of the account: their ARNs are not filterable by name',
+              'Stopped executions, changed Map runs (concurrency, tolerated failures) and changed aliases of every state machine of the account: their ARNs are not filterable by name',
             eventSource: 'states.amazonaws.com',
-            eventName: ['StopExecution', 'UpdateMapRun'],
+            // UpdateStateMachineAlias names the alias (stateMachineAliasArn), not the machine: it is heard here.
+            eventName: ['StopExecution', 'UpdateMapRun', 'UpdateStateMachineAlias'],
           },
           {
             id: 'stack-set',

@@ -65,7 +65,7 @@ export function resourceOf(detail: Json, account: string, region: string): strin
       return arnOr(text(p.roleName), (r) => `arn:aws:iam::${account}:role/${r}`);
     case 'states.amazonaws.com':
       return arnOr(
-        text(p.stateMachineArn) ?? text(p.executionArn) ?? text(p.mapRunArn),
+        text(p.stateMachineArn) ?? text(p.executionArn) ?? text(p.mapRunArn) ?? text(p.stateMachineAliasArn),
         (m) => `arn:aws:states:${at}:stateMachine:${m}`,
       );
     case 'cloudformation.amazonaws.com':

@@ -432,14 +432,14 @@ describe('organization mode: the hub', () => {
     const rule = (name: string) => rules.find((r) => r.Name === `${STACK}-tamper-${name}`)!;
     expect(rule('state-machines').EventPattern.detail).toMatchObject({
       eventSource: ['states.amazonaws.com'],
-      eventName: ['DeleteStateMachine', 'UpdateStateMachine', 'UpdateStateMachineAlias'],
+      eventName: ['DeleteStateMachine', 'UpdateStateMachine'],
     });
     expect(JSON.stringify(rule('state-machines').EventPattern.detail.requestParameters)).toContain(
       `:stateMachine:${STACK}-`,
     );
     expect(rule('executions').EventPattern.detail).toMatchObject({
       eventSource: ['states.amazonaws.com'],
-      eventName: ['StopExecution', 'UpdateMapRun'],
+      eventName: ['StopExecution', 'UpdateMapRun', 'UpdateStateMachineAlias'],
     });
     expect(rule('stack-set').EventPattern.detail).toMatchObject({
       eventSource: ['cloudformation.amazonaws.com'],
