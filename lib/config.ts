@@ -483,10 +483,9 @@ export function parseConfig(raw: unknown, options: ParseOptions = {}): Soc2Evide
       `${culprit} every collector function receives ${settingsBytes} bytes, more than the ${MAX_SETTINGS_BYTES} a Lambda environment can hold beside its other variables (4 KB in all): ${advice}`,
     ]);
   }
-  if (c.organization) {
-    const orgBytes = Buffer.byteLength(
-      JSON.stringify(organizationSettings(organizationConfig(c.organization))),
-    );
+  const organization = c.organization ? organizationConfig(c.organization) : undefined;
+  if (organization) {
+    const orgBytes = Buffer.byteLength(JSON.stringify(organizationSettings(organization)));
     if (orgBytes > MAX_SETTINGS_BYTES)
       throw new ConfigError([
         `${CONTEXT_KEY}.organization makes the organization settings ${orgBytes} bytes, more than the ${MAX_SETTINGS_BYTES} a Lambda environment can hold beside its other variables (4 KB in all): list parent OUs instead of each child, and fewer excludeAccounts`,
@@ -540,7 +539,7 @@ export function parseConfig(raw: unknown, options: ParseOptions = {}): Soc2Evide
     ...(c.versioningExemptTag ? { versioningExemptTag: c.versioningExemptTag } : {}),
     restoreTestMaxAgeDays: c.restoreTestMaxAgeDays,
     approvedAdministrators: c.approvedAdministrators,
-    ...(c.organization ? { organization: organizationConfig(c.organization) } : {}),
+    ...(organization ? { organization } : {}),
     schedules,
   };
 }
