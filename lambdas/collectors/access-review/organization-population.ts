@@ -13,6 +13,7 @@ import { analysePolicy, parsePolicyDocument, type PolicyVerdict } from '../../ia
 import { judgePermissionSet, type AdminLevel, type CustomerPolicyLookup } from '../../identity-center/admin';
 import type { IdentityCenterSnapshot } from '../../identity-center/reader';
 import type { Population, RoleEntry, UserEntry } from './population';
+import { yesNo } from './render';
 
 export type AccountReadStatus = 'read' | 'missing' | 'error' | 'unverified';
 
@@ -111,7 +112,6 @@ export const IDENTITY_CENTER_ROLE = /^AWSReservedSSO_/;
 
 const level = (e: { admin: boolean; nearAdmin: boolean }): AdminLevel =>
   e.admin ? 'yes' : e.nearAdmin ? 'near' : 'no';
-const yesNo = (v: boolean | null) => (v === null ? 'unknown' : v ? 'yes' : 'no');
 const policyNames = (e: UserEntry | RoleEntry) =>
   e.policies.map((p) => (p.via === 'user' || p.via === 'role' ? p.name : `${p.name} (${p.via})`)).join('; ');
 

@@ -133,7 +133,8 @@ export function csvCell(value: string): string {
   return `"${safe.replace(/"/g, '""')}"`;
 }
 
-const yesNo = (v: boolean | null) => (v === null ? 'unknown' : v ? 'yes' : 'no');
+/** A CSV cell for a flag that may be unknown. */
+export const yesNo = (v: boolean | null) => (v === null ? 'unknown' : v ? 'yes' : 'no');
 
 /** `key 1: 120 days old, last used 2026-09-30 (s3)`, one per key. */
 function keyLines(keys: readonly AccessKeyEntry[]): string[] {
