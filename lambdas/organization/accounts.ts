@@ -384,4 +384,3 @@ export function parseListAccountsEvent(event: unknown): ListAccountsEvent {
   );
   return { source: LIST_ACCOUNTS_SOURCE, collector: e.collector as string, execution: e.execution as string };
 }
-
