@@ -30,6 +30,7 @@ import { CollectorFanOut } from './organization/fan-out';
 import { grantAssumeMemberRole } from './organization/member-access';
 import { EVIDENCE_KIND_RESOURCE_REGEX, kindsWrittenBy, type EvidenceBucket } from './evidence-bucket';
 import type { SigningKeys } from './signing-keys';
+import { COLLECTOR_TIMEOUT_SECONDS, collectorMemoryMb } from './collector-sizing';
 
 export interface ScheduledCollectorProps {
   readonly collector: AnyCollector;
@@ -43,9 +44,9 @@ export interface ScheduledCollectorProps {
   readonly failedInvocationQueue: sqs.IQueue;
   /** The stack's signing keys: this collector's own key signs its evidence (its role is the only signer). */
   readonly signingKeys: SigningKeys;
-  /** @default Duration.minutes(10) */
+  /** @default COLLECTOR_TIMEOUT_SECONDS (lib/collector-sizing.ts) */
   readonly timeout?: Duration;
-  /** @default 512 */
+  /** @default collectorMemoryMb(collector.id) (lib/collector-sizing.ts) */
   readonly memorySize?: number;
   /** @default logs.RetentionDays.THIRTEEN_MONTHS (at least a year of run history for the audit period) */
   readonly logRetention?: logs.RetentionDays;
@@ -100,8 +101,8 @@ export class ScheduledCollector extends Construct {
       entry: handlerEntry(collector.id),
       description: `soc2-evidence: ${collector.title} (${collector.controls.join(', ')})`,
       roleDescription: `soc2-evidence ${collector.id} collector: read-only ${collector.iamActions.join(', ')}; writes evidence`,
-      memorySize: props.memorySize ?? 512,
-      timeout: props.timeout ?? Duration.minutes(10),
+      memorySize: props.memorySize ?? collectorMemoryMb(collector.id),
+      timeout: props.timeout ?? Duration.seconds(COLLECTOR_TIMEOUT_SECONDS),
       ...(props.logRetention ? { logRetention: props.logRetention } : {}),
     };
     const schedule: StackSchedule = {
