@@ -2,8 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
-import { LAMBDA_BUNDLING } from '../lib/scheduled-function';
+import { bundleFunction } from '../lib/bundle/bundle-function';
 
 export interface BundleMeasurement {
   readonly id: string;
@@ -21,24 +20,11 @@ const median = (xs: readonly number[]) => {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 };
 
-/** The options lib/scheduled-collector.ts gives NodejsFunction (LAMBDA_BUNDLING), read from there so the two
- * cannot drift; NodejsFunction always bundles for platform node, CommonJS output. */
+/** The handler bundled exactly as the stack bundles it (lib/bundle/bundle-function.ts), into `<outDir>/<id>/index.js`. */
 export async function bundleHandler(id: string, outDir: string): Promise<string> {
-  const outfile = join(outDir, `${id}.js`);
-  await build({
-    entryPoints: [resolve(__dirname, '..', 'lambdas', 'handlers', `${id}.ts`)],
-    bundle: true,
-    minify: LAMBDA_BUNDLING.minify ?? false,
-    platform: 'node',
-    target: LAMBDA_BUNDLING.target ?? 'node24',
-    format: 'cjs',
-    sourcemap: LAMBDA_BUNDLING.sourceMap ?? false,
-    external: [...(LAMBDA_BUNDLING.externalModules ?? [])],
-    ...(LAMBDA_BUNDLING.mainFields ? { mainFields: [...LAMBDA_BUNDLING.mainFields] } : {}),
-    outfile,
-    logLevel: 'error',
-  });
-  return outfile;
+  const dir = join(outDir, id);
+  await bundleFunction(resolve(__dirname, '..', 'lambdas', 'handlers', `${id}.ts`), dir);
+  return join(dir, 'index.js');
 }
 
 const PROBE = `const t=process.hrtime.bigint();require(process.argv[1]);const ms=Number(process.hrtime.bigint()-t)/1e6;process.stdout.write(JSON.stringify({ms,rss:process.memoryUsage().rss}))`;

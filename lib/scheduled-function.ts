@@ -1,7 +1,6 @@
-import { ArnFormat, Duration, Stack, TimeZone } from 'aws-cdk-lib';
+import { ArnFormat, AssetHashType, Duration, Stack, TimeZone } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
@@ -9,20 +8,14 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import * as path from 'node:path';
 import { bundleInputsHash } from './bundle-hash';
+import { LAMBDA_BUNDLING } from './bundle/bundle-function';
+import { FunctionBundling } from './bundle/local-bundling';
 
-/**
- * How every function of the stack is bundled (bench/bundles.ts measures the same options):
- * - the SDK clients are bundled too, so checksum and retry behaviour are the versions tested here;
- * - packages' ES-module builds come first, so esbuild can drop what a handler never imports (the CommonJS
- *   builds cannot be tree-shaken: the encryption bundle is 2.0 MB with them, 1.2 MB without).
- */
-export const LAMBDA_BUNDLING: nodejs.BundlingOptions = {
-  externalModules: [],
-  mainFields: ['module', 'main'],
-  minify: true,
-  target: 'node24',
-  sourceMap: false,
-};
+/** The bundler's own sources: a change to them re-bundles every function. */
+const BUNDLER_SOURCES = ['bundle-function.ts', 'bundle-cli.ts', 'sdk-schema-keys.ts', 'local-bundling.ts'];
+
+/** How every function of the stack is bundled: lib/bundle/bundle-function.ts. */
+export { LAMBDA_BUNDLING } from './bundle/bundle-function';
 
 const ROOT = path.join(__dirname, '..');
 
@@ -30,7 +23,11 @@ const ROOT = path.join(__dirname, '..');
 export function functionBundleHash(entry: string): string {
   return bundleInputsHash(entry, {
     root: ROOT,
-    alwaysRead: [path.join(ROOT, 'package-lock.json'), path.join(ROOT, 'tsconfig.json')],
+    alwaysRead: [
+      path.join(ROOT, 'package-lock.json'),
+      path.join(ROOT, 'tsconfig.json'),
+      ...BUNDLER_SOURCES.map((f) => path.join(ROOT, 'lib', 'bundle', f)),
+    ],
     bundling: LAMBDA_BUNDLING,
   });
 }
@@ -71,7 +68,7 @@ export interface ScheduledFunctionProps extends StackFunctionProps {
 }
 
 export interface StackFunction {
-  readonly function: nodejs.NodejsFunction;
+  readonly function: lambda.Function;
   /**
    * Holds only the log-writing actions and the OUTSIDE_ITS_FUNCTION_SID Deny; the caller adds what the
    * function itself calls.
@@ -155,10 +152,19 @@ export function addStackFunction(scope: Construct, props: StackFunctionProps): S
       resources: [logGroup.logGroupArn],
     }),
   );
-  const fn = new nodejs.NodejsFunction(scope, 'Function', {
+  const fn = new lambda.Function(scope, 'Function', {
     functionName: props.functionName,
-    entry: props.entry,
-    handler: 'handler',
+    // Keyed by what the bundle is made of, so an unchanged function is not bundled again by the next synth.
+    code: lambda.Code.fromAsset(path.dirname(props.entry), {
+      assetHash: functionBundleHash(props.entry),
+      assetHashType: AssetHashType.CUSTOM,
+      bundling: {
+        // Never pulled: local bundling always bundles or fails; CDK's type requires an image.
+        image: lambda.Runtime.NODEJS_24_X.bundlingImage,
+        local: new FunctionBundling(props.entry),
+      },
+    }),
+    handler: 'index.handler',
     runtime: lambda.Runtime.NODEJS_24_X,
     architecture: lambda.Architecture.ARM_64,
     memorySize: props.memorySize,
@@ -168,8 +174,6 @@ export function addStackFunction(scope: Construct, props: StackFunctionProps): S
     loggingFormat: lambda.LoggingFormat.JSON,
     description: props.description,
     environment: { ...props.environment, POWERTOOLS_SERVICE_NAME: 'soc2-evidence' },
-    // Keyed by what the bundle is made of, so an unchanged function is not bundled again by the next synth.
-    bundling: { ...LAMBDA_BUNDLING, assetHash: functionBundleHash(props.entry) },
   });
   return { function: fn, role };
 }

@@ -52,6 +52,17 @@ export interface Collector<Facts, Check extends string = string> {
   assess(facts: Facts, settings: CollectorSettings, now: Date): Assessment<Check>;
 }
 
+/**
+ * What a collector is, without how it reads AWS: the part of it that names and describes its evidence. Each
+ * collector declares it beside its checks (checks.ts, which imports no AWS client), so code that only needs
+ * to know the kinds of evidence (the sealer, the watchdog, the risk register: lambdas/collectors/kinds.ts)
+ * does not bundle every collector's SDK clients.
+ */
+export type CollectorIdentity<Check extends string = string> = Pick<
+  Collector<unknown, Check>,
+  'id' | 'title' | 'controls' | 'scope' | 'frequency' | 'checks'
+>;
+
 // The registry holds collectors of different fact types; their facts never leave their own collector.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyCollector = Collector<any>;

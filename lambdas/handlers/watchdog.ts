@@ -1,6 +1,6 @@
 import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
-import { producerOfKind } from '../collectors/registry';
+import { producerOfKind } from '../collectors/kinds';
 import type { ScheduleRef } from '../evidence/envelope';
 import { WATCHDOG_PRODUCER } from '../evidence/producers';
 import { s3Reader } from '../evidence/read-store';

@@ -4,7 +4,7 @@
  * valid decision is returned exactly as given, never trimmed or rewritten, so the SHA-256 the CLI binds into
  * its signed STS request is the SHA-256 of what the function records.
  */
-import { checkById } from '../collectors/registry';
+import { checkById } from '../collectors/kinds';
 import { canonicalJson, sha256Hex } from '../evidence/canonical-json';
 import { RISK_ACCEPTANCE_KIND, type RiskDecision } from '../evidence/risk-acceptance';
 

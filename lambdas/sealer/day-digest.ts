@@ -2,7 +2,7 @@
  * The pure half of the sealer: which version of a key is the evidence, which accounts a day is sealed for,
  * and the digest built from what was listed and read. No SDK and no clock here; `seal.ts` does the I/O.
  */
-import { producerOfKind } from '../collectors/registry';
+import { producerOfKind } from '../collectors/kinds';
 import { DIGEST_SCHEMA_VERSION, isLate, type Digest, type DigestEntry } from '../evidence/digest';
 import { parseEvidenceKey } from '../evidence/keys';
 import type { KeyVersions, ObjectVersion } from '../evidence/read-store';

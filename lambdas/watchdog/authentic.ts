@@ -4,7 +4,7 @@
  * envelope. Judged with the same code as `pull` and `verify` (lambdas/evidence/envelope-check.ts and
  * signature-check.ts).
  */
-import { producerOfKey } from '../collectors/registry';
+import { producerOfKey } from '../collectors/kinds';
 import { runOutcome, type RunStatus } from '../evidence/envelope';
 import { checkEnvelope } from '../evidence/envelope-check';
 import { judgeSignature, type ProducerKeys, type SignatureVerdict } from '../evidence/signature-check';

@@ -3,11 +3,10 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { build } from 'esbuild';
 import { sha256Base64 } from '../../lambdas/evidence/canonical-json';
 import type { Envelope } from '../../lambdas/evidence/envelope';
 import { handlerEntry } from '../../lib/scheduled-collector';
-import { LAMBDA_BUNDLING } from '../../lib/scheduled-function';
+import { bundleFunction } from '../../lib/bundle/bundle-function';
 import { expectValidEnvelope } from '../helpers/envelope-schema';
 import { startFakeEndpoint, type FakeEndpoint } from '../helpers/fake-aws-endpoint';
 
@@ -15,8 +14,8 @@ const run = promisify(execFile);
 const CSV = readFileSync(join(__dirname, '..', 'fixtures', 'credential-report.csv'));
 
 /**
- * The function as Lambda would run it: the handler bundled with the stack's own esbuild options (SDK
- * included, ES-module builds first, minified), loaded in a fresh Node process, writing through the real S3
+ * The function as Lambda would run it: the handler bundled as the stack bundles it (bundleFunction: SDK
+ * included, ES-module builds first, schema modules made tree-shakeable, minified), loaded in a fresh Node process, writing through the real S3
  * client to an AWS-compatible endpoint named by AWS_ENDPOINT_URL. Catches what unit tests cannot: a bundle
  * that does not load, or an SDK whose bundled build behaves differently on the wire.
  */
@@ -31,18 +30,9 @@ describe('the bundled iam-mfa function', () => {
         `<Content>${CSV.toString('base64')}</Content><ReportFormat>text/csv</ReportFormat><GeneratedTime>2026-11-23T05:00:00Z</GeneratedTime>`,
       ListVirtualMFADevices: () => '<VirtualMFADevices></VirtualMFADevices><IsTruncated>false</IsTruncated>',
     });
-    bundle = join(mkdtempSync(join(tmpdir(), 'soc2-bundle-')), 'index.js');
-    await build({
-      entryPoints: [handlerEntry('iam-mfa')],
-      outfile: bundle,
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: LAMBDA_BUNDLING.target,
-      minify: LAMBDA_BUNDLING.minify,
-      mainFields: LAMBDA_BUNDLING.mainFields,
-      logLevel: 'error',
-    });
+    const dir = mkdtempSync(join(tmpdir(), 'soc2-bundle-'));
+    await bundleFunction(handlerEntry('iam-mfa'), dir);
+    bundle = join(dir, 'index.js');
   });
   afterAll(() => endpoint.close());
 

@@ -1,5 +1,5 @@
 import type * as iam from 'aws-cdk-lib/aws-iam';
-import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { ONLY_FROM_ITS_FUNCTION_ACTIONS, OUTSIDE_ITS_FUNCTION_SID } from '../../lib/scheduled-function';
 import { BASE_CONFIG, synth } from './stack-fixture';
 
@@ -11,7 +11,7 @@ const resources = template.toJSON().Resources as Record<
 >;
 
 /** Every producer: its function and the role that function runs with. */
-const producers: Record<string, { function: nodejs.NodejsFunction; role: iam.Role }> = {
+const producers: Record<string, { function: lambda.Function; role: iam.Role }> = {
   ...stack.collectors,
   'coverage-watchdog': stack.watchdog,
   sealer: stack.sealer,

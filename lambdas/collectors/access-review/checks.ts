@@ -1,3 +1,4 @@
+import type { CollectorIdentity } from '../collector';
 import { defineChecks } from '../check-catalogue';
 
 /**
@@ -120,3 +121,13 @@ export const ORGANIZATION_REVIEW_CHECKS = defineChecks({
 });
 
 export type OrganizationReviewCheck = keyof typeof ORGANIZATION_REVIEW_CHECKS;
+
+/** What `access-review` is: its id, title, criteria, schedule class and checks; collector.ts adds how it reads AWS. */
+export const ACCESS_REVIEW_IDENTITY: CollectorIdentity<AccessReviewCheck> = {
+  id: 'access-review',
+  title: 'Quarterly access review population',
+  controls: ['CC6.2', 'CC6.3'],
+  scope: 'global',
+  frequency: 'quarterly',
+  checks: ACCESS_REVIEW_CHECKS,
+};

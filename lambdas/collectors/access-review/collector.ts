@@ -12,7 +12,7 @@ import {
   type Population,
 } from './population';
 import { renderCsv, reviewCounts } from './render';
-import { ACCESS_REVIEW_CHECKS, type AccessReviewCheck } from './checks';
+import { ACCESS_REVIEW_IDENTITY, type AccessReviewCheck } from './checks';
 
 export interface AccessReviewFacts {
   /** Undefined when the authorization details could not be read: there is nothing to review. */
@@ -31,12 +31,7 @@ const AUTH_API = 'iam:GetAccountAuthorizationDetails';
  * `review send` run it through `runAccessReview`, which also emails the review and records the sending.
  */
 export const accessReview: Collector<AccessReviewFacts, AccessReviewCheck> = {
-  id: 'access-review',
-  title: 'Quarterly access review population',
-  controls: ['CC6.2', 'CC6.3'],
-  scope: 'global',
-  frequency: 'quarterly',
-  checks: ACCESS_REVIEW_CHECKS,
+  ...ACCESS_REVIEW_IDENTITY,
   iamActions: ['iam:GenerateCredentialReport', 'iam:GetCredentialReport', AUTH_API],
   policy: (settings) => ({
     inactiveAfterDays: settings.inactiveAfterDays,

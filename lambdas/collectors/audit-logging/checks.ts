@@ -1,3 +1,4 @@
+import type { CollectorIdentity } from '../collector';
 import { defineChecks } from '../check-catalogue';
 
 /** The checks of `audit-logging`, in the order of its `checks` list. */
@@ -50,3 +51,13 @@ export const AUDIT_LOGGING_CHECKS = defineChecks({
 });
 
 export type AuditLoggingCheck = keyof typeof AUDIT_LOGGING_CHECKS;
+
+/** What `audit-logging` is: its id, title, criteria, schedule class and checks; collector.ts adds how it reads AWS. */
+export const AUDIT_LOGGING_IDENTITY: CollectorIdentity<AuditLoggingCheck> = {
+  id: 'audit-logging',
+  title: 'Audit logging: CloudTrail, AWS Config, log retention, VPC flow logs, load balancer access logs',
+  controls: ['CC7.2', 'CC2.1'],
+  scope: 'regional',
+  frequency: 'daily',
+  checks: AUDIT_LOGGING_CHECKS,
+};

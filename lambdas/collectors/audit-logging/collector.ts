@@ -42,7 +42,7 @@ import {
   type LogsRegionFacts,
   type VpcFacts,
 } from './assess';
-import { AUDIT_LOGGING_CHECKS, type AuditLoggingCheck } from './checks';
+import { AUDIT_LOGGING_IDENTITY, type AuditLoggingCheck } from './checks';
 import { selectorFacts, trailAccount, trailFacts, type CloudTrailFacts, type TrailFacts } from './trails';
 
 export type { AuditLoggingFacts } from './assess';
@@ -369,12 +369,7 @@ async function readClassicLoadBalancers(
 }
 
 export const auditLogging: Collector<AuditLoggingFacts, AuditLoggingCheck> = {
-  id: 'audit-logging',
-  title: 'Audit logging: CloudTrail, AWS Config, log retention, VPC flow logs, load balancer access logs',
-  controls: ['CC7.2', 'CC2.1'],
-  scope: 'regional',
-  frequency: 'daily',
-  checks: AUDIT_LOGGING_CHECKS,
+  ...AUDIT_LOGGING_IDENTITY,
   iamActions: [
     'cloudtrail:DescribeTrails',
     'cloudtrail:GetTrailStatus',

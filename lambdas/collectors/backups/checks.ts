@@ -1,3 +1,4 @@
+import type { CollectorIdentity } from '../collector';
 import { defineChecks } from '../check-catalogue';
 
 /** The checks of `backups`, in the order of its `checks` list. */
@@ -41,3 +42,13 @@ export const BACKUPS_CHECKS = defineChecks({
 });
 
 export type BackupsCheck = keyof typeof BACKUPS_CHECKS;
+
+/** What `backups` is: its id, title, criteria, schedule class and checks; collector.ts adds how it reads AWS. */
+export const BACKUPS_IDENTITY: CollectorIdentity<BackupsCheck> = {
+  id: 'backups',
+  title: 'Backups: RDS and Aurora automated backups, AWS Backup jobs',
+  controls: ['A1.2'],
+  scope: 'regional',
+  frequency: 'daily',
+  checks: BACKUPS_CHECKS,
+};

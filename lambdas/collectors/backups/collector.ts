@@ -19,7 +19,7 @@ import {
   type DatabaseFacts,
   type RegionDatabases,
 } from '../../readers/databases';
-import { BACKUPS_CHECKS, type BackupsCheck } from './checks';
+import { BACKUPS_IDENTITY, type BackupsCheck } from './checks';
 import { readProtectedResources } from './protected-resources';
 
 export const BACKUP_JOB_STATES = [
@@ -516,12 +516,7 @@ export function assessBackups(
 }
 
 export const backups: Collector<BackupsFacts, BackupsCheck> = {
-  id: 'backups',
-  title: 'Backups: RDS and Aurora automated backups, AWS Backup jobs',
-  controls: ['A1.2'],
-  scope: 'regional',
-  frequency: 'daily',
-  checks: BACKUPS_CHECKS,
+  ...BACKUPS_IDENTITY,
   iamActions: [
     'rds:DescribeDBInstances',
     'rds:DescribeDBClusters',

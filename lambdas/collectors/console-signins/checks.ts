@@ -1,3 +1,4 @@
+import type { CollectorIdentity } from '../collector';
 import { defineChecks } from '../check-catalogue';
 
 /** The checks of `console-signins`, in the order of its `checks` list. */
@@ -41,3 +42,13 @@ export const CONSOLE_SIGNINS_CHECKS = defineChecks({
 });
 
 export type ConsoleSigninsCheck = keyof typeof CONSOLE_SIGNINS_CHECKS;
+
+/** What `console-signins` is: its id, title, criteria, schedule class and checks; collector.ts adds how it reads AWS. */
+export const CONSOLE_SIGNINS_IDENTITY: CollectorIdentity<ConsoleSigninsCheck> = {
+  id: 'console-signins',
+  title: 'AWS console sign-ins',
+  controls: ['CC7.2'],
+  scope: 'regional',
+  frequency: 'daily',
+  checks: CONSOLE_SIGNINS_CHECKS,
+};

@@ -16,7 +16,7 @@ import {
   type RegionSignins,
 } from './region-signins';
 import type { SigninEvent } from './signin-event';
-import { CONSOLE_SIGNINS_CHECKS, type ConsoleSigninsCheck } from './checks';
+import { CONSOLE_SIGNINS_IDENTITY, type ConsoleSigninsCheck } from './checks';
 
 export interface ConsoleSigninsFacts {
   readonly window: { readonly from: string; readonly to: string };
@@ -241,12 +241,7 @@ export function createConsoleSignins(
     maxPages: options.maxPages ?? MAX_PAGES,
   };
   return {
-    id: 'console-signins',
-    title: 'AWS console sign-ins',
-    controls: ['CC7.2'],
-    scope: 'regional',
-    frequency: 'daily',
-    checks: CONSOLE_SIGNINS_CHECKS,
+    ...CONSOLE_SIGNINS_IDENTITY,
     iamActions: ['cloudtrail:LookupEvents', 'cloudtrail:DescribeTrails', 'cloudtrail:GetTrailStatus'],
     policy: (settings) => ({
       lookbackHours: LOOKBACK_HOURS,

@@ -1,3 +1,4 @@
+import type { CollectorIdentity } from '../collector';
 import { defineChecks } from '../check-catalogue';
 
 /** The checks of `encryption`, in the order of its `checks` list. */
@@ -40,3 +41,13 @@ export const ENCRYPTION_CHECKS = defineChecks({
 });
 
 export type EncryptionCheck = keyof typeof ENCRYPTION_CHECKS;
+
+/** What `encryption` is: its id, title, criteria, schedule class and checks; collector.ts adds how it reads AWS. */
+export const ENCRYPTION_IDENTITY: CollectorIdentity<EncryptionCheck> = {
+  id: 'encryption',
+  title: 'Encryption at rest: RDS, S3 and EBS',
+  controls: ['CC6.1', 'C1.1'],
+  scope: 'regional',
+  frequency: 'weekly',
+  checks: ENCRYPTION_CHECKS,
+};

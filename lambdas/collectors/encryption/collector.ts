@@ -7,7 +7,7 @@ import type { CollectorSettings } from '../../settings';
 import type { Collector } from '../collector';
 import { readEachBucket, type BucketRef, type PerBucketRead } from '../../readers/buckets';
 import { judgedDatabases, readDatabases, serviceOf, type RegionDatabases } from '../../readers/databases';
-import { ENCRYPTION_CHECKS, type EncryptionCheck } from './checks';
+import { ENCRYPTION_IDENTITY, type EncryptionCheck } from './checks';
 
 /** A bucket's default encryption; `none` only when S3 says there is no configuration at all. */
 export interface BucketEncryption extends BucketRef {
@@ -134,12 +134,7 @@ const READ_BUCKET_ENCRYPTION: PerBucketRead<BucketEncryption> = {
 };
 
 export const encryption: Collector<EncryptionFacts, EncryptionCheck> = {
-  id: 'encryption',
-  title: 'Encryption at rest: RDS, S3 and EBS',
-  controls: ['CC6.1', 'C1.1'],
-  scope: 'regional',
-  frequency: 'weekly',
-  checks: ENCRYPTION_CHECKS,
+  ...ENCRYPTION_IDENTITY,
   iamActions: [
     'rds:DescribeDBInstances',
     'rds:DescribeDBClusters',

@@ -1,3 +1,4 @@
+import type { CollectorIdentity } from '../collector';
 import { defineChecks } from '../check-catalogue';
 
 /** The checks of `iam-mfa`, in the order of its `checks` list. */
@@ -35,3 +36,13 @@ export const IAM_MFA_CHECKS = defineChecks({
 });
 
 export type IamMfaCheck = keyof typeof IAM_MFA_CHECKS;
+
+/** What `iam-mfa` is: its id, title, criteria, schedule class and checks; collector.ts adds how it reads AWS. */
+export const IAM_MFA_IDENTITY: CollectorIdentity<IamMfaCheck> = {
+  id: 'iam-mfa',
+  title: 'IAM MFA status',
+  controls: ['CC6.1', 'CC6.6'],
+  scope: 'global',
+  frequency: 'daily',
+  checks: IAM_MFA_CHECKS,
+};

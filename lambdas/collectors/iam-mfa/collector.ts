@@ -10,7 +10,7 @@ import {
 } from '../../readers/credential-report/source';
 import { rootAccessKeysFinding } from './root-access-keys';
 import { IAM_MAX_PAGE } from '../../aws/iam-pages';
-import { IAM_MFA_CHECKS, type IamMfaCheck } from './checks';
+import { IAM_MFA_IDENTITY, type IamMfaCheck } from './checks';
 
 export interface IamMfaFacts extends CredentialReportFacts {
   /** Whether root's MFA device is a virtual one; `unknown` when the device list could not be read. */
@@ -72,12 +72,7 @@ export function assessIamMfa(
 }
 
 export const iamMfa: Collector<IamMfaFacts, IamMfaCheck> = {
-  id: 'iam-mfa',
-  title: 'IAM MFA status',
-  controls: ['CC6.1', 'CC6.6'],
-  scope: 'global',
-  frequency: 'daily',
-  checks: IAM_MFA_CHECKS,
+  ...IAM_MFA_IDENTITY,
   iamActions: ['iam:GenerateCredentialReport', 'iam:GetCredentialReport', 'iam:ListVirtualMFADevices'],
   policy: () => ({ consoleUsersRequireMfa: true, rootRequiresMfa: true, rootAccessKeysAllowed: false }),
 

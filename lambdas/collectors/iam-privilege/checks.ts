@@ -1,3 +1,4 @@
+import type { CollectorIdentity } from '../collector';
 import { defineChecks } from '../check-catalogue';
 
 /** The checks of `iam-privilege`, in the order of its `checks` list. */
@@ -23,3 +24,13 @@ export const IAM_PRIVILEGE_CHECKS = defineChecks({
 });
 
 export type IamPrivilegeCheck = keyof typeof IAM_PRIVILEGE_CHECKS;
+
+/** What `iam-privilege` is: its id, title, criteria, schedule class and checks; collector.ts adds how it reads AWS. */
+export const IAM_PRIVILEGE_IDENTITY: CollectorIdentity<IamPrivilegeCheck> = {
+  id: 'iam-privilege',
+  title: 'IAM privilege: administrator-equivalent and privilege-escalating permissions, and who holds them',
+  controls: ['CC6.1', 'CC6.3'],
+  scope: 'global',
+  frequency: 'daily',
+  checks: IAM_PRIVILEGE_CHECKS,
+};

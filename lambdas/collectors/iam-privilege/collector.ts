@@ -28,7 +28,7 @@ import {
 import { ESCALATION_PATHS } from '../../iam-policy/escalation';
 import type { CollectorSettings } from '../../settings';
 import type { Collector } from '../collector';
-import { IAM_PRIVILEGE_CHECKS, type IamPrivilegeCheck } from './checks';
+import { IAM_PRIVILEGE_IDENTITY, type IamPrivilegeCheck } from './checks';
 import { analysePrivilege, type PrincipalPrivilege, type PrivilegeAnalysis } from './privilege';
 
 export interface IamPrivilegeFacts {
@@ -157,12 +157,7 @@ export function assessPrivilege(
 }
 
 export const iamPrivilege: Collector<IamPrivilegeFacts, IamPrivilegeCheck> = {
-  id: 'iam-privilege',
-  title: 'IAM privilege: administrator-equivalent and privilege-escalating permissions, and who holds them',
-  controls: ['CC6.1', 'CC6.3'],
-  scope: 'global',
-  frequency: 'daily',
-  checks: IAM_PRIVILEGE_CHECKS,
+  ...IAM_PRIVILEGE_IDENTITY,
   iamActions: [AUTH_API],
   policy: (settings) => ({
     approvedAdministrators: [...settings.approvedAdministrators],

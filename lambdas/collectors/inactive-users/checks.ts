@@ -1,3 +1,4 @@
+import type { CollectorIdentity } from '../collector';
 import { defineChecks } from '../check-catalogue';
 import { IAM_MFA_CHECKS } from '../iam-mfa/checks';
 
@@ -43,3 +44,13 @@ export const INACTIVE_USERS_CHECKS = defineChecks({
 });
 
 export type InactiveUsersCheck = keyof typeof INACTIVE_USERS_CHECKS;
+
+/** What `inactive-users` is: its id, title, criteria, schedule class and checks; collector.ts adds how it reads AWS. */
+export const INACTIVE_USERS_IDENTITY: CollectorIdentity<InactiveUsersCheck> = {
+  id: 'inactive-users',
+  title: 'Inactive IAM users and credentials',
+  controls: ['CC6.2', 'CC6.3'],
+  scope: 'global',
+  frequency: 'daily',
+  checks: INACTIVE_USERS_CHECKS,
+};

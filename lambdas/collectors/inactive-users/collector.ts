@@ -9,7 +9,7 @@ import {
 } from '../../readers/credential-report/source';
 import { rootAccessKeysFinding } from '../iam-mfa/root-access-keys';
 import { iso } from '../../evidence/iso-date';
-import { INACTIVE_USERS_CHECKS, type InactiveUsersCheck } from './checks';
+import { INACTIVE_USERS_IDENTITY, type InactiveUsersCheck } from './checks';
 
 const DAY_MS = 86_400_000;
 
@@ -179,12 +179,7 @@ export function assessInactiveUsers(
 }
 
 export const inactiveUsers: Collector<CredentialReportFacts, InactiveUsersCheck> = {
-  id: 'inactive-users',
-  title: 'Inactive IAM users and credentials',
-  controls: ['CC6.2', 'CC6.3'],
-  scope: 'global',
-  frequency: 'daily',
-  checks: INACTIVE_USERS_CHECKS,
+  ...INACTIVE_USERS_IDENTITY,
   iamActions: ['iam:GenerateCredentialReport', 'iam:GetCredentialReport'],
   policy: (settings) => ({
     inactiveAfterDays: settings.inactiveAfterDays,

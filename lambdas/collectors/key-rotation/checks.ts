@@ -1,3 +1,4 @@
+import type { CollectorIdentity } from '../collector';
 import { defineChecks } from '../check-catalogue';
 
 /** The checks of `key-rotation`, in the order of its `checks` list. */
@@ -32,3 +33,13 @@ export const KEY_ROTATION_CHECKS = defineChecks({
 });
 
 export type KeyRotationCheck = keyof typeof KEY_ROTATION_CHECKS;
+
+/** What `key-rotation` is: its id, title, criteria, schedule class and checks; collector.ts adds how it reads AWS. */
+export const KEY_ROTATION_IDENTITY: CollectorIdentity<KeyRotationCheck> = {
+  id: 'key-rotation',
+  title: 'Key rotation: IAM access keys, KMS keys and Secrets Manager secrets',
+  controls: ['CC6.1'],
+  scope: 'regional',
+  frequency: 'weekly',
+  checks: KEY_ROTATION_CHECKS,
+};

@@ -7,7 +7,7 @@ import { readRegions } from '../../readers/regions';
 import type { CollectorSettings } from '../../settings';
 import type { Collector } from '../collector';
 import { assessAccessKeyAge } from './access-keys';
-import { KEY_ROTATION_CHECKS, type KeyRotationCheck } from './checks';
+import { KEY_ROTATION_IDENTITY, type KeyRotationCheck } from './checks';
 import { assessKmsKey, MAX_KMS_ROTATION_PERIOD_DAYS, readRegionKms, type RegionKms } from './kms';
 import { assessSecret, readRegionSecrets, SECRET_ROTATION_GRACE_DAYS, type RegionSecrets } from './secrets';
 
@@ -59,12 +59,7 @@ export function assessKeyRotation(
 }
 
 export const keyRotation: Collector<KeyRotationFacts, KeyRotationCheck> = {
-  id: 'key-rotation',
-  title: 'Key rotation: IAM access keys, KMS keys and Secrets Manager secrets',
-  controls: ['CC6.1'],
-  scope: 'regional',
-  frequency: 'weekly',
-  checks: KEY_ROTATION_CHECKS,
+  ...KEY_ROTATION_IDENTITY,
   iamActions: [
     'iam:GenerateCredentialReport',
     'iam:GetCredentialReport',

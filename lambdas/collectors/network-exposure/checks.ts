@@ -1,3 +1,4 @@
+import type { CollectorIdentity } from '../collector';
 import { defineChecks } from '../check-catalogue';
 
 /** The checks of `network-exposure`, in the order of its `checks` list. */
@@ -49,3 +50,13 @@ export const NETWORK_EXPOSURE_CHECKS = defineChecks({
 });
 
 export type NetworkExposureCheck = keyof typeof NETWORK_EXPOSURE_CHECKS;
+
+/** What `network-exposure` is: its id, title, criteria, schedule class and checks; collector.ts adds how it reads AWS. */
+export const NETWORK_EXPOSURE_IDENTITY: CollectorIdentity<NetworkExposureCheck> = {
+  id: 'network-exposure',
+  title: 'Security group rules open to the internet',
+  controls: ['CC6.1', 'CC6.6'],
+  scope: 'regional',
+  frequency: 'weekly',
+  checks: NETWORK_EXPOSURE_CHECKS,
+};

@@ -22,7 +22,7 @@ import {
   type WorldRule,
 } from './security-groups';
 import { partitionOf } from '../../aws/arn';
-import { NETWORK_EXPOSURE_CHECKS, type NetworkExposureCheck } from './checks';
+import { NETWORK_EXPOSURE_IDENTITY, type NetworkExposureCheck } from './checks';
 
 export interface NetworkExposureFacts {
   /** Every security group of every region that could be read. */
@@ -228,12 +228,7 @@ async function readRegion(ctx: GatherContext, region: string): Promise<RegionRea
 }
 
 export const networkExposure: Collector<NetworkExposureFacts, NetworkExposureCheck> = {
-  id: 'network-exposure',
-  title: 'Security group rules open to the internet',
-  controls: ['CC6.1', 'CC6.6'],
-  scope: 'regional',
-  frequency: 'weekly',
-  checks: NETWORK_EXPOSURE_CHECKS,
+  ...NETWORK_EXPOSURE_IDENTITY,
   iamActions: ['ec2:DescribeSecurityGroups', 'ec2:DescribeNetworkInterfaces'],
   policy: (settings) => ({
     adminPorts: [...settings.adminPorts],

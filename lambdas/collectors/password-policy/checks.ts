@@ -1,3 +1,4 @@
+import type { CollectorIdentity } from '../collector';
 import { defineChecks } from '../check-catalogue';
 
 /** The checks of `password-policy`, in the order of its `checks` list. */
@@ -14,3 +15,13 @@ export const PASSWORD_POLICY_CHECKS = defineChecks({
 });
 
 export type PasswordPolicyCheck = keyof typeof PASSWORD_POLICY_CHECKS;
+
+/** What `password-policy` is: its id, title, criteria, schedule class and checks; collector.ts adds how it reads AWS. */
+export const PASSWORD_POLICY_IDENTITY: CollectorIdentity<PasswordPolicyCheck> = {
+  id: 'password-policy',
+  title: 'Password policy: the account password policy against the required minimums',
+  controls: ['CC6.1'],
+  scope: 'global',
+  frequency: 'weekly',
+  checks: PASSWORD_POLICY_CHECKS,
+};

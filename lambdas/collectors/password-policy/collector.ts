@@ -5,7 +5,7 @@ import { jsonSource, type RawSource } from '../../evidence/write-evidence';
 import { gatherCredentialReport, reportAgeMinutes } from '../../readers/credential-report/source';
 import type { CollectorSettings, PasswordPolicyMinimums } from '../../settings';
 import type { Collector } from '../collector';
-import { PASSWORD_POLICY_CHECKS, type PasswordPolicyCheck } from './checks';
+import { PASSWORD_POLICY_IDENTITY, type PasswordPolicyCheck } from './checks';
 
 const API = 'iam:GetAccountPasswordPolicy';
 
@@ -213,12 +213,7 @@ export function assessPasswordPolicy(
 }
 
 export const passwordPolicy: Collector<PasswordPolicyFacts, PasswordPolicyCheck> = {
-  id: 'password-policy',
-  title: 'Password policy: the account password policy against the required minimums',
-  controls: ['CC6.1'],
-  scope: 'global',
-  frequency: 'weekly',
-  checks: PASSWORD_POLICY_CHECKS,
+  ...PASSWORD_POLICY_IDENTITY,
   iamActions: ['iam:GetAccountPasswordPolicy', 'iam:GenerateCredentialReport', 'iam:GetCredentialReport'],
   policy: (s) => ({
     passwordPolicy: { ...s.passwordPolicy, maxAgeDays: s.passwordPolicy.maxAgeDays ?? 'not required' },

@@ -1,3 +1,4 @@
+import type { CollectorIdentity } from '../collector';
 import { defineChecks } from '../check-catalogue';
 
 /** The checks of `public-access`, in the order of its `checks` list. */
@@ -59,3 +60,13 @@ export const PUBLIC_ACCESS_CHECKS = defineChecks({
 });
 
 export type PublicAccessCheck = keyof typeof PUBLIC_ACCESS_CHECKS;
+
+/** What `public-access` is: its id, title, criteria, schedule class and checks; collector.ts adds how it reads AWS. */
+export const PUBLIC_ACCESS_IDENTITY: CollectorIdentity<PublicAccessCheck> = {
+  id: 'public-access',
+  title: 'Public access: S3 Block Public Access, public buckets, databases, snapshots and AMIs',
+  controls: ['CC6.1', 'CC6.6'],
+  scope: 'regional',
+  frequency: 'daily',
+  checks: PUBLIC_ACCESS_CHECKS,
+};

@@ -5,19 +5,14 @@ import { readDatabases } from '../../readers/databases';
 import { readRegions } from '../../readers/regions';
 import type { Collector } from '../collector';
 import { assessPublicAccess, type InstanceExposure, type PublicAccessFacts } from './assess';
-import { PUBLIC_ACCESS_CHECKS, type PublicAccessCheck } from './checks';
+import { PUBLIC_ACCESS_IDENTITY, type PublicAccessCheck } from './checks';
 import { readEbsSnapshots, readPublicImages, readRdsSnapshots } from './regional';
 import { gatherS3 } from './s3';
 
 export type { PublicAccessFacts } from './assess';
 
 export const publicAccess: Collector<PublicAccessFacts, PublicAccessCheck> = {
-  id: 'public-access',
-  title: 'Public access: S3 Block Public Access, public buckets, databases, snapshots and AMIs',
-  controls: ['CC6.1', 'CC6.6'],
-  scope: 'regional',
-  frequency: 'daily',
-  checks: PUBLIC_ACCESS_CHECKS,
+  ...PUBLIC_ACCESS_IDENTITY,
   iamActions: [
     's3:GetAccountPublicAccessBlock',
     's3:ListAllMyBuckets',

@@ -1,3 +1,4 @@
+import type { CollectorIdentity } from '../collector';
 import { defineChecks } from '../check-catalogue';
 
 /** The checks of `resilience`, in the order of its `checks` list. */
@@ -59,3 +60,14 @@ export const RESILIENCE_CHECKS = defineChecks({
 });
 
 export type ResilienceCheck = keyof typeof RESILIENCE_CHECKS;
+
+/** What `resilience` is: its id, title, criteria, schedule class and checks; collector.ts adds how it reads AWS. */
+export const RESILIENCE_IDENTITY: CollectorIdentity<ResilienceCheck> = {
+  id: 'resilience',
+  title:
+    'Resilience: Multi-AZ, deletion protection, point-in-time recovery, versioning, backup plans and vault lock',
+  controls: ['A1.2'],
+  scope: 'regional',
+  frequency: 'weekly',
+  checks: RESILIENCE_CHECKS,
+};

@@ -23,7 +23,7 @@ import { readRegions } from '../../readers/regions';
 import type { CollectorSettings, ResourceTag } from '../../settings';
 import { readProtectedResources, type ProtectedResource } from '../backups/protected-resources';
 import { runAccountOrError, type Collector, type GatherContext } from '../collector';
-import { RESILIENCE_CHECKS, type ResilienceCheck } from './checks';
+import { RESILIENCE_IDENTITY, type ResilienceCheck } from './checks';
 
 /** DescribeContinuousBackups is limited to 10 calls a second per account and region: one start per 100 ms. */
 export const CONTINUOUS_BACKUPS_INTERVAL_MS = 100;
@@ -520,13 +520,7 @@ function vaultFacts(region: string, v: BackupVaultListMember): VaultFacts {
 }
 
 export const resilience: Collector<ResilienceFacts, ResilienceCheck> = {
-  id: 'resilience',
-  title:
-    'Resilience: Multi-AZ, deletion protection, point-in-time recovery, versioning, backup plans and vault lock',
-  controls: ['A1.2'],
-  scope: 'regional',
-  frequency: 'weekly',
-  checks: RESILIENCE_CHECKS,
+  ...RESILIENCE_IDENTITY,
   iamActions: [
     'rds:DescribeDBInstances',
     'rds:DescribeDBClusters',

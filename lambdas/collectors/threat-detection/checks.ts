@@ -1,3 +1,4 @@
+import type { CollectorIdentity } from '../collector';
 import { defineChecks } from '../check-catalogue';
 
 /** The checks of `threat-detection`, in the order of its `checks` list. */
@@ -41,3 +42,13 @@ export const THREAT_DETECTION_CHECKS = defineChecks({
 });
 
 export type ThreatDetectionCheck = keyof typeof THREAT_DETECTION_CHECKS;
+
+/** What `threat-detection` is: its id, title, criteria, schedule class and checks; collector.ts adds how it reads AWS. */
+export const THREAT_DETECTION_IDENTITY: CollectorIdentity<ThreatDetectionCheck> = {
+  id: 'threat-detection',
+  title: 'Threat detection: GuardDuty, its findings, Security Hub and IAM Access Analyzer',
+  controls: ['CC7.2', 'CC7.3'],
+  scope: 'regional',
+  frequency: 'daily',
+  checks: THREAT_DETECTION_CHECKS,
+};

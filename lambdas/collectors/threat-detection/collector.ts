@@ -22,7 +22,7 @@ import { jsonSource, type RawSource } from '../../evidence/write-evidence';
 import { readRegions } from '../../readers/regions';
 import type { CollectorSettings } from '../../settings';
 import type { Collector } from '../collector';
-import { THREAT_DETECTION_CHECKS, type ThreatDetectionCheck } from './checks';
+import { THREAT_DETECTION_IDENTITY, type ThreatDetectionCheck } from './checks';
 
 // ---- AWS semantics, in one place -------------------------------------------------------------------------
 
@@ -496,12 +496,7 @@ function analyzerFacts(a: AnalyzerSummary): AnalyzerFacts {
 }
 
 export const threatDetection: Collector<ThreatDetectionFacts, ThreatDetectionCheck> = {
-  id: 'threat-detection',
-  title: 'Threat detection: GuardDuty, its findings, Security Hub and IAM Access Analyzer',
-  controls: ['CC7.2', 'CC7.3'],
-  scope: 'regional',
-  frequency: 'daily',
-  checks: THREAT_DETECTION_CHECKS,
+  ...THREAT_DETECTION_IDENTITY,
   iamActions: [
     'guardduty:ListDetectors',
     'guardduty:GetDetector',

@@ -1,3 +1,4 @@
+import type { CollectorIdentity } from '../collector';
 import { defineChecks } from '../check-catalogue';
 
 /** The checks of `tls`, in the order of its `checks` list. */
@@ -41,3 +42,13 @@ export const TLS_CHECKS = defineChecks({
 });
 
 export type TlsCheck = keyof typeof TLS_CHECKS;
+
+/** What `tls` is: its id, title, criteria, schedule class and checks; collector.ts adds how it reads AWS. */
+export const TLS_IDENTITY: CollectorIdentity<TlsCheck> = {
+  id: 'tls',
+  title: 'TLS in transit: load balancers, S3 bucket policies, databases',
+  controls: ['CC6.7'],
+  scope: 'regional',
+  frequency: 'weekly',
+  checks: TLS_CHECKS,
+};

@@ -25,7 +25,7 @@ import {
   type ClassicListenerFacts,
   type RegionClassicListeners,
 } from './classic-load-balancers';
-import { TLS_CHECKS, type TlsCheck } from './checks';
+import { TLS_IDENTITY, type TlsCheck } from './checks';
 
 export interface BucketPolicyFacts extends BucketRef {
   /** The policy document; undefined when the bucket has none (NoSuchBucketPolicy). */
@@ -360,12 +360,7 @@ async function readDatabaseTls(
 }
 
 export const tls: Collector<TlsFacts, TlsCheck> = {
-  id: 'tls',
-  title: 'TLS in transit: load balancers, S3 bucket policies, databases',
-  controls: ['CC6.7'],
-  scope: 'regional',
-  frequency: 'weekly',
-  checks: TLS_CHECKS,
+  ...TLS_IDENTITY,
   iamActions: [
     'elasticloadbalancing:DescribeLoadBalancers',
     'elasticloadbalancing:DescribeListeners',

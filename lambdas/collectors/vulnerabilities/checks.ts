@@ -1,3 +1,4 @@
+import type { CollectorIdentity } from '../collector';
 import { defineChecks } from '../check-catalogue';
 
 /** The checks of `vulnerabilities`, in the order of its `checks` list. */
@@ -32,3 +33,13 @@ export const VULNERABILITIES_CHECKS = defineChecks({
 });
 
 export type VulnerabilitiesCheck = keyof typeof VULNERABILITIES_CHECKS;
+
+/** What `vulnerabilities` is: its id, title, criteria, schedule class and checks; collector.ts adds how it reads AWS. */
+export const VULNERABILITIES_IDENTITY: CollectorIdentity<VulnerabilitiesCheck> = {
+  id: 'vulnerabilities',
+  title: 'Vulnerabilities: Amazon Inspector coverage and findings against the remediation SLA',
+  controls: ['CC7.1'],
+  scope: 'regional',
+  frequency: 'daily',
+  checks: VULNERABILITIES_CHECKS,
+};

@@ -17,7 +17,7 @@ import type { RawSource } from '../../evidence/write-evidence';
 import { readRegions } from '../../readers/regions';
 import type { CollectorSettings } from '../../settings';
 import type { Collector } from '../collector';
-import { VULNERABILITIES_CHECKS, type VulnerabilitiesCheck } from './checks';
+import { VULNERABILITIES_IDENTITY, type VulnerabilitiesCheck } from './checks';
 
 /** The scan types judged on `inspector-enabled` (FAIL unless ENABLED). */
 export const JUDGED_SCAN_TYPES = ['ec2', 'ecr', 'lambda'] as const;
@@ -531,12 +531,7 @@ export function assessVulnerabilities(
 // ---- the collector -------------------------------------------------------------------------------------
 
 export const vulnerabilities: Collector<VulnerabilitiesFacts, VulnerabilitiesCheck> = {
-  id: 'vulnerabilities',
-  title: 'Vulnerabilities: Amazon Inspector coverage and findings against the remediation SLA',
-  controls: ['CC7.1'],
-  scope: 'regional',
-  frequency: 'daily',
-  checks: VULNERABILITIES_CHECKS,
+  ...VULNERABILITIES_IDENTITY,
   iamActions: [
     'inspector2:BatchGetAccountStatus',
     'inspector2:ListFindingAggregations',
