@@ -3,12 +3,18 @@
  * (issue 18: access-review grows with users, backups with backup jobs), each run in a process of its own.
  *
  *   node --import tsx scripts/measure-memory.ts [--collector access-review|backups] [--scales 1,3,10]
+ *     [--max-old-space-mb N]
  *
  * Each run is bench/child.ts as the benchmark runs it (bundled with esbuild, no TypeScript loader in the
  * measured process), with `--trace-gc` so the largest heap the collector reached before a collection is known
  * as well as the peak RSS. The RSS before the run (every collector and SDK client loaded) is subtracted to give
  * what the run itself added; MB per 1,000 units is that increase divided by the dimension, and the projected
  * size at which a Lambda function of 512 MB runs out is where that slope meets 512 MB less a runtime allowance.
+ *
+ * V8 collects lazily when its heap may grow to gigabytes, as on a workstation, so the peak RSS there holds
+ * garbage a Lambda function never lets pile up. `--max-old-space-mb` runs the child with that heap limit
+ * (`--max-old-space-size`) to see whether the run fits a function of that size at all: a run that does not fit
+ * dies with V8's out-of-memory error, reported as such.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -39,6 +45,10 @@ async function main(): Promise<void> {
   const only = flag('collector');
   const ids = only ? [only] : Object.keys(DIMENSION);
   const scales = (flag('scales') ?? '1,3,10').split(',').map(Number);
+  const maxOldSpace = flag('max-old-space-mb');
+  if (maxOldSpace !== undefined && !(Number(maxOldSpace) > 0))
+    throw new Error('--max-old-space-mb must be a number of MB, e.g. 460');
+  const heapFlags = maxOldSpace ? [`--max-old-space-size=${maxOldSpace}`] : [];
   for (const id of ids)
     if (!DIMENSION[id]) throw new Error(`--collector must be one of ${Object.keys(DIMENSION).join(', ')}`);
   if (scales.some((s) => !(s > 0))) throw new Error('--scales must be positive numbers, e.g. 1,3,10');
@@ -77,11 +87,26 @@ async function main(): Promise<void> {
         };
         const jobFile = join(dir, `job-${id}-${scale}.json`);
         writeFileSync(jobFile, JSON.stringify(job));
-        const trace = execFileSync(process.execPath, ['--no-warnings', '--trace-gc', child, jobFile], {
-          encoding: 'utf8',
-          maxBuffer: 256 * 1024 * 1024,
-          env: { ...process.env, AWS_REGION: 'us-east-1', AWS_EC2_METADATA_DISABLED: 'true' },
-        });
+        let trace: string;
+        try {
+          trace = execFileSync(
+            process.execPath,
+            ['--no-warnings', '--trace-gc', ...heapFlags, child, jobFile],
+            {
+              encoding: 'utf8',
+              maxBuffer: 256 * 1024 * 1024,
+              stdio: ['ignore', 'pipe', 'pipe'],
+              env: { ...process.env, AWS_REGION: 'us-east-1', AWS_EC2_METADATA_DISABLED: 'true' },
+            },
+          );
+        } catch (err) {
+          const stderr = String((err as { stderr?: unknown }).stderr ?? '');
+          const oom = /heap out of memory|Allocation failed/.test(stderr);
+          console.log(
+            `| ${id} | ${dimension} | ${units} | ${oom ? `out of memory (heap limit ${maxOldSpace ?? 'default'} MB)` : `failed: ${stderr.split('\n')[0]}`} | | | | | | |`,
+          );
+          continue;
+        }
         // "Mark-Compact 245.3 (260.1) -> 200.1 (250.0) MB": the first figure is the heap used before it.
         let heap = 0;
         for (const m of trace.matchAll(/: [\w-]+(?: \([^)]*\))? ([\d.]+) \([\d.]+\) -> /g))
