@@ -7,6 +7,7 @@ import { deferredSource, type RawSource } from '../../evidence/write-evidence';
 import {
   buildPopulation,
   gatherAuthorizationDetails,
+  populationJson,
   problemEntries,
   type AuthorizationDetails,
   type Population,
@@ -98,7 +99,7 @@ export const accessReview: Collector<AccessReviewFacts, AccessReviewCheck> = {
     // Made from the facts when they are written, not held beside the other sources (deferredSource).
     sources.push(
       deferredSource({ name: POPULATION_SOURCE, api: AUTH_API, contentType: 'application/json' }, () =>
-        canonicalBytes(population),
+        populationJson(population),
       ),
       deferredSource({ name: CSV_SOURCE, api: AUTH_API, contentType: 'text/csv' }, () =>
         Buffer.from(csv, 'utf8'),
