@@ -25,6 +25,16 @@ export function jsonSource(name: string, api: string, value: unknown, generatedA
   };
 }
 
+/**
+ * A source whose bytes are made from `render` each time `body` is read, and kept by nobody: writeEvidence
+ * reads it once, writes it and lets it go. For a large source made from what the run holds anyway (the
+ * access review's population, rendered from its facts), so its bytes are never held beside the other sources.
+ * `render` must give the same bytes every time: it reads facts nobody changes.
+ */
+export function deferredSource(source: Omit<RawSource, 'body'>, render: () => Uint8Array): RawSource {
+  return Object.defineProperty({ ...source }, 'body', { get: render, enumerable: true }) as RawSource;
+}
+
 export interface WrittenEvidence {
   /** The envelope as written, with its sources. */
   readonly envelope: Envelope;
@@ -52,15 +62,17 @@ export async function writeEvidence(
   const refs: SourceRef[] = [];
   const stored: StoredObject[] = [];
   for (const source of rawSources) {
-    const sha256 = sha256Hex(source.body);
+    // Read once: a deferred source makes its bytes on each read (deferredSource).
+    const body = source.body;
+    const sha256 = sha256Hex(body);
     const key = sourceKey(parts, source.name);
-    stored.push(await store.put({ key, body: source.body, contentType: source.contentType, sha256 }));
+    stored.push(await store.put({ key, body, contentType: source.contentType, sha256 }));
     refs.push({
       name: source.name,
       api: source.api,
       key,
       sha256,
-      bytes: source.body.byteLength,
+      bytes: body.byteLength,
       contentType: source.contentType,
       ...(source.generatedAt ? { generatedAt: source.generatedAt } : {}),
     });

@@ -12,7 +12,7 @@ import { validateDecisions } from './decisions';
 import { ORGANIZATION_COLLECTOR, ORGANIZATION_POPULATION_SOURCE } from './organization';
 import { validateOrganizationDecisions } from './organization-decisions';
 import type { OrganizationPopulation } from './organization-population';
-import type { Population } from './population';
+import { readPopulation, type Population } from './population';
 import { EMAIL_COLLECTOR } from './review';
 
 export const ATTESTATION_COLLECTOR = 'access-review-attestation';
@@ -139,7 +139,7 @@ async function readReview(reader: EvidenceReader, review: string): Promise<Found
   const population: unknown = JSON.parse(raw.toString('utf8'));
   return organization
     ? { scope: 'organization', frozen: { ...frozen, population: population as OrganizationPopulation } }
-    : { scope: 'account', frozen: { ...frozen, population: population as Population } };
+    : { scope: 'account', frozen: { ...frozen, population: readPopulation(population) } };
 }
 
 export interface AttestationInput {

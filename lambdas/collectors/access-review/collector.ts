@@ -1,12 +1,13 @@
 import { errorEntry } from '../../aws/aws-error';
-import type { Collector } from '../collector';
+import type { Collector, GatherContext } from '../collector';
 import { gatherCredentialReport } from '../../readers/credential-report/source';
 import type { ErrorEntry, Finding } from '../../evidence/envelope';
-import { canonicalJson } from '../../evidence/canonical-json';
-import type { RawSource } from '../../evidence/write-evidence';
+import { canonicalBytes } from '../../evidence/canonical-json';
+import { deferredSource, type RawSource } from '../../evidence/write-evidence';
 import {
   buildPopulation,
   gatherAuthorizationDetails,
+  populationJson,
   problemEntries,
   type AuthorizationDetails,
   type Population,
@@ -24,6 +25,46 @@ export interface AccessReviewFacts {
 export const POPULATION_SOURCE = 'population.json';
 export const CSV_SOURCE = 'access-review.csv';
 const AUTH_API = 'iam:GetAccountAuthorizationDetails';
+
+/**
+ * Reads the credential report and the authorization details, keeps both raw sources (the details as canonical
+ * JSON, made once) and builds the population. The parsed report and details are needed only to build it, so
+ * they live in this function alone and are released when it returns, before the population is serialized.
+ * Undefined when the authorization details could not be read (the error is in `errors`).
+ */
+async function freezePopulation(
+  ctx: GatherContext,
+  errors: ErrorEntry[],
+  sources: RawSource[],
+): Promise<{ population: Population } | undefined> {
+  const report = await gatherCredentialReport(ctx);
+  errors.push(...report.errors);
+  sources.push(...report.sources);
+  let details: AuthorizationDetails;
+  try {
+    details = await gatherAuthorizationDetails(ctx);
+  } catch (err) {
+    errors.push(errorEntry(err, 'global', AUTH_API));
+    return undefined;
+  }
+  sources.push({
+    name: 'authorization-details.json',
+    api: AUTH_API,
+    contentType: 'application/json',
+    body: canonicalBytes(details),
+  });
+  // Any ARN of the account names it; the trust analysis needs it to tell other accounts from this one.
+  const anyArn = [...details.users, ...details.roles, ...details.groups].find((d) => d.Arn)?.Arn;
+  const account = anyArn?.split(':')[4] ?? 'unknown';
+  const { population, problems } = buildPopulation(details, report.facts.report, {
+    account,
+    now: ctx.now,
+    inactiveAfterDays: ctx.settings.inactiveAfterDays,
+    ...(report.facts.generatedAt ? { credentialReportGeneratedAt: report.facts.generatedAt } : {}),
+  });
+  errors.push(...problemEntries(problems));
+  return { population };
+}
 
 /**
  * The quarterly access review's population, as a collector: the stack schedules it from the registry like
@@ -44,37 +85,20 @@ export const accessReview: Collector<AccessReviewFacts, AccessReviewCheck> = {
   }),
 
   async gather(ctx) {
-    const report = await gatherCredentialReport(ctx);
-    const errors: ErrorEntry[] = [...report.errors];
-    const sources: RawSource[] = [...report.sources];
-    let details: AuthorizationDetails;
-    try {
-      details = await gatherAuthorizationDetails(ctx);
-    } catch (err) {
-      errors.push(errorEntry(err, 'global', AUTH_API));
-      return { facts: {}, sources, errors };
-    }
-    // Any ARN of the account names it; the trust analysis needs it to tell other accounts from this one.
-    const anyArn = [...details.users, ...details.roles, ...details.groups].find((d) => d.Arn)?.Arn;
-    const account = anyArn?.split(':')[4] ?? 'unknown';
-    const { population, problems } = buildPopulation(details, report.facts.report, {
-      account,
-      now: ctx.now,
-      inactiveAfterDays: ctx.settings.inactiveAfterDays,
-      ...(report.facts.generatedAt ? { credentialReportGeneratedAt: report.facts.generatedAt } : {}),
-    });
-    errors.push(...problemEntries(problems));
+    const errors: ErrorEntry[] = [];
+    const sources: RawSource[] = [];
+    const frozen = await freezePopulation(ctx, errors, sources);
+    if (!frozen) return { facts: {}, sources, errors };
+    const { population } = frozen;
     const csv = renderCsv(population);
-    const json = (value: unknown) => Buffer.from(canonicalJson(value), 'utf8');
+    // Made from the facts when they are written, not held beside the other sources (deferredSource).
     sources.push(
-      {
-        name: 'authorization-details.json',
-        api: AUTH_API,
-        contentType: 'application/json',
-        body: json(details),
-      },
-      { name: POPULATION_SOURCE, api: AUTH_API, contentType: 'application/json', body: json(population) },
-      { name: CSV_SOURCE, api: AUTH_API, contentType: 'text/csv', body: Buffer.from(csv, 'utf8') },
+      deferredSource({ name: POPULATION_SOURCE, api: AUTH_API, contentType: 'application/json' }, () =>
+        populationJson(population),
+      ),
+      deferredSource({ name: CSV_SOURCE, api: AUTH_API, contentType: 'text/csv' }, () =>
+        Buffer.from(csv, 'utf8'),
+      ),
     );
     return { facts: { population, csv }, sources, errors };
   },

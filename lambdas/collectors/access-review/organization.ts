@@ -38,6 +38,7 @@ import {
   renderOrganizationHtml,
   renderOrganizationText,
 } from './organization-render';
+import { readPopulation } from './population';
 import { quarterOf, type ReviewMeta } from './render';
 import { emailReview, ReviewError, type ReviewContext, type ReviewResult } from './review';
 
@@ -112,7 +113,7 @@ export async function readAccountPopulation(
         status: 'unverified',
         reason: `${source.key} does not match the SHA-256 its envelope records`,
       };
-    const population = JSON.parse(raw.toString('utf8')) as AccountReadback['population'];
+    const population = readPopulation(JSON.parse(raw.toString('utf8')));
     let customerPolicies: readonly ManagedPolicyDetail[] | undefined;
     const details = latest.envelope.sources.find((s) => s.name === AUTH_DETAILS_SOURCE);
     if (details) {

@@ -9,6 +9,7 @@ import {
 import type { AuthorizationDetails } from '../../iam-policy/authorization-details';
 import { holdsKey, type CredentialReport, type ReportTime } from '../../readers/credential-report/parse';
 import { userActivity } from '../inactive-users/collector';
+import { canonicalBytes, canonicalJson, CanonicalWriter } from '../../evidence/canonical-json';
 
 // The shared analysis and reader, re-exported where the access review's callers and tests have them.
 export {
@@ -240,5 +241,115 @@ export function buildPopulation(
       roles: roles.sort((a, b) => a.name.localeCompare(b.name)),
     },
     problems,
+  };
+}
+
+// ---- population.json ----------------------------------------------------------------------------------
+
+/**
+ * population.json as written since format 2. A user's effective policies are its own (attached and inline,
+ * `via: "user"`) followed by the policies of each group it names in `groups`, in that order; format 1 copied
+ * every group's policies into every member, so a group of 5 policies and 1,000 members was written 5,000 times.
+ * Format 2 lists each group's policies once under `groups` and each user's own under `users[].policies`.
+ * Everything judged from all of them is still on the user: `admin`, `nearAdmin`, `adminReasons`.
+ * `readPopulation` gives back exactly the population that was frozen, from either format.
+ */
+export const POPULATION_FORMAT_VERSION = 2;
+
+export interface GroupPolicies {
+  readonly name: string;
+  /** The group's attached and inline policies, each `via: "group:<name>"`. */
+  readonly policies: readonly PolicyRef[];
+}
+
+export interface PopulationDocument extends Population {
+  readonly formatVersion: typeof POPULATION_FORMAT_VERSION;
+  /** Every group a user belongs to, sorted by name. */
+  readonly groups: readonly GroupPolicies[];
+  /** `policies` holds the user's own policies only; the groups' follow from `groups`. */
+  readonly users: readonly UserEntry[];
+}
+
+const samePolicy = (a: PolicyRef, b: PolicyRef) => a === b || canonicalJson(a) === canonicalJson(b);
+
+/**
+ * Each group's policies as the population's users hold them, or undefined when some user's policies are not
+ * its own followed by its groups' (same for every member of a group): the population is then written in
+ * format 1, so nothing is ever lost by the shorter form.
+ */
+function groupPolicies(p: Population): Map<string, readonly PolicyRef[]> | undefined {
+  const groups = new Map<string, readonly PolicyRef[]>();
+  for (const u of p.users) {
+    let i = 0;
+    while (i < u.policies.length && u.policies[i]!.via === 'user') i++;
+    for (const g of u.groups) {
+      const via = `group:${g}`;
+      let j = i;
+      while (j < u.policies.length && u.policies[j]!.via === via) j++;
+      const run = u.policies.slice(i, j);
+      const known = groups.get(g);
+      if (!known) groups.set(g, run);
+      else if (known.length !== run.length || known.some((x, k) => !samePolicy(x, run[k]!))) return undefined;
+      i = j;
+    }
+    if (i !== u.policies.length) return undefined;
+  }
+  return groups;
+}
+
+/**
+ * population.json's bytes (canonical JSON): format 2, written a user at a time (a user's own policies are
+ * picked out as it is written, so no second population is built), or format 1 when format 2 could not give
+ * the same population back.
+ */
+export function populationJson(p: Population): Uint8Array {
+  const groups = groupPolicies(p);
+  if (!groups) return canonicalBytes(p);
+  const { users, ...rest } = p;
+  const head: Record<string, unknown> = {
+    ...rest,
+    formatVersion: POPULATION_FORMAT_VERSION,
+    groups: [...groups]
+      .map(([name, policies]) => ({ name, policies }))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+  };
+  // `users` sorts after every other member, so it is written last, one user at a time.
+  const w = new CanonicalWriter().text('{');
+  for (const key of Object.keys(head).sort()) {
+    if (head[key] === undefined) continue;
+    if (key >= 'users') throw new Error(`population member ${key} would sort after users`);
+    w.text(`${JSON.stringify(key)}:`)
+      .value(head[key])
+      .text(',');
+  }
+  w.text('"users":[');
+  users.forEach((u, i) => {
+    if (i > 0) w.text(',');
+    w.value({ ...u, policies: u.policies.filter((x) => x.via === 'user') });
+  });
+  return w.text(']}').bytes();
+}
+
+/**
+ * A population read back from population.json (parsed), in either format, as it was frozen: each user with
+ * all its policies. Throws naming the format when it is one this version does not know.
+ */
+export function readPopulation(value: unknown): Population {
+  const doc = value as Partial<PopulationDocument> | null;
+  if (doc === null || typeof doc !== 'object' || !Array.isArray(doc.users))
+    throw new Error('population.json must be an object with a users array');
+  if (doc.formatVersion === undefined) return doc as Population;
+  if (doc.formatVersion !== POPULATION_FORMAT_VERSION)
+    throw new Error(
+      `population.json formatVersion ${JSON.stringify(doc.formatVersion)} is not one this version reads (absent for 1, or ${POPULATION_FORMAT_VERSION})`,
+    );
+  const { formatVersion: _version, groups = [], users, ...rest } = doc as PopulationDocument;
+  const byName = new Map(groups.map((g) => [g.name, g.policies]));
+  return {
+    ...rest,
+    users: users.map((u) => ({
+      ...u,
+      policies: [...u.policies, ...u.groups.flatMap((g) => byName.get(g) ?? [])],
+    })),
   };
 }

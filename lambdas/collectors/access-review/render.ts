@@ -170,50 +170,56 @@ const policyList = (e: UserEntry | RoleEntry) =>
     .join('; ');
 
 export function renderCsv(p: Population): string {
-  const rows: string[][] = [CSV_HEADER];
+  // Each row becomes its line at once: the cells of every principal are never held together.
+  const line = (cells: readonly string[]) => cells.map(csvCell).join(',');
+  const lines: string[] = [line(CSV_HEADER)];
   for (const u of p.users) {
-    rows.push([
-      'user',
-      u.name,
-      u.arn,
-      yesNo(u.admin),
-      yesNo(u.consoleAccess),
-      yesNo(u.mfa),
-      userActivityText(u, p),
-      yesNo(u.inactive),
-      u.groups.join('; '),
-      policyList(u),
-      '',
-      day(u.createdAt) ?? '',
-      yesNo(u.nearAdmin),
-      u.adminReasons.join('; '),
-      keyLines(u.accessKeys).join('; '),
-      '',
-      '',
-    ]);
+    lines.push(
+      line([
+        'user',
+        u.name,
+        u.arn,
+        yesNo(u.admin),
+        yesNo(u.consoleAccess),
+        yesNo(u.mfa),
+        userActivityText(u, p),
+        yesNo(u.inactive),
+        u.groups.join('; '),
+        policyList(u),
+        '',
+        day(u.createdAt) ?? '',
+        yesNo(u.nearAdmin),
+        u.adminReasons.join('; '),
+        keyLines(u.accessKeys).join('; '),
+        '',
+        '',
+      ]),
+    );
   }
   for (const r of p.roles) {
-    rows.push([
-      'role',
-      r.name,
-      r.arn,
-      yesNo(r.admin),
-      '',
-      '',
-      roleLastUsed(r),
-      '',
-      '',
-      policyList(r),
-      r.trustedBy.join('; '),
-      day(r.createdAt) ?? '',
-      yesNo(r.nearAdmin),
-      r.adminReasons.join('; '),
-      '',
-      '',
-      '',
-    ]);
+    lines.push(
+      line([
+        'role',
+        r.name,
+        r.arn,
+        yesNo(r.admin),
+        '',
+        '',
+        roleLastUsed(r),
+        '',
+        '',
+        policyList(r),
+        r.trustedBy.join('; '),
+        day(r.createdAt) ?? '',
+        yesNo(r.nearAdmin),
+        r.adminReasons.join('; '),
+        '',
+        '',
+        '',
+      ]),
+    );
   }
-  return rows.map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
+  return lines.join('\r\n') + '\r\n';
 }
 
 // ---- HTML ---------------------------------------------------------------------------------------------

@@ -1,10 +1,4 @@
-import {
-  BackupClient,
-  paginateListBackupJobs,
-  paginateListRestoreJobs,
-  type BackupJob,
-  type RestoreJobsListMember,
-} from '@aws-sdk/client-backup';
+import { BackupClient, paginateListRestoreJobs, type RestoreJobsListMember } from '@aws-sdk/client-backup';
 import { readRegions } from '../../readers/regions';
 import type { Finding, FindingStatus } from '../../evidence/envelope';
 import { jsonSource, type RawSource } from '../../evidence/write-evidence';
@@ -21,6 +15,7 @@ import {
 } from '../../readers/databases';
 import { BACKUPS_IDENTITY, type BackupsCheck } from './checks';
 import { readProtectedResources } from './protected-resources';
+import { backupJobsSource, readBackupJobs } from './job-listing';
 
 export const BACKUP_JOB_STATES = [
   'CREATED',
@@ -109,7 +104,11 @@ export interface BackupsFacts {
   readonly jobWindowFrom: string;
   /** Regions whose databases could be read. */
   readonly databases: readonly (RegionDatabases & { readonly region: string })[];
-  /** Regions whose backup jobs could be read. */
+  /**
+   * Regions whose backup jobs could be read. As gathered, a job no finding can show (one that succeeded, or
+   * is still running, and is no parent) keeps only what the judgement reads (job-listing.ts); the raw source
+   * keeps every job whole.
+   */
   readonly jobs: readonly { readonly region: string; readonly jobs: readonly BackupJobFacts[] }[];
   /** Regions whose protected resources and restore jobs could both be read. */
   readonly restores?: readonly RegionRestores[];
@@ -241,25 +240,6 @@ export function assessRestoreTests(
       },
     };
   });
-}
-
-function jobFacts(region: string, j: BackupJob): BackupJobFacts {
-  return {
-    region,
-    jobId: j.BackupJobId ?? 'unknown',
-    state: j.State ?? 'UNKNOWN',
-    resourceArn: j.ResourceArn,
-    resourceType: j.ResourceType,
-    resourceName: j.ResourceName,
-    vault: j.BackupVaultName,
-    statusMessage: j.StatusMessage,
-    createdAt: iso(j.CreationDate),
-    completedAt: iso(j.CompletionDate),
-    startBy: iso(j.StartBy),
-    isParent: j.IsParent,
-    parentJobId: j.ParentJobId,
-    messageCategory: j.MessageCategory,
-  };
 }
 
 function completedWithIssues(job: BackupJobFacts): boolean {
@@ -554,13 +534,10 @@ export const backups: Collector<BackupsFacts, BackupsCheck> = {
     const [dbs, jobs, restores] = await Promise.all([
       readRegions(regions, 'rds:DescribeDBInstances', (region) => readDatabases(ctx, region)),
       readRegions(regions, 'backup:ListBackupJobs', (region) =>
-        withApi('backup:ListBackupJobs', async () => {
-          const client = ctx.clients.get(BackupClient, region);
-          const raw: BackupJob[] = [];
-          for await (const page of paginateListBackupJobs({ client }, { ByCreatedAfter: from }))
-            raw.push(...(page.BackupJobs ?? []));
-          return raw;
-        }),
+        withApi('backup:ListBackupJobs', () =>
+          // Whole where a finding may show the job; the parent of a failed child is kept whole by the reader.
+          readBackupJobs(ctx, region, from, (job) => jobProblem(job) !== undefined || job.isParent === true),
+        ),
       ),
       readRegions(regions, 'backup:ListProtectedResources', async (region): Promise<RegionRestores> => {
         const resources = await readProtectedResources(ctx, region);
@@ -585,21 +562,16 @@ export const backups: Collector<BackupsFacts, BackupsCheck> = {
       }),
     ]);
     const restoreRegions = restores.results.flatMap((r) => (r.value ? [r.value] : []));
-    const jobRegions = jobs.results.flatMap((r) => (r.value ? [{ region: r.region, raw: r.value }] : []));
+    const listings = jobs.results.flatMap((r) => (r.value ? [r.value] : []));
     const sources: RawSource[] = [
-      jsonSource(
-        'backup-jobs.json',
-        'backup:ListBackupJobs',
-        { byCreatedAfter: from.toISOString(), regions: jobRegions },
-        ctx.now,
-      ),
+      backupJobsSource(from, listings, ctx.now),
       jsonSource('restore-jobs.json', 'backup:ListRestoreJobs', { regions: restoreRegions }, ctx.now),
     ];
     return {
       facts: {
         jobWindowFrom: from.toISOString(),
         databases: dbs.results.flatMap((r) => (r.value ? [{ region: r.region, ...r.value }] : [])),
-        jobs: jobRegions.map((r) => ({ region: r.region, jobs: r.raw.map((j) => jobFacts(r.region, j)) })),
+        jobs: listings.map((l) => ({ region: l.region, jobs: l.jobs })),
         restores: restoreRegions,
       },
       sources,

@@ -6,7 +6,10 @@ import { OfflineClientFactory } from '../../../cli/demo/offline-clients';
 import { recordDecisions } from '../../../lambdas/collectors/access-review/attestation';
 import { POPULATION_SOURCE } from '../../../lambdas/collectors/access-review/collector';
 import { DecisionsError } from '../../../lambdas/collectors/access-review/decisions';
-import { runOrganizationReview } from '../../../lambdas/collectors/access-review/organization';
+import {
+  readAccountPopulation,
+  runOrganizationReview,
+} from '../../../lambdas/collectors/access-review/organization';
 import {
   ACCOUNT_IN_SCOPE_CHECK,
   ACCOUNTS_KIND,
@@ -21,7 +24,12 @@ import {
   ORGANIZATION_CSV_HEADER,
   renderOrganizationCsv,
 } from '../../../lambdas/collectors/access-review/organization-render';
-import type { Population, RoleEntry } from '../../../lambdas/collectors/access-review/population';
+import {
+  populationJson,
+  type PolicyRef,
+  type Population,
+  type RoleEntry,
+} from '../../../lambdas/collectors/access-review/population';
 import { canonicalBytes } from '../../../lambdas/evidence/canonical-json';
 import { draftEnvelope } from '../../../lambdas/evidence/draft';
 import { DirectoryStore } from '../../../lambdas/evidence/directory-store';
@@ -410,5 +418,56 @@ describe('runOrganizationReview and review record', () => {
       `row "${absent}" (${admins[1]!.principal} in ${admins[1]!.account} (${admins[1]!.permission}), admin: yes) has no decision`,
     ]);
     expect((await directoryReader(dir).list('evidence/')).some((k) => k.includes('attestation'))).toBe(false);
+  });
+});
+
+describe('readAccountPopulation', () => {
+  it("reads a format 2 population.json back with each user's group policies", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'org-readback-'));
+    const admins: PolicyRef = {
+      name: 'AdministratorAccess',
+      type: 'aws-managed',
+      via: 'group:admins',
+      arn: 'arn:aws:iam::aws:policy/AdministratorAccess',
+      admin: true,
+      nearAdmin: false,
+      reason: 'AdministratorAccess',
+    };
+    const pop = population([
+      entry('dan', {
+        groups: ['admins'],
+        policies: [admins],
+        admin: true,
+        adminReasons: ['AdministratorAccess'],
+      }),
+      entry('eve', {
+        groups: ['admins'],
+        policies: [admins],
+        admin: true,
+        adminReasons: ['AdministratorAccess'],
+      }),
+    ]);
+    await writeEvidence(
+      new DirectoryStore(dir),
+      draftEnvelope({
+        collector: 'access-review',
+        controls: ['CC6.2'],
+        account: '123456789012',
+        region: 'global',
+        collectedAt: new Date(NOW.getTime() - 3_600_000),
+        policy: {},
+        findings: [{ resource: 'x', check: 'user-access', status: 'INFO', detail: {} }],
+        errors: [],
+        runId: 'v2-run',
+      }),
+      [{ name: POPULATION_SOURCE, api: 'x', contentType: 'application/json', body: populationJson(pop) }],
+      'v2-run',
+    );
+    const read = await readAccountPopulation(directoryReader(dir), '123456789012', NOW);
+    expect(read.status).toBe('read');
+    expect(read.population!.users.map((u) => [u.name, u.policies.map((p) => p.via)])).toEqual([
+      ['dan', ['group:admins']],
+      ['eve', ['group:admins']],
+    ]);
   });
 });

@@ -6,7 +6,11 @@ import {
   gatherAuthorizationDetails,
   grantsAdmin,
   parsePolicyDocument,
+  populationJson,
+  readPopulation,
+  type Population,
 } from '../../../lambdas/collectors/access-review/population';
+import { canonicalJson } from '../../../lambdas/evidence/canonical-json';
 import { ClientFactory } from '../../../lambdas/aws/client-factory';
 import { parseCredentialReport } from '../../../lambdas/readers/credential-report/parse';
 import { ADMIN_DOC, READ_DOC, customerPolicy, details, enc, group, role, user } from './fixtures';
@@ -428,5 +432,83 @@ describe('gatherAuthorizationDetails', () => {
     for (const c of calls) expect(c.Filter).toEqual(['User', 'Group', 'Role', 'LocalManagedPolicy']);
     for (const c of calls) expect(c.MaxItems).toBe(1000);
     expect(calls[1]!.Marker).toBe('m1');
+  });
+});
+
+describe('population.json', () => {
+  const frozen = () =>
+    buildPopulation(
+      details({
+        groups: [
+          group('admins', {
+            AttachedManagedPolicies: [{ PolicyName: 'AdministratorAccess', PolicyArn: ADMIN_ARN }],
+          }),
+          group('readers', {
+            AttachedManagedPolicies: [
+              { PolicyName: 'team', PolicyArn: 'arn:aws:iam::123456789012:policy/team' },
+            ],
+            GroupPolicyList: [{ PolicyName: 'read', PolicyDocument: enc(READ_DOC) }],
+          }),
+          group('empty'),
+        ],
+        policies: [customerPolicy('team', READ_DOC)],
+        users: Array.from({ length: 50 }, (_, i) =>
+          user(`u${i}`, {
+            GroupList: i % 3 === 0 ? ['readers', 'admins'] : i % 3 === 1 ? ['readers', 'empty'] : [],
+            ...(i % 5 === 0
+              ? { UserPolicyList: [{ PolicyName: 'own', PolicyDocument: enc(ADMIN_DOC) }] }
+              : {}),
+          }),
+        ),
+        roles: [role('federated', { Statement: [{ Effect: 'Allow', Principal: { Federated: 'idp' } }] })],
+      }),
+      REPORT,
+      OPTS,
+    ).population;
+  const parse = (bytes: Uint8Array) =>
+    JSON.parse(Buffer.from(bytes).toString('utf8')) as Record<string, unknown>;
+
+  it("lists each group's policies once and each user's own, and reads back to the population frozen", () => {
+    const p = frozen();
+    const doc = parse(populationJson(p)) as {
+      formatVersion: number;
+      groups: { name: string; policies: { name: string }[] }[];
+      users: { name: string; groups: string[]; policies: { name: string; via: string }[]; admin: boolean }[];
+    };
+    expect(doc.formatVersion).toBe(2);
+    expect(doc.groups.map((g) => [g.name, g.policies.map((x) => x.name)])).toEqual([
+      ['admins', ['AdministratorAccess']],
+      ['empty', []],
+      ['readers', ['team', 'read']],
+    ]);
+    const u0 = doc.users.find((u) => u.name === 'u0')!;
+    expect(u0.policies.map((x) => [x.name, x.via])).toEqual([['own', 'user']]);
+    expect(u0).toMatchObject({ groups: ['admins', 'readers'], admin: true });
+    expect(canonicalJson(readPopulation(doc))).toBe(canonicalJson(p));
+    expect(populationJson(p).byteLength).toBeLessThan(Buffer.byteLength(canonicalJson(p)));
+  });
+
+  it('reads a format 1 population (no formatVersion) as it is', () => {
+    const p = frozen();
+    expect(canonicalJson(readPopulation(JSON.parse(canonicalJson(p))))).toBe(canonicalJson(p));
+  });
+
+  it("keeps format 1 when a member's policies are not its group's, so nothing is lost", () => {
+    const p = frozen();
+    const [first, ...rest] = p.users;
+    const odd: Population = {
+      ...p,
+      users: [{ ...first!, policies: first!.policies.filter((x) => x.name !== 'read') }, ...rest],
+    };
+    const doc = parse(populationJson(odd));
+    expect(doc.formatVersion).toBeUndefined();
+    expect(canonicalJson(readPopulation(doc))).toBe(canonicalJson(odd));
+  });
+
+  it('refuses a format it does not know, naming it', () => {
+    expect(() => readPopulation({ formatVersion: 3, users: [] })).toThrow(
+      'population.json formatVersion 3 is not one this version reads',
+    );
+    expect(() => readPopulation([])).toThrow('population.json must be an object with a users array');
   });
 });
