@@ -13,7 +13,7 @@ import {
   encryption,
   type BucketEncryption,
 } from '../../../lambdas/collectors/encryption/collector';
-import { regionFromLocation } from '../../../lambdas/readers/buckets';
+import { LIST_BUCKETS_PAGE_SIZE, regionFromLocation } from '../../../lambdas/readers/buckets';
 import { runInTempDir } from '../../helpers/run';
 import { awsError, regionOf } from '../../helpers/regional-mock';
 
@@ -202,7 +202,9 @@ describe('encryption collector', () => {
 
     expect(s3.commandCalls(ListBucketsCommand)).toHaveLength(2);
     expect(await regionOf(() => s3.commandCalls(ListBucketsCommand)[0]!.thisValue)).toBe('us-east-1');
-    expect(s3.commandCalls(ListBucketsCommand)[0]!.args[0].input).toMatchObject({ MaxBuckets: 1000 });
+    expect(s3.commandCalls(ListBucketsCommand)[0]!.args[0].input).toMatchObject({
+      MaxBuckets: LIST_BUCKETS_PAGE_SIZE,
+    });
     const buckets = written.findings.filter((f) => f.check === 's3-default-encryption');
     expect(buckets.map((f) => [f.detail.bucket, f.detail.region, f.detail.algorithm, f.status])).toEqual([
       ['app-data', 'eu-west-1', 'AES256', 'PASS'],
