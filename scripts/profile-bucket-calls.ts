@@ -1,17 +1,20 @@
 /**
  * CPU per S3 call of a bucket-heavy collector, for issue 18's memory sizing (docs/PERFORMANCE.md, "Bucket
- * collectors: CPU per S3 call and memory size").
+ * collectors: pools per region, the deadline, CPU per S3 call and memory size").
  *
  * Runs one collector's real `runCollector` against the benchmark's synthetic account, answered offline below
  * the SDK's retry layer as bench/child.ts does (serialisation, endpoint resolution, signing, checksums and
- * retries are the SDK's own; response parsing is not: the answer is injected as an object). Two runs of
- * different bucket counts in the same process give the marginal CPU of one bucket, free of the fixed part
- * (module load, RDS and EBS reads, the first client of each region). Run it bundled, so no TypeScript loader
- * sits in the measured process:
+ * retries are the SDK's own; response parsing is not: the answer is injected as an object). A run in a fresh
+ * process with `--warmup 0` pays what a cold function pays (the JIT's first pass over the SDK); two sizes in one
+ * process give the marginal CPU of one bucket. Run it bundled as the functions are (ES-module builds first,
+ * minified syntax; identifiers kept, since the offline answers are keyed by client class names), so no
+ * TypeScript loader sits in the measured process:
  *
- *   npx esbuild scripts/profile-bucket-calls.ts --bundle --platform=node --keep-names --outfile=/tmp/p.js
- *   node /tmp/p.js --collector encryption --buckets 2000,6000 [--regions 3] [--latency-ms 0] [--warmup 200]
- *   node --cpu-prof --cpu-prof-dir=/tmp/prof /tmp/p.js --collector encryption --buckets 6000
+ *   npx esbuild scripts/profile-bucket-calls.ts --bundle --platform=node --main-fields=module,main \
+ *     --minify-whitespace --minify-syntax --outfile=/tmp/p.js
+ *   node /tmp/p.js --collector encryption --buckets 50000 --warmup 0 [--regions 3] [--latency-ms 0]
+ *   node /tmp/p.js --collector tls --buckets 2000,6000 [--warmup 200]
+ *   node --cpu-prof --cpu-prof-dir=/tmp/prof /tmp/p.js --collector encryption --buckets 20000 --warmup 0
  *
  * Prints one JSON line per run and, for two sizes, the marginal CPU per bucket and per S3 call.
  *
