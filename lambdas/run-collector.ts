@@ -23,8 +23,10 @@ export interface RunContext {
   readonly memo?: Map<string, Promise<unknown>>;
   /**
    * Epoch ms by which gathering must be over so the evidence can still be written (the Lambda time limit
-   * less a reserve). Regions not started `SOFT_DEADLINE_MARGIN_MS` before it are skipped and recorded; a
-   * gather still running at it is abandoned and the run is recorded as an error.
+   * less a reserve). Regions and per-resource reads (buckets, load balancers, parameter groups) not started
+   * `SOFT_DEADLINE_MARGIN_MS` before it are skipped and recorded; per-resource loops stop waiting for reads
+   * still in flight `RETURN_RESERVE_MS` (aws/deadline.ts) before it, so what they read is kept; a gather
+   * still running at it is abandoned and the run is recorded as an error.
    */
   readonly deadline?: number;
   /**
@@ -35,6 +37,13 @@ export interface RunContext {
   readonly unavailable?: ErrorEntry;
 }
 
+/**
+ * From the soft deadline (no new read starts) to the hard one (the gather is abandoned): reads already in
+ * flight finish in the first 35 s (one answer takes well under a second; a call still retrying a throttle by
+ * then is given up and its resource recorded as not read), and the last `RETURN_RESERVE_MS` (10 s) are the
+ * gather's own to return what was read. The evidence itself is written after the hard deadline, in the Lambda
+ * runtime's write reserve.
+ */
 export const SOFT_DEADLINE_MARGIN_MS = 45_000;
 
 export interface RunResult<Facts = unknown> extends WrittenEvidence {
@@ -90,14 +99,17 @@ export async function runCollector<Facts>(
     try {
       const soft = ctx.deadline === undefined ? undefined : ctx.deadline - SOFT_DEADLINE_MARGIN_MS;
       gathered = await beforeDeadline(
-        runWithDeadline(soft, () =>
-          collector.gather({
-            clients: ctx.clients,
-            settings: ctx.settings,
-            now: started,
-            account: ctx.account,
-            memo: memoFrom(ctx.memo ?? new Map()),
-          }),
+        runWithDeadline(
+          soft,
+          () =>
+            collector.gather({
+              clients: ctx.clients,
+              settings: ctx.settings,
+              now: started,
+              account: ctx.account,
+              memo: memoFrom(ctx.memo ?? new Map()),
+            }),
+          ctx.deadline,
         ),
         ctx.deadline,
       );

@@ -155,7 +155,10 @@ export const encryption: Collector<EncryptionFacts, EncryptionCheck> = {
   async gather(ctx) {
     const regions = ctx.settings.regions;
     const errors: ErrorEntry[] = [];
-    const [dbs, ebs] = await Promise.all([
+    // The bucket loop is the long part: it runs beside the regional reads, not after them, and stops at the
+    // run's soft deadline, so a run that meets it keeps its RDS and EBS results with the buckets it read.
+    // Unreadable encryption is not a pass: it is an error entry, and the bucket has no finding.
+    const [dbs, ebs, buckets] = await Promise.all([
       readRegions(regions, 'rds:DescribeDBInstances', (region) => readDatabases(ctx, region)),
       readRegions(regions, 'ec2:GetEbsEncryptionByDefault', async (region): Promise<EbsFacts> => {
         const client = ctx.clients.get(EC2Client, region);
@@ -177,12 +180,9 @@ export const encryption: Collector<EncryptionFacts, EncryptionCheck> = {
           unencryptedVolumeIds: ids,
         };
       }),
+      readEachBucket(ctx, READ_BUCKET_ENCRYPTION),
     ]);
-    errors.push(...dbs.errors, ...ebs.errors);
-
-    // Unreadable encryption is not a pass: it is an error entry, and the bucket has no finding.
-    const buckets = await readEachBucket(ctx, READ_BUCKET_ENCRYPTION);
-    errors.push(...buckets.errors);
+    errors.push(...dbs.errors, ...ebs.errors, ...buckets.errors);
 
     return {
       facts: {

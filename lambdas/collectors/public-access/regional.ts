@@ -14,7 +14,8 @@ import {
 } from '@aws-sdk/client-rds';
 import { partitionOf } from '../../aws/arn';
 import { resourceError, withApi } from '../../aws/aws-error';
-import { mapWithConcurrency } from '../../aws/concurrency';
+import { mapUntilDeadline } from '../../aws/concurrency';
+import { unreadEntry } from '../../aws/deadline';
 import type { ErrorEntry } from '../../evidence/envelope';
 import { iso } from '../../evidence/iso-date';
 import type { GatherContext } from '../collector';
@@ -141,11 +142,11 @@ export async function readRdsSnapshots(
           });
   });
   const errors: ErrorEntry[] = [];
-  const restores = await mapWithConcurrency(snapshots, ctx.settings.concurrency, async (s) => {
-    const api =
-      s.kind === 'db-snapshot'
-        ? 'rds:DescribeDBSnapshotAttributes'
-        : 'rds:DescribeDBClusterSnapshotAttributes';
+  const attributesApi = (kind: ManualSnapshot['kind']) =>
+    kind === 'db-snapshot' ? 'rds:DescribeDBSnapshotAttributes' : 'rds:DescribeDBClusterSnapshotAttributes';
+  // One attributes read per snapshot, none started after the run's soft deadline.
+  const read = await mapUntilDeadline(snapshots, ctx.settings.concurrency, async (s) => {
+    const api = attributesApi(s.kind);
     try {
       const attributes = await withApi(api, async () =>
         s.kind === 'db-snapshot'
@@ -163,6 +164,21 @@ export async function readRdsSnapshots(
       return undefined;
     }
   });
+  for (const kind of ['db-snapshot', 'db-cluster-snapshot'] as const) {
+    const ofKind = snapshots.flatMap((s, i) => (s.kind === kind ? [read.results[i]] : []));
+    const unread = ofKind.filter((r) => r === undefined).length;
+    if (unread > 0)
+      errors.push(
+        unreadEntry(
+          region,
+          attributesApi(kind),
+          unread,
+          ofKind.length,
+          kind === 'db-snapshot' ? 'manual DB snapshots' : 'manual DB cluster snapshots',
+        ),
+      );
+  }
+  const restores = read.results.map((r) => r?.value);
   const shared: SharedDbSnapshot[] = [];
   snapshots.forEach((s, i) => {
     const restore = restores[i];

@@ -82,7 +82,8 @@ export interface S3Facts {
   readonly perBucketReadsSkipped: boolean;
   /** Buckets that could be read (all but those in error entries); empty when reads were skipped. */
   readonly buckets: readonly BucketExposure[];
-  /** Buckets whose reads failed (their error entries name them). */
+  /** Buckets without a result: their reads failed (their error entries name them) or the run's deadline left
+   * them unread (one DeadlineExceeded entry per region counts them). */
   readonly bucketsNotRead: number;
 }
 
@@ -235,15 +236,13 @@ export async function gatherS3(ctx: GatherContext): Promise<{ facts: S3Facts; er
   }
   const read = await readEachBucket(ctx, bucketExposureRead(settings));
   errors.push(...read.errors);
-  const listFailed = read.errors.some((e) => e.api === 's3:ListBuckets');
-  const bucketsNotRead = read.errors.filter((e) => e.api !== 's3:ListBuckets').length;
   return {
     facts: {
       accountBlock,
-      ...(listFailed ? {} : { bucketsListed: read.results.length + bucketsNotRead }),
+      ...(read.listed !== undefined ? { bucketsListed: read.listed } : {}),
       perBucketReadsSkipped: false,
       buckets: read.results,
-      bucketsNotRead,
+      bucketsNotRead: read.notRead,
     },
     errors,
   };

@@ -7,7 +7,8 @@ import {
 import { GetBucketTaggingCommand, GetBucketVersioningCommand } from '@aws-sdk/client-s3';
 import { isAwsError, resourceError, withApi } from '../../aws/aws-error';
 import { partitionOf } from '../../aws/arn';
-import { mapWithConcurrency } from '../../aws/concurrency';
+import { mapUntilDeadline, type DeadlineMap } from '../../aws/concurrency';
+import { unreadEntry } from '../../aws/deadline';
 import type { ErrorEntry, Finding, FindingStatus } from '../../evidence/envelope';
 import { iso } from '../../evidence/iso-date';
 import { jsonSource, type RawSource } from '../../evidence/write-evidence';
@@ -450,15 +451,18 @@ function readVersioning(exemptTag: ResourceTag | undefined): PerBucketRead<Bucke
   };
 }
 
-/** Starts `task` on each item at most once per `intervalMs` and with at most `limit` in flight. */
+/**
+ * Starts `task` on each item at most once per `intervalMs` and with at most `limit` in flight; none after the
+ * run's soft deadline (`mapUntilDeadline`).
+ */
 async function paced<T, R>(
   items: readonly T[],
   limit: number,
   intervalMs: number,
   task: (item: T) => Promise<R>,
-): Promise<R[]> {
+): Promise<DeadlineMap<R>> {
   let next = 0;
-  return mapWithConcurrency(items, limit, async (item) => {
+  return mapUntilDeadline(items, limit, async (item) => {
     const now = Date.now();
     const at = Math.max(now, next);
     next = at + intervalMs;
@@ -502,7 +506,11 @@ async function readTables(
       }
     },
   );
-  return read.flatMap((t) => (t ? [t] : []));
+  if (read.unread > 0)
+    errors.push(
+      unreadEntry(region, 'dynamodb:DescribeContinuousBackups', read.unread, names.length, 'DynamoDB tables'),
+    );
+  return read.results.flatMap((r) => (r?.value ? [r.value] : []));
 }
 
 function vaultFacts(region: string, v: BackupVaultListMember): VaultFacts {

@@ -6,7 +6,8 @@ import {
   type PolicyDescription,
 } from '@aws-sdk/client-elastic-load-balancing';
 import { partitionOf } from '../../aws/arn';
-import { mapWithConcurrency } from '../../aws/concurrency';
+import { mapUntilDeadline } from '../../aws/concurrency';
+import { unreadEntry } from '../../aws/deadline';
 import { isAwsError, resourceError, withApi } from '../../aws/aws-error';
 import type { ErrorEntry } from '../../evidence/envelope';
 import { runAccount, type GatherContext } from '../collector';
@@ -180,24 +181,44 @@ export async function readClassicListeners(
   if (lbs.length === 0) return { region, loadBalancers: 0, listeners: [], errors: [] };
   const account = await accountOf(ctx);
   const errors: ErrorEntry[] = [];
-  const perLb = await mapWithConcurrency(lbs, ctx.settings.concurrency, async (lb) => {
+  const prepared = lbs.map((lb) => {
     const arn = `arn:${partitionOf(region)}:elasticloadbalancing:${region}:${account}:loadbalancer/${lb.LoadBalancerName!}`;
     const listeners = listenersOf(lb, region, arn);
     const tls = listeners.filter((l) => CLASSIC_TLS_PROTOCOLS.has(l.protocol));
-    const names = [...new Set(tls.flatMap((l) => l.policyNames))];
-    if (names.length === 0) return listeners.map((listener): PendingListener => ({ listener }));
+    return { lb, arn, listeners, tls, names: [...new Set(tls.flatMap((l) => l.policyNames))] };
+  });
+  const plain = (p: (typeof prepared)[number]) =>
+    p.listeners.filter((l) => !p.tls.includes(l)).map((listener): PendingListener => ({ listener }));
+  // One DescribeLoadBalancerPolicies per load balancer with a named policy: none starts after the run's soft
+  // deadline, and one left unread keeps its listeners that need no policy, as one whose read failed does.
+  const needPolicies = prepared.filter((p) => p.names.length > 0);
+  const read = await mapUntilDeadline(needPolicies, ctx.settings.concurrency, async (p) => {
     try {
-      const lbPolicies = await loadBalancerPolicies(client, lb.LoadBalancerName!, names);
-      return listeners.map((listener): PendingListener =>
+      const lbPolicies = await loadBalancerPolicies(client, p.lb.LoadBalancerName!, p.names);
+      return p.listeners.map((listener): PendingListener =>
         CLASSIC_TLS_PROTOCOLS.has(listener.protocol) ? { listener, lbPolicies } : { listener },
       );
     } catch (err) {
       // Without the policy no TLS listener of this load balancer can be judged: left out, not passed.
-      errors.push(resourceError(err, region, 'elasticloadbalancing:DescribeLoadBalancerPolicies', arn));
-      return listeners.filter((l) => !tls.includes(l)).map((listener): PendingListener => ({ listener }));
+      errors.push(resourceError(err, region, 'elasticloadbalancing:DescribeLoadBalancerPolicies', p.arn));
+      return plain(p);
     }
   });
-  const pending = perLb.flat();
+  if (read.unread > 0)
+    errors.push(
+      unreadEntry(
+        region,
+        'elasticloadbalancing:DescribeLoadBalancerPolicies',
+        read.unread,
+        needPolicies.length,
+        'Classic Load Balancers',
+      ),
+    );
+  const readFor = new Map(needPolicies.map((p, i) => [p, read.results[i]]));
+  const pending = prepared.flatMap((p): PendingListener[] => {
+    if (p.names.length === 0) return p.listeners.map((listener) => ({ listener }));
+    return readFor.get(p)?.value ?? plain(p);
+  });
 
   // What the load balancer did not answer with protocols: a predefined policy named on the listener, or a
   // load balancer policy that states only the predefined policy it references.

@@ -1,6 +1,7 @@
 import { jsonSource } from '../../evidence/write-evidence';
 import { GetBucketPolicyCommand } from '@aws-sdk/client-s3';
-import { mapWithConcurrency } from '../../aws/concurrency';
+import { mapUntilDeadline } from '../../aws/concurrency';
+import { unreadEntry } from '../../aws/deadline';
 import { resourceError } from '../../aws/aws-error';
 import { readRegions } from '../../readers/regions';
 import type { ErrorEntry, Finding, FindingStatus } from '../../evidence/envelope';
@@ -329,7 +330,10 @@ async function readDatabaseTls(
   errors: ErrorEntry[],
 ): Promise<DatabaseTlsFacts[]> {
   const dbs = judgedDatabases(await readDatabases(ctx, region));
-  const read = await mapWithConcurrency(
+  const parameterApi = (kind: DatabaseFacts['kind']) =>
+    kind === 'cluster' ? 'rds:DescribeDBClusterParameters' : 'rds:DescribeDBParameters';
+  // One parameter read per group (memoised), none started after the run's soft deadline.
+  const read = await mapUntilDeadline(
     dbs,
     ctx.settings.concurrency,
     async (db): Promise<DatabaseTlsFacts | undefined> => {
@@ -350,13 +354,27 @@ async function readDatabaseTls(
           ...(value.source ? { valueSource: value.source } : {}),
         };
       } catch (err) {
-        const api = db.kind === 'cluster' ? 'rds:DescribeDBClusterParameters' : 'rds:DescribeDBParameters';
-        errors.push(resourceError(err, region, api, `${db.id} (parameter group ${group})`));
+        errors.push(resourceError(err, region, parameterApi(db.kind), `${db.id} (parameter group ${group})`));
         return undefined;
       }
     },
   );
-  return read.filter((d): d is DatabaseTlsFacts => d !== undefined);
+  // Databases left unread at the deadline: one entry per parameter API, counting them against all of the kind.
+  for (const kind of ['instance', 'cluster'] as const) {
+    const ofKind = dbs.flatMap((db, i) => (db.kind === kind ? [read.results[i]] : []));
+    const unread = ofKind.filter((r) => r === undefined).length;
+    if (unread > 0)
+      errors.push(
+        unreadEntry(
+          region,
+          parameterApi(kind),
+          unread,
+          ofKind.length,
+          kind === 'cluster' ? 'DB clusters' : 'DB instances',
+        ),
+      );
+  }
+  return read.results.flatMap((r) => (r?.value ? [r.value] : []));
 }
 
 export const tls: Collector<TlsFacts, TlsCheck> = {

@@ -6,7 +6,8 @@ import {
   paginateDescribeRules,
   type Action,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { mapWithConcurrency } from '../../aws/concurrency';
+import { mapUntilDeadline, mapWithConcurrency } from '../../aws/concurrency';
+import { unreadEntry } from '../../aws/deadline';
 import type { ErrorEntry } from '../../evidence/envelope';
 import type { GatherContext } from '../collector';
 import { resourceError, withApi } from '../../aws/aws-error';
@@ -99,10 +100,12 @@ export async function readListeners(ctx: GatherContext, region: string): Promise
     return all;
   });
   const errors: ErrorEntry[] = [];
-  const perLb = await mapWithConcurrency(
-    lbs.filter((lb) => lb.LoadBalancerArn && lb.Type !== 'gateway'),
+  const judged = lbs.filter((lb) => lb.LoadBalancerArn && lb.Type !== 'gateway');
+  // One DescribeListeners per load balancer: none starts after the run's soft deadline.
+  const perLb = await mapUntilDeadline(
+    judged,
     ctx.settings.concurrency,
-    async (lb) => {
+    async (lb): Promise<(ListenerFacts | undefined)[]> => {
       const lbArn = lb.LoadBalancerArn as string;
       const listeners: ListenerFacts[] = [];
       try {
@@ -146,7 +149,19 @@ export async function readListeners(ctx: GatherContext, region: string): Promise
       });
     },
   );
-  let listeners = perLb.flat().filter((l): l is ListenerFacts => l !== undefined);
+  if (perLb.unread > 0)
+    errors.push(
+      unreadEntry(
+        region,
+        'elasticloadbalancing:DescribeListeners',
+        perLb.unread,
+        judged.length,
+        'load balancers',
+      ),
+    );
+  let listeners = perLb.results
+    .flatMap((r) => r?.value ?? [])
+    .filter((l): l is ListenerFacts => l !== undefined);
   let policies: SslPolicyFacts[] = [];
   if (listeners.some((l) => l.sslPolicy)) {
     try {

@@ -7,13 +7,21 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ClientFactory } from '../../../lambdas/aws/client-factory';
+import { DirectoryStore } from '../../../lambdas/evidence/directory-store';
+import type { Envelope } from '../../../lambdas/evidence/envelope';
+import { runCollector, SOFT_DEADLINE_MARGIN_MS } from '../../../lambdas/run-collector';
+import { DEFAULT_SETTINGS } from '../../../lambdas/settings';
 import {
   assessBucketEncryption,
   assessEncryption,
   encryption,
   type BucketEncryption,
 } from '../../../lambdas/collectors/encryption/collector';
-import { regionFromLocation } from '../../../lambdas/readers/buckets';
+import { LIST_BUCKETS_PAGE_SIZE, regionFromLocation } from '../../../lambdas/readers/buckets';
 import { runInTempDir } from '../../helpers/run';
 import { awsError, regionOf } from '../../helpers/regional-mock';
 
@@ -202,7 +210,9 @@ describe('encryption collector', () => {
 
     expect(s3.commandCalls(ListBucketsCommand)).toHaveLength(2);
     expect(await regionOf(() => s3.commandCalls(ListBucketsCommand)[0]!.thisValue)).toBe('us-east-1');
-    expect(s3.commandCalls(ListBucketsCommand)[0]!.args[0].input).toMatchObject({ MaxBuckets: 1000 });
+    expect(s3.commandCalls(ListBucketsCommand)[0]!.args[0].input).toMatchObject({
+      MaxBuckets: LIST_BUCKETS_PAGE_SIZE,
+    });
     const buckets = written.findings.filter((f) => f.check === 's3-default-encryption');
     expect(buckets.map((f) => [f.detail.bucket, f.detail.region, f.detail.algorithm, f.status])).toEqual([
       ['app-data', 'eu-west-1', 'AES256', 'PASS'],
@@ -288,5 +298,80 @@ describe('encryption collector', () => {
       'ebs-unencrypted-volumes',
     ]);
     expect(written.summary).toMatchObject({ status: 'FAIL', complete: false });
+  });
+});
+
+describe('encryption collector at the deadline', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  it('stops reading buckets at the soft deadline and keeps RDS, EBS and the buckets read, as PARTIAL with a named error', async () => {
+    // A fake clock: each bucket read takes 10 s of it, so the soft deadline (60 s in) passes mid-loop.
+    let clock = Date.UTC(2026, 10, 23, 6, 0, 0);
+    jest.spyOn(Date, 'now').mockImplementation(() => clock);
+    rds.on(DescribeDBInstancesCommand).resolves({
+      DBInstances: [
+        {
+          DBInstanceIdentifier: 'orders',
+          DBInstanceArn: 'arn:aws:rds:us-east-1:123456789012:db:orders',
+          Engine: 'postgres',
+          StorageEncrypted: true,
+        },
+      ],
+    });
+    rds.on(DescribeDBClustersCommand).resolves({ DBClusters: [] });
+    ec2.on(GetEbsEncryptionByDefaultCommand).resolves({ EbsEncryptionByDefault: true });
+    ec2.on(DescribeVolumesCommand).resolves({ Volumes: [] });
+    s3.on(ListBucketsCommand).resolves({
+      Buckets: Array.from({ length: 10 }, (_, i) => ({
+        Name: `bucket-${i}`,
+        BucketRegion: i % 2 === 0 ? 'us-east-1' : 'eu-west-1',
+      })),
+    });
+    s3.on(GetBucketEncryptionCommand).callsFake(async () => {
+      clock += 10_000;
+      return {
+        ServerSideEncryptionConfiguration: {
+          Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+        },
+      };
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'soc2-evidence-test-'));
+
+    const result = await runCollector(encryption, {
+      clients: new ClientFactory(),
+      store: new DirectoryStore(dir),
+      account: '123456789012',
+      settings: { ...DEFAULT_SETTINGS, regions: ['us-east-1', 'eu-west-1'], concurrency: 1 },
+      deadline: clock + SOFT_DEADLINE_MARGIN_MS + 60_000,
+    });
+    const written = JSON.parse(readFileSync(result.envelopeObject.location, 'utf8')) as Envelope;
+
+    expect(written.summary).toMatchObject({ status: 'PARTIAL', complete: false });
+    const checks = written.findings.map((f) => f.check);
+    expect(checks.filter((c) => c === 'rds-storage-encrypted')).toHaveLength(2); // one instance answered in each region
+    expect(checks.filter((c) => c === 'ebs-encryption-by-default')).toHaveLength(2);
+    expect(checks.filter((c) => c === 'ebs-unencrypted-volumes')).toHaveLength(2);
+    const bucketsRead = checks.filter((c) => c === 's3-default-encryption').length;
+    expect(bucketsRead).toBe(s3.commandCalls(GetBucketEncryptionCommand).length);
+    expect(bucketsRead).toBeGreaterThan(0);
+    expect(bucketsRead).toBeLessThan(10);
+    expect(written.errors).toEqual([
+      {
+        region: 'us-east-1',
+        api: 's3:GetBucketEncryption',
+        code: 'DeadlineExceeded',
+        message: expect.stringMatching(
+          /^\d of 5 buckets in us-east-1 were not read: the run stopped before the Lambda time limit$/,
+        ),
+      },
+      {
+        region: 'eu-west-1',
+        api: 's3:GetBucketEncryption',
+        code: 'DeadlineExceeded',
+        message: expect.stringMatching(/^\d of 5 buckets in eu-west-1 were not read: /),
+      },
+    ]);
+    const unread = written.errors.reduce((n, e) => n + Number(e.message.split(' ')[0]), 0);
+    expect(unread + bucketsRead).toBe(10);
   });
 });

@@ -27,6 +27,7 @@ import {
 } from '@aws-sdk/client-s3-control';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ClientFactory } from '../../../lambdas/aws/client-factory';
+import { runWithDeadline } from '../../../lambdas/aws/deadline';
 import type { GatherContext } from '../../../lambdas/collectors/collector';
 import { publicAccess } from '../../../lambdas/collectors/public-access/collector';
 import { memoFrom } from '../../../lambdas/run-collector';
@@ -414,5 +415,80 @@ describe('public-access end to end', () => {
       's3-public-access.json',
     ]);
     expect(s3control.commandCalls(GetAccountBlockCommand)[0]!.args[0].input).toEqual({ AccountId: ACCOUNT });
+  });
+});
+
+describe('public-access gather at the deadline', () => {
+  // A fake clock: each per-resource read takes 10 s of it; the soft deadline comes 25 s in, during the third.
+  let clock = 0;
+  beforeEach(() => {
+    clock = Date.UTC(2026, 10, 23, 6, 0, 0);
+    jest.spyOn(Date, 'now').mockImplementation(() => clock);
+  });
+  afterEach(() => jest.restoreAllMocks());
+  const gatherToDeadline = () =>
+    runWithDeadline(clock + 25_000, () =>
+      publicAccess.gather({
+        ...context(),
+        settings: { ...DEFAULT_SETTINGS, regions: REGIONS, concurrency: 1 },
+      }),
+    );
+
+  it('reads no snapshot attribute after the soft deadline, and counts those left unread', async () => {
+    rds.on(DescribeDBSnapshotsCommand).callsFake(async (_input, getClient) =>
+      (await regionOf(getClient)) === 'eu-west-1'
+        ? { DBSnapshots: [] }
+        : {
+            DBSnapshots: Array.from({ length: 4 }, (_, i) => ({
+              DBSnapshotIdentifier: `snap-${i}`,
+              DBSnapshotArn: `arn:snap-${i}`,
+            })),
+          },
+    );
+    rds.on(DescribeDBSnapshotAttributesCommand).callsFake(async () => {
+      clock += 10_000;
+      return { DBSnapshotAttributesResult: { DBSnapshotAttributes: [{ AttributeName: 'restore' }] } };
+    });
+
+    const g = await gatherToDeadline();
+
+    expect(rds.commandCalls(DescribeDBSnapshotAttributesCommand)).toHaveLength(3);
+    expect(g.errors).toEqual([
+      {
+        region: 'us-east-1',
+        api: 'rds:DescribeDBSnapshotAttributes',
+        code: 'DeadlineExceeded',
+        message:
+          '1 of 4 manual DB snapshots in us-east-1 were not read: the run stopped before the Lambda time limit',
+      },
+    ]);
+    expect(g.facts.rdsSnapshots.find((r) => r.region === 'us-east-1')).toMatchObject({
+      manualDbSnapshots: 4,
+      attributesNotRead: 1,
+    });
+  });
+
+  it('reads no bucket after the soft deadline; the buckets left count as not read', async () => {
+    s3control.on(GetAccountBlockCommand).rejects(awsError('NoSuchPublicAccessBlockConfiguration', 'none'));
+    s3.on(ListBucketsCommand).resolves({
+      Buckets: Array.from({ length: 4 }, (_, i) => ({ Name: `b${i}`, BucketRegion: 'us-east-1' })),
+    });
+    s3.on(GetPublicAccessBlockCommand).callsFake(async () => {
+      clock += 10_000;
+      return { PublicAccessBlockConfiguration: ALL_ON };
+    });
+
+    const g = await gatherToDeadline();
+
+    expect(g.facts.s3).toMatchObject({ bucketsListed: 4, bucketsNotRead: 1 });
+    expect(g.facts.s3.buckets.map((b) => b.name)).toEqual(['b0', 'b1', 'b2']);
+    expect(g.errors).toEqual([
+      {
+        region: 'us-east-1',
+        api: 's3:GetBucketPublicAccessBlock',
+        code: 'DeadlineExceeded',
+        message: '1 of 4 buckets in us-east-1 were not read: the run stopped before the Lambda time limit',
+      },
+    ]);
   });
 });

@@ -28,6 +28,7 @@ import {
 } from '../../../lambdas/collectors/resilience/collector';
 import type { DbClusterFacts, DbInstanceFacts } from '../../../lambdas/readers/databases';
 import { ClientFactory } from '../../../lambdas/aws/client-factory';
+import { runWithDeadline } from '../../../lambdas/aws/deadline';
 import { memoFrom } from '../../../lambdas/run-collector';
 import { DEFAULT_SETTINGS } from '../../../lambdas/settings';
 import { ACCOUNT, NOW, runInTempDir } from '../../helpers/run';
@@ -344,6 +345,7 @@ describe('backup-vault-lock', () => {
 });
 
 describe('resilience collector', () => {
+  afterEach(() => jest.restoreAllMocks());
   function mockAccount() {
     rds.on(DescribeDBInstancesCommand).callsFake(async (_input, getClient) => ({
       DBInstances: [
@@ -550,6 +552,47 @@ describe('resilience collector', () => {
     backup.on(ListBackupVaultsCommand).resolves({ BackupVaultList: [] });
     backup.on(ListProtectedResourcesCommand).resolves({ Results: [] });
   }
+
+  it('reads no table after the soft deadline: keeps those read and counts the rest in one named entry', async () => {
+    mockTablesOnly();
+    ddb.on(ListTablesCommand).resolves({ TableNames: ['t0', 't1', 't2', 't3'] });
+    // A fake clock: each PITR read takes 10 s of it; the soft deadline comes 25 s in, during the third.
+    let clock = NOW.getTime();
+    jest.spyOn(Date, 'now').mockImplementation(() => clock);
+    ddb.on(DescribeContinuousBackupsCommand).callsFake(async () => {
+      clock += 10_000;
+      return {
+        ContinuousBackupsDescription: {
+          ContinuousBackupsStatus: 'ENABLED',
+          PointInTimeRecoveryDescription: { PointInTimeRecoveryStatus: 'ENABLED' },
+        },
+      };
+    });
+    const settings = { ...DEFAULT_SETTINGS, regions: ['us-east-1'], concurrency: 1 };
+
+    const gathered = await runWithDeadline(clock + 25_000, () =>
+      resilience.gather({
+        clients: new ClientFactory(),
+        settings,
+        now: NOW,
+        memo: memoFrom(new Map()),
+        account: ACCOUNT,
+      }),
+    );
+
+    expect(gathered.facts.tables).toEqual([
+      { region: 'us-east-1', tables: ['t0', 't1', 't2'].map((name) => expect.objectContaining({ name })) },
+    ]);
+    expect(gathered.errors).toEqual([
+      {
+        region: 'us-east-1',
+        api: 'dynamodb:DescribeContinuousBackups',
+        code: 'DeadlineExceeded',
+        message:
+          '1 of 4 DynamoDB tables in us-east-1 were not read: the run stopped before the Lambda time limit',
+      },
+    ]);
+  });
 
   it("builds table ARNs from the run's account even when nothing else read carries an ARN", async () => {
     mockTablesOnly();

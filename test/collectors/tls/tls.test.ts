@@ -14,11 +14,19 @@ import {
 } from '@aws-sdk/client-rds';
 import { GetBucketPolicyCommand, ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import {
+  DescribeLoadBalancerPoliciesCommand,
   DescribeLoadBalancersCommand as DescribeClassicLoadBalancersCommand,
   ElasticLoadBalancingClient,
 } from '@aws-sdk/client-elastic-load-balancing';
 import { mockClient } from 'aws-sdk-client-mock';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ClientFactory } from '../../../lambdas/aws/client-factory';
+import { DirectoryStore } from '../../../lambdas/evidence/directory-store';
+import type { Envelope } from '../../../lambdas/evidence/envelope';
+import { runCollector, SOFT_DEADLINE_MARGIN_MS } from '../../../lambdas/run-collector';
+import { DEFAULT_SETTINGS } from '../../../lambdas/settings';
 import type { DbInstanceFacts } from '../../../lambdas/readers/databases';
 import {
   assessBucketTls,
@@ -597,5 +605,158 @@ describe('tls collector', () => {
       },
     ]);
     expect(written.summary.status).toBe('ERROR');
+  });
+});
+
+describe('tls collector at the deadline', () => {
+  // A fake clock: each per-resource read takes 10 s of it; the soft deadline comes 25 s in, during the third.
+  let clock = 0;
+  beforeEach(() => {
+    clock = Date.UTC(2026, 10, 23, 6, 0, 0);
+    jest.spyOn(Date, 'now').mockImplementation(() => clock);
+    rds.on(DescribeDBInstancesCommand).resolves({ DBInstances: [] });
+    rds.on(DescribeDBClustersCommand).resolves({ DBClusters: [] });
+    s3.on(ListBucketsCommand).resolves({ Buckets: [] });
+    elb.on(DescribeLoadBalancersCommand).resolves({ LoadBalancers: [] });
+  });
+  afterEach(() => jest.restoreAllMocks());
+
+  async function runToDeadline(): Promise<Envelope> {
+    const dir = mkdtempSync(join(tmpdir(), 'soc2-evidence-test-'));
+    const result = await runCollector(tls, {
+      clients: new ClientFactory(),
+      store: new DirectoryStore(dir),
+      account: '123456789012',
+      settings: { ...DEFAULT_SETTINGS, regions: ['us-east-1'], concurrency: 1 },
+      deadline: clock + SOFT_DEADLINE_MARGIN_MS + 25_000,
+    });
+    return JSON.parse(readFileSync(result.envelopeObject.location, 'utf8')) as Envelope;
+  }
+
+  it('reads no load balancer after the soft deadline and keeps the listeners read', async () => {
+    elb.on(DescribeLoadBalancersCommand).resolves({
+      LoadBalancers: Array.from({ length: 5 }, (_, i) => ({
+        LoadBalancerArn: `${LB}-${i}`,
+        LoadBalancerName: `web-${i}`,
+        Type: 'application',
+      })),
+    });
+    elb.on(DescribeListenersCommand).callsFake(async (input: { LoadBalancerArn: string }) => {
+      clock += 10_000;
+      return {
+        Listeners: [
+          {
+            ListenerArn: `${input.LoadBalancerArn}/https`,
+            Protocol: 'HTTPS',
+            Port: 443,
+            SslPolicy: 'ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04',
+          },
+        ],
+      };
+    });
+    elb.on(DescribeSSLPoliciesCommand).resolves({
+      SslPolicies: POLICIES.map((p) => ({ Name: p.name, SslProtocols: p.protocols })),
+    });
+
+    const written = await runToDeadline();
+
+    expect(written.findings.map((f) => [f.resource, f.status])).toEqual([
+      [`${LB}-0/https`, 'PASS'],
+      [`${LB}-1/https`, 'PASS'],
+      [`${LB}-2/https`, 'PASS'],
+    ]);
+    expect(written.errors).toEqual([
+      {
+        region: 'us-east-1',
+        api: 'elasticloadbalancing:DescribeListeners',
+        code: 'DeadlineExceeded',
+        message:
+          '2 of 5 load balancers in us-east-1 were not read: the run stopped before the Lambda time limit',
+      },
+    ]);
+    expect(written.summary).toMatchObject({ status: 'PARTIAL', complete: false });
+  });
+
+  it('reads no parameter group after the soft deadline and keeps the databases read', async () => {
+    rds.on(DescribeDBInstancesCommand).resolves({
+      DBInstances: Array.from({ length: 4 }, (_, i) => ({
+        DBInstanceArn: `arn:aws:rds:us-east-1:123456789012:db:pg${i}`,
+        DBInstanceIdentifier: `pg${i}`,
+        Engine: 'postgres',
+        DBParameterGroups: [{ DBParameterGroupName: `group-${i}`, ParameterApplyStatus: 'in-sync' }],
+      })),
+    });
+    rds.on(DescribeDBParametersCommand).callsFake(async () => {
+      clock += 10_000;
+      return { Parameters: [{ ParameterName: 'rds.force_ssl', ParameterValue: '1', Source: 'user' }] };
+    });
+
+    const written = await runToDeadline();
+
+    expect(written.findings.map((f) => [f.resource.split(':').pop(), f.status])).toEqual([
+      ['pg0', 'PASS'],
+      ['pg1', 'PASS'],
+      ['pg2', 'PASS'],
+    ]);
+    expect(written.errors).toEqual([
+      {
+        region: 'us-east-1',
+        api: 'rds:DescribeDBParameters',
+        code: 'DeadlineExceeded',
+        message:
+          '1 of 4 DB instances in us-east-1 were not read: the run stopped before the Lambda time limit',
+      },
+    ]);
+    expect(written.summary.status).toBe('PARTIAL');
+  });
+
+  it('reads no Classic load balancer policy after the soft deadline, keeping the plain listeners of those left', async () => {
+    classic.on(DescribeClassicLoadBalancersCommand).resolves({
+      LoadBalancerDescriptions: Array.from({ length: 4 }, (_, i) => ({
+        LoadBalancerName: `legacy-${i}`,
+        ListenerDescriptions: [
+          {
+            Listener: {
+              Protocol: 'HTTPS',
+              LoadBalancerPort: 443,
+              InstanceProtocol: 'HTTP',
+              InstancePort: 80,
+            },
+            PolicyNames: ['tls-policy'],
+          },
+          { Listener: { Protocol: 'TCP', LoadBalancerPort: 22, InstanceProtocol: 'TCP', InstancePort: 22 } },
+        ],
+      })),
+    });
+    classic.on(DescribeLoadBalancerPoliciesCommand).callsFake(async () => {
+      clock += 10_000;
+      return {
+        PolicyDescriptions: [
+          {
+            PolicyName: 'tls-policy',
+            PolicyTypeName: 'SSLNegotiationPolicyType',
+            PolicyAttributeDescriptions: [{ AttributeName: 'Protocol-TLSv1.2', AttributeValue: 'true' }],
+          },
+        ],
+      };
+    });
+
+    const written = await runToDeadline();
+
+    expect(written.findings.map((f) => [f.resource.split('/').slice(-3).join('/'), f.status])).toEqual([
+      ['legacy-0/listener/443', 'PASS'],
+      ['legacy-1/listener/443', 'PASS'],
+      ['legacy-2/listener/443', 'PASS'],
+    ]);
+    expect(written.summary.figures.classicListeners).toBe(7); // four TCP listeners, three HTTPS read
+    expect(written.errors).toEqual([
+      {
+        region: 'us-east-1',
+        api: 'elasticloadbalancing:DescribeLoadBalancerPolicies',
+        code: 'DeadlineExceeded',
+        message:
+          '1 of 4 Classic Load Balancers in us-east-1 were not read: the run stopped before the Lambda time limit',
+      },
+    ]);
   });
 });
