@@ -36,9 +36,12 @@ export const MAX_ATTEMPTS = 8;
  * and adaptive mode's client-side limiter, which cuts the send rate on every throttle and regains it slowly,
  * turned a 10% throttle rate into runs of minutes in the benchmark (docs/PERFORMANCE.md); the standard mode's
  * per-call backoff recovers each call without slowing the rest.
+ *
+ * Keyed by the SDK's own service id (`client.config.serviceId`, "IAM"), not the client's class name: the
+ * deployed bundles are minified, which renames classes, so `IAMClient` is not `IAMClient` in Lambda.
  */
-export function retryModeFor(clientName: string): RetryMode {
-  return clientName === 'IAMClient' ? 'adaptive' : 'standard';
+export function retryModeFor(serviceId: string | undefined): RetryMode {
+  return serviceId === 'IAM' ? 'adaptive' : 'standard';
 }
 
 export function clientSettings(region?: string, retryMode: RetryMode = 'standard'): ClientSettings {

@@ -17,6 +17,10 @@ export interface SdkCallStats {
   failures: number;
 }
 
+function serviceIdOf(client: unknown): string | undefined {
+  return (client as { config?: { serviceId?: string } }).config?.serviceId;
+}
+
 /**
  * Creates each AWS client once per (service, region) for a run and hands the same instance to every
  * caller, so connection pools and adaptive-retry state are shared. Region `undefined` means the SDK's own
@@ -25,7 +29,8 @@ export interface SdkCallStats {
  */
 export class ClientFactory {
   readonly sdkStats: SdkCallStats = { calls: 0, retries: 0, failures: 0 };
-  private readonly clients = new Map<string, unknown>();
+  /** By client class (not its name, which minification changes), then region. */
+  private readonly clients = new Map<ClientClass<unknown>, Map<string, unknown>>();
 
   constructor(
     private readonly settings: (region?: string, retryMode?: RetryMode) => ClientSettings = clientSettings,
@@ -40,12 +45,17 @@ export class ClientFactory {
   }
 
   get<C>(ClientClass: ClientClass<C>, region?: string): C {
-    const id = `${ClientClass.name}@${region ?? ''}`;
-    let client = this.clients.get(id) as C | undefined;
+    let byRegion = this.clients.get(ClientClass);
+    if (!byRegion) this.clients.set(ClientClass, (byRegion = new Map()));
+    let client = byRegion.get(region ?? '') as C | undefined;
     if (!client) {
-      client = new ClientClass(this.settings(region, retryModeFor(ClientClass.name)));
+      client = new ClientClass(this.settings(region, 'standard'));
+      // The retry mode depends on the service, which only the constructed client names (serviceId); a client
+      // makes no connection until it sends, so building the adaptive one instead costs nothing on the wire.
+      const mode = retryModeFor(serviceIdOf(client));
+      if (mode !== 'standard') client = new ClientClass(this.settings(region, mode));
       this.count(client as C & Client<object, never, never>);
-      this.clients.set(id, client);
+      byRegion.set(region ?? '', client);
     }
     return client;
   }

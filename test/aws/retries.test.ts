@@ -65,15 +65,26 @@ describe('the SDK retry path, as configured for every client', () => {
       maxAttempts: 8,
       customUserAgent: 'soc2-evidence/0.1.0',
     });
-    expect(retryModeFor('IAMClient')).toBe('adaptive');
-    expect(retryModeFor('S3Client')).toBe('standard');
-    const seen: unknown[] = [];
-    const factory = new ClientFactory((region, mode) => {
-      seen.push(mode);
-      return clientSettings(region, mode);
-    });
-    factory.get(IAMClient);
-    factory.get(S3Client, 'eu-west-1');
-    expect(seen).toEqual(['adaptive', 'standard']);
+    expect(retryModeFor('IAM')).toBe('adaptive');
+    expect(retryModeFor('S3')).toBe('standard');
+    const factory = new ClientFactory();
+    expect(factory.get(IAMClient).config.retryMode).toBe('adaptive');
+    expect(factory.get(S3Client, 'eu-west-1').config.retryMode).toBe('standard');
+  });
+
+  it('chooses the retry mode by the service, not the class name, which the minified bundles rename', () => {
+    // What esbuild's minifier does to `class IAMClient`: the class is the same, its name is not.
+    const Renamed = class extends IAMClient {};
+    Object.defineProperty(Renamed, 'name', { value: 'Xe' });
+    const RenamedS3 = class extends S3Client {};
+    Object.defineProperty(RenamedS3, 'name', { value: 'Xe' });
+    const factory = new ClientFactory();
+    const iam = factory.get(Renamed);
+    const s3 = factory.get(RenamedS3);
+    expect(iam.config.retryMode).toBe('adaptive');
+    expect(s3.config.retryMode).toBe('standard');
+    // Two classes of the same (minified) name are two clients, each created once.
+    expect(s3).not.toBe(iam as unknown);
+    expect(factory.get(Renamed)).toBe(iam);
   });
 });
