@@ -25,6 +25,7 @@ import * as SecretsManager from '@aws-sdk/client-secrets-manager';
 import * as SecurityHub from '@aws-sdk/client-securityhub';
 import * as SSOAdmin from '@aws-sdk/client-sso-admin';
 import * as STS from '@aws-sdk/client-sts';
+import type { ClientSettings } from '../../lambdas/aws/client-config';
 import { serviceProtocol, type OperationSchema, type ServiceProtocol } from './serialize';
 
 const MODULES: Readonly<Record<string, Record<string, unknown>>> = {
@@ -105,7 +106,7 @@ export function apiInfo(api: string): ApiInfo {
 
 /** The SDK's Command class of an API and the Client class of its service (the round-trip test sends them). */
 export function sdkClasses(api: string): {
-  Client: new (settings: never) => { send(command: unknown): Promise<unknown> };
+  Client: new (settings: ClientSettings) => { send(command: unknown): Promise<unknown> };
   Command: new (input: object) => unknown;
 } {
   const { service, operation } = apiInfo(api);
