@@ -6,7 +6,7 @@ import { ClientFactory } from '../../lambdas/aws/client-factory';
 import { API_HEADER, encodeInput, INPUT_HEADER, REGION_HEADER } from './headers';
 
 /** The settings every wire client gets: the project's own (retry mode, attempts, user agent) + the endpoint. */
-export function wireSettings(port: number) {
+export function wireSettings(port: number, overrides: Partial<ClientSettings> = {}) {
   // \`localhost\`, not 127.0.0.1: S3 Control's endpoint rules put the account in front of the host
   // (123456789012.localhost is a valid URL, 123456789012.127.0.0.1 is not). The build-step middleware below
   // sends every request to 127.0.0.1 itself, so no name is ever resolved.
@@ -18,6 +18,7 @@ export function wireSettings(port: number) {
       endpoint,
       // S3 buckets in the path (http://127.0.0.1:port/bucket): no per-bucket host names on loopback.
       forcePathStyle: true,
+      ...overrides,
     }) as ClientSettings;
 }
 
@@ -35,12 +36,16 @@ export class WireClientFactory extends ClientFactory {
   readonly stats: CallStats = { calls: 0, throttled: 0, byApi: new Map() };
   private readonly wired = new WeakSet<object>();
 
-  constructor(readonly port: number) {
-    super(wireSettings(port));
+  /** `overrides`: settings to change for a test (fewer attempts); the benchmark gives none. */
+  constructor(
+    readonly port: number,
+    private readonly overrides: Partial<ClientSettings> = {},
+  ) {
+    super(wireSettings(port, overrides));
   }
 
   override withCredentials(_credentials: ClientCredentials): ClientFactory {
-    return new WireClientFactory(this.port);
+    return new WireClientFactory(this.port, this.overrides);
   }
 
   override get<C>(ClientClass: new (settings: ClientSettings) => C, region?: string): C {
