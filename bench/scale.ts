@@ -16,7 +16,8 @@
 import { COLLECTOR_TIMEOUT_SECONDS, collectorMemoryMb, vcpuShare } from '../lib/collector-sizing';
 import { SOFT_DEADLINE_MARGIN_MS } from '../lambdas/run-collector';
 import { WRITE_RESERVE_MS } from '../lambdas/runtime/lambda-runtime';
-import { DEFAULT_SIZES, type AccountSizes } from './synthetic-account';
+import { MAX_PAGES } from '../lambdas/collectors/console-signins/region-signins';
+import { DEFAULT_SIZES, PAGE, type AccountSizes } from './synthetic-account';
 
 /** Latency per call on the scale runs: low, so `--scale 10` stays within minutes on two shared cores; the
  * wall floor at this latency is what the measured wall is compared with. */
@@ -201,7 +202,32 @@ export function predict(m: CollectorModel, n: number): { timeMs: number; memoryM
 export interface Breaking {
   /** The smallest scale that breaks, or undefined below `MAX_SCALE`. */
   readonly scale?: number;
-  readonly limit?: 'time' | 'memory';
+  /** `time`, `memory`, or the collector's own limit (OWN_LIMITS). */
+  readonly limit?: string;
+}
+
+/** Share of the synthetic account's sign-ins recorded in its home region (SyntheticAccount.signinsIn). */
+const SIGNIN_HOME_SHARE = 0.8;
+
+/**
+ * Limits a collector sets itself, where it stops reading by design and records an error entry instead: the
+ * scale of the default account at which it is reached. console-signins reads at most MAX_PAGES LookupEvents
+ * pages a region (lambdas/collectors/console-signins/region-signins.ts), and 80% of the account's sign-ins
+ * are in its home region.
+ */
+export const OWN_LIMITS: Readonly<Record<string, { readonly scale: number; readonly name: string }>> = {
+  'console-signins': {
+    scale: (MAX_PAGES * PAGE.lookupEvents!.max) / (SIGNIN_HOME_SHARE * DEFAULT_SIZES.signinEvents),
+    name: `page limit (${MAX_PAGES} LookupEvents pages of ${PAGE.lookupEvents!.max} a region a day: PageLimitReached)`,
+  },
+};
+
+/** The model's breaking scale, or the collector's own limit when that comes first. */
+export function breakingFor(id: string, m: CollectorModel, budgetMs = GATHER_BUDGET_MS): Breaking {
+  const b = breakingScale(m, budgetMs);
+  const own = OWN_LIMITS[id];
+  if (own && (b.scale === undefined || own.scale < b.scale)) return { scale: own.scale, limit: own.name };
+  return b;
 }
 
 /** Scales searched for a breaking point: beyond a thousand times the default account nothing is modelled. */
@@ -304,7 +330,7 @@ export function renderScale(section: ScaleSection): string {
     const base = per(DEFAULT_SIZES[d.size]);
     const realistic = per(realisticSize(d.size));
     const realisticScale = realistic / base;
-    const b = breakingScale(m);
+    const b = breakingFor(id, m);
     const p = predict(m, realisticScale);
     const breaksAt =
       b.scale === undefined

@@ -1,6 +1,8 @@
 import { parseBenchArgs } from '../../bench/run';
 import {
+  breakingFor,
   breakingScale,
+  OWN_LIMITS,
   DEPLOYED_LATENCY_MS,
   fitLinear,
   GATHER_BUDGET_MS,
@@ -180,9 +182,12 @@ describe('the breaking-size model', () => {
     const ar = text.split('\n').find((l) => l.startsWith('| access-review | 512'))!;
     expect(ar).toContain('| memory |');
     expect(ar).toContain('5,000: above');
-    // console-signins: 40 s of rate floor per 1×, ~13× = ~65,000 events, against the default 5,000.
+    // console-signins: its own page limit (2.5× = 12,500 events) comes before 40 s of rate floor per 1×
+    // does (~13×); the default 5,000 are below it.
     const cs = text.split('\n').find((l) => l.startsWith('| console-signins | 512'))!;
     expect(cs).toContain('sign-in events a day');
+    expect(cs).toContain('12,500 (2.5×)');
+    expect(cs).toContain('PageLimitReached');
     expect(cs).toContain('5,000: above');
   });
 
@@ -198,5 +203,25 @@ describe('the breaking-size model', () => {
 
   it('asks for two scales before it models anything', () => {
     expect(renderScale({ '1': runs[0]! })).toContain('Breaking sizes need at least two scales');
+  });
+});
+
+describe("a collector's own limit", () => {
+  it('comes first where the collector stops reading by design', () => {
+    // 200 pages of 50 events in the home region, which holds 80% of the default 5,000 a day: 2.5×.
+    expect(OWN_LIMITS['console-signins']!.scale).toBeCloseTo(2.5, 6);
+    const m = {
+      id: 'console-signins',
+      memoryMb: 512,
+      cpu: { a: 0, b: 100 },
+      rss: { a: 190, b: 0 },
+      deployedFloor: { a: 0, b: 40_000 },
+      rateFloor: { a: 0, b: 40_000 },
+    };
+    expect(breakingFor('console-signins', m)).toEqual({
+      scale: 2.5,
+      limit: OWN_LIMITS['console-signins']!.name,
+    });
+    expect(breakingFor('tls', m).limit).toBe('time');
   });
 });
