@@ -222,11 +222,38 @@ export const OWN_LIMITS: Readonly<Record<string, { readonly scale: number; reado
   },
 };
 
-/** The model's breaking scale, or the collector's own limit when that comes first. */
-export function breakingFor(id: string, m: CollectorModel, budgetMs = GATHER_BUDGET_MS): Breaking {
-  const b = breakingScale(m, budgetMs);
+/**
+ * The model's breaking scale, or what comes first of the collector's own limit and a measured run that
+ * already recorded error entries (throttling the SDK gave up on, for one): it breaks somewhere between the
+ * largest scale that ran clean before it (`clean`) and that run's scale (`measured`).
+ */
+export function breakingFor(
+  id: string,
+  m: CollectorModel,
+  runs: readonly ScaleRun[] = [],
+  budgetMs = GATHER_BUDGET_MS,
+): Breaking & { readonly measured?: boolean; readonly clean?: number } {
+  let b: Breaking & { measured?: boolean; clean?: number } = breakingScale(m, budgetMs);
   const own = OWN_LIMITS[id];
-  if (own && (b.scale === undefined || own.scale < b.scale)) return { scale: own.scale, limit: own.name };
+  if (own && (b.scale === undefined || own.scale < b.scale)) b = { scale: own.scale, limit: own.name };
+  const sorted = [...runs].sort((x, y) => x.scale - y.scale);
+  const i = sorted.findIndex((r) => (r.collectors.find((c) => c.id === id)?.errorEntries ?? 0) > 0);
+  const failed = i >= 0 ? sorted[i] : undefined;
+  const row = failed?.collectors.find((c) => c.id === id);
+  if (
+    failed &&
+    row &&
+    !(own && own.scale <= failed.scale) &&
+    (b.scale === undefined || failed.scale < b.scale)
+  )
+    b = {
+      scale: failed.scale,
+      measured: true,
+      ...(i > 0 ? { clean: sorted[i - 1]!.scale } : {}),
+      limit: `error entries at ${failed.scale}×: ${Object.entries(row.errorCodes)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}`,
+    };
   return b;
 }
 
@@ -330,15 +357,20 @@ export function renderScale(section: ScaleSection): string {
     const base = per(DEFAULT_SIZES[d.size]);
     const realistic = per(realisticSize(d.size));
     const realisticScale = realistic / base;
-    const b = breakingFor(id, m);
+    const b = breakingFor(id, m, runs);
     const p = predict(m, realisticScale);
     const breaksAt =
       b.scale === undefined
         ? `beyond ${int(MAX_SCALE * base)} (${MAX_SCALE}×)`
-        : `${int(b.scale * base)} (${b.scale.toFixed(1)}×)`;
-    const verdict =
-      b.scale === undefined || b.scale > realisticScale
-        ? 'above'
+        : b.measured
+          ? `${b.clean === undefined ? 'at most' : `${int(b.clean * base)} to`} ${int(b.scale * base)} (${b.clean === undefined ? '' : `${b.clean}× to `}${b.scale}×, measured)`
+          : `${int(b.scale * base)} (${b.scale.toFixed(1)}×)`;
+    const safe =
+      b.scale === undefined || (b.measured ? (b.clean ?? 0) >= realisticScale : b.scale > realisticScale);
+    const verdict = safe
+      ? 'above'
+      : b.measured && b.scale! > realisticScale
+        ? 'not shown: no clean run at or above it'
         : '**below: breaks on the realistic account**';
     lines.push(
       `| ${id} | ${m.memoryMb} (${vcpuShare(m.memoryMb).toFixed(2)}) | ${d.label} | ${breaksAt} | ${b.limit ?? 'none'} | ${int(realistic)}: ${verdict} | ${sec(p.timeMs)} / ${Math.round(p.memoryMb)} |`,

@@ -225,3 +225,53 @@ describe("a collector's own limit", () => {
     expect(breakingFor('tls', m).limit).toBe('time');
   });
 });
+
+describe('a measured run with error entries', () => {
+  it('bounds the breaking size between the last clean scale and the failing one', () => {
+    const mk = (scale: number, errorEntries: number): ScaleRun => ({
+      scale,
+      measuredAt: '2026-12-01T00:00:00.000Z',
+      command: 'x',
+      latencyMs: 10,
+      throttleRate: 0,
+      sizes: scaledSizes(scale),
+      machine: { nproc: 2, cpu: 'test', node: 'v20' },
+      loadAverage: { before: [1], after: [1] },
+      totalMs: 1,
+      collectors: [
+        {
+          id: 'audit-logging',
+          apiCalls: 1,
+          minCalls: 1,
+          wallMs: 1,
+          wallFloorMs: 1,
+          deployedFloorMs: 100 * scale,
+          rateFloorMs: 0,
+          cpuMs: 100 * scale,
+          serverCpuMs: 0,
+          maxRssMb: 200,
+          rssBeforeMb: 180,
+          throttled: 0,
+          retries: 0,
+          errorEntries,
+          errorCodes: (errorEntries ? { ThrottlingException: errorEntries } : {}) as Record<string, number>,
+          status: 'PASS',
+        },
+      ],
+    });
+    const runs = [mk(1, 0), mk(3, 483)];
+    const b = breakingFor('audit-logging', modelOf('audit-logging', runs, 512), runs);
+    expect(b).toMatchObject({
+      scale: 3,
+      clean: 1,
+      measured: true,
+      limit: 'error entries at 3×: ThrottlingException 483',
+    });
+    const line = renderScale({ '1': runs[0]!, '3': runs[1]! })
+      .split('\n')
+      .find((l) => l.startsWith('| audit-logging | 512'))!;
+    // 500 load balancers a scale: clean at 500, failing at 1,500; the realistic account has the default 500.
+    expect(line).toContain('500 to 1,500 (1× to 3×, measured)');
+    expect(line).toContain('500: above');
+  });
+});
