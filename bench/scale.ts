@@ -79,7 +79,7 @@ export const DRIVERS: Readonly<Record<string, Driver>> = {
   encryption: { size: 'buckets', label: 'S3 buckets' },
   tls: { size: 'buckets', label: 'S3 buckets' },
   'public-access': { size: 'buckets', label: 'S3 buckets' },
-  'key-rotation': { size: 'buckets', label: 'S3 buckets' },
+  'key-rotation': { size: 'users', label: 'IAM users' },
   resilience: { size: 'buckets', label: 'S3 buckets' },
   'audit-logging': { size: 'loadBalancers', label: 'load balancers' },
 };
