@@ -16,6 +16,10 @@ import { collectorSettings, parseConfig } from '../lib/config';
 import { naiveIamEvidence } from './naive-iam';
 import { benchPull } from './pull-bench';
 import { ACCOUNT_ID, seededRandom, SyntheticAccount, type AccountSizes } from './synthetic-account';
+import { WireClientFactory } from './wire/client-factory';
+import { startWireProcess, type WireProcess } from './wire/process';
+import type { WireServerStats } from './wire/server';
+import { rateFloorMs } from './wire/token-bucket';
 
 export type Job =
   | {
@@ -27,6 +31,9 @@ export type Job =
       readonly latencyMs: number;
       readonly throttleRate: number;
       readonly out: string;
+      /** The bundled wire server (bench/wire/server-main.ts): given, the clients talk HTTP to it (the default
+       * of `npm run bench`); absent, answers are injected (OfflineClientFactory). */
+      readonly wireServer?: string;
     }
   | {
       /** Organization mode's Map item: AssumeRole of the member role, then the collector (bench/organization.ts). */
@@ -63,6 +70,17 @@ export interface CollectorMeasurement {
   readonly evidenceBytes: number;
   readonly rssBeforeMb: number;
   readonly maxRssMb: number;
+  /** CPU time (user + system) of the collector's process during the run, ms (absent before issue 18). */
+  readonly cpuMs?: number;
+  /** How the answers arrived: over the loopback wire or injected before parsing (absent: injected). */
+  readonly transport?: 'wire' | 'inject';
+  /** Wire only: the server process's CPU time (serialising the answers), not counted in `cpuMs`. */
+  readonly serverCpuMs?: number;
+  /** Wire only: the fewest ms the token buckets allow for the calls that went through (the busiest bucket:
+   * calls beyond its burst at its refill rate). */
+  readonly rateFloorMs?: number;
+  /** Wire only: that busiest bucket (`API@region`, or `Service@region` for a shared one). */
+  readonly rateFloorBucket?: string;
 }
 
 /** An organization-mode item: the collector's figures, AssumeRole included in the calls and the time. */
@@ -103,12 +121,30 @@ async function main(): Promise<void> {
   }
   const now = new Date(job.now);
   const account = new SyntheticAccount(job.seed, job.sizes, now);
-  const clients = new OfflineClientFactory(account.answers(), {
-    latencyMs: job.latencyMs,
-    throttleRate: job.throttleRate,
-    random: seededRandom(job.seed ^ 0x5bd1e995),
-  });
+  let wire: WireProcess | undefined;
+  let clients: OfflineClientFactory | WireClientFactory;
+  if (job.wireServer) {
+    wire = await startWireProcess(
+      job.wireServer,
+      {
+        seed: job.seed,
+        sizes: job.sizes,
+        now: job.now,
+        latencyMs: job.latencyMs,
+        throttleRate: job.throttleRate,
+      },
+      `${job.out}.wire.json`,
+    );
+    clients = new WireClientFactory(wire.port);
+  } else {
+    clients = new OfflineClientFactory(account.answers(), {
+      latencyMs: job.latencyMs,
+      throttleRate: job.throttleRate,
+      random: seededRandom(job.seed ^ 0x5bd1e995),
+    });
+  }
   const rssBefore = process.memoryUsage().rss;
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   let m: Omit<
     CollectorMeasurement,
@@ -148,20 +184,41 @@ async function main(): Promise<void> {
     };
   }
   const wallMs = Math.round(performance.now() - t0);
+  const cpu = process.cpuUsage(cpu0);
+  let server: WireServerStats | undefined;
+  if (wire) {
+    server = await wire.stats();
+    await wire.stop();
+  }
+  const floor = server ? busiestBucket(server) : undefined;
   const out: CollectorMeasurement = {
     id: job.id,
     wallMs,
     apiCalls: clients.stats.calls,
     byApi: Object.fromEntries([...clients.stats.byApi].sort()),
-    throttled: clients.stats.throttled,
+    throttled: server ? server.throttled : clients.stats.throttled,
     sdkCalls: clients.sdkStats.calls,
     retries: clients.sdkStats.retries,
     sdkFailures: clients.sdkStats.failures,
     ...m,
     rssBeforeMb: mb(rssBefore),
     maxRssMb: mb(process.resourceUsage().maxRSS * 1024),
+    cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+    transport: server ? 'wire' : 'inject',
+    ...(server ? { serverCpuMs: server.cpuMs } : {}),
+    ...(floor ? { rateFloorMs: Math.round(floor.ms), rateFloorBucket: floor.bucket } : {}),
   };
   writeFileSync(job.out, JSON.stringify(out));
+}
+
+/** The bucket whose calls (those that went through) take longest at its rate, and that time. */
+function busiestBucket(stats: WireServerStats): { bucket: string; ms: number } | undefined {
+  let best: { bucket: string; ms: number } | undefined;
+  for (const [bucket, b] of Object.entries(stats.buckets)) {
+    const ms = rateFloorMs(b.requests - b.throttled, b.burst, b.refillPerSecond);
+    if (!best || ms > best.ms) best = { bucket, ms };
+  }
+  return best;
 }
 
 /** The member role the hub assumes in every account (contract.ts DEFAULT_MEMBER_ROLE_NAME). */

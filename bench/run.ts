@@ -12,6 +12,15 @@
  * `--only organization` does the same for the `organization` section (bench/organization.ts, issue 15):
  * every collector once per size class as organization mode's Map item runs it, and the 500-account pass
  * derived from those runs.
+ *
+ * The collectors get their answers over the loopback wire (bench/wire/: a server
+ * process answering the SDK's real HTTP requests with real response bodies, throttling per API with token
+ * buckets); `--transport inject` puts them back on the injecting transport (answers handed to the SDK before
+ * parsing). pull + verify and the organization items stay on the injecting transport.
+ *
+ * `--scale N` (issue 18) runs every collector against the default large account × N on the wire and keeps
+ * the run under the `scale` section of bench/results.json, keyed by N (bench/scale.ts), re-rendering the scale
+ * table and the breaking sizes; every other section stays as it was.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -37,12 +46,25 @@ import { controlFloors } from './synthetic/index';
 import type { PullBenchResult } from './pull-bench';
 import { DEFAULT_SIZES, REGION_POOL, SyntheticAccount, type AccountSizes } from './synthetic-account';
 import { isAwsError } from '../lambdas/aws/aws-error';
+import {
+  DEPLOYED_LATENCY_MS,
+  parseScale,
+  renderScale,
+  SCALE_LATENCY_MS,
+  scaledSizes,
+  type ScaleRow,
+  type ScaleRun,
+  type ScaleSection,
+} from './scale';
 
 const ROOT = resolve(__dirname, '..');
 const SEED = 20260302;
 const NOW = '2026-03-02T12:00:00.000Z';
 const PULL_OBJECTS = 10_000;
 const EXTRA_THROTTLE = 0.1;
+/** How the collectors get their answers: over the loopback wire (default) or injected before parsing. */
+export const TRANSPORTS = ['wire', 'inject'] as const;
+export type Transport = (typeof TRANSPORTS)[number];
 /** The parts `--only` can run alone. */
 export const ONLY_PARTS = ['pull', 'organization'] as const;
 export type OnlyPart = (typeof ONLY_PARTS)[number];
@@ -57,6 +79,9 @@ export interface BenchOptions {
   readonly throttleRate: number;
   /** Run this part alone; absent: everything. */
   readonly only?: OnlyPart;
+  readonly transport: Transport;
+  /** Scale mode: every collector against the default large account × this. */
+  readonly scale?: number;
 }
 
 function integer(flag: string, min: number, max = Number.MAX_SAFE_INTEGER) {
@@ -77,6 +102,21 @@ function rate(value: string): number {
   if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n >= 1)
     throw new InvalidArgumentError(`--throttle-rate must be a number from 0 to below 1, got "${value}"`);
   return n;
+}
+
+function transport(value: string): Transport {
+  const t = TRANSPORTS.find((x) => x === value);
+  if (!t)
+    throw new InvalidArgumentError(`--transport must be one of: ${TRANSPORTS.join(', ')}; got "${value}"`);
+  return t;
+}
+
+function scale(value: string): number {
+  try {
+    return parseScale(value);
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
 }
 
 function only(value: string): OnlyPart {
@@ -107,8 +147,28 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
       DEFAULT_SIZES.loadBalancers,
     )
     .option('--regions <n>', 'regions', integer('--regions', 1, REGION_POOL.length), DEFAULT_SIZES.regions)
-    .option('--latency-ms <n>', 'latency added to every API call', integer('--latency-ms', 0), 25)
-    .option('--throttle-rate <r>', 'fraction of calls answered with ThrottlingException', rate, 0)
+    .option(
+      '--latency-ms <n>',
+      `latency added to every API call (default 25; ${SCALE_LATENCY_MS} with --scale)`,
+      integer('--latency-ms', 0),
+    )
+    .option(
+      '--throttle-rate <r>',
+      "fraction of calls answered with the service's throttling error, on top of the token buckets",
+      rate,
+      0,
+    )
+    .option(
+      '--transport <t>',
+      `how the collectors get their answers (${TRANSPORTS.join(', ')}): over the loopback wire, or injected before the SDK parses them`,
+      transport,
+      'wire',
+    )
+    .option(
+      '--scale <n>',
+      'scale mode: every collector against the default large account × n (a positive number), stored under scale.<n> in bench/results.json',
+      scale,
+    )
     .option(
       '--only <part>',
       `run one part alone (${ONLY_PARTS.join(', ')}): pull + verify, or the organization pass over ${ACCOUNTS} accounts, replacing that section of bench/results.json`,
@@ -117,7 +177,30 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
     .parse([...argv], { from: 'user' });
-  const options = program.opts<BenchOptions>();
+  const parsed = program.opts<Omit<BenchOptions, 'latencyMs'> & { latencyMs?: number }>();
+  const options: BenchOptions = {
+    ...parsed,
+    latencyMs: parsed.latencyMs ?? (parsed.scale !== undefined ? SCALE_LATENCY_MS : 25),
+  };
+  if (options.scale !== undefined) {
+    if (options.only)
+      program.error(`error: --scale and --only ${options.only} are separate runs: give one of them`, {
+        exitCode: 1,
+      });
+    const size = SIZE_FLAGS.find((f) => program.getOptionValueSource(f) === 'cli');
+    if (size)
+      program.error(
+        `error: --${size.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} cannot be combined with --scale, which multiplies the default large account`,
+        { exitCode: 1 },
+      );
+    if (options.transport !== 'wire')
+      program.error(
+        'error: --scale runs on the wire (it measures what Lambda pays): drop --transport inject',
+        {
+          exitCode: 1,
+        },
+      );
+  }
   if (options.only === 'pull') {
     const size = SIZE_FLAGS.find((f) => program.getOptionValueSource(f) === 'cli');
     if (size)
@@ -161,20 +244,23 @@ function stalled(id: string): CollectorMeasurement {
   };
 }
 
-async function bundleChild(dir: string): Promise<string> {
-  const outfile = join(dir, 'child.js');
-  // keepNames: OfflineClientFactory names services after the client classes.
+/** The measuring child and the wire server's process, bundled as the Lambda bundles are. */
+async function bundleChild(dir: string): Promise<{ child: string; wire: string }> {
+  // keepNames: OfflineClientFactory and WireClientFactory name services after the client classes.
   await build({
-    entryPoints: [join(ROOT, 'bench', 'child.ts')],
+    entryPoints: {
+      child: join(ROOT, 'bench', 'child.ts'),
+      'wire-server': join(ROOT, 'bench', 'wire', 'server-main.ts'),
+    },
     bundle: true,
     keepNames: true,
     platform: 'node',
     target: 'node20',
     format: 'cjs',
-    outfile,
+    outdir: dir,
     logLevel: 'error',
   });
-  return outfile;
+  return { child: join(dir, 'child.js'), wire: join(dir, 'wire-server.js') };
 }
 
 /** A throttled collector that has not finished by then is recorded as such: the target is 60 s. */
@@ -345,6 +431,134 @@ function measureOrganization(
 
 const RESULTS = join(ROOT, 'bench', 'results.json');
 
+/** A scale run's collector that has not finished by then is recorded as stopped: a guard against a hung
+ * run, generous for two shared cores (the deployed limit is the model's business, not this one's). */
+const SCALE_LIMIT_MS = 1_800_000;
+
+/** Scale mode: every collector against the default large account × N, on the wire. */
+function measureScale(
+  child: string,
+  wireServer: string,
+  dir: string,
+  options: BenchOptions,
+  command: string,
+  log: (line: string) => void,
+): void {
+  const n = options.scale!;
+  const started = Date.now();
+  const sizes = scaledSizes(n);
+  const account = new SyntheticAccount(SEED, sizes, new Date(NOW));
+  const counts = account.counts();
+  const floorsAt = (latencyMs: number): Record<string, Floor> => ({
+    ...floors(counts, latencyMs, DEFAULT_SETTINGS.concurrency),
+    ...controlFloors(account, latencyMs, DEFAULT_SETTINGS.concurrency),
+  });
+  const floor = floorsAt(options.latencyMs);
+  const deployed = floorsAt(DEPLOYED_LATENCY_MS);
+  const before = load();
+  const measuredAt = new Date().toISOString();
+  log(
+    `scale ${n}×: ${JSON.stringify(sizes)}, latency ${options.latencyMs} ms, extra throttling ${options.throttleRate}, on the wire (load average ${before.join(', ')})`,
+  );
+  const collectors: ScaleRow[] = COLLECTOR_IDS.map((id) => {
+    const t0 = Date.now();
+    const m = runChild<CollectorMeasurement>(
+      child,
+      dir,
+      {
+        kind: 'collector',
+        id,
+        seed: SEED,
+        sizes,
+        now: NOW,
+        latencyMs: options.latencyMs,
+        throttleRate: options.throttleRate,
+        out: join(dir, `scale-${id}.json`),
+        wireServer,
+      },
+      SCALE_LIMIT_MS,
+    );
+    const f = floor[id]!;
+    const row: ScaleRow = m
+      ? {
+          id,
+          apiCalls: m.apiCalls,
+          minCalls: f.minCalls,
+          wallMs: m.wallMs,
+          wallFloorMs: Math.round(f.wallFloorMs),
+          deployedFloorMs: Math.round(deployed[id]!.wallFloorMs),
+          rateFloorMs: m.rateFloorMs ?? 0,
+          ...(m.rateFloorBucket ? { rateFloorBucket: m.rateFloorBucket } : {}),
+          cpuMs: m.cpuMs ?? 0,
+          serverCpuMs: m.serverCpuMs ?? 0,
+          maxRssMb: m.maxRssMb,
+          rssBeforeMb: m.rssBeforeMb,
+          throttled: m.throttled,
+          retries: m.retries,
+          errorEntries: m.errorEntries,
+          errorCodes: m.errorCodes,
+          status: m.status,
+        }
+      : {
+          id,
+          apiCalls: 0,
+          minCalls: f.minCalls,
+          wallMs: 0,
+          wallFloorMs: Math.round(f.wallFloorMs),
+          deployedFloorMs: Math.round(deployed[id]!.wallFloorMs),
+          rateFloorMs: 0,
+          cpuMs: 0,
+          serverCpuMs: 0,
+          maxRssMb: 0,
+          rssBeforeMb: 0,
+          throttled: 0,
+          retries: 0,
+          errorEntries: 0,
+          errorCodes: {},
+          status: 'DID NOT FINISH',
+          timedOutAfterMs: SCALE_LIMIT_MS,
+        };
+    log(
+      `  ${id.padEnd(16)} ${String(row.wallMs).padStart(7)} ms (floor ${row.wallFloorMs}, rate floor ${row.rateFloorMs})  ${String(row.apiCalls).padStart(7)} calls (min ${row.minCalls})  CPU ${row.cpuMs} ms (server ${row.serverCpuMs})  throttled ${row.throttled}  errors ${row.errorEntries}  maxRSS ${row.maxRssMb} MB  [${Math.round((Date.now() - t0) / 1000)} s]`,
+    );
+    return row;
+  });
+  const m = machine();
+  const run: ScaleRun = {
+    scale: n,
+    measuredAt,
+    command,
+    latencyMs: options.latencyMs,
+    throttleRate: options.throttleRate,
+    sizes,
+    machine: { nproc: m.nproc, cpu: m.cpu, node: m.node },
+    loadAverage: { before, after: load() },
+    totalMs: Date.now() - started,
+    collectors,
+  };
+  const previous = readResults();
+  const results = { ...previous, scale: { ...(previous.scale ?? {}), [String(n)]: run } };
+  const full = previousFullResults();
+  writeResults(results, full ? renderTables({ ...full, scale: results.scale }) : undefined);
+}
+
+/** Renders docs/PERFORMANCE.md's generated block again from bench/results.json (after a change to the
+ * rendering: `node --import tsx -e "require('./bench/run').rerender()"`). */
+export function rerender(): void {
+  const full = previousFullResults();
+  if (!full) throw new Error('bench/results.json holds no full run to render');
+  writeResults(readResults(), renderTables(full));
+}
+
+/** Whatever bench/results.json holds (an empty object when there is none). */
+function readResults(): Partial<Results> & Record<string, unknown> {
+  try {
+    return JSON.parse(readFileSync(RESULTS, 'utf8')) as Partial<Results> & Record<string, unknown>;
+  } catch {
+    return {};
+  }
+}
+
 /** The last run's results, when they are a full run's (the collectors' tables can be rendered from them). */
 function previousFullResults(): Results | undefined {
   try {
@@ -385,7 +599,16 @@ async function main(): Promise<void> {
   const sizes = sizesFor(options);
   const dir = mkdtempSync(join(tmpdir(), 'soc2-bench-'));
   try {
-    const child = await bundleChild(dir);
+    const bundled = await bundleChild(dir);
+    const child = bundled.child;
+    const wireServer = options.transport === 'wire' ? bundled.wire : undefined;
+    if (options.scale !== undefined) {
+      await measureScale(child, bundled.wire, dir, options, command, log);
+      log(
+        `wrote scale.${options.scale} of bench/results.json in ${Math.round((Date.now() - started) / 1000)} s`,
+      );
+      return;
+    }
     if (options.only === 'pull') {
       log(`latency ${options.latencyMs} ms, throttle ${options.throttleRate}`);
       const pulled = measurePull(child, dir, options, command, log);
@@ -446,6 +669,7 @@ async function main(): Promise<void> {
             latencyMs: options.latencyMs,
             throttleRate,
             out: join(dir, `${id}.json`),
+            ...(wireServer ? { wireServer } : {}),
           },
           limitMs,
         );
@@ -479,6 +703,8 @@ async function main(): Promise<void> {
       latencyMs: options.latencyMs,
       throttleRate: options.throttleRate,
       out: join(dir, 'naive.json'),
+      // Injected, not on the wire: at the assumed IAM rate (bench/wire/rates.ts: IAM publishes none) its
+      // 36,109 calls would take half an hour of throttling, a guess dressed as a measurement.
     })!;
     log(`  naive-iam ${naive.wallMs} ms, ${naive.apiCalls} calls (expected ${naiveCalls(counts)})`);
 
@@ -518,6 +744,7 @@ async function main(): Promise<void> {
       bundles,
       pull: pulled,
       organization,
+      ...(readResults().scale ? { scale: readResults().scale } : {}),
       totalMs: Date.now() - started,
     };
     writeResults(results, renderTables(results));
@@ -544,6 +771,8 @@ type Results = {
   pull: PullSection;
   /** Absent in results written before issue 15. */
   organization?: OrganizationSection;
+  /** Scale mode's runs, by N (absent before issue 18). */
+  scale?: ScaleSection;
   totalMs: number;
 };
 
@@ -556,13 +785,14 @@ export function renderTables(r: Results): string {
     '',
     `Machine: ${r.machine.nproc} cores (\`nproc\`), ${r.machine.memoryGb} GB memory, Node ${r.machine.node}, ${r.machine.cpu}.`,
     '',
-    `Account (seed ${SEED}): ${r.sizes.users} IAM users, ${r.sizes.buckets} S3 buckets, ${r.sizes.databases} RDS instances + ${r.sizes.auroraClusters} Aurora clusters (2 members each), ${r.sizes.loadBalancers} load balancers (2 listeners each), ${r.sizes.backupJobs} backup jobs, ${r.sizes.securityGroups} security groups, ${r.sizes.signinEvents} ConsoleLogin events, ${r.sizes.regions} regions. Latency ${o.latencyMs} ms per call, throttling ${o.throttleRate}.`,
+    `Account (seed ${SEED}): ${r.sizes.users} IAM users, ${r.sizes.buckets} S3 buckets, ${r.sizes.databases} RDS instances + ${r.sizes.auroraClusters} Aurora clusters (2 members each), ${r.sizes.loadBalancers} load balancers (2 listeners each), ${r.sizes.backupJobs} backup jobs, ${r.sizes.securityGroups} security groups, ${r.sizes.signinEvents} ConsoleLogin events, ${r.sizes.regions} regions. Latency ${o.latencyMs} ms per call, throttling ${o.throttleRate}${o.transport === 'wire' ? ' on top of the token buckets of bench/wire/rates.ts; answers over the loopback wire (real HTTP responses parsed by the SDK)' : '; answers injected before the SDK parses them'}.`,
     '',
-    '| collector | API calls | minimum | calls / min | wall s | wall floor s | throttled | retries | error entries | peak RSS MB (RSS before run) | bundle bytes | load ms |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| collector | API calls | minimum | calls / min | wall s | wall floor s | CPU s | throttled | retries | error entries | peak RSS MB (RSS before run) | bundle bytes | load ms |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...r.collectors.map((c) => {
       const b = r.bundles.find((x) => x.id === c.id);
-      return `| ${c.id} | ${c.apiCalls} | ${c.minCalls} | ${c.callsVsMin.toFixed(2)} | ${s(c.wallMs)} | ${s(c.wallFloorMs)} | ${c.throttled} | ${c.retries} | ${c.errorEntries} | ${c.maxRssMb} (${c.rssBeforeMb}) | ${b?.bytes ?? ''} | ${b?.loadMs ?? ''} |`;
+      const floorMs = Math.max(c.wallFloorMs, c.rateFloorMs ?? 0);
+      return `| ${c.id} | ${c.apiCalls} | ${c.minCalls} | ${c.callsVsMin.toFixed(2)} | ${s(c.wallMs)} | ${s(floorMs)} | ${c.cpuMs === undefined ? '' : s(c.cpuMs)} | ${c.throttled} | ${c.retries} | ${c.errorEntries} | ${c.maxRssMb} (${c.rssBeforeMb}) | ${b?.bytes ?? ''} | ${b?.loadMs ?? ''} |`;
     }),
     '',
     `Naive IAM baseline (ListUsers, then GetLoginProfile, ListMFADevices, ListAccessKeys and GetAccessKeyLastUsed per user and key, concurrency 8): ${r.naive.apiCalls} calls in ${s(r.naive.wallMs)} s, peak RSS ${r.naive.maxRssMb} MB: ${r.naive.ratioToIamMfa}× the calls of iam-mfa and ${r.naive.ratioToInactiveUsers}× those of inactive-users.`,
@@ -602,6 +832,7 @@ export function renderTables(r: Results): string {
     `Pull + verify${when}: ${p.objects} objects and ${p.digests} daily digests over ${p.days} days from a mocked bucket (ListObjectVersions and GetObject through OfflineClientFactory at the same latency), each day sealed by the real sealer beforehand (setup, not in the pull time: writing ${s(p.fillMs)} s, sealing ${s(p.sealMs)} s and ${p.sealApiCalls} calls without latency): pull ${s(p.pullMs)} s (exit ${p.pullExit}, ${p.apiCalls} API calls, minimum ${p.minCalls}, ${(p.apiCalls / p.minCalls).toFixed(2)}× it; CPU ${s(p.pullCpuMs)} s), verify ${s(p.verifyMs)} s (exit ${p.verifyExit}; CPU ${s(p.verifyCpuMs)} s), together ${s(p.pullMs + p.verifyMs)} s; peak RSS ${p.maxRssMb} MB (the whole child, setup included)${loadAverage}.`,
   );
   if (r.organization) lines.push('', renderOrganization(r.organization));
+  if (r.scale && Object.keys(r.scale).length > 0) lines.push('', renderScale(r.scale));
   return lines.join('\n');
 }
 
