@@ -79,6 +79,8 @@ export interface BenchOptions {
   readonly throttleRate: number;
   /** Run this part alone; absent: everything. */
   readonly only?: OnlyPart;
+  /** With `scale`: measure only these collectors, replacing their rows of that scale's run. */
+  readonly collectors?: readonly string[];
   readonly transport: Transport;
   /** Scale mode: every collector against the default large account × this. */
   readonly scale?: number;
@@ -95,6 +97,16 @@ function integer(flag: string, min: number, max = Number.MAX_SAFE_INTEGER) {
     }
     return n;
   };
+}
+
+function collectorList(value: string): readonly string[] {
+  const ids = value.split(',').map((v) => v.trim());
+  const unknown = ids.filter((id) => !COLLECTOR_IDS.includes(id));
+  if (ids.length === 0 || unknown.length > 0)
+    throw new InvalidArgumentError(
+      `--collectors must be comma-separated collector ids (${COLLECTOR_IDS.join(', ')}), got "${value}"`,
+    );
+  return ids;
 }
 
 function rate(value: string): number {
@@ -170,6 +182,11 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
       scale,
     )
     .option(
+      '--collectors <ids>',
+      'with --scale: measure only these collectors (comma-separated ids) and replace their rows of scale.<n>',
+      collectorList,
+    )
+    .option(
       '--only <part>',
       `run one part alone (${ONLY_PARTS.join(', ')}): pull + verify, or the organization pass over ${ACCOUNTS} accounts, replacing that section of bench/results.json`,
       only,
@@ -182,6 +199,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     ...parsed,
     latencyMs: parsed.latencyMs ?? (parsed.scale !== undefined ? SCALE_LATENCY_MS : 25),
   };
+  if (options.collectors && options.scale === undefined)
+    program.error('error: --collectors selects rows of a scale run: give --scale too', { exitCode: 1 });
   if (options.scale !== undefined) {
     if (options.only)
       program.error(`error: --scale and --only ${options.only} are separate runs: give one of them`, {
@@ -460,7 +479,7 @@ function measureScale(
   log(
     `scale ${n}×: ${JSON.stringify(sizes)}, latency ${options.latencyMs} ms, extra throttling ${options.throttleRate}, on the wire (load average ${before.join(', ')})`,
   );
-  const collectors: ScaleRow[] = COLLECTOR_IDS.map((id) => {
+  const collectors: ScaleRow[] = (options.collectors ?? COLLECTOR_IDS).map((id) => {
     const t0 = Date.now();
     const m = runChild<CollectorMeasurement>(
       child,
@@ -537,7 +556,21 @@ function measureScale(
     collectors,
   };
   const previous = readResults();
-  const results = { ...previous, scale: { ...(previous.scale ?? {}), [String(n)]: run } };
+  const earlier = previous.scale?.[String(n)];
+  // A subset replaces its rows of the earlier run at this scale and says so; the rest of that run stands.
+  const merged: ScaleRun =
+    options.collectors && earlier
+      ? {
+          ...earlier,
+          collectors: earlier.collectors.map((row) => {
+            const again = collectors.find((c) => c.id === row.id);
+            return again
+              ? { ...again, remeasured: { at: measuredAt, command, loadAverage: run.loadAverage.before } }
+              : row;
+          }),
+        }
+      : run;
+  const results = { ...previous, scale: { ...(previous.scale ?? {}), [String(n)]: merged } };
   const full = previousFullResults();
   writeResults(results, full ? renderTables({ ...full, scale: results.scale }) : undefined);
 }

@@ -97,6 +97,12 @@ export const realisticSize = (size: keyof AccountSizes): number => REALISTIC[siz
 /** One collector at one scale, as results.json keeps it. */
 export interface ScaleRow {
   readonly id: string;
+  /** Set on a row measured again alone (`--scale N --collectors id,...`) after the run it replaced a row of. */
+  readonly remeasured?: {
+    readonly at: string;
+    readonly command: string;
+    readonly loadAverage: readonly number[];
+  };
   readonly apiCalls: number;
   readonly minCalls: number;
   readonly wallMs: number;
@@ -291,6 +297,14 @@ const int = (n: number) => Math.round(n).toLocaleString('en-US');
 const sec = (ms: number) => (ms / 1000).toFixed(1);
 
 /** The scale table and the breaking sizes, for docs/PERFORMANCE.md's generated block. */
+/** Which rows of a run were measured again alone, and when (empty when none). */
+function remeasuredNote(r: ScaleRun): string {
+  const again = r.collectors.filter((c) => c.remeasured);
+  if (again.length === 0) return '';
+  const when = [...new Set(again.map((c) => `${c.remeasured!.at.slice(0, 16).replace('T', ' ')} UTC`))];
+  return ` Measured again alone after later changes (${when.join(', ')}, \`${again[0]!.remeasured!.command}\`): ${again.map((c) => c.id).join(', ')}.`;
+}
+
 export function renderScale(section: ScaleSection): string {
   const runs = Object.values(section).sort((a, b) => a.scale - b.scale);
   if (runs.length === 0) return '';
@@ -301,7 +315,8 @@ export function renderScale(section: ScaleSection): string {
     '',
     ...runs.map(
       (r) =>
-        `- ${x(r)}: measured ${r.measuredAt.slice(0, 10)} with \`${r.command}\` in ${sec(r.totalMs)} s, latency ${r.latencyMs} ms per call, extra throttling ${r.throttleRate}; ${r.sizes.users} users, ${r.sizes.buckets} buckets, ${r.sizes.databases} RDS instances, ${r.sizes.backupJobs} backup jobs, ${r.sizes.securityGroups} security groups, ${r.sizes.signinEvents} sign-in events; ${r.machine.nproc} cores, load average ${r.loadAverage.before.join(', ')} before, ${r.loadAverage.after.join(', ')} after.`,
+        `- ${x(r)}: measured ${r.measuredAt.slice(0, 10)} with \`${r.command}\` in ${sec(r.totalMs)} s, latency ${r.latencyMs} ms per call, extra throttling ${r.throttleRate}; ${r.sizes.users} users, ${r.sizes.buckets} buckets, ${r.sizes.databases} RDS instances, ${r.sizes.backupJobs} backup jobs, ${r.sizes.securityGroups} security groups, ${r.sizes.signinEvents} sign-in events; ${r.machine.nproc} cores, load average ${r.loadAverage.before.join(', ')} before, ${r.loadAverage.after.join(', ')} after.` +
+        remeasuredNote(r),
     ),
     '',
     `| collector | ${runs.map((r) => `calls / min ${x(r)}`).join(' | ')} | ${runs.map((r) => `wall / floor s ${x(r)}`).join(' | ')} | ${runs.map((r) => `CPU s ${x(r)}`).join(' | ')} | ${runs.map((r) => `peak RSS MB ${x(r)}`).join(' | ')} | errors |`,

@@ -44,6 +44,14 @@ describe('--scale and --transport', () => {
     expect(() => parseBenchArgs(['--scale', '2', '--users', '5'])).toThrow(
       /--users cannot be combined with --scale/,
     );
+    expect(() => parseBenchArgs(['--scale', '2', '--collectors', 'tls,nope'])).toThrow(
+      /--collectors must be comma-separated collector ids .*got "tls,nope"/,
+    );
+    expect(() => parseBenchArgs(['--collectors', 'tls'])).toThrow(/--collectors selects rows of a scale run/);
+    expect(parseBenchArgs(['--scale', '2', '--collectors', 'tls,backups']).collectors).toEqual([
+      'tls',
+      'backups',
+    ]);
     expect(() => parseBenchArgs(['--scale', '2', '--transport', 'inject'])).toThrow(
       /--scale runs on the wire/,
     );
