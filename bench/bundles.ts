@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { bundleFunction } from '../lib/bundle/bundle-function';
@@ -19,6 +19,12 @@ const median = (xs: readonly number[]) => {
   const mid = s.length >> 1;
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 };
+
+/** Every deployed function's handler (lambdas/handlers/<id>.ts): the collectors and the stack's other functions. */
+export const HANDLER_IDS: readonly string[] = readdirSync(resolve(__dirname, '..', 'lambdas', 'handlers'))
+  .filter((f) => f.endsWith('.ts'))
+  .map((f) => f.slice(0, -3))
+  .sort();
 
 /** The handler bundled exactly as the stack bundles it (lib/bundle/bundle-function.ts), into `<outDir>/<id>/index.js`. */
 export async function bundleHandler(id: string, outDir: string): Promise<string> {

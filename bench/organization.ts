@@ -8,6 +8,7 @@
  * Map's wall time by list scheduling, Step Functions state transitions, Lambda GB-seconds) and the monthly
  * AWS cost. The pure parts (below `// ---- derivation`) are unit-tested in test/bench/organization.test.ts.
  */
+import { collectorMemoryMb } from '../lib/collector-sizing';
 import { DEFAULT_MAX_CONCURRENCY } from '../lambdas/organization/contract';
 import type { Frequency } from '../lambdas/collectors/collector';
 import { floors, makespan } from './minimums';
@@ -34,8 +35,6 @@ export const COST_ACCOUNTS = [50, 500] as const;
 export const INVOKE_OVERHEAD_MS = 100;
 /** A cold start's init when no bundle load time was measured (the full run measures each bundle's). */
 export const DEFAULT_COLD_START_MS = 300;
-/** The collector functions' memory (lib/scheduled-collector.ts: memorySize 512 unless set; no collector sets it). */
-export const COLLECTOR_MEMORY_MB = 512;
 /** ListAccounts' function (organization-accounts) is not deployed yet: assumed like the watchdog's. */
 export const LIST_ACCOUNTS_MEMORY_MB = 256;
 /** ListAccounts writes the signed account list: its envelope and one source (assumed). */
@@ -348,7 +347,7 @@ export interface Derived {
   readonly dailyGbSeconds: number;
   /** GB-s of an average day: the daily collectors, a seventh of the weekly ones, the quarterly's share. */
   readonly averageDayGbSeconds: number;
-  /** With each item's CPU stretched to a 512 MB function's CPU share (an upper bound: the child's CPU includes
+  /** With each item's CPU stretched to its function's CPU share (collectorMemoryMb) (an upper bound: the child's CPU includes
    * making the synthetic answers). */
   readonly cpuScaledDailyGbSeconds: number;
   readonly monthly: Readonly<Record<string, { readonly usage: Usage; readonly cost: Cost }>>;
@@ -367,7 +366,7 @@ function execution(
   const coldItems = Math.min(DEFAULT_MAX_CONCURRENCY, classes.length);
   const shape = machineShape(collector.id);
   const review = shape.topLevelStates > 2 ? row('large') : undefined;
-  const mem = COLLECTOR_MEMORY_MB / 1024;
+  const mem = collectorMemoryMb(collector.id) / 1024;
   const itemMs = durations.reduce((s, d) => s + d, 0) + coldItems * cold + (review ? duration(review) : 0);
   const objects = classes.reduce((s, c) => s + row(c).objects, 0) + (review?.objects ?? 0);
   const invocations = classes.length + (review ? 1 : 0);
@@ -446,7 +445,7 @@ export function derive(input: DerivationInput): Derived {
 function derive0(input: DerivationInput, classes: readonly SizeClass[], list: { wallMs: number }): number {
   const scaled: DerivationInput = {
     ...input,
-    duration: (m) => cpuScaledMs(m.wallMs, m.cpuMs, COLLECTOR_MEMORY_MB),
+    duration: (m) => cpuScaledMs(m.wallMs, m.cpuMs, collectorMemoryMb(m.id)),
   };
   return input.collectors
     .filter((c) => c.frequency === 'daily')
@@ -506,7 +505,7 @@ export function renderOrganization(o: OrganizationSection): string {
         `| ${p.id} | ${p.frequency} | ${min(p.wallMs[k1]!)} | ${min(p.wallMs[k2]!)} | ${int(p.transitions)} | ${int(p.usage.gbSeconds)} | ${int(p.usage.puts)} |`,
     ),
     '',
-    `Daily pass (the daily collectors' machines in parallel): ${min(d.dailyWallMs[k1]!.ms)} min at concurrency ${k1} and ${min(d.dailyWallMs[k2]!.ms)} min at ${k2} (longest: ${d.dailyWallMs[k1]!.collector}); ${int(d.dailyTransitions)} state transitions; ${int(d.dailyGbSeconds)} GB-s (an average day with the weekly and quarterly runs' share: ${int(d.averageDayGbSeconds)} GB-s; with each item's CPU stretched to a ${COLLECTOR_MEMORY_MB} MB function's share of a vCPU, an upper bound: ${int(d.cpuScaledDailyGbSeconds)} GB-s).`,
+    `Daily pass (the daily collectors' machines in parallel): ${min(d.dailyWallMs[k1]!.ms)} min at concurrency ${k1} and ${min(d.dailyWallMs[k2]!.ms)} min at ${k2} (longest: ${d.dailyWallMs[k1]!.collector}); ${int(d.dailyTransitions)} state transitions; ${int(d.dailyGbSeconds)} GB-s (an average day with the weekly and quarterly runs' share: ${int(d.averageDayGbSeconds)} GB-s; with each item's CPU stretched to its function's share of a vCPU (lib/collector-sizing.ts), an upper bound: ${int(d.cpuScaledDailyGbSeconds)} GB-s).`,
     '',
     `Estimated monthly AWS cost (USD; ${PRICING_NOTE}; daily collectors ${(365 / 12).toFixed(1)} runs a month, weekly ${(52 / 12).toFixed(2)}, quarterly ${(4 / 12).toFixed(2)}):`,
     '',

@@ -30,7 +30,7 @@ import { build } from 'esbuild';
 import { Command, InvalidArgumentError } from 'commander';
 import { COLLECTOR_IDS, COLLECTORS } from '../lambdas/collectors/registry';
 import { DEFAULT_SETTINGS } from '../lambdas/settings';
-import { measureBundles, type BundleMeasurement } from './bundles';
+import { HANDLER_IDS, measureBundles, type BundleMeasurement } from './bundles';
 import type { AccountRunMeasurement, CollectorMeasurement, Job } from './child';
 import {
   ACCOUNTS,
@@ -748,7 +748,7 @@ async function main(): Promise<void> {
     }
 
     log('Lambda bundles:');
-    const bundles: BundleMeasurement[] = await measureBundles(COLLECTOR_IDS, 5);
+    const bundles: BundleMeasurement[] = await measureBundles(HANDLER_IDS, 5);
     for (const b of bundles) log(`  ${b.id.padEnd(16)} ${b.bytes} bytes, load ${b.loadMs} ms`);
 
     const pulled = measurePull(child, dir, options, command, log);
@@ -811,6 +811,16 @@ type Results = {
 
 const s = (ms: number) => (ms / 1000).toFixed(1);
 
+/** The bundles of the stack's functions that are not collectors (the sealer, the watchdog...), one line. */
+function otherBundles(r: Results): string[] {
+  const others = r.bundles.filter((b) => !r.collectors.some((c) => c.id === b.id));
+  if (others.length === 0) return [];
+  return [
+    `The stack's other functions' bundles (bytes, load ms): ${others.map((b) => `${b.id} ${b.bytes} (${b.loadMs})`).join(', ')}.`,
+    '',
+  ];
+}
+
 export function renderTables(r: Results): string {
   const o = r.options;
   const lines = [
@@ -828,6 +838,7 @@ export function renderTables(r: Results): string {
       return `| ${c.id} | ${c.apiCalls} | ${c.minCalls} | ${c.callsVsMin.toFixed(2)} | ${s(c.wallMs)} | ${s(floorMs)} | ${c.cpuMs === undefined ? '' : s(c.cpuMs)} | ${c.throttled} | ${c.retries} | ${c.errorEntries} | ${c.maxRssMb} (${c.rssBeforeMb}) | ${b?.bytes ?? ''} | ${b?.loadMs ?? ''} |`;
     }),
     '',
+    ...otherBundles(r),
     `Naive IAM baseline (ListUsers, then GetLoginProfile, ListMFADevices, ListAccessKeys and GetAccessKeyLastUsed per user and key, concurrency 8): ${r.naive.apiCalls} calls in ${s(r.naive.wallMs)} s, peak RSS ${r.naive.maxRssMb} MB: ${r.naive.ratioToIamMfa}× the calls of iam-mfa and ${r.naive.ratioToInactiveUsers}× those of inactive-users.`,
     '',
   ];
