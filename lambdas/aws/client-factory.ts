@@ -7,6 +7,7 @@ import {
   type ClientSettings,
   type RetryMode,
 } from './client-config';
+import { DOCUMENTED_RATES, Pacer } from './pacing';
 
 type ClientClass<C> = new (settings: ClientSettings) => C;
 
@@ -55,9 +56,22 @@ export class ClientFactory {
       const mode = retryModeFor(serviceIdOf(client));
       if (mode !== 'standard') client = new ClientClass(this.settings(region, mode));
       this.count(client as C & Client<object, never, never>);
+      const rate = DOCUMENTED_RATES[serviceIdOf(client) ?? ''];
+      if (rate) this.pace(client as C & Client<object, never, never>, new Pacer(rate));
       byRegion.set(region ?? '', client);
     }
     return client;
+  }
+
+  /** Each attempt, retries included (below the retry middleware), waits for a token of the client's pacer. */
+  private pace(client: Client<object, never, never>, pacer: Pacer): void {
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        await pacer.take();
+        return next(args);
+      },
+      { step: 'finalizeRequest', priority: 'low', name: 'soc2EvidencePacing' },
+    );
   }
 
   private count(client: Client<object, never, never>): void {
