@@ -19,13 +19,11 @@ interface CliResult {
   readonly stderr: string;
 }
 
-/** Runs the real CLI in a child process (`env` replaces the environment when `replaceEnv`); never rejects. */
-function cli(args: string[], env: NodeJS.ProcessEnv = {}, replaceEnv = false): Promise<CliResult> {
+/** Runs the real CLI (bin/soc2-evidence.cjs) in a child process, `env` added to the environment; never rejects. */
+function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
   return run(process.execPath, [join(ROOT, 'bin', 'soc2-evidence.cjs'), ...args], {
     cwd: ROOT,
-    env: replaceEnv
-      ? env
-      : { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
   }).then(
     (r) => ({ code: 0, ...r }),
     (e: { code: number; stdout: string; stderr: string }) => ({
@@ -136,19 +134,55 @@ function noSetupEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-// Each CLI run is a child process that spends seconds loading the CLI: the refusals and the no-setup runs
-// are all started at once, before the tests, and each test awaits its own. They point at an endpoint of
-// their own that answers nothing, so none of them can reach AWS or touch the calls counted above.
+/**
+ * Runs `cases` through the real `main` in one child process (test/helpers/cli-batch.cjs: each case with fresh
+ * stdout and stderr captures and exit code), with `env` as its whole environment. Loading the CLI costs seconds
+ * of CPU: a batch pays it once for all its cases where a child per case paid it each time. Never rejects.
+ */
+function cliBatch(cases: readonly string[][], env: NodeJS.ProcessEnv, name: string): Promise<CliResult[]> {
+  const casesFile = join(X, '..', `${name}.json`);
+  const resultsFile = join(X, '..', `${name}-results.json`);
+  writeFileSync(casesFile, JSON.stringify(cases));
+  return run(process.execPath, [join(ROOT, 'test', 'helpers', 'cli-batch.cjs'), casesFile, resultsFile], {
+    cwd: ROOT,
+    env,
+  }).then(
+    (r) =>
+      // What the child printed to its real stderr (outside any case) counts against every case.
+      (JSON.parse(readFileSync(resultsFile, 'utf8')) as CliResult[]).map((res) => ({
+        ...res,
+        stderr: res.stderr + r.stderr,
+      })),
+    (e: { code: number; stdout: string; stderr: string }) =>
+      cases.map(() => ({ code: e.code, stdout: e.stdout, stderr: `the batch failed: ${e.stderr}` })),
+  );
+}
+
+// The refusals run in one child and the no-setup runs in another (one environment each), started at once
+// before the tests; each test awaits its own result. They point at an endpoint of their own that answers
+// nothing, so none of them can reach AWS or touch the calls counted above.
 let refusalEndpoint: FakeEndpoint;
-let refusals: Promise<CliResult>[];
-let noSetup: Promise<CliResult>[];
+let refusals: Promise<CliResult[]>;
+let noSetup: Promise<CliResult[]>;
 beforeAll(async () => {
   refusalEndpoint = await startFakeEndpoint({});
-  refusals = REFUSALS.map(([args]) => cli(args, { AWS_ENDPOINT_URL: refusalEndpoint.url }));
-  noSetup = NO_SETUP.map(([args]) => cli(args, noSetupEnv(), true));
+  refusals = cliBatch(
+    REFUSALS.map(([args]) => args),
+    {
+      ...process.env,
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      AWS_ENDPOINT_URL: refusalEndpoint.url,
+    },
+    'refusals',
+  );
+  noSetup = cliBatch(
+    NO_SETUP.map(([args]) => args),
+    noSetupEnv(),
+    'no-setup',
+  );
 });
 afterAll(async () => {
-  await Promise.all([...refusals, ...noSetup]);
+  await Promise.all([refusals, noSetup]);
   await refusalEndpoint.close();
 });
 
@@ -156,7 +190,7 @@ describe('soc2-evidence collect refusals', () => {
   it.each(REFUSALS.map(([args, message], i) => [args, message, i] as const))(
     'refuses %j with one clear line and a non-zero exit',
     async (_args, message, i) => {
-      const result = await refusals[i]!;
+      const result = (await refusals)[i]!;
       expect(result.code).not.toBe(0);
       expect(result.stderr).toContain(message);
       expect(result.stderr).not.toMatch(/\n\s+at /);
@@ -168,7 +202,7 @@ describe('a machine with no AWS setup', () => {
   it.each(NO_SETUP.map(([args, message], i) => [args, message, i] as const))(
     'says what to do for %j, in one line',
     async (_args, message, i) => {
-      const result = await noSetup[i]!;
+      const result = (await noSetup)[i]!;
       expect(result.code).not.toBe(0);
       expect(result.stderr).toContain(message);
       expect(result.stderr).not.toMatch(/\n\s+at /);

@@ -19,7 +19,8 @@ import { recordDecision } from '../../lambdas/risk-register/record';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'soc2-report-'));
 
-async function sealedJanuary(accept = false) {
+/** iam-mfa every day of January, sealed; with `accept`, alice's missing MFA accepted on 10 January. */
+async function buildJanuary(accept: boolean) {
   const { bucket, clock, signers } = producerBucket();
   await runDays(bucket, clock, '2026-01-01', '2026-01-31');
   if (accept) {
@@ -46,7 +47,18 @@ async function sealedJanuary(accept = false) {
     });
   }
   await seal(bucket, clock, '2026-02-01T00:30:00Z', signers.get(SEALER_PRODUCER)!);
-  return { s3: serveBucket(bucket).s3, trust: writeTrustFile(tmp(), signers) };
+  return { bucket, trust: writeTrustFile(tmp(), signers) };
+}
+
+/**
+ * The sealed January of `buildJanuary`, built once per `accept` for the whole file (on first use: pull and
+ * report only read the bucket), each caller served it by a client of its own.
+ */
+const januaries = new Map<boolean, ReturnType<typeof buildJanuary>>();
+async function sealedJanuary(accept = false) {
+  if (!januaries.has(accept)) januaries.set(accept, buildJanuary(accept));
+  const { bucket, trust } = await januaries.get(accept)!;
+  return { s3: serveBucket(bucket).s3, trust };
 }
 
 async function run(sla?: Record<string, number>) {
@@ -125,7 +137,7 @@ describe('soc2-evidence report', () => {
      * `revoke`; with `unlocked`, S3 answers the revocation without its Object Lock (what pull's runner could
      * make it say).
      */
-    const history = async (revoke: boolean, unlocked = false, filtered = true) => {
+    const sealed = async (revoke: boolean, unlocked: boolean) => {
       const { bucket, clock, signers } = producerBucket();
       signers.set(
         RISK_REGISTER_PRODUCER,
@@ -168,7 +180,14 @@ describe('soc2-evidence report', () => {
         for (const key of bucket.objects.keys())
           if (key.startsWith('evidence/2025/12/28/risk-acceptance/'))
             bucket.alter(key, ({ retention: _lock, ...held }) => held);
-      const trust = writeTrustFile(tmp(), signers);
+      return { bucket, trust: writeTrustFile(tmp(), signers) };
+    };
+    // Each history is built once (on first use) and then only read: filtered and unfiltered pulls share one.
+    const histories = new Map<string, ReturnType<typeof sealed>>();
+    const history = async (revoke: boolean, unlocked = false, filtered = true) => {
+      const which = JSON.stringify([revoke, unlocked]);
+      if (!histories.has(which)) histories.set(which, sealed(revoke, unlocked));
+      const { bucket, trust } = await histories.get(which)!;
       const out = join(tmp(), 'p');
       const lines: string[] = [];
       const code = await pull(

@@ -8,11 +8,11 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
-  chmodSync,
-  cpSync,
   existsSync,
+  linkSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   symlinkSync,
@@ -84,35 +84,67 @@ const CORPUS_COLLECTORS = [
   'tls',
 ];
 
+/** Every file under `dir` (package-relative, `/`-separated) with the SHA-256 of its bytes. */
+function digestsOf(dir: string): Map<string, string> {
+  return new Map(
+    readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => {
+        const path = join(e.parentPath, e.name);
+        return [path.slice(dir.length + 1).replaceAll('\\', '/'), sha(readFileSync(path))] as const;
+      }),
+  );
+}
+let pristineDigests: Map<string, string>;
+
 beforeAll(async () => {
   scratch = mkdtempSync(join(tmpdir(), 'soc2-tamper-'));
   const demo = await runDemo(join(scratch, 'demo'), NOW, { collectors: CORPUS_COLLECTORS });
   pristine = join(demo.out, PACKAGE_DIR);
   demoTrust = join(demo.out, TRUST_FILE);
   manifest = JSON.parse(readFileSync(join(pristine, 'manifest.json'), 'utf8')) as Manifest;
+  pristineDigests = digestsOf(pristine);
 }, 60_000);
 
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+afterAll(() => {
+  try {
+    // The cases' copies share the package's files (copy()): none of them may have changed one.
+    if (pristineDigests) expect(digestsOf(pristine)).toEqual(pristineDigests);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+});
 
 let copies = 0;
 /** The demo's package itself, for the cases that only read it (verify writes nothing into a package). */
 const readOnly = () => pristine;
 
-/** A fresh copy of the demo's package, writable. */
+/** `to`, a new directory of the same tree as `from`, each file a hard link to the one in `from`. */
+function linkTree(from: string, to: string): void {
+  mkdirSync(to);
+  for (const entry of readdirSync(from, { withFileTypes: true })) {
+    const [source, target] = [join(from, entry.name), join(to, entry.name)];
+    if (entry.isDirectory()) linkTree(source, target);
+    else linkSync(source, target);
+  }
+}
+
+/**
+ * A fresh copy of the demo's package, writable. Its files are hard links to the package's own (copying every
+ * file for each case cost more CPU than the verify it served): a case changes a file only through write(),
+ * which replaces it, or removes it; afterAll checks that the package itself is unchanged.
+ */
 function copy(): string {
   const dir = join(scratch, `case-${++copies}`);
-  cpSync(pristine, dir, { recursive: true });
+  linkTree(pristine, dir);
   return dir;
 }
 
-function writable(path: string): void {
-  if (existsSync(path)) chmodSync(path, 0o644);
-}
-
+/** Writes `body` at `path` in `dir` as a new file: never into a file a copy shares with the package. */
 function write(dir: string, path: string, body: string | Buffer): void {
   const file = join(dir, ...path.split('/'));
   mkdirSync(dirname(file), { recursive: true });
-  writable(file);
+  rmSync(file, { force: true });
   writeFileSync(file, body);
 }
 

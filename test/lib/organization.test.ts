@@ -604,55 +604,6 @@ describe('cdk-nag AwsSolutions in organization mode', () => {
   });
 });
 
-describe('single-account mode is unchanged', () => {
-  const single = synth(BASE_CONFIG);
-  const singleResources = single.template.toJSON().Resources as Record<string, Resource>;
-
-  it('synthesises the same resources, by logical id and type, as before organization mode', () => {
-    const ids = Object.entries(singleResources)
-      .map(([id, r]) => `${id} ${r.Type}`)
-      .sort();
-    expect(ids).toMatchSnapshot();
-  });
-
-  it('has no state machine, StackSet, fixed role name, organization variable, member stack or assume-role', () => {
-    const types = new Set(Object.values(singleResources).map((r) => r.Type));
-    expect(types.has('AWS::StepFunctions::StateMachine')).toBe(false);
-    expect(types.has('AWS::CloudFormation::StackSet')).toBe(false);
-    for (const r of Object.values(singleResources).filter((r) => r.Type === 'AWS::IAM::Role'))
-      expect(r.Properties.RoleName).toBeUndefined();
-    const json = JSON.stringify(singleResources);
-    expect(json).not.toContain(MEMBER_ROLE_ENV);
-    expect(json).not.toContain(ORGANIZATION_ENV);
-    const identityPolicies = JSON.stringify(
-      Object.values(singleResources).filter((r) => r.Type === 'AWS::IAM::Policy'),
-    );
-    expect(identityPolicies).not.toContain('sts:AssumeRole');
-    expect(single.app.node.children.map((c) => c.node.id).filter((id) => id.startsWith(STACK))).toEqual([
-      STACK,
-    ]);
-    expect(single.stack.organization).toBeUndefined();
-  });
-
-  it('keeps each collector reading its own account with its own read actions', () => {
-    for (const c of deployed) {
-      const roleId = single.stack.getLogicalId(
-        single.stack.collectors[c.id]!.role.node.defaultChild as never,
-      );
-      const actions = Object.values(singleResources)
-        .filter(
-          (p) =>
-            p.Type === 'AWS::IAM::Policy' &&
-            JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: roleId }]),
-        )
-        .flatMap((p) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement)
-        .flatMap(actionsOf);
-      for (const a of c.iamActions)
-        expect({ c: c.id, a, granted: actions.includes(a) }).toEqual({ c: c.id, a, granted: true });
-    }
-  });
-});
-
 it('uses the contract default concurrency when none is configured; with the account and region the CDK CLI gives, cdk-nag still passes', () => {
   // `cdk synth` and `cdk deploy` set CDK_DEFAULT_REGION (and CDK_DEFAULT_ACCOUNT with credentials), so ARNs in
   // the policies carry a concrete region and account where the other tests see tokens: the suppressions must

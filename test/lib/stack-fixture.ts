@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../lib/app';
 import { OUTSIDE_ITS_FUNCTION_SID } from '../../lib/scheduled-function';
 import type { Soc2EvidenceStack } from '../../lib/soc2-evidence-stack';
@@ -74,6 +74,19 @@ export function synth(
     cache.set(key, hit);
   }
   return hit;
+}
+
+/**
+ * The annotations of a synthesised stack, read from the assembly `synth` already made. `Annotations.fromStack`
+ * synthesises the whole app again (`synth({ force: true })`), which costs as much as the first synthesis; the
+ * messages are the same (they are recorded on the constructs), so the assertions on them are the same.
+ */
+export function annotationsOf({ app, stack }: Synthesised): Annotations {
+  const messages = app.synth().getStackArtifact(stack.artifactId).messages;
+  // The class's constructor, which fromStack calls with the messages of the forced synthesis, is private in
+  // the typings only.
+  const FromMessages = Annotations as unknown as new (m: typeof messages) => Annotations;
+  return new FromMessages(messages);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { COLLECTORS } from '../../lambdas/collectors/registry';
+import { MEMBER_ROLE_ENV, ORGANIZATION_ENV } from '../../lambdas/organization/contract';
 import { DIGESTS_WRITER_SID, EvidenceBucket } from '../../lib/evidence-bucket';
 import { BASE_CONFIG, synth, testApp } from './stack-fixture';
 
@@ -21,6 +22,9 @@ const VARIANT = {
 };
 
 type Statement = { Action: string | string[]; Resource: unknown; Condition?: unknown };
+type Resource = { Type: string; Properties: Record<string, unknown> };
+const actionsOf = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+const STACK = 'Soc2Evidence';
 /** The statements of every identity policy attached to `role`. */
 function roleStatements(role: { node: { defaultChild?: unknown } }): Statement[] {
   const roleId = stack.getLogicalId(role.node.defaultChild as never);
@@ -568,5 +572,58 @@ describe('function environments', () => {
     expect(sizes.length).toBeGreaterThanOrEqual(16);
     for (const [id, size] of sizes)
       expect({ id, size, under: size <= 4096 }).toEqual({ id, size, under: true });
+  });
+});
+
+/**
+ * Organization mode (test/lib/organization.test.ts) leaves the single-account stack as it was. These tests
+ * read the default stack synthesised above (the same configuration: one synthesis serves both files' needs).
+ */
+describe('single-account mode is unchanged', () => {
+  const single = synth(BASE_CONFIG, { validate: true });
+  const singleResources = single.template.toJSON().Resources as Record<string, Resource>;
+
+  it('synthesises the same resources, by logical id and type, as before organization mode', () => {
+    const ids = Object.entries(singleResources)
+      .map(([id, r]) => `${id} ${r.Type}`)
+      .sort();
+    expect(ids).toMatchSnapshot();
+  });
+
+  it('has no state machine, StackSet, fixed role name, organization variable, member stack or assume-role', () => {
+    const types = new Set(Object.values(singleResources).map((r) => r.Type));
+    expect(types.has('AWS::StepFunctions::StateMachine')).toBe(false);
+    expect(types.has('AWS::CloudFormation::StackSet')).toBe(false);
+    for (const r of Object.values(singleResources).filter((r) => r.Type === 'AWS::IAM::Role'))
+      expect(r.Properties.RoleName).toBeUndefined();
+    const json = JSON.stringify(singleResources);
+    expect(json).not.toContain(MEMBER_ROLE_ENV);
+    expect(json).not.toContain(ORGANIZATION_ENV);
+    const identityPolicies = JSON.stringify(
+      Object.values(singleResources).filter((r) => r.Type === 'AWS::IAM::Policy'),
+    );
+    expect(identityPolicies).not.toContain('sts:AssumeRole');
+    expect(single.app.node.children.map((c) => c.node.id).filter((id) => id.startsWith(STACK))).toEqual([
+      STACK,
+    ]);
+    expect(single.stack.organization).toBeUndefined();
+  });
+
+  it('keeps each collector reading its own account with its own read actions', () => {
+    for (const c of COLLECTORS) {
+      const roleId = single.stack.getLogicalId(
+        single.stack.collectors[c.id]!.role.node.defaultChild as never,
+      );
+      const actions = Object.values(singleResources)
+        .filter(
+          (p) =>
+            p.Type === 'AWS::IAM::Policy' &&
+            JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: roleId }]),
+        )
+        .flatMap((p) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement)
+        .flatMap(actionsOf);
+      for (const a of c.iamActions)
+        expect({ c: c.id, a, granted: actions.includes(a) }).toEqual({ c: c.id, a, granted: true });
+    }
   });
 });
