@@ -20,7 +20,7 @@ import { threatDetection } from './threat-detection/collector';
 import { tls } from './tls/collector';
 import { vulnerabilities } from './vulnerabilities/collector';
 import type { CheckSpec } from './check-catalogue';
-import { KIND_INFO, type KindInfo } from './kinds';
+import { checkById as checkInKinds, KIND_INFO, type KindInfo } from './kinds';
 
 export {
   checksOfKinds,
@@ -88,7 +88,6 @@ export function evidenceKind(id: string): EvidenceKind | undefined {
 export function checkById(
   check: string,
 ): { readonly spec: CheckSpec; readonly kinds: readonly EvidenceKind[] } | undefined {
-  const kinds = EVIDENCE_KINDS.filter((k) => check in k.checks);
-  const spec = kinds[0]?.checks[check];
-  return spec ? { spec, kinds } : undefined;
+  const found = checkInKinds(check);
+  return found && { spec: found.spec, kinds: found.kinds.map((k) => evidenceKind(k.id)!) };
 }
