@@ -75,19 +75,22 @@ export async function mapUntilDeadline<T, R>(
   checkLimit(limit);
   const results = new Array<{ value: R } | undefined>(items.length).fill(undefined);
   let next = 0;
-  let stopped = false;
+  // Two different stops: past the soft deadline nothing new starts, but what is in flight is still awaited
+  // and kept; only once the loop has stopped waiting (`late`) is a result that arrives thrown away.
+  let noMoreStarts = false;
+  let late = false;
   async function worker(): Promise<void> {
-    while (!stopped && next < items.length) {
+    while (!noMoreStarts && !late && next < items.length) {
       const release = await shared?.acquire();
       try {
-        if (stopped || next >= items.length) return;
+        if (noMoreStarts || late || next >= items.length) return;
         if (deadlinePassed()) {
-          stopped = true;
+          noMoreStarts = true;
           return;
         }
         const i = next++;
         const value = await task(items[i] as T, i);
-        if (!stopped) results[i] = { value };
+        if (!late) results[i] = { value };
       } finally {
         release?.();
       }
@@ -98,12 +101,12 @@ export async function mapUntilDeadline<T, R>(
   if (stopAt === undefined) await all;
   else {
     let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<'late'>((resolve) => {
+    const giveUp = new Promise<'late'>((resolve) => {
       timer = setTimeout(() => resolve('late'), Math.max(0, stopAt - Date.now()));
     });
     try {
-      if ((await Promise.race([all, late])) === 'late') {
-        stopped = true;
+      if ((await Promise.race([all, giveUp])) === 'late') {
+        late = true;
         // What is still in flight is abandoned: a failure it ends in later must not surface unhandled.
         all.catch(() => undefined);
       }

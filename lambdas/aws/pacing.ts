@@ -45,7 +45,8 @@ export class Pacer {
 
   constructor(
     readonly rate: DocumentedRate,
-    private readonly clock: () => number = Date.now,
+    // Monotonic: a wall clock stepped back would leave the bucket owing tokens for a long sleep.
+    private readonly clock: () => number = () => performance.now(),
     private readonly sleep: (ms: number) => Promise<void> = (ms) =>
       new Promise((resolve) => setTimeout(resolve, ms)),
   ) {

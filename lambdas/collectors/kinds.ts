@@ -7,15 +7,17 @@
  */
 import { COVERAGE_CHECK_CATALOGUE } from '../watchdog/checks';
 import { COVERAGE_COLLECTOR, COVERAGE_CONTROLS, WATCHDOG_CRON } from '../watchdog/kind';
-import { ATTESTATION_COLLECTOR } from './access-review/attestation';
 import {
   ACCESS_REVIEW_ATTESTATION_CHECKS,
   ACCESS_REVIEW_EMAIL_CHECKS,
   ORGANIZATION_REVIEW_CHECKS,
 } from './access-review/checks';
-import { ORGANIZATION_COLLECTOR } from './access-review/organization';
-import { ACCESS_REVIEW_IDENTITY } from './access-review/checks';
-import { EMAIL_COLLECTOR } from './access-review/review';
+import {
+  ACCESS_REVIEW_IDENTITY,
+  ATTESTATION_COLLECTOR,
+  EMAIL_COLLECTOR,
+  ORGANIZATION_COLLECTOR,
+} from './access-review/checks';
 import { BACKUPS_IDENTITY } from './backups/checks';
 import { checkIds, type CheckCatalogue, type CheckSpec } from './check-catalogue';
 import type { CollectorIdentity } from './collector';

@@ -47,10 +47,16 @@ function compiledBundler(): string {
  * for stacks outside `aws:cdk:bundling-stacks` (the tests).
  */
 export class FunctionBundling implements ILocalBundling {
-  constructor(private readonly entry: string) {}
+  // An ES private field: CDK hashes `JSON.stringify` of the bundling options into the asset hash, and the
+  // checkout's absolute path must not be in it (the hash is the bundle's inputs, the same in every checkout).
+  readonly #entry: string;
+
+  constructor(entry: string) {
+    this.#entry = entry;
+  }
 
   tryBundle(outputDir: string): boolean {
-    execFileSync(process.execPath, [compiledBundler(), this.entry, outputDir], {
+    execFileSync(process.execPath, [compiledBundler(), this.#entry, outputDir], {
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     return true;

@@ -24,7 +24,8 @@ export function literalSchemaKeys(source: string): { readonly source: string; re
   let replaced = 0;
   const rewritten = source.replace(/\[(_\w+)\]:/g, (whole, name: string) => {
     const literal = constants.get(name);
-    if (literal === undefined) return whole;
+    // `{ "__proto__": v }` would set the prototype where `{ ["__proto__"]: v }` makes an own property.
+    if (literal === undefined || literal === '"__proto__"') return whole;
     replaced++;
     return `${literal}:`;
   });

@@ -85,6 +85,20 @@ describe('mapUntilDeadline', () => {
     expect(read.unread).toBe(3);
   });
 
+  it('keeps a read that was in flight when another worker met the soft deadline', async () => {
+    const soft = Date.now() + 50;
+    const read = await runWithDeadline(soft, () =>
+      mapUntilDeadline([60, 100, 5, 5], 2, async (ms, i) => {
+        await sleep(ms);
+        return `read ${i}`;
+      }),
+    );
+    // Item 0 ends at 60 ms, past the soft deadline: its worker starts nothing more. Item 1 was already in
+    // flight and ends at 100 ms, before any stop-waiting time: it was read and must be kept, not counted unread.
+    expect(read.results).toEqual([{ value: 'read 0' }, { value: 'read 1' }, undefined, undefined]);
+    expect(read.unread).toBe(2);
+  });
+
   it('stops waiting for reads still in flight before the hard deadline, and ignores what they end in', async () => {
     const unhandled = jest.fn();
     process.on('unhandledRejection', unhandled);

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build, stop } from 'esbuild';
 import { LAMBDA_BUNDLING } from '../../lib/bundle/bundle-function';
+import { FunctionBundling } from '../../lib/bundle/local-bundling';
 import { literalSchemaKeys, sdkSchemaKeysPlugin } from '../../lib/bundle/sdk-schema-keys';
 
 const ROOT = join(__dirname, '..', '..');
@@ -79,12 +80,16 @@ describe('literalSchemaKeys', () => {
       'const _esc = "a\\"b";',
       'export var A$ = [3, n0, _A, 0, [_B], [[0, { [_eQN]: `B`, [_xN]: _b }]]];',
       'export var C$ = { [_mutable]: 1, [_esc]: 2, [_unknown]: 3, [_xN]: 4 };',
+      'const _p = "__proto__";',
+      'export var D$ = { [_p]: 5 };',
     ].join('\n');
     const { source: out, replaced } = literalSchemaKeys(source);
     expect(replaced).toBe(3);
     expect(out).toContain('{ "ec2QueryName": `B`, "xmlName": _b }');
     // Not a const, an escaped string, or not declared in the module: left computed.
     expect(out).toContain('{ [_mutable]: 1, [_esc]: 2, [_unknown]: 3, "xmlName": 4 }');
+    // A literal "__proto__" key would set the prototype instead of making an own property.
+    expect(out).toContain('{ [_p]: 5 }');
   });
 
   it('finds computed keys to rewrite in the installed clients (else the plugin would do nothing)', () => {
@@ -102,6 +107,14 @@ describe('literalSchemaKeys', () => {
       expect(plain(rewritten)).toEqual(plain(original));
     },
   );
+});
+
+describe("the stack's local bundling", () => {
+  it("keeps the checkout's absolute path out of what CDK hashes into the asset hash", () => {
+    expect(
+      JSON.stringify(new FunctionBundling('/home/someone/checkout/lambdas/handlers/tls.ts')),
+    ).not.toContain('someone');
+  });
 });
 
 describe('bundling with the plugin', () => {

@@ -15,7 +15,8 @@ import type { OrganizationPopulation } from './organization-population';
 import { readPopulation, type Population } from './population';
 import { EMAIL_COLLECTOR } from './review';
 
-export const ATTESTATION_COLLECTOR = 'access-review-attestation';
+import { ATTESTATION_COLLECTOR } from './checks';
+export { ATTESTATION_COLLECTOR };
 
 export interface FrozenReview {
   readonly envelopeKey: string;

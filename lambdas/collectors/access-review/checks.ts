@@ -131,3 +131,10 @@ export const ACCESS_REVIEW_IDENTITY: CollectorIdentity<AccessReviewCheck> = {
   frequency: 'quarterly',
   checks: ACCESS_REVIEW_CHECKS,
 };
+
+// The kind ids written beside the population, here so that lambdas/collectors/kinds.ts imports no collector code.
+/** The evidence of the email itself, beside the population evidence (`access-review`). */
+export const EMAIL_COLLECTOR = 'access-review-email';
+export const ATTESTATION_COLLECTOR = 'access-review-attestation';
+/** The organization population's evidence kind, beside the review email under the hub account. */
+export const ORGANIZATION_COLLECTOR = 'access-review-organization';

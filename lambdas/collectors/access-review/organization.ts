@@ -42,8 +42,8 @@ import { readPopulation } from './population';
 import { quarterOf, type ReviewMeta } from './render';
 import { emailReview, ReviewError, type ReviewContext, type ReviewResult } from './review';
 
-/** The organization population's evidence kind, beside the review email under the hub account. */
-export const ORGANIZATION_COLLECTOR = 'access-review-organization';
+import { ORGANIZATION_COLLECTOR } from './checks';
+export { ORGANIZATION_COLLECTOR };
 export const ORGANIZATION_POPULATION_SOURCE = 'organization-population.json';
 export const ORGANIZATION_CSV_SOURCE = 'organization-access-review.csv';
 export const IDENTITY_CENTER_SOURCE = 'identity-center.json';

@@ -21,8 +21,8 @@ import {
 } from './render';
 import { sendRawEmail } from './send';
 
-/** The evidence of the email itself, beside the population evidence (`access-review`). */
-export const EMAIL_COLLECTOR = 'access-review-email';
+import { EMAIL_COLLECTOR } from './checks';
+export { EMAIL_COLLECTOR };
 export const MESSAGE_SOURCE = 'message.eml';
 
 export interface ReviewContext extends RunContext {
