@@ -4,6 +4,7 @@ import { COLLECTORS } from '../../lambdas/collectors/registry';
 import { MEMBER_ROLE_ENV, ORGANIZATION_ENV } from '../../lambdas/organization/contract';
 import { DIGESTS_WRITER_SID, EvidenceBucket } from '../../lib/evidence-bucket';
 import { BASE_CONFIG, synth, testApp } from './stack-fixture';
+import { COLLECTOR_MEMORY_MB, DEFAULT_COLLECTOR_MEMORY_MB } from '../../lib/collector-sizing';
 
 // The default stack, synthesised once for the whole file, and the one synthesis of the tests that runs
 // CloudFormation's built-in template validation (strictly: any error or warning fails it, and the file).
@@ -625,5 +626,37 @@ describe('single-account mode is unchanged', () => {
       for (const a of c.iamActions)
         expect({ c: c.id, a, granted: actions.includes(a) }).toEqual({ c: c.id, a, granted: true });
     }
+  });
+});
+
+// Collector memory (moved from collector-memory.test.ts to reuse this file's synthesis of the same stack).
+const memoryResources = template.toJSON().Resources as Record<
+  string,
+  { Properties: Record<string, unknown> }
+>;
+
+function memoryOf(collectorId: string): unknown {
+  const collector = stack.collectors[collectorId];
+  if (!collector) throw new Error(`the stack has no collector ${collectorId}`);
+  const id = stack.getLogicalId(collector.function.node.defaultChild as never);
+  return memoryResources[id]?.Properties.MemorySize;
+}
+
+describe('collector functions are deployed with their measured memory (docs/PERFORMANCE.md)', () => {
+  // The sizes issue 18's measurements chose, written out: a change to lib/collector-sizing.ts must change this too.
+  it.each([
+    ['public-access', 1024],
+    ['encryption', 512],
+    ['tls', 512],
+    ['resilience', 512],
+  ])('%s: %i MB', (collectorId, mb) => {
+    expect(memoryOf(collectorId)).toBe(mb);
+    expect(COLLECTOR_MEMORY_MB[collectorId]).toBe(mb);
+  });
+
+  it('every other collector keeps the default', () => {
+    const others = Object.keys(stack.collectors).filter((id) => !(id in COLLECTOR_MEMORY_MB));
+    expect(others.length).toBeGreaterThan(5);
+    for (const id of others) expect([id, memoryOf(id)]).toEqual([id, DEFAULT_COLLECTOR_MEMORY_MB]);
   });
 });
