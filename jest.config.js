@@ -7,8 +7,9 @@ module.exports = {
   modulePathIgnorePatterns: ['<rootDir>/dist/'],
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/dist/'],
   transform: {
-    // Type checking is done once by `tsc --noEmit` (npm run typecheck); the test transform only strips types.
-    '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
+    // Type checking is done once by `tsc --noEmit` (npm run typecheck); the test transform only strips types,
+    // with esbuild (test/helpers/esbuild-jest.cjs says why).
+    '^.+\\.ts$': '<rootDir>/test/helpers/esbuild-jest.cjs',
   },
   // Tests must never reach a real endpoint or pick up a developer's AWS profile.
   setupFiles: ['<rootDir>/test/setup-env.ts'],
