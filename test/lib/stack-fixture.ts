@@ -78,8 +78,8 @@ export function synth(
 
 /**
  * The annotations of a synthesised stack, read from the assembly `synth` already made. `Annotations.fromStack`
- * synthesises the whole app again (`synth({ force: true })`), which costs as much as the first synthesis; the
- * messages are the same (they are recorded on the constructs), so the assertions on them are the same.
+ * synthesises the whole app again (`synth({ force: true })`, about a second of CPU); the messages are the
+ * same (they are recorded on the constructs), so the assertions on them are the same.
  */
 export function annotationsOf({ app, stack }: Synthesised): Annotations {
   const messages = app.synth().getStackArtifact(stack.artifactId).messages;
