@@ -77,3 +77,22 @@ export function unreadEntry(
     api,
   );
 }
+
+/**
+ * `unreadEntry` per kind, for a loop over resources of several kinds read by different APIs (DB instances and
+ * clusters, DB and cluster snapshots): the unread ones of each kind counted against all of that kind, one entry
+ * for each kind that has any.
+ */
+export function unreadEntriesByKind<T, K extends string>(
+  region: string,
+  items: readonly T[],
+  results: readonly unknown[],
+  kindOf: (item: T) => K,
+  kinds: Readonly<Record<K, { readonly api: string; readonly what: string }>>,
+): ErrorEntry[] {
+  return (Object.keys(kinds) as K[]).flatMap((kind) => {
+    const ofKind = results.filter((_, i) => kindOf(items[i] as T) === kind);
+    const unread = ofKind.filter((r) => r === undefined).length;
+    return unread > 0 ? [unreadEntry(region, kinds[kind].api, unread, ofKind.length, kinds[kind].what)] : [];
+  });
+}

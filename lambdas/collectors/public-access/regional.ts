@@ -15,7 +15,7 @@ import {
 import { partitionOf } from '../../aws/arn';
 import { resourceError, withApi } from '../../aws/aws-error';
 import { mapUntilDeadline } from '../../aws/concurrency';
-import { unreadEntry } from '../../aws/deadline';
+import { unreadEntriesByKind } from '../../aws/deadline';
 import type { ErrorEntry } from '../../evidence/envelope';
 import { iso } from '../../evidence/iso-date';
 import type { GatherContext } from '../collector';
@@ -164,20 +164,15 @@ export async function readRdsSnapshots(
       return undefined;
     }
   });
-  for (const kind of ['db-snapshot', 'db-cluster-snapshot'] as const) {
-    const ofKind = snapshots.flatMap((s, i) => (s.kind === kind ? [read.results[i]] : []));
-    const unread = ofKind.filter((r) => r === undefined).length;
-    if (unread > 0)
-      errors.push(
-        unreadEntry(
-          region,
-          attributesApi(kind),
-          unread,
-          ofKind.length,
-          kind === 'db-snapshot' ? 'manual DB snapshots' : 'manual DB cluster snapshots',
-        ),
-      );
-  }
+  errors.push(
+    ...unreadEntriesByKind(region, snapshots, read.results, (sn) => sn.kind, {
+      'db-snapshot': { api: attributesApi('db-snapshot'), what: 'manual DB snapshots' },
+      'db-cluster-snapshot': {
+        api: attributesApi('db-cluster-snapshot'),
+        what: 'manual DB cluster snapshots',
+      },
+    }),
+  );
   const restores = read.results.map((r) => r?.value);
   const shared: SharedDbSnapshot[] = [];
   snapshots.forEach((s, i) => {

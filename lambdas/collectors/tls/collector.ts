@@ -1,7 +1,7 @@
 import { jsonSource } from '../../evidence/write-evidence';
 import { GetBucketPolicyCommand } from '@aws-sdk/client-s3';
 import { mapUntilDeadline } from '../../aws/concurrency';
-import { unreadEntry } from '../../aws/deadline';
+import { unreadEntriesByKind } from '../../aws/deadline';
 import { resourceError } from '../../aws/aws-error';
 import { readRegions } from '../../readers/regions';
 import type { ErrorEntry, Finding, FindingStatus } from '../../evidence/envelope';
@@ -360,20 +360,12 @@ async function readDatabaseTls(
     },
   );
   // Databases left unread at the deadline: one entry per parameter API, counting them against all of the kind.
-  for (const kind of ['instance', 'cluster'] as const) {
-    const ofKind = dbs.flatMap((db, i) => (db.kind === kind ? [read.results[i]] : []));
-    const unread = ofKind.filter((r) => r === undefined).length;
-    if (unread > 0)
-      errors.push(
-        unreadEntry(
-          region,
-          parameterApi(kind),
-          unread,
-          ofKind.length,
-          kind === 'cluster' ? 'DB clusters' : 'DB instances',
-        ),
-      );
-  }
+  errors.push(
+    ...unreadEntriesByKind(region, dbs, read.results, (db) => db.kind, {
+      instance: { api: parameterApi('instance'), what: 'DB instances' },
+      cluster: { api: parameterApi('cluster'), what: 'DB clusters' },
+    }),
+  );
   return read.results.flatMap((r) => (r?.value ? [r.value] : []));
 }
 
